@@ -1,0 +1,66 @@
+from django.contrib.auth.decorators import login_not_required
+from django.db import DatabaseError, connection
+from django.db.models import Count
+from django.http import JsonResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_safe
+
+from partnerships.access import active_membership, role_required
+from partnerships.models import Membership
+
+START_PAGES = {
+    Membership.Role.COORDINATOR: "bridging:coordinator_overview",
+    Membership.Role.INSTRUCTOR: "bridging:instructor_home",
+}
+
+
+def home(request):
+    """Send each role to its own start page."""
+    membership = active_membership(request)
+    if membership is None:
+        return render(request, "bridging/no_membership.html")
+    if membership.role == Membership.Role.STAFF:
+        return redirect(membership.organisation)
+    return redirect(START_PAGES[membership.role])
+
+
+@role_required(Membership.Role.COORDINATOR)
+def coordinator_overview(request):
+    organisation = request.membership.organisation
+    role_counts = dict(
+        Membership.objects.visible_to(request.user)
+        .filter(organisation=organisation)
+        .values_list("role")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    team = [(label, role_counts.get(value, 0)) for value, label in Membership.Role.choices]
+    return render(
+        request,
+        "bridging/coordinator_overview.html",
+        {"organisation": organisation, "team": team},
+    )
+
+
+@role_required(Membership.Role.INSTRUCTOR)
+def instructor_home(request):
+    return render(
+        request,
+        "bridging/instructor_home.html",
+        {"organisation": request.membership.organisation},
+    )
+
+
+@login_not_required
+@never_cache
+@require_safe
+def healthz(request):
+    """For load balancers and monitoring: up, and the database answers. No personal data."""
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+    except DatabaseError:
+        return JsonResponse({"status": "error", "database": "unavailable"}, status=503)
+    return JsonResponse({"status": "ok", "database": "ok"})

@@ -1,0 +1,61 @@
+"""Which organisation a signed-in user is acting for, and in which role.
+
+A user may work in several organisations (say, coordinator in one project and staff in an
+association). The one they act for is kept in the session and can be switched; without a choice
+it is their first membership. Everything is read once per request and cached on it.
+"""
+
+from functools import wraps
+
+from django.core.exceptions import PermissionDenied
+
+from .models import Membership
+
+SESSION_KEY = "active_membership_id"
+
+
+def user_memberships(request) -> list[Membership]:
+    """The signed-in user's own memberships, each with its organisation."""
+    if not hasattr(request, "_user_memberships"):
+        user = request.user
+        request._user_memberships = (
+            list(
+                Membership.objects.visible_to(user)
+                .filter(user=user)
+                .select_related("organisation")
+                .order_by("organisation__name")
+            )
+            if user.is_authenticated
+            else []
+        )
+    return request._user_memberships
+
+
+def active_membership(request) -> Membership | None:
+    memberships = user_memberships(request)
+    chosen = request.session.get(SESSION_KEY)
+    for membership in memberships:
+        if membership.pk == chosen:
+            return membership
+    return memberships[0] if memberships else None
+
+
+def activate_membership(request, membership: Membership) -> None:
+    request.session[SESSION_KEY] = membership.pk
+
+
+def role_required(*roles):
+    """Let a view through only when the active membership has one of `roles` (else 403)."""
+
+    def decorator(view):
+        @wraps(view)
+        def wrapper(request, *args, **kwargs):
+            membership = active_membership(request)
+            if membership is None or membership.role not in roles:
+                raise PermissionDenied
+            request.membership = membership
+            return view(request, *args, **kwargs)
+
+        return wrapper
+
+    return decorator

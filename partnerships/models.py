@@ -1,0 +1,120 @@
+"""Organisations and the people who work in them.
+
+`visible_to(user)` on each queryset is the single place that decides who sees which rows;
+views never filter by role themselves (see the README's architecture section).
+"""
+
+from django.conf import settings
+from django.core.validators import RegexValidator
+from django.db import models
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+
+class OrganisationQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """The shared directory: every organisation, for anyone who works in one."""
+        if not user.is_authenticated or not user.is_active:
+            return self.none()
+        if user.is_superuser:
+            return self.all()
+        return self.filter(models.Exists(Membership.objects.filter(user_id=user.pk)))
+
+
+class Organisation(models.Model):
+    class Kind(models.TextChoices):
+        PROJECT = "project", _("Project (temporary effort)")
+        ASSOCIATION = "association", _("Association")
+        EVENING_SCHOOL = "evening_school", _("Evening school")
+        SELF_ORGANISED = "self_organised", _("Self-organised group")
+        MUNICIPALITY = "municipality", _("Municipality")
+        HOUSING_PLAN = "housing_plan", _("Housing plan")
+
+    name = models.CharField(_("name"), max_length=200)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    municipality = models.CharField(_("municipality"), max_length=100)
+    address = models.CharField(_("address"), max_length=200, blank=True)
+    postcode = models.CharField(
+        _("postcode"),
+        max_length=4,
+        blank=True,
+        validators=[RegexValidator(r"^\d{4}$", _("Enter a Danish postcode of four digits."))],
+    )
+    city = models.CharField(_("city"), max_length=100, blank=True)
+    contact_name = models.CharField(_("contact person"), max_length=200, blank=True)
+    contact_email = models.EmailField(_("contact email"), blank=True)
+    contact_phone = models.CharField(_("contact phone"), max_length=30, blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    objects = OrganisationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("organisation")
+        verbose_name_plural = _("organisations")
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["name", "municipality"], name="organisation_unique_name_per_municipality"
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("partnerships:organisation_detail", args=[self.pk])
+
+    @property
+    def is_project(self):
+        return self.kind == self.Kind.PROJECT
+
+
+class MembershipQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Memberships of the organisations the user works in (their own and their colleagues')."""
+        if not user.is_authenticated or not user.is_active:
+            return self.none()
+        if user.is_superuser:
+            return self.all()
+        return self.filter(organisation__memberships__user=user)
+
+
+class Membership(models.Model):
+    class Role(models.TextChoices):
+        COORDINATOR = "coordinator", _("Coordinator")
+        INSTRUCTOR = "instructor", _("Instructor")
+        STAFF = "staff", _("Association staff")
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        on_delete=models.CASCADE,
+        related_name="memberships",
+    )
+    organisation = models.ForeignKey(
+        Organisation,
+        verbose_name=_("organisation"),
+        on_delete=models.CASCADE,
+        related_name="memberships",
+    )
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    objects = MembershipQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("membership")
+        verbose_name_plural = _("memberships")
+        ordering = ["organisation__name", "role", "user__username"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "organisation"], name="membership_unique_user_organisation"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(role__in=["coordinator", "instructor", "staff"]),
+                name="membership_role_valid",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.user} · {self.organisation} · {self.get_role_display()}"

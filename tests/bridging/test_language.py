@@ -1,0 +1,43 @@
+"""Danish first, English on request, Danish formats."""
+
+import datetime
+
+import pytest
+from django.urls import reverse
+from django.utils import formats, translation
+
+pytestmark = pytest.mark.django_db
+
+
+def test_pages_are_danish_even_for_an_english_browser(client):
+    response = client.get(reverse("login"), HTTP_ACCEPT_LANGUAGE="en-GB,en;q=0.9")
+    page = response.content.decode()
+    assert '<html lang="da">' in page
+    assert "Log ind" in page
+
+
+def test_language_switcher_turns_the_interface_english_and_back(client, cast):
+    client.force_login(cast.coordinator_a)
+    overview = reverse("bridging:coordinator_overview")
+    response = client.post(reverse("set_language"), {"language": "en", "next": overview})
+    assert response.status_code == 302
+    assert response.url == overview
+    page = client.get(overview).content.decode()
+    assert '<html lang="en">' in page
+    assert "Overview for Projekt A" in page
+
+    client.post(reverse("set_language"), {"language": "da", "next": overview})
+    assert "Overblik for Projekt A" in client.get(overview).content.decode()
+
+
+def test_an_unknown_language_cookie_falls_back_to_danish(client):
+    client.cookies["django_language"] = "xx"
+    assert '<html lang="da">' in client.get(reverse("login")).content.decode()
+
+
+def test_dates_and_numbers_use_danish_formats():
+    with translation.override("da"):
+        assert formats.date_format(datetime.date(2026, 11, 26)) == "26. november 2026"
+        assert formats.number_format(
+            1234567.5, decimal_pos=1, use_l10n=True, force_grouping=True
+        ) == ("1.234.567,5")

@@ -1,0 +1,96 @@
+"""Logging in, out, failing and being locked out, through the real login form."""
+
+import pytest
+from axes.models import AccessAttempt, AccessLog
+from django.urls import reverse
+
+from tests.conftest import PASSWORD
+
+pytestmark = pytest.mark.django_db
+
+
+def login(client, username, password):
+    return client.post(reverse("login"), {"username": username, "password": password})
+
+
+def test_coordinator_logs_in_and_lands_on_the_overview(client, cast):
+    response = login(client, "coordinator_a", PASSWORD)
+    assert response.status_code == 302
+    response = client.get(response.url, follow=True)
+    assert response.redirect_chain[-1][0] == reverse("bridging:coordinator_overview")
+    assert response.context["user"] == cast.coordinator_a
+    assert AccessLog.objects.filter(username="coordinator_a").exists()
+
+
+def test_login_rotates_the_session_key(client, cast):
+    client.get(reverse("login"))
+    client.session["probe"] = True
+    before = client.session.session_key
+    login(client, "coordinator_a", PASSWORD)
+    assert client.session.session_key != before
+
+
+def test_wrong_password_answers_in_danish_and_the_attempt_is_logged(client, cast):
+    response = login(client, "coordinator_a", "not the password")
+    assert response.status_code == 200
+    assert "Indtast venligst korrekt brugernavn og adgangskode" in response.content.decode()
+    assert "_auth_user_id" not in client.session
+    attempt = AccessAttempt.objects.get(username="coordinator_a")
+    assert attempt.failures_since_start == 1
+
+
+def test_repeated_failures_lock_the_username_out_even_with_the_right_password(
+    client, cast, settings
+):
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        login(client, "coordinator_a", "not the password")
+    response = login(client, "coordinator_a", PASSWORD)
+    assert response.status_code == 429
+    assert "For mange mislykkede loginforsøg" in response.content.decode()
+    assert "_auth_user_id" not in client.session
+
+
+def test_lockout_is_per_username_so_a_colleague_can_still_log_in(client, cast, settings):
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        login(client, "coordinator_a", "not the password")
+    response = login(client, "instructor_a", PASSWORD)
+    assert response.status_code == 302
+
+
+def test_logout_ends_the_session(client, cast):
+    client.force_login(cast.coordinator_a)
+    response = client.post(reverse("logout"))
+    assert response.status_code == 302
+    assert response.url == reverse("login")
+    assert client.get(reverse("home")).status_code == 302
+
+
+def test_a_deactivated_users_next_request_is_anonymous(client, cast):
+    client.force_login(cast.coordinator_a)
+    cast.coordinator_a.is_active = False
+    cast.coordinator_a.save(update_fields=["is_active"])
+    response = client.get(reverse("bridging:coordinator_overview"))
+    assert response.status_code == 302
+    assert response.url.startswith(reverse("login"))
+
+
+def test_password_change_rejects_a_short_password_in_danish(client, cast):
+    client.force_login(cast.coordinator_a)
+    response = client.post(
+        reverse("password_change"),
+        {"old_password": PASSWORD, "new_password1": "kort1", "new_password2": "kort1"},
+    )
+    assert response.status_code == 200
+    assert "Denne adgangskode er for kort" in response.content.decode()
+    cast.coordinator_a.refresh_from_db()
+    assert cast.coordinator_a.check_password(PASSWORD)
+
+
+def test_password_reset_mails_a_link_and_no_other_personal_data(client, cast, mailoutbox):
+    response = client.post(reverse("password_reset"), {"email": "coordinator_a@example.org"})
+    assert response.status_code == 302
+    assert len(mailoutbox) == 1
+    body = mailoutbox[0].body
+    assert "/accounts/reset/" in body
+    assert cast.coordinator_a.last_name not in body
+    assert "Vælg en ny adgangskode" in mailoutbox[0].subject

@@ -1,0 +1,31 @@
+"""Shared steps for the real-browser tests."""
+
+from pathlib import Path
+
+from playwright.sync_api import Page
+
+AXE_SOURCE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
+WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+
+
+def axe_violations(page: Page) -> list[dict]:
+    """Run axe-core in the page and return its WCAG 2.1 A/AA violations (empty when clean).
+
+    The script is evaluated through the DevTools protocol, so the page's strict CSP stays on.
+    """
+    if not page.evaluate("() => typeof window.axe !== 'undefined'"):
+        page.evaluate(AXE_SOURCE.read_text())
+    violations = page.evaluate(
+        "async (tags) => (await axe.run(document, {runOnly: {type: 'tag', values: tags}}))"
+        ".violations.map(v => ({id: v.id, help: v.help,"
+        " nodes: v.nodes.map(n => n.target.join(' '))}))",
+        WCAG_TAGS,
+    )
+    return violations
+
+
+def log_in(page: Page, base_url: str, username: str, password: str) -> None:
+    page.goto(f"{base_url}/accounts/login/")
+    page.get_by_label("Brugernavn").fill(username)
+    page.get_by_label("Adgangskode").fill(password)
+    page.get_by_role("button", name="Log ind").click()

@@ -1,0 +1,130 @@
+"""The fixed test cast, shared by every test (STYLE.md habit 11).
+
+Two project organisations, A and B, each with a coordinator and an instructor, and each with a
+receiving association with a staff member; plus an outsider who works nowhere. Names end in
+_a / _b so a test reads as a sentence: `coordinator_b` must get a 404 on A's pages.
+"""
+
+import os
+import shutil
+from dataclasses import dataclass
+
+import pytest
+
+from partnerships.models import Membership, Organisation
+from tests.factories import MembershipFactory, OrganisationFactory, UserFactory
+
+PASSWORD = "correct horse battery staple"
+
+Role = Membership.Role
+
+
+@dataclass
+class Cast:
+    project_a: Organisation
+    project_b: Organisation
+    association_a: Organisation
+    association_b: Organisation
+    coordinator_a: object
+    instructor_a: object
+    staff_a: object
+    coordinator_b: object
+    instructor_b: object
+    staff_b: object
+    outsider: object
+
+    def user(self, role_name):
+        return getattr(self, role_name)
+
+
+def _build_cast():
+    project_a = OrganisationFactory(name="Projekt A", municipality="København")
+    project_b = OrganisationFactory(name="Projekt B", municipality="Roskilde")
+    association_a = OrganisationFactory(
+        name="Forening A", kind=Organisation.Kind.ASSOCIATION, municipality="København"
+    )
+    association_b = OrganisationFactory(
+        name="Forening B", kind=Organisation.Kind.ASSOCIATION, municipality="Roskilde"
+    )
+
+    def member(username, organisation, role):
+        return MembershipFactory(
+            user=UserFactory(username=username), organisation=organisation, role=role
+        ).user
+
+    return Cast(
+        project_a=project_a,
+        project_b=project_b,
+        association_a=association_a,
+        association_b=association_b,
+        coordinator_a=member("coordinator_a", project_a, Role.COORDINATOR),
+        instructor_a=member("instructor_a", project_a, Role.INSTRUCTOR),
+        staff_a=member("staff_a", association_a, Role.STAFF),
+        coordinator_b=member("coordinator_b", project_b, Role.COORDINATOR),
+        instructor_b=member("instructor_b", project_b, Role.INSTRUCTOR),
+        staff_b=member("staff_b", association_b, Role.STAFF),
+        outsider=UserFactory(username="outsider"),
+    )
+
+
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings):
+    """Real hashing costs ~0.3 s a user; the cast has seven in every test."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def cast(db):
+    return _build_cast()
+
+
+@pytest.fixture
+def live_cast(transactional_db):
+    """The same cast, committed, for tests whose browser talks to `live_server`."""
+    return _build_cast()
+
+
+# --- Real browser (Playwright driving the system Chromium) -----------------------------------
+
+CHROMIUM = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium") or "/usr/bin/chromium"
+BROWSER_REQUIRED = os.environ.get("REQUIRE_BROWSER") == "1"
+
+
+def pytest_collection_modifyitems(config, items):
+    """Browser tests skip with a reason when no Chromium is found, unless REQUIRE_BROWSER=1."""
+    # Playwright's sync API runs an event loop in the test thread; Django's ORM must allow it.
+    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    browser_items = [item for item in items if "browser" in item.keywords]
+    if not browser_items or os.path.exists(CHROMIUM):
+        return
+    if BROWSER_REQUIRED:
+        raise pytest.UsageError(f"REQUIRE_BROWSER=1 but there is no Chromium at {CHROMIUM}.")
+    for item in browser_items:
+        item.add_marker(pytest.mark.skip(reason=f"no Chromium at {CHROMIUM}"))
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    """With REQUIRE_BROWSER=1 a skipped browser test is a failure: CI must see them run."""
+    outcome = yield
+    report = outcome.get_result()
+    if BROWSER_REQUIRED and report.skipped and "browser" in item.keywords:
+        report.outcome = "failed"
+        report.longrepr = f"REQUIRE_BROWSER=1, but this browser test was skipped: {report.longrepr}"
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    return {
+        **browser_type_launch_args,
+        "executable_path": CHROMIUM,
+        "args": [
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--no-first-run",
+            "--disable-quic",
+        ],
+    }

@@ -1,0 +1,113 @@
+"""The URL x role matrix (QUALITY.md, Access): every URL name, every role, the expected status.
+
+A view added without a row here fails `test_every_url_name_is_in_the_matrix`. Object URLs point
+at project A's objects, so the B-side roles and the outsider show what another tenant gets: a 404,
+never the page. Django's admin keeps its own staff check; only its index is listed.
+"""
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from partnerships.models import Membership
+
+ROLES = ["anonymous", "coordinator_a", "instructor_a", "staff_a", "coordinator_b", "outsider"]
+
+
+def statuses(*codes):
+    assert len(codes) == len(ROLES)
+    return dict(zip(ROLES, codes, strict=True))
+
+
+def own_membership(cast, user):
+    membership = Membership.objects.filter(user=cast.coordinator_a).first()
+    return {"membership": membership.pk}
+
+
+# url name: (method, kwargs from the cast, POST data from the cast and user, expected statuses)
+#                                     anon coord_a instr_a staff_a coord_b outsider
+MATRIX = {
+    "home": ("get", None, None, statuses(302, 302, 302, 302, 302, 200)),
+    "healthz": ("get", None, None, statuses(200, 200, 200, 200, 200, 200)),
+    "login": ("get", None, None, statuses(200, 200, 200, 200, 200, 200)),
+    "logout": ("post", None, None, statuses(302, 302, 302, 302, 302, 302)),
+    "password_change": ("get", None, None, statuses(302, 200, 200, 200, 200, 200)),
+    "password_change_done": ("get", None, None, statuses(302, 200, 200, 200, 200, 200)),
+    "password_reset": ("get", None, None, statuses(200, 200, 200, 200, 200, 200)),
+    "password_reset_done": ("get", None, None, statuses(200, 200, 200, 200, 200, 200)),
+    "password_reset_confirm": (
+        "get",
+        lambda cast: {"uidb64": "MQ", "token": "wrong-token"},
+        None,
+        statuses(200, 200, 200, 200, 200, 200),
+    ),
+    "password_reset_complete": ("get", None, None, statuses(200, 200, 200, 200, 200, 200)),
+    "set_language": (
+        "post",
+        None,
+        lambda cast, user: {"language": "en", "next": "/"},
+        statuses(302, 302, 302, 302, 302, 302),
+    ),
+    "admin:index": ("get", None, None, statuses(302, 302, 302, 302, 302, 302)),
+    "bridging:coordinator_overview": ("get", None, None, statuses(302, 200, 403, 403, 200, 403)),
+    "bridging:instructor_home": ("get", None, None, statuses(302, 403, 200, 403, 403, 403)),
+    "partnerships:organisation_list": ("get", None, None, statuses(302, 200, 200, 200, 200, 200)),
+    "partnerships:organisation_detail": (
+        "get",
+        lambda cast: {"pk": cast.project_a.pk},
+        None,
+        statuses(302, 200, 200, 200, 200, 404),
+    ),
+    "partnerships:organisation_members": (
+        "get",
+        lambda cast: {"pk": cast.project_a.pk},
+        None,
+        statuses(302, 200, 200, 404, 404, 404),
+    ),
+    "partnerships:switch_organisation": (
+        "post",
+        None,
+        own_membership,
+        statuses(302, 302, 404, 404, 404, 404),
+    ),
+}
+
+# URLs that change state: a GET must be refused (405) for a signed-in user.
+POST_ONLY = ["logout", "partnerships:switch_organisation"]
+
+
+def _url_names(resolver=None, prefix=""):
+    resolver = resolver or get_resolver()
+    for pattern in resolver.url_patterns:
+        if isinstance(pattern, URLResolver):
+            namespace = f"{prefix}{pattern.namespace}:" if pattern.namespace else prefix
+            if namespace == "admin:":
+                continue
+            yield from _url_names(pattern, namespace)
+        elif isinstance(pattern, URLPattern) and pattern.name:
+            yield f"{prefix}{pattern.name}"
+
+
+def test_every_url_name_is_in_the_matrix():
+    missing = sorted(set(_url_names()) - set(MATRIX))
+    assert missing == [], f"Add these URL names to MATRIX: {missing}"
+
+
+CASES = [(name, role) for name in MATRIX for role in ROLES]
+
+
+@pytest.mark.parametrize(("url_name", "role"), CASES, ids=[f"{n}-{r}" for n, r in CASES])
+def test_url_role_matrix(client, cast, url_name, role):
+    method, kwargs, data, expected = MATRIX[url_name]
+    user = None if role == "anonymous" else cast.user(role)
+    if user is not None:
+        client.force_login(user)
+    url = reverse(url_name, kwargs=kwargs(cast) if kwargs else None)
+    payload = data(cast, user) if data else {}
+    response = getattr(client, method)(url, payload)
+    assert response.status_code == expected[role]
+
+
+@pytest.mark.parametrize("url_name", POST_ONLY)
+def test_get_on_a_state_changing_url_is_405(client, cast, url_name):
+    client.force_login(cast.coordinator_a)
+    assert client.get(reverse(url_name)).status_code == 405
