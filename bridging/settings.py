@@ -230,5 +230,12 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     "loggers": {
         "django.db.backends": {"level": "INFO"},
+        # Failed logins and lockouts are WARNING; successes and housekeeping are INFO noise.
+        "axes": {"level": "WARNING"},
     },
 }
+
+# --- Privacy --------------------------------------------------------------------------------
+# How long after their programme ended a participant without follow-up consent is kept before
+# `purge_expired_participants` anonymises them.
+PARTICIPANT_RETENTION_MONTHS = int(os.environ.get("PARTICIPANT_RETENTION_MONTHS", "24"))

@@ -22,5 +22,6 @@ urlpatterns = [
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path("admin/", admin.site.urls),
     path("", include("partnerships.urls")),
+    path("", include("participants.urls")),
     path("", include(bridging_patterns)),
 ]

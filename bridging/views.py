@@ -6,6 +6,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
+from participants.models import Participant
 from partnerships.access import active_membership, role_required
 from partnerships.models import Membership
 
@@ -36,10 +37,20 @@ def coordinator_overview(request):
         .order_by()
     )
     team = [(label, role_counts.get(value, 0)) for value, label in Membership.Role.choices]
+    status_counts = dict(
+        Participant.objects.visible_to(request.user)
+        .filter(organisation=organisation, anonymised_at__isnull=True)
+        .values_list("status")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    participants = [
+        (value, label, status_counts.get(value, 0)) for value, label in Participant.Status.choices
+    ]
     return render(
         request,
         "bridging/coordinator_overview.html",
-        {"organisation": organisation, "team": team},
+        {"organisation": organisation, "team": team, "participants": participants},
     )
 
 

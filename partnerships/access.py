@@ -22,7 +22,7 @@ def user_memberships(request) -> list[Membership]:
             list(
                 Membership.objects.visible_to(user)
                 .filter(user=user)
-                .select_related("organisation")
+                .select_related("organisation", "user")
                 .order_by("organisation__name")
             )
             if user.is_authenticated

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import Membership, Organisation
+from .models import ActivityType, Membership, Organisation
 
 
 class MembershipInline(admin.TabularInline):
@@ -24,3 +24,8 @@ class MembershipAdmin(admin.ModelAdmin):
     search_fields = ["user__username", "user__first_name", "user__last_name", "organisation__name"]
     autocomplete_fields = ["user", "organisation"]
     list_select_related = ["user", "organisation"]
+
+
+@admin.register(ActivityType)
+class ActivityTypeAdmin(admin.ModelAdmin):
+    search_fields = ["name"]

@@ -44,6 +44,14 @@ class Organisation(models.Model):
     contact_name = models.CharField(_("contact person"), max_length=200, blank=True)
     contact_email = models.EmailField(_("contact email"), blank=True)
     contact_phone = models.CharField(_("contact phone"), max_length=30, blank=True)
+    instructors_see_participants = models.BooleanField(
+        _("instructors see the participants"),
+        default=False,
+        help_text=_(
+            "For a project: whether its instructors may see its participants, "
+            "health notes included."
+        ),
+    )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
     objects = OrganisationQuerySet.as_manager()
@@ -67,6 +75,21 @@ class Organisation(models.Model):
     @property
     def is_project(self):
         return self.kind == self.Kind.PROJECT
+
+
+class ActivityType(models.Model):
+    """A kind of activity (gymnastik, dans, gang ...): the managed list that offers and
+    participants' wishes share, so the two can be matched."""
+
+    name = models.CharField(_("name"), max_length=100, unique=True)
+
+    class Meta:
+        verbose_name = _("activity type")
+        verbose_name_plural = _("activity types")
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
 
 
 class MembershipQuerySet(models.QuerySet):

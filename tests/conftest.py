@@ -1,8 +1,9 @@
 """The fixed test cast, shared by every test (STYLE.md habit 11).
 
 Two project organisations, A and B, each with a coordinator and an instructor, and each with a
-receiving association with a staff member; plus an outsider who works nowhere. Names end in
-_a / _b so a test reads as a sentence: `coordinator_b` must get a 404 on A's pages.
+receiving association with a staff member; plus an outsider who works nowhere. Each project has
+a participant with a registration consent; project A lets its instructors see participants.
+Names end in _a / _b so a test reads as a sentence: `coordinator_b` must get a 404 on A's pages.
 """
 
 import os
@@ -11,8 +12,15 @@ from dataclasses import dataclass
 
 import pytest
 
+from participants.models import Consent, Participant
 from partnerships.models import Membership, Organisation
-from tests.factories import MembershipFactory, OrganisationFactory, UserFactory
+from tests.factories import (
+    ConsentFactory,
+    MembershipFactory,
+    OrganisationFactory,
+    ParticipantFactory,
+    UserFactory,
+)
 
 PASSWORD = "correct horse battery staple"
 
@@ -32,13 +40,18 @@ class Cast:
     instructor_b: object
     staff_b: object
     outsider: object
+    participant_a: Participant
+    participant_b: Participant
+    consent_a: Consent
 
     def user(self, role_name):
         return getattr(self, role_name)
 
 
 def _build_cast():
-    project_a = OrganisationFactory(name="Projekt A", municipality="København")
+    project_a = OrganisationFactory(
+        name="Projekt A", municipality="København", instructors_see_participants=True
+    )
     project_b = OrganisationFactory(name="Projekt B", municipality="Roskilde")
     association_a = OrganisationFactory(
         name="Forening A", kind=Organisation.Kind.ASSOCIATION, municipality="København"
@@ -52,7 +65,15 @@ def _build_cast():
             user=UserFactory(username=username), organisation=organisation, role=role
         ).user
 
+    participant_a = ParticipantFactory(
+        organisation=project_a, first_name="Alma", last_name="Andersen", health_notes="Ny hofte."
+    )
+    participant_b = ParticipantFactory(organisation=project_b, first_name="Bodil", last_name="Berg")
+    ConsentFactory(participant=participant_b)
     return Cast(
+        participant_a=participant_a,
+        participant_b=participant_b,
+        consent_a=ConsentFactory(participant=participant_a),
         project_a=project_a,
         project_b=project_b,
         association_a=association_a,

@@ -1,3 +1,5 @@
+import datetime
+
 import factory
 from django.contrib.auth import get_user_model
 
@@ -36,3 +38,41 @@ class MembershipFactory(factory.django.DjangoModelFactory):
     user = factory.SubFactory(UserFactory)
     organisation = factory.SubFactory(OrganisationFactory)
     role = Membership.Role.COORDINATOR
+
+
+class ParticipantFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "participants.Participant"
+
+    organisation = factory.SubFactory(OrganisationFactory)
+    first_name = factory.Faker("first_name", locale="da_DK")
+    last_name = factory.Faker("last_name", locale="da_DK")
+    phone = factory.Sequence(lambda n: f"00 00 {n // 100 % 100:02d} {n % 100:02d}")
+    email = factory.Sequence(lambda n: f"deltager{n}@example.org")
+    address = "Testvej 1"
+    postcode = "4600"
+    city = "Køge"
+    birth_year = 1952
+    gender = "female"
+    municipality = "Køge"
+    home_area = "Ellemarken"
+    recruitment = "doctor"
+    status = "active"
+    health_notes = "Nyt knæ; undgå hop."
+    motivation = "Vil gerne kunne gå en tur med hunden igen."
+    preferred_weekdays = [0, 2]
+    preferred_times = ["morning"]
+    max_travel_km = 5
+    max_monthly_fee = 150
+    continue_with_team = "yes"
+
+
+class ConsentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "participants.Consent"
+
+    participant = factory.SubFactory(ParticipantFactory)
+    purpose = "registration"
+    text_version = "2026-1"
+    given_on = datetime.date(2026, 1, 5)
+    method = "paper"

@@ -18,6 +18,10 @@ def statuses(*codes):
     return dict(zip(ROLES, codes, strict=True))
 
 
+def participant_a(cast):
+    return {"pk": cast.participant_a.pk}
+
+
 def own_membership(cast, user):
     membership = Membership.objects.filter(user=cast.coordinator_a).first()
     return {"membership": membership.pk}
@@ -69,10 +73,75 @@ MATRIX = {
         own_membership,
         statuses(302, 302, 404, 404, 404, 404),
     ),
+    # Participants: coordinators read and write, instructors read (when the project allows it),
+    # association staff and outsiders never learn the pages exist.
+    "participants:participant_list": ("get", None, None, statuses(302, 200, 200, 404, 200, 404)),
+    "participants:participant_create": (
+        "get",
+        None,
+        None,
+        statuses(302, 200, 403, 404, 200, 404),
+    ),
+    "participants:participant_detail": (
+        "get",
+        participant_a,
+        None,
+        statuses(302, 200, 200, 404, 404, 404),
+    ),
+    "participants:participant_update": (
+        "get",
+        participant_a,
+        None,
+        statuses(302, 200, 403, 404, 404, 404),
+    ),
+    "participants:consent_create": (
+        "get",
+        participant_a,
+        None,
+        statuses(302, 200, 403, 404, 404, 404),
+    ),
+    "participants:consent_withdraw": (
+        "post",
+        lambda cast: {"pk": cast.participant_a.pk, "consent_pk": cast.consent_a.pk},
+        lambda cast, user: {"withdrawn_on": "2026-02-01"},
+        statuses(302, 302, 403, 404, 404, 404),
+    ),
+    "participants:participant_export_json": (
+        "get",
+        participant_a,
+        None,
+        statuses(302, 200, 403, 404, 404, 404),
+    ),
+    "participants:participant_export_page": (
+        "get",
+        participant_a,
+        None,
+        statuses(302, 200, 403, 404, 404, 404),
+    ),
+    "participants:participant_anonymise": (
+        "get",
+        participant_a,
+        None,
+        statuses(302, 200, 403, 404, 404, 404),
+    ),
+    "participants:instructor_access": (
+        "post",
+        None,
+        lambda cast, user: {"allow": "0"},
+        statuses(302, 302, 403, 404, 302, 404),
+    ),
 }
 
 # URLs that change state: a GET must be refused (405) for a signed-in user.
-POST_ONLY = ["logout", "partnerships:switch_organisation"]
+POST_ONLY = [
+    "logout",
+    "partnerships:switch_organisation",
+    "participants:instructor_access",
+    (
+        "participants:consent_withdraw",
+        lambda cast: {"pk": cast.participant_a.pk, "consent_pk": cast.consent_a.pk},
+    ),
+]
 
 
 def _url_names(resolver=None, prefix=""):
@@ -107,7 +176,8 @@ def test_url_role_matrix(client, cast, url_name, role):
     assert response.status_code == expected[role]
 
 
-@pytest.mark.parametrize("url_name", POST_ONLY)
-def test_get_on_a_state_changing_url_is_405(client, cast, url_name):
+@pytest.mark.parametrize("entry", POST_ONLY, ids=lambda e: e if isinstance(e, str) else e[0])
+def test_get_on_a_state_changing_url_is_405(client, cast, entry):
+    url_name, kwargs = entry if isinstance(entry, tuple) else (entry, None)
     client.force_login(cast.coordinator_a)
-    assert client.get(reverse(url_name)).status_code == 405
+    assert client.get(reverse(url_name, kwargs=kwargs(cast) if kwargs else None)).status_code == 405

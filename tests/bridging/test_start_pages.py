@@ -80,8 +80,9 @@ def _add_colleagues(organisation, count):
 def test_coordinator_overview_query_budget(client, cast, django_assert_num_queries, extra):
     _add_colleagues(cast.project_a, extra)
     client.force_login(cast.coordinator_a)
-    # 1 session, 2 user, 3 own memberships (active organisation), 4 team counts per role
-    with django_assert_num_queries(4):
+    # 1 session, 2 user, 3 own memberships (active organisation), 4 team counts per role,
+    # 5 participant counts per status
+    with django_assert_num_queries(5):
         assert client.get(reverse("bridging:coordinator_overview")).status_code == 200
 
 

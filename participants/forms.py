@@ -1,0 +1,216 @@
+import re
+
+from django import forms
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+
+from partnerships.models import ActivityType, Organisation
+
+from .consent_texts import CURRENT_VERSION
+from .models import Consent, Participant
+
+
+def normalise_phone(value: str) -> str:
+    """'+4512345678', '12345678' and '12 34 56 78' all become '12 34 56 78'."""
+    digits = re.sub(r"\D", "", value)
+    if len(digits) == 10 and digits.startswith("45"):
+        digits = digits[2:]
+    return " ".join(digits[i : i + 2] for i in range(0, 8, 2)) if len(digits) == 8 else value
+
+
+class ParticipantForm(forms.ModelForm):
+    preferred_activities = forms.ModelMultipleChoiceField(
+        label=_("Preferred activities"),
+        queryset=ActivityType.objects.all(),
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+    preferred_weekdays = forms.TypedMultipleChoiceField(
+        label=_("Preferred days"),
+        choices=Participant.Weekday.choices,
+        coerce=int,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+    preferred_times = forms.MultipleChoiceField(
+        label=_("Preferred times of day"),
+        choices=Participant.TimeOfDay.choices,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+
+    class Meta:
+        model = Participant
+        fields = [
+            "first_name",
+            "last_name",
+            "phone",
+            "email",
+            "address",
+            "postcode",
+            "city",
+            "birth_year",
+            "gender",
+            "municipality",
+            "home_area",
+            "recruitment",
+            "status",
+            "ended_on",
+            "health_notes",
+            "preferred_activities",
+            "preferred_weekdays",
+            "preferred_times",
+            "max_travel_km",
+            "max_monthly_fee",
+            "continue_with_team",
+            "motivation",
+        ]
+        widgets = {
+            "ended_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "health_notes": forms.Textarea(attrs={"rows": 3}),
+            "motivation": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    def __init__(self, *args, organisation: Organisation, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.organisation = organisation
+        if not self.instance.pk:
+            self.initial.setdefault("municipality", organisation.municipality)
+
+    def clean_phone(self):
+        return normalise_phone(self.cleaned_data["phone"])
+
+    def clean_birth_year(self):
+        year = self.cleaned_data["birth_year"]
+        if year > timezone.localdate().year:
+            raise forms.ValidationError(_("Enter a birth year that has passed."))
+        return year
+
+    def clean(self):
+        cleaned = super().clean()
+        duplicate = self._duplicate(cleaned)
+        if duplicate is not None:
+            raise forms.ValidationError(
+                format_html(
+                    '{} <a href="{}">{}</a>',
+                    _(
+                        "A participant with the same name, birth year and phone is already "
+                        "registered."
+                    ),
+                    reverse("participants:participant_detail", args=[duplicate.pk]),
+                    _("Go to the existing participant"),
+                ),
+                code="duplicate",
+            )
+        return cleaned
+
+    def _duplicate(self, cleaned):
+        if not all(cleaned.get(f) for f in ["first_name", "last_name", "birth_year", "phone"]):
+            return None
+        return (
+            Participant.objects.filter(
+                organisation=self.organisation,
+                first_name__iexact=cleaned["first_name"],
+                last_name__iexact=cleaned["last_name"],
+                birth_year=cleaned["birth_year"],
+                phone=cleaned["phone"],
+                anonymised_at__isnull=True,
+            )
+            .exclude(pk=self.instance.pk)
+            .first()
+        )
+
+
+class ParticipantSearchForm(forms.Form):
+    q = forms.CharField(label=_("Name"), required=False, max_length=100)
+    area = forms.CharField(label=_("Area or municipality"), required=False, max_length=100)
+    status = forms.ChoiceField(
+        label=_("Status"),
+        required=False,
+        choices=[("", _("All statuses")), *Participant.Status.choices],
+    )
+
+    def filter(self, queryset):
+        if not self.is_valid():
+            return queryset
+        data = self.cleaned_data
+        for word in data["q"].split():
+            queryset = queryset.filter(Q(first_name__icontains=word) | Q(last_name__icontains=word))
+        if data["area"]:
+            queryset = queryset.filter(
+                Q(home_area__icontains=data["area"]) | Q(municipality__icontains=data["area"])
+            )
+        if data["status"]:
+            queryset = queryset.filter(status=data["status"])
+        return queryset
+
+
+class ConsentForm(forms.ModelForm):
+    class Meta:
+        model = Consent
+        fields = ["purpose", "organisation", "given_on", "method", "text_version"]
+        widgets = {
+            "given_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "text_version": forms.HiddenInput,
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["organisation"].queryset = Organisation.objects.exclude(
+            kind__in=[Organisation.Kind.PROJECT, Organisation.Kind.MUNICIPALITY]
+        )
+        self.initial.setdefault("given_on", timezone.localdate())
+        self.initial.setdefault("text_version", CURRENT_VERSION)
+
+    def clean_given_on(self):
+        given_on = self.cleaned_data["given_on"]
+        if given_on > timezone.localdate():
+            raise forms.ValidationError(_("A consent cannot be given in the future."))
+        return given_on
+
+    def clean(self):
+        cleaned = super().clean()
+        purpose, organisation = cleaned.get("purpose"), cleaned.get("organisation")
+        if purpose == Consent.Purpose.SHARE_CONTACT and not organisation:
+            self.add_error(
+                "organisation", _("Choose the organisation the contact details may go to.")
+            )
+        elif purpose and purpose != Consent.Purpose.SHARE_CONTACT and organisation:
+            self.add_error(
+                "organisation", _("Only a consent to share contact details names an organisation.")
+            )
+        return cleaned
+
+
+class WithdrawConsentForm(forms.Form):
+    withdrawn_on = forms.DateField(
+        label=_("Withdrawn on"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+    def clean_withdrawn_on(self):
+        day = self.cleaned_data["withdrawn_on"]
+        if day > timezone.localdate():
+            raise forms.ValidationError(_("A withdrawal cannot be dated in the future."))
+        return day
+
+
+class AnonymiseForm(forms.Form):
+    understood = forms.BooleanField(
+        label=_("I understand that this cannot be undone."),
+        error_messages={"required": _("Tick the box to confirm.")},
+    )
+    name = forms.CharField(label=_("Type the participant's full name to confirm"), max_length=201)
+
+    def __init__(self, *args, participant, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.participant = participant
+
+    def clean_name(self):
+        name = " ".join(self.cleaned_data["name"].split())
+        expected = f"{self.participant.first_name} {self.participant.last_name}"
+        if name.casefold() != " ".join(expected.split()).casefold():
+            raise forms.ValidationError(_("The name does not match the participant's name."))
+        return name

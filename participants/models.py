@@ -1,0 +1,372 @@
+"""The people a bridging programme exists for, their consents, and who looked at their data.
+
+Some of what is held here is health-related (GDPR art. 9). The rules that protect it live in
+three places: `ParticipantQuerySet.visible_to` (who sees a participant at all),
+`Participant.HEALTH_ROLES` (who sees the health notes), and `services.py` (anonymisation,
+consent withdrawal and the access log).
+"""
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
+from django.db import models
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from partnerships.models import ActivityType, Membership, Organisation
+
+phone_validator = RegexValidator(
+    r"^(\+45)?(\s*\d){8}$",
+    _("Enter a Danish phone number of eight digits, e.g. 12 34 56 78."),
+)
+
+Role = Membership.Role
+
+
+class ParticipantQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Coordinators see their project's participants; instructors see them when the project
+        lets them; association staff and everyone else see none."""
+        if not user.is_authenticated or not user.is_active:
+            return self.none()
+        if user.is_superuser:
+            return self.all()
+        coordinating = Membership.objects.filter(user=user, role=Role.COORDINATOR)
+        teaching = Membership.objects.filter(
+            user=user,
+            role=Role.INSTRUCTOR,
+            organisation__instructors_see_participants=True,
+        )
+        return self.filter(
+            models.Q(organisation__in=coordinating.values("organisation"))
+            | models.Q(organisation__in=teaching.values("organisation"))
+        )
+
+
+class Participant(models.Model):
+    class Gender(models.TextChoices):
+        FEMALE = "female", _("Woman")
+        MALE = "male", _("Man")
+        OTHER = "other", _("Other")
+
+    class Recruitment(models.TextChoices):
+        DOCTOR = "doctor", _("General practitioner")
+        HEALTH_CENTRE = "health_centre", _("Municipal health centre")
+        HOUSING = "housing", _("Housing social worker")
+        ASSOCIATION = "association", _("Association")
+        FRIEND = "friend", _("Friend or family")
+        ADVERTISEMENT = "advertisement", _("Advertisement or poster")
+        OTHER = "other", _("Other")
+
+    class Status(models.TextChoices):
+        RECRUITED = "recruited", _("Recruited")
+        ACTIVE = "active", _("In the programme")
+        CONTINUED = "continued", _("Continued in a permanent offer")
+        ENDED = "ended", _("Ended without continuing")
+        WITHDRAWN = "withdrawn", _("Withdrawn")
+
+    class Weekday(models.IntegerChoices):
+        MONDAY = 0, _("Monday")
+        TUESDAY = 1, _("Tuesday")
+        WEDNESDAY = 2, _("Wednesday")
+        THURSDAY = 3, _("Thursday")
+        FRIDAY = 4, _("Friday")
+        SATURDAY = 5, _("Saturday")
+        SUNDAY = 6, _("Sunday")
+
+    class TimeOfDay(models.TextChoices):
+        MORNING = "morning", _("Morning")
+        AFTERNOON = "afternoon", _("Afternoon")
+        EVENING = "evening", _("Evening")
+
+    class TeamPreference(models.TextChoices):
+        YES = "yes", _("Yes, with others from the team")
+        NO = "no", _("No, on my own is fine")
+        NO_PREFERENCE = "no_preference", _("No preference")
+
+    # Roles that see the health notes (of the participants they can see at all).
+    HEALTH_ROLES = {Role.COORDINATOR, Role.INSTRUCTOR}
+    # Fields blanked by anonymisation; what is left is kept for statistics.
+    PERSONAL_FIELDS = [
+        "first_name",
+        "last_name",
+        "phone",
+        "email",
+        "address",
+        "postcode",
+        "city",
+        "home_area",
+        "health_notes",
+        "motivation",
+    ]
+
+    organisation = models.ForeignKey(
+        Organisation,
+        verbose_name=_("project"),
+        on_delete=models.PROTECT,
+        related_name="participants",
+    )
+    first_name = models.CharField(_("first name"), max_length=100)
+    last_name = models.CharField(_("last name"), max_length=100)
+    phone = models.CharField(_("phone"), max_length=20, blank=True, validators=[phone_validator])
+    email = models.EmailField(_("email"), blank=True)
+    address = models.CharField(_("address"), max_length=200, blank=True)
+    postcode = models.CharField(
+        _("postcode"),
+        max_length=4,
+        blank=True,
+        validators=[RegexValidator(r"^\d{4}$", _("Enter a Danish postcode of four digits."))],
+    )
+    city = models.CharField(_("city"), max_length=100, blank=True)
+    birth_year = models.PositiveSmallIntegerField(
+        _("birth year"),
+        validators=[MinValueValidator(1900, _("Enter a birth year from 1900 on."))],
+    )
+    gender = models.CharField(_("gender"), max_length=10, choices=Gender.choices, blank=True)
+    municipality = models.CharField(_("municipality"), max_length=100)
+    home_area = models.CharField(
+        _("home area"),
+        max_length=100,
+        blank=True,
+        help_text=_("Neighbourhood or housing area, e.g. Ellemarken."),
+    )
+    recruitment = models.CharField(
+        _("recruited through"), max_length=20, choices=Recruitment.choices, blank=True
+    )
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.RECRUITED
+    )
+    ended_on = models.DateField(
+        _("programme ended on"),
+        null=True,
+        blank=True,
+        help_text=_("When the participant's programme ended. Starts the retention period."),
+    )
+    health_notes = models.TextField(
+        _("physical capacity and health considerations"),
+        blank=True,
+        help_text=_("Sensitive. Only what the instructor needs to know to train safely."),
+    )
+
+    # Wishes for afterwards: used to match the participant with permanent offers.
+    preferred_activities = models.ManyToManyField(
+        ActivityType,
+        verbose_name=_("preferred activities"),
+        blank=True,
+        related_name="+",
+    )
+    preferred_weekdays = models.JSONField(_("preferred days"), default=list, blank=True)
+    preferred_times = models.JSONField(_("preferred times of day"), default=list, blank=True)
+    max_travel_km = models.PositiveSmallIntegerField(
+        _("will travel at most (km)"),
+        null=True,
+        blank=True,
+        validators=[MaxValueValidator(200)],
+    )
+    max_monthly_fee = models.PositiveIntegerField(
+        _("can pay at most per month (kr.)"),
+        null=True,
+        blank=True,
+        validators=[MaxValueValidator(10_000)],
+    )
+    continue_with_team = models.CharField(
+        _("would like to continue with others from the team"),
+        max_length=20,
+        choices=TeamPreference.choices,
+        blank=True,
+    )
+    motivation = models.TextField(_("motivation in their own words"), blank=True)
+
+    created_at = models.DateTimeField(_("registered"), auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("registered by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+    )
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    anonymised_at = models.DateTimeField(_("anonymised"), null=True, blank=True)
+
+    objects = ParticipantQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("participant")
+        verbose_name_plural = _("participants")
+        ordering = ["last_name", "first_name", "pk"]
+        indexes = [
+            models.Index(fields=["organisation", "last_name", "first_name"]),
+            models.Index(fields=["ended_on"]),
+        ]
+
+    def __str__(self):
+        if self.is_anonymised:
+            return str(_("Anonymised participant %(number)s") % {"number": self.pk})
+        return f"{self.first_name} {self.last_name}"
+
+    def get_absolute_url(self):
+        return reverse("participants:participant_detail", args=[self.pk])
+
+    @property
+    def is_anonymised(self):
+        return self.anonymised_at is not None
+
+    def get_preferred_weekdays_display(self):
+        return [self.Weekday(day).label for day in self.preferred_weekdays]
+
+    def get_preferred_times_display(self):
+        return [self.TimeOfDay(time).label for time in self.preferred_times]
+
+
+class ConsentQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        return self.filter(participant__in=Participant.objects.visible_to(user))
+
+    def active(self, on=None):
+        on = on or timezone.localdate()
+        return self.filter(given_on__lte=on).filter(
+            models.Q(withdrawn_on__isnull=True) | models.Q(withdrawn_on__gt=on)
+        )
+
+
+class Consent(models.Model):
+    class Purpose(models.TextChoices):
+        REGISTRATION = "registration", _("Registration in the programme")
+        SHARE_CONTACT = "share_contact", _("Sharing name and contact details with an organisation")
+        FOLLOW_UP = "follow_up", _("Follow-up contact after the programme")
+        STATISTICS = "statistics", _("Use in anonymised statistics")
+
+    class Method(models.TextChoices):
+        PAPER = "paper", _("On paper")
+        VERBAL = "verbal", _("Verbally")
+        DIGITAL = "digital", _("Digitally")
+
+    participant = models.ForeignKey(
+        Participant,
+        verbose_name=_("participant"),
+        on_delete=models.CASCADE,
+        related_name="consents",
+    )
+    purpose = models.CharField(_("purpose"), max_length=20, choices=Purpose.choices)
+    organisation = models.ForeignKey(
+        Organisation,
+        verbose_name=_("receiving organisation"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text=_("Only for sharing contact details: the organisation they may go to."),
+    )
+    text_version = models.CharField(_("text version"), max_length=20)
+    given_on = models.DateField(_("given on"))
+    method = models.CharField(_("how"), max_length=10, choices=Method.choices)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recorded by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+    )
+    recorded_at = models.DateTimeField(_("recorded"), auto_now_add=True)
+    withdrawn_on = models.DateField(_("withdrawn on"), null=True, blank=True)
+    withdrawal_recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("withdrawal recorded by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    objects = ConsentQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("consent")
+        verbose_name_plural = _("consents")
+        ordering = ["-given_on", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    models.Q(purpose="share_contact", organisation__isnull=False)
+                    | (~models.Q(purpose="share_contact") & models.Q(organisation__isnull=True))
+                ),
+                name="consent_organisation_only_for_sharing",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(withdrawn_on__isnull=True)
+                | models.Q(withdrawn_on__gte=models.F("given_on")),
+                name="consent_withdrawn_after_given",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_purpose_display()} ({self.given_on})"
+
+    @property
+    def text(self):
+        from .consent_texts import consent_text
+
+        return consent_text(self.purpose, self.text_version)
+
+
+class ParticipantAccessQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Only coordinators read the access log, of the participants they can see."""
+        coordinating = Membership.objects.filter(user=user, role=Role.COORDINATOR)
+        if user.is_authenticated and user.is_superuser:
+            return self.all()
+        return self.filter(
+            participant__in=Participant.objects.visible_to(user),
+            participant__organisation__in=coordinating.values("organisation"),
+        )
+
+
+class ParticipantAccess(models.Model):
+    """One line of the access log: who did what with a participant's personal data.
+
+    It records field names, never values, so the log itself holds no personal data and
+    survives anonymisation unchanged.
+    """
+
+    class Action(models.TextChoices):
+        CREATE = "create", _("Registered")
+        VIEW = "view", _("Viewed")
+        UPDATE = "update", _("Changed")
+        CONSENT = "consent", _("Recorded consent")
+        WITHDRAW = "withdraw", _("Recorded withdrawal of consent")
+        EXPORT_JSON = "export_json", _("Exported as JSON")
+        EXPORT_PAGE = "export_page", _("Exported as a printable page")
+        ANONYMISE = "anonymise", _("Anonymised")
+
+    participant = models.ForeignKey(
+        Participant,
+        verbose_name=_("participant"),
+        on_delete=models.CASCADE,
+        related_name="access_log",
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+    )
+    role = models.CharField(_("role"), max_length=20, blank=True)
+    action = models.CharField(_("action"), max_length=20, choices=Action.choices)
+    fields = models.CharField(_("fields"), max_length=500, blank=True)
+    at = models.DateTimeField(_("when"), default=timezone.now, db_index=True)
+
+    objects = ParticipantAccessQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("access log entry")
+        verbose_name_plural = _("access log")
+        ordering = ["-at", "-pk"]
+
+    def __str__(self):
+        return f"{self.at:%Y-%m-%d %H:%M} {self.user} {self.action}"
+
+    def get_role_display(self):
+        if not self.role:
+            return _("System")
+        return Role(self.role).label if self.role in Role.values else self.role

@@ -1,0 +1,169 @@
+"""Writes about participants that touch several rows or must be logged.
+
+Every function here records what it did in the access log (`ParticipantAccess`), in the same
+transaction as the change.
+"""
+
+import datetime
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from partnerships.models import Membership, Organisation
+
+from .models import Consent, Participant, ParticipantAccess
+
+Action = ParticipantAccess.Action
+
+
+class ParticipantError(Exception):
+    """A rule of the domain refused the change; the message is for the user."""
+
+
+def log_access(
+    *,
+    participant: Participant,
+    membership: Membership | None,
+    action: str,
+    fields=(),
+) -> ParticipantAccess:
+    return ParticipantAccess.objects.create(
+        participant=participant,
+        user=membership.user if membership else None,
+        role=membership.role if membership else "",
+        action=action,
+        fields=", ".join(fields),
+    )
+
+
+@transaction.atomic
+def participant_create(*, form, membership: Membership) -> Participant:
+    """Save a validated ParticipantForm as a new participant of the membership's project."""
+    participant = form.save(commit=False)
+    participant.organisation = membership.organisation
+    participant.created_by = membership.user
+    participant.full_clean()
+    participant.save()
+    form.save_m2m()
+    log_access(participant=participant, membership=membership, action=Action.CREATE)
+    return participant
+
+
+@transaction.atomic
+def participant_update(*, form, membership: Membership) -> Participant:
+    participant = form.save()
+    if form.changed_data:
+        log_access(
+            participant=participant,
+            membership=membership,
+            action=Action.UPDATE,
+            fields=form.changed_data,
+        )
+    return participant
+
+
+@transaction.atomic
+def consent_record(*, form, participant: Participant, membership: Membership) -> Consent:
+    if participant.is_anonymised:
+        raise ParticipantError(_("The participant is anonymised; no consent can be recorded."))
+    consent = form.save(commit=False)
+    consent.participant = participant
+    consent.recorded_by = membership.user
+    consent.full_clean()
+    consent.save()
+    log_access(
+        participant=participant,
+        membership=membership,
+        action=Action.CONSENT,
+        fields=[consent.purpose],
+    )
+    return consent
+
+
+@transaction.atomic
+def consent_withdraw(
+    *, consent: Consent, membership: Membership, on: datetime.date | None = None
+) -> Consent:
+    consent = Consent.objects.select_for_update().get(pk=consent.pk)
+    on = on or timezone.localdate()
+    if consent.withdrawn_on is not None:
+        raise ParticipantError(_("This consent was already withdrawn."))
+    if on < consent.given_on:
+        raise ParticipantError(_("A consent cannot be withdrawn before it was given."))
+    consent.withdrawn_on = on
+    consent.withdrawal_recorded_by = membership.user
+    consent.save(update_fields=["withdrawn_on", "withdrawal_recorded_by"])
+    log_access(
+        participant=consent.participant,
+        membership=membership,
+        action=Action.WITHDRAW,
+        fields=[consent.purpose],
+    )
+    return consent
+
+
+def has_sharing_consent(
+    *, participant: Participant, organisation: Organisation, on: datetime.date | None = None
+) -> bool:
+    """Does the participant, on `on` (today by default), consent to their name and contact
+    details being shared with `organisation`?"""
+    return (
+        Consent.objects.active(on)
+        .filter(
+            participant=participant,
+            participant__anonymised_at__isnull=True,
+            purpose=Consent.Purpose.SHARE_CONTACT,
+            organisation=organisation,
+        )
+        .exists()
+    )
+
+
+@transaction.atomic
+def participant_anonymise(
+    *, participant: Participant, membership: Membership | None
+) -> Participant:
+    """Irreversibly blank every personal field; keep the row for statistics.
+
+    The birth year is coarsened to its decade; gender, municipality, status, dates, wishes and
+    consents (which hold no personal data themselves) are kept. `membership` is None when the
+    retention command does it.
+    """
+    participant = Participant.objects.select_for_update().get(pk=participant.pk)
+    if participant.is_anonymised:
+        raise ParticipantError(_("The participant is already anonymised."))
+    for field in Participant.PERSONAL_FIELDS:
+        setattr(participant, field, "")
+    participant.birth_year = participant.birth_year // 10 * 10
+    participant.anonymised_at = timezone.now()
+    participant.save(
+        update_fields=[*Participant.PERSONAL_FIELDS, "birth_year", "anonymised_at", "updated_at"]
+    )
+    log_access(participant=participant, membership=membership, action=Action.ANONYMISE)
+    return participant
+
+
+def expired_participants(*, months: int, today: datetime.date | None = None):
+    """Participants whose programme ended more than `months` ago and who have no active
+    consent to follow-up contact: what the retention rule says must be anonymised."""
+    today = today or timezone.localdate()
+    cutoff = _months_before(today, months)
+    following_up = Consent.objects.active(today).filter(purpose=Consent.Purpose.FOLLOW_UP)
+    return (
+        Participant.objects.filter(anonymised_at__isnull=True, ended_on__lt=cutoff)
+        .exclude(pk__in=following_up.values("participant"))
+        .order_by("ended_on", "pk")
+    )
+
+
+def _months_before(day: datetime.date, months: int) -> datetime.date:
+    month_index = day.year * 12 + day.month - 1 - months
+    year, month = divmod(month_index, 12)
+    # The 31st of a shorter month becomes that month's last day.
+    for candidate_day in (day.day, 30, 29, 28):
+        try:
+            return datetime.date(year, month + 1, candidate_day)
+        except ValueError:
+            continue
+    raise AssertionError("unreachable")

@@ -1,0 +1,31 @@
+"""The participant app's own entries on the participant's timeline."""
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from .hooks import TimelineEvent, timeline_provider
+from .models import Consent
+
+
+@timeline_provider
+def registration_and_consents(participant):
+    yield TimelineEvent(
+        on=timezone.localdate(participant.created_at),
+        title=_("Registered in the programme"),
+        detail=participant.get_recruitment_display(),
+    )
+    for consent in Consent.objects.filter(participant=participant).select_related("organisation"):
+        purpose = consent.get_purpose_display()
+        if consent.organisation:
+            purpose = f"{purpose}: {consent.organisation.name}"
+        yield TimelineEvent(on=consent.given_on, title=_("Consent given"), detail=purpose)
+        if consent.withdrawn_on:
+            yield TimelineEvent(
+                on=consent.withdrawn_on, title=_("Consent withdrawn"), detail=purpose
+            )
+    if participant.ended_on:
+        yield TimelineEvent(
+            on=participant.ended_on,
+            title=_("Programme ended"),
+            detail=participant.get_status_display(),
+        )

@@ -1,0 +1,260 @@
+"""Participant pages: for coordinators (read and write) and instructors (read, when allowed).
+
+Association staff and users without a project role get a 404 on every page here.
+"""
+
+import json
+from functools import wraps
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from partnerships.access import active_membership
+from partnerships.models import Membership
+
+from . import hooks, services
+from .consent_texts import CURRENT_VERSION, TEXTS
+from .export import participant_export
+from .forms import (
+    AnonymiseForm,
+    ConsentForm,
+    ParticipantForm,
+    ParticipantSearchForm,
+    WithdrawConsentForm,
+)
+from .models import Consent, Participant, ParticipantAccess
+
+Role = Membership.Role
+Action = ParticipantAccess.Action
+PAGE_SIZE = 25
+
+
+def project_roles_only(view):
+    """Only coordinators and instructors know these pages exist."""
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        membership = active_membership(request)
+        if membership is None or membership.role not in (Role.COORDINATOR, Role.INSTRUCTOR):
+            raise Http404
+        request.membership = membership
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+def _require_coordinator(request):
+    if request.membership.role != Role.COORDINATOR:
+        raise PermissionDenied
+
+
+def _get_participant_for_user(request, pk):
+    return get_object_or_404(
+        Participant.objects.visible_to(request.user).select_related("organisation"), pk=pk
+    )
+
+
+def _get_rw_participant_for_user(request, pk):
+    participant = _get_participant_for_user(request, pk)
+    _require_coordinator(request)
+    if participant.organisation_id != request.membership.organisation_id:
+        raise PermissionDenied
+    return participant
+
+
+@project_roles_only
+def participant_list(request):
+    form = ParticipantSearchForm(request.GET or None)
+    participants = form.filter(
+        Participant.objects.visible_to(request.user).filter(anonymised_at__isnull=True)
+    )
+    page = Paginator(participants, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "participants/participant_list.html",
+        {
+            "form": form,
+            "page": page,
+            "query": query.urlencode(),
+            "organisation": request.membership.organisation,
+            "is_coordinator": request.membership.role == Role.COORDINATOR,
+        },
+    )
+
+
+@project_roles_only
+def participant_create(request):
+    _require_coordinator(request)
+    organisation = request.membership.organisation
+    form = ParticipantForm(request.POST or None, organisation=organisation)
+    if request.method == "POST" and form.is_valid():
+        participant = services.participant_create(form=form, membership=request.membership)
+        messages.success(request, _("The participant is registered. Record their consent now."))
+        return redirect("participants:consent_create", pk=participant.pk)
+    return render(
+        request, "participants/participant_form.html", {"form": form, "participant": None}
+    )
+
+
+@project_roles_only
+def participant_update(request, pk):
+    participant = _get_rw_participant_for_user(request, pk)
+    if participant.is_anonymised:
+        raise PermissionDenied
+    form = ParticipantForm(
+        request.POST or None, instance=participant, organisation=participant.organisation
+    )
+    if request.method == "POST" and form.is_valid():
+        services.participant_update(form=form, membership=request.membership)
+        messages.success(request, _("The changes are saved."))
+        return redirect(participant)
+    return render(
+        request, "participants/participant_form.html", {"form": form, "participant": participant}
+    )
+
+
+@project_roles_only
+def participant_detail(request, pk):
+    participant = _get_participant_for_user(request, pk)
+    services.log_access(participant=participant, membership=request.membership, action=Action.VIEW)
+    is_coordinator = request.membership.role == Role.COORDINATOR
+    consents = Consent.objects.visible_to(request.user).filter(participant=participant)
+    context = {
+        "participant": participant,
+        "is_coordinator": is_coordinator,
+        "show_health": request.membership.role in Participant.HEALTH_ROLES,
+        "activities": list(participant.preferred_activities.all()),
+        "consents": consents.select_related(
+            "organisation", "recorded_by", "withdrawal_recorded_by"
+        ),
+        "timeline": hooks.timeline(participant),
+        "withdraw_form": WithdrawConsentForm(initial={"withdrawn_on": _today()}),
+    }
+    if is_coordinator:
+        log = ParticipantAccess.objects.visible_to(request.user).filter(participant=participant)
+        context["access_log"] = log.select_related("user")[:20]
+    return render(request, "participants/participant_detail.html", context)
+
+
+@project_roles_only
+def consent_create(request, pk):
+    participant = _get_rw_participant_for_user(request, pk)
+    form = ConsentForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.consent_record(
+                form=form, participant=participant, membership=request.membership
+            )
+        except services.ParticipantError as error:
+            form.add_error(None, error.args[0])
+        else:
+            messages.success(request, _("The consent is recorded."))
+            return redirect(participant)
+    return render(
+        request,
+        "participants/consent_form.html",
+        {"form": form, "participant": participant, "texts": _consent_texts()},
+    )
+
+
+@require_POST
+@project_roles_only
+def consent_withdraw(request, pk, consent_pk):
+    participant = _get_rw_participant_for_user(request, pk)
+    consent = get_object_or_404(
+        Consent.objects.visible_to(request.user), pk=consent_pk, participant=participant
+    )
+    form = WithdrawConsentForm(request.POST)
+    if not form.is_valid():
+        for error in form.errors.get("withdrawn_on", []):
+            messages.error(request, error)
+        return redirect(participant)
+    try:
+        services.consent_withdraw(
+            consent=consent, membership=request.membership, on=form.cleaned_data["withdrawn_on"]
+        )
+    except services.ParticipantError as error:
+        messages.error(request, error.args[0])
+    else:
+        messages.success(request, _("The withdrawal is recorded."))
+    return redirect(participant)
+
+
+@project_roles_only
+def participant_export_json(request, pk):
+    participant = _get_rw_participant_for_user(request, pk)
+    services.log_access(
+        participant=participant, membership=request.membership, action=Action.EXPORT_JSON
+    )
+    body = json.dumps(participant_export(participant), ensure_ascii=False, indent=2)
+    response = HttpResponse(body, content_type="application/json; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="deltager-{participant.pk}.json"'
+    return response
+
+
+@project_roles_only
+def participant_export_page(request, pk):
+    participant = _get_rw_participant_for_user(request, pk)
+    services.log_access(
+        participant=participant, membership=request.membership, action=Action.EXPORT_PAGE
+    )
+    return render(
+        request,
+        "participants/participant_export.html",
+        {"participant": participant, "data": participant_export(participant)},
+    )
+
+
+@project_roles_only
+def participant_anonymise(request, pk):
+    participant = _get_rw_participant_for_user(request, pk)
+    if participant.is_anonymised:
+        messages.error(request, _("The participant is already anonymised."))
+        return redirect(participant)
+    form = AnonymiseForm(request.POST or None, participant=participant)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.participant_anonymise(participant=participant, membership=request.membership)
+        except services.ParticipantError as error:
+            messages.error(request, error.args[0])
+        else:
+            messages.success(request, _("The participant is anonymised."))
+        return redirect(participant)
+    return render(
+        request,
+        "participants/participant_anonymise.html",
+        {"form": form, "participant": participant},
+    )
+
+
+@require_POST
+@project_roles_only
+def instructor_access(request):
+    """The coordinator decides whether the project's instructors see its participants."""
+    _require_coordinator(request)
+    organisation = request.membership.organisation
+    organisation.instructors_see_participants = request.POST.get("allow") == "1"
+    organisation.save(update_fields=["instructors_see_participants"])
+    if organisation.instructors_see_participants:
+        messages.success(request, _("Your instructors can now see the participants."))
+    else:
+        messages.success(request, _("Your instructors can no longer see the participants."))
+    return redirect("participants:participant_list")
+
+
+def _today():
+    return timezone.localdate()
+
+
+def _consent_texts():
+    return [
+        (Consent.Purpose(purpose).label, text) for purpose, text in TEXTS[CURRENT_VERSION].items()
+    ]

@@ -1,0 +1,247 @@
+"""Registering, editing, finding and reading participants."""
+
+import pytest
+from django.urls import reverse
+
+from participants.models import Participant, ParticipantAccess
+from partnerships.models import ActivityType, Membership
+from tests.factories import (
+    ConsentFactory,
+    MembershipFactory,
+    OrganisationFactory,
+    ParticipantFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+Action = ParticipantAccess.Action
+
+
+def valid_data(**overrides):
+    data = {
+        "first_name": "Inger",
+        "last_name": "Holm",
+        "phone": "+45 12345678",
+        "email": "inger@example.org",
+        "address": "Byvej 3",
+        "postcode": "2500",
+        "city": "Valby",
+        "birth_year": "1950",
+        "gender": "female",
+        "municipality": "København",
+        "home_area": "Valby",
+        "recruitment": "doctor",
+        "status": "recruited",
+        "health_notes": "Astma.",
+        "preferred_weekdays": ["1", "3"],
+        "preferred_times": ["morning"],
+        "max_travel_km": "5",
+        "max_monthly_fee": "150",
+        "continue_with_team": "yes",
+        "motivation": "Vil gerne danse igen.",
+    }
+    data.update(overrides)
+    return data
+
+
+def test_coordinator_registers_a_participant_in_the_own_project(client, cast):
+    activity = ActivityType.objects.create(name="Dans")
+    client.force_login(cast.coordinator_a)
+    response = client.post(
+        reverse("participants:participant_create"),
+        valid_data(preferred_activities=[activity.pk], organisation=cast.project_b.pk),
+    )
+    participant = Participant.objects.get(first_name="Inger")
+    assert response.status_code == 302
+    assert response.url == reverse("participants:consent_create", args=[participant.pk])
+    assert participant.organisation == cast.project_a  # the posted organisation is ignored
+    assert participant.phone == "12 34 56 78"
+    assert participant.preferred_weekdays == [1, 3]
+    assert list(participant.preferred_activities.all()) == [activity]
+    assert participant.created_by == cast.coordinator_a
+    entry = ParticipantAccess.objects.get(participant=participant)
+    assert (entry.user, entry.role, entry.action) == (cast.coordinator_a, "coordinator", "create")
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [
+        ("email", "inger@", "Indtast en gyldig e-mail-adresse."),
+        ("phone", "1234", "Indtast et dansk telefonnummer på otte cifre"),
+        ("birth_year", "1850", "Indtast et fødselsår fra 1900 og frem."),
+        ("birth_year", "2999", "Indtast et fødselsår, der er passeret."),
+        ("postcode", "12", "Indtast et dansk postnummer på fire cifre."),
+        ("first_name", "", "Dette felt er påkrævet."),
+    ],
+)
+def test_bad_input_answers_in_danish_keeps_the_input_and_saves_nothing(
+    client, cast, field, value, message
+):
+    client.force_login(cast.coordinator_a)
+    before = Participant.objects.count()
+    response = client.post(reverse("participants:participant_create"), valid_data(**{field: value}))
+    assert response.status_code == 200
+    assert message in response.content.decode()
+    assert 'value="Holm"' in response.content.decode()
+    assert Participant.objects.count() == before
+
+
+def test_duplicate_participant_is_refused_with_a_link_to_the_existing_one(client, cast):
+    existing = ParticipantFactory(
+        organisation=cast.project_a,
+        first_name="Inger",
+        last_name="Holm",
+        birth_year=1950,
+        phone="12 34 56 78",
+    )
+    client.force_login(cast.coordinator_a)
+    response = client.post(
+        reverse("participants:participant_create"),
+        valid_data(first_name="inger", phone="12345678"),
+    )
+    page = response.content.decode()
+    assert "En deltager med samme navn, fødselsår og telefon er allerede registreret." in page
+    assert existing.get_absolute_url() in page
+    assert Participant.objects.filter(first_name__iexact="inger").count() == 1
+
+
+def test_the_same_person_may_be_registered_in_another_project(client, cast):
+    ParticipantFactory(
+        organisation=cast.project_b, first_name="Inger", last_name="Holm", birth_year=1950,
+        phone="12 34 56 78",
+    )  # fmt: skip
+    client.force_login(cast.coordinator_a)
+    response = client.post(reverse("participants:participant_create"), valid_data())
+    assert response.status_code == 302
+
+
+def test_editing_logs_the_changed_field_names_but_not_their_values(client, cast):
+    client.force_login(cast.coordinator_a)
+    participant = cast.participant_a
+    data = valid_data(first_name=participant.first_name, last_name=participant.last_name,
+                      health_notes="Ny diagnose: slidgigt")  # fmt: skip
+    response = client.post(reverse("participants:participant_update", args=[participant.pk]), data)
+    assert response.status_code == 302
+    entry = ParticipantAccess.objects.get(participant=participant, action=Action.UPDATE)
+    assert "health_notes" in entry.fields
+    assert "slidgigt" not in entry.fields
+
+
+def test_coordinator_of_b_cannot_edit_a_participant_of_a(client, cast):
+    client.force_login(cast.coordinator_b)
+    url = reverse("participants:participant_update", args=[cast.participant_a.pk])
+    response = client.post(url, valid_data(first_name="Hacked"))
+    assert response.status_code == 404
+    cast.participant_a.refresh_from_db()
+    assert cast.participant_a.first_name == "Alma"
+
+
+def test_search_by_name_area_and_status(client, cast):
+    ParticipantFactory(organisation=cast.project_a, first_name="Gudrun", last_name="Vinther",
+                       home_area="Sydhavnen", status="continued")  # fmt: skip
+    ParticipantFactory(organisation=cast.project_a, first_name="Gudrun", last_name="Ibsen",
+                       home_area="Valby", status="active")  # fmt: skip
+    client.force_login(cast.coordinator_a)
+    url = reverse("participants:participant_list")
+
+    def names(**query):
+        page = client.get(url, query).context["page"]
+        return [p.last_name for p in page.object_list]
+
+    assert names(q="gudrun") == ["Ibsen", "Vinther"]
+    assert names(q="gudrun vinth") == ["Vinther"]
+    assert names(area="sydhavn") == ["Vinther"]
+    assert names(status="continued") == ["Vinther"]
+
+
+def test_list_shows_only_the_own_projects_participants_and_never_health_notes(client, cast):
+    client.force_login(cast.coordinator_a)
+    response = client.get(reverse("participants:participant_list"))
+    assert [p.pk for p in response.context["page"].object_list] == [cast.participant_a.pk]
+    assert "Ny hofte." not in response.content.decode()
+
+
+def test_health_notes_are_shown_to_the_coordinator_and_the_projects_instructor(client, cast):
+    for user in [cast.coordinator_a, cast.instructor_a]:
+        client.force_login(user)
+        response = client.get(cast.participant_a.get_absolute_url())
+        assert "Ny hofte." in response.content.decode()
+
+
+def test_instructor_sees_no_participant_until_the_coordinator_allows_it(client, cast):
+    cast.project_a.instructors_see_participants = False
+    cast.project_a.save(update_fields=["instructors_see_participants"])
+    client.force_login(cast.instructor_a)
+    response = client.get(cast.participant_a.get_absolute_url())
+    assert response.status_code == 404
+    assert "Ny hofte." not in response.content.decode()
+    assert not client.get(reverse("participants:participant_list")).context["page"].object_list
+
+
+def test_coordinator_turns_instructor_access_off_and_on(client, cast):
+    client.force_login(cast.coordinator_a)
+    client.post(reverse("participants:instructor_access"), {"allow": "0"})
+    cast.project_a.refresh_from_db()
+    assert cast.project_a.instructors_see_participants is False
+    client.post(reverse("participants:instructor_access"), {"allow": "1"})
+    cast.project_a.refresh_from_db()
+    assert cast.project_a.instructors_see_participants is True
+
+
+def test_instructor_reads_but_does_not_see_the_access_log_or_rights_actions(client, cast):
+    client.force_login(cast.instructor_a)
+    page = client.get(cast.participant_a.get_absolute_url()).content.decode()
+    assert "Adgangslog" not in page
+    assert reverse("participants:participant_export_json", args=[cast.participant_a.pk]) not in page
+
+
+def test_staff_never_see_participant_data(client, cast):
+    client.force_login(cast.staff_a)
+    for url in [
+        reverse("participants:participant_list"),
+        cast.participant_a.get_absolute_url(),
+        reverse("participants:participant_export_json", args=[cast.participant_a.pk]),
+    ]:
+        response = client.get(url)
+        assert response.status_code == 404
+        assert "Ny hofte." not in response.content.decode()
+        assert "Alma" not in response.content.decode()
+
+
+def test_viewing_a_participant_is_recorded_in_the_access_log(client, cast):
+    client.force_login(cast.instructor_a)
+    client.get(cast.participant_a.get_absolute_url())
+    entry = ParticipantAccess.objects.get(participant=cast.participant_a)
+    assert (entry.user, entry.role, entry.action) == (cast.instructor_a, "instructor", "view")
+    client.force_login(cast.coordinator_a)
+    page = client.get(cast.participant_a.get_absolute_url()).content.decode()
+    assert "Adgangslog" in page
+    assert "Så oplysningerne" in page
+
+
+@pytest.mark.parametrize("extra", [0, 30])
+def test_participant_list_query_budget(client, cast, django_assert_num_queries, extra):
+    ParticipantFactory.create_batch(extra, organisation=cast.project_a)
+    client.force_login(cast.coordinator_a)
+    # 1 session, 2 user, 3 own memberships, 4 count for the paginator, 5 the page
+    with django_assert_num_queries(5):
+        assert client.get(reverse("participants:participant_list")).status_code == 200
+
+
+@pytest.mark.parametrize("extra", [0, 15])
+def test_participant_page_query_budget(client, cast, django_assert_num_queries, extra):
+    participant = cast.participant_a
+    participant.preferred_activities.set(
+        [ActivityType.objects.create(name=f"Aktivitet {i}") for i in range(extra)]
+    )
+    client.force_login(cast.coordinator_a)
+    for _ in range(extra):
+        MembershipFactory(organisation=cast.project_a, role=Membership.Role.INSTRUCTOR)
+        ConsentFactory(participant=participant, purpose="share_contact",
+                       organisation=OrganisationFactory(kind="association"))  # fmt: skip
+        client.get(participant.get_absolute_url())  # grows the access log
+    # 1 session, 2 user, 3 own memberships, 4 the participant, 5 log the view,
+    # 6 preferred activities, 7 timeline: consents, 8 consents with organisation and recorders,
+    # 9 the access log with users
+    with django_assert_num_queries(9):
+        assert client.get(participant.get_absolute_url()).status_code == 200
