@@ -6,3 +6,6 @@ class BridgingConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "bridging"
     verbose_name = _("Bridging")
+
+    def ready(self):
+        from . import timeline  # noqa: F401  (registers the participant timeline entries)

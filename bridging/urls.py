@@ -5,23 +5,15 @@ from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
 from django.views.i18n import set_language
 
-from . import views
-
-bridging_patterns = (
-    [
-        path("overview/", views.coordinator_overview, name="coordinator_overview"),
-        path("my-courses/", views.instructor_home, name="instructor_home"),
-    ],
-    "bridging",
-)
+from .views import start
 
 urlpatterns = [
-    path("", views.home, name="home"),
-    path("healthz", views.healthz, name="healthz"),
+    path("", start.home, name="home"),
+    path("healthz", start.healthz, name="healthz"),
     path("accounts/", include("django.contrib.auth.urls")),
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path("admin/", admin.site.urls),
     path("", include("partnerships.urls")),
     path("", include("participants.urls")),
-    path("", include(bridging_patterns)),
+    path("", include("bridging.journey_urls")),
 ]

@@ -25,8 +25,9 @@ Role = Membership.Role
 
 class ParticipantQuerySet(models.QuerySet):
     def visible_to(self, user):
-        """Coordinators see their project's participants; instructors see them when the project
-        lets them; association staff and everyone else see none."""
+        """Coordinators see their project's participants; instructors see those enrolled in
+        the courses they teach, or all of the project's when the coordinator allows it;
+        association staff and everyone else see none."""
         if not user.is_authenticated or not user.is_active:
             return self.none()
         if user.is_superuser:
@@ -37,9 +38,12 @@ class ParticipantQuerySet(models.QuerySet):
             role=Role.INSTRUCTOR,
             organisation__instructors_see_participants=True,
         )
+        # "enrolments" is the reverse name of bridging's Enrolment: named, never imported.
+        taught = self.model.objects.filter(enrolments__course__instructors=user)
         return self.filter(
             models.Q(organisation__in=coordinating.values("organisation"))
             | models.Q(organisation__in=teaching.values("organisation"))
+            | models.Q(pk__in=taught.values("pk"))
         )
 
 

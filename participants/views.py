@@ -4,18 +4,17 @@ Association staff and users without a project role get a 404 on every page here.
 """
 
 import json
-from functools import wraps
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from partnerships.access import active_membership
+from partnerships.access import role_required
 from partnerships.models import Membership
 
 from . import hooks, services
@@ -35,18 +34,8 @@ Action = ParticipantAccess.Action
 PAGE_SIZE = 25
 
 
-def project_roles_only(view):
-    """Only coordinators and instructors know these pages exist."""
-
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        membership = active_membership(request)
-        if membership is None or membership.role not in (Role.COORDINATOR, Role.INSTRUCTOR):
-            raise Http404
-        request.membership = membership
-        return view(request, *args, **kwargs)
-
-    return wrapper
+project_roles_only = role_required(Role.COORDINATOR, Role.INSTRUCTOR, hidden=True)
+"""Only coordinators and instructors know these pages exist."""
 
 
 def _require_coordinator(request):

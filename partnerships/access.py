@@ -8,6 +8,7 @@ it is their first membership. Everything is read once per request and cached on 
 from functools import wraps
 
 from django.core.exceptions import PermissionDenied
+from django.http import Http404
 
 from .models import Membership
 
@@ -44,15 +45,16 @@ def activate_membership(request, membership: Membership) -> None:
     request.session[SESSION_KEY] = membership.pk
 
 
-def role_required(*roles):
-    """Let a view through only when the active membership has one of `roles` (else 403)."""
+def role_required(*roles, hidden=False):
+    """Let a view through only when the active membership has one of `roles`; else 403, or
+    404 with `hidden=True` for pages whose very existence other roles should not learn."""
 
     def decorator(view):
         @wraps(view)
         def wrapper(request, *args, **kwargs):
             membership = active_membership(request)
             if membership is None or membership.role not in roles:
-                raise PermissionDenied
+                raise Http404 if hidden else PermissionDenied
             request.membership = membership
             return view(request, *args, **kwargs)
 

@@ -3,6 +3,8 @@
 Two project organisations, A and B, each with a coordinator and an instructor, and each with a
 receiving association with a staff member; plus an outsider who works nowhere. Each project has
 a participant with a registration consent; project A lets its instructors see participants.
+Each project runs a programme with one course, taught by its instructor, with one session and
+the project's participant enrolled; instructor A has a calendar feed.
 Names end in _a / _b so a test reads as a sentence: `coordinator_b` must get a 404 on A's pages.
 """
 
@@ -12,13 +14,18 @@ from dataclasses import dataclass
 
 import pytest
 
+from bridging.models import CalendarFeed, Course, Enrolment, Programme, Session
 from participants.models import Consent, Participant
 from partnerships.models import Membership, Organisation
 from tests.factories import (
     ConsentFactory,
+    CourseFactory,
+    EnrolmentFactory,
     MembershipFactory,
     OrganisationFactory,
     ParticipantFactory,
+    ProgrammeFactory,
+    SessionFactory,
     UserFactory,
 )
 
@@ -43,6 +50,13 @@ class Cast:
     participant_a: Participant
     participant_b: Participant
     consent_a: Consent
+    programme_a: Programme
+    course_a: Course
+    session_a: Session
+    enrolment_a: Enrolment
+    course_b: Course
+    session_b: Session
+    feed_a: CalendarFeed
 
     def user(self, role_name):
         return getattr(self, role_name)
@@ -70,7 +84,21 @@ def _build_cast():
     )
     participant_b = ParticipantFactory(organisation=project_b, first_name="Bodil", last_name="Berg")
     ConsentFactory(participant=participant_b)
+    instructor_a = member("instructor_a", project_a, Role.INSTRUCTOR)
+    instructor_b = member("instructor_b", project_b, Role.INSTRUCTOR)
+    programme_a = ProgrammeFactory(organisation=project_a, name="Forløb A")
+    course_a = CourseFactory(programme=programme_a, name="Hold A")
+    course_a.instructors.add(instructor_a)
+    course_b = CourseFactory(programme__organisation=project_b, name="Hold B")
+    course_b.instructors.add(instructor_b)
     return Cast(
+        programme_a=programme_a,
+        course_a=course_a,
+        session_a=SessionFactory(course=course_a),
+        enrolment_a=EnrolmentFactory(course=course_a, participant=participant_a),
+        course_b=course_b,
+        session_b=SessionFactory(course=course_b),
+        feed_a=CalendarFeed.objects.create(user=instructor_a),
         participant_a=participant_a,
         participant_b=participant_b,
         consent_a=ConsentFactory(participant=participant_a),
@@ -79,10 +107,10 @@ def _build_cast():
         association_a=association_a,
         association_b=association_b,
         coordinator_a=member("coordinator_a", project_a, Role.COORDINATOR),
-        instructor_a=member("instructor_a", project_a, Role.INSTRUCTOR),
+        instructor_a=instructor_a,
         staff_a=member("staff_a", association_a, Role.STAFF),
         coordinator_b=member("coordinator_b", project_b, Role.COORDINATOR),
-        instructor_b=member("instructor_b", project_b, Role.INSTRUCTOR),
+        instructor_b=instructor_b,
         staff_b=member("staff_b", association_b, Role.STAFF),
         outsider=UserFactory(username="outsider"),
     )

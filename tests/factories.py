@@ -76,3 +76,48 @@ class ConsentFactory(factory.django.DjangoModelFactory):
     text_version = "2026-1"
     given_on = datetime.date(2026, 1, 5)
     method = "paper"
+
+
+class ProgrammeFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "bridging.Programme"
+
+    organisation = factory.SubFactory(OrganisationFactory)
+    name = factory.Sequence(lambda n: f"Forløb {n}")
+    starts_on = datetime.date(2026, 1, 1)
+    ends_on = datetime.date(2026, 12, 31)
+
+
+class CourseFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "bridging.Course"
+
+    programme = factory.SubFactory(ProgrammeFactory)
+    name = factory.Sequence(lambda n: f"Hold {n}")
+    venue = "Hallen"
+    weekday = 2
+    start_time = datetime.time(10, 0)
+    end_time = datetime.time(11, 30)
+    start_date = datetime.date(2026, 9, 2)
+    weeks = 12
+    capacity = 12
+    status = "running"
+
+
+class SessionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "bridging.Session"
+
+    course = factory.SubFactory(CourseFactory)
+    date = datetime.date(2026, 11, 25)
+    start_time = datetime.time(10, 0)
+    end_time = datetime.time(11, 30)
+
+
+class EnrolmentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "bridging.Enrolment"
+
+    participant = factory.SubFactory(ParticipantFactory)
+    course = factory.SubFactory(CourseFactory)
+    status = "enrolled"

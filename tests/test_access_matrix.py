@@ -22,6 +22,18 @@ def participant_a(cast):
     return {"pk": cast.participant_a.pk}
 
 
+def programme_a(cast):
+    return {"pk": cast.programme_a.pk}
+
+
+def course_a(cast):
+    return {"pk": cast.course_a.pk}
+
+
+def session_a(cast):
+    return {"pk": cast.session_a.pk}
+
+
 def own_membership(cast, user):
     membership = Membership.objects.filter(user=cast.coordinator_a).first()
     return {"membership": membership.pk}
@@ -129,6 +141,63 @@ MATRIX = {
         None,
         lambda cast, user: {"allow": "0"},
         statuses(302, 302, 403, 404, 302, 404),
+    ),
+    # The journey: programmes are the coordinator's; courses and sessions are shared with the
+    # course's instructors; association staff never see them.
+    "bridging:dropout_warnings": ("get", None, None, statuses(302, 200, 200, 404, 200, 404)),
+    "bridging:programme_list": ("get", None, None, statuses(302, 200, 403, 403, 200, 403)),
+    "bridging:programme_create": ("get", None, None, statuses(302, 200, 403, 403, 200, 403)),
+    "bridging:programme_detail": ("get", programme_a, None, statuses(302, 200, 403, 403, 404, 403)),
+    "bridging:programme_update": ("get", programme_a, None, statuses(302, 200, 403, 403, 404, 403)),
+    "bridging:course_create": ("get", programme_a, None, statuses(302, 200, 403, 403, 404, 403)),
+    "bridging:course_detail": ("get", course_a, None, statuses(302, 200, 200, 404, 404, 404)),
+    "bridging:course_update": ("get", course_a, None, statuses(302, 200, 403, 403, 404, 403)),
+    "bridging:enrolment_create": (
+        "post",
+        course_a,
+        lambda cast, user: {"participant": cast.participant_a.pk},
+        statuses(302, 302, 403, 403, 404, 403),
+    ),
+    "bridging:enrolment_withdraw": (
+        "post",
+        lambda cast: {"pk": cast.course_a.pk, "enrolment_pk": cast.enrolment_a.pk},
+        lambda cast, user: {"reason": "Flyttet"},
+        statuses(302, 302, 403, 403, 404, 403),
+    ),
+    "bridging:session_create": ("get", course_a, None, statuses(302, 200, 200, 404, 404, 404)),
+    "bridging:session_detail": ("get", session_a, None, statuses(302, 200, 200, 404, 404, 404)),
+    "bridging:session_update": ("get", session_a, None, statuses(302, 200, 200, 404, 404, 404)),
+    "bridging:session_cancel": (
+        "post",
+        session_a,
+        lambda cast, user: {"reason": "Hallen er lukket"},
+        statuses(302, 302, 302, 404, 404, 404),
+    ),
+    "bridging:session_log": (
+        "post",
+        session_a,
+        lambda cast, user: {"content": "Stolegymnastik"},
+        statuses(302, 302, 302, 404, 404, 404),
+    ),
+    "bridging:attendance_mark": (
+        "post",
+        session_a,
+        lambda cast, user: {"enrolment": cast.enrolment_a.pk, "status": "present"},
+        statuses(302, 302, 302, 404, 404, 404),
+    ),
+    "bridging:attendance_mark_all": (
+        "post",
+        session_a,
+        None,
+        statuses(302, 302, 302, 404, 404, 404),
+    ),
+    "bridging:calendar_settings": ("get", None, None, statuses(302, 200, 200, 404, 200, 404)),
+    # The secret address is the credential (calendar apps cannot log in).
+    "bridging:calendar_feed": (
+        "get",
+        lambda cast: {"token": cast.feed_a.token},
+        None,
+        statuses(200, 200, 200, 200, 200, 200),
     ),
 }
 

@@ -81,8 +81,8 @@ def test_coordinator_overview_query_budget(client, cast, django_assert_num_queri
     _add_colleagues(cast.project_a, extra)
     client.force_login(cast.coordinator_a)
     # 1 session, 2 user, 3 own memberships (active organisation), 4 team counts per role,
-    # 5 participant counts per status
-    with django_assert_num_queries(5):
+    # 5 participant counts per status, 6 programmes, 7 dropout warning count
+    with django_assert_num_queries(7):
         assert client.get(reverse("bridging:coordinator_overview")).status_code == 200
 
 
@@ -90,6 +90,6 @@ def test_coordinator_overview_query_budget(client, cast, django_assert_num_queri
 def test_instructor_home_query_budget(client, cast, django_assert_num_queries, extra):
     _add_colleagues(cast.project_a, extra)
     client.force_login(cast.instructor_a)
-    # 1 session, 2 user, 3 own memberships
-    with django_assert_num_queries(3):
+    # 1 session, 2 user, 3 own memberships, 4 sessions this week, 5 dropout count, 6 courses
+    with django_assert_num_queries(6):
         assert client.get(reverse("bridging:instructor_home")).status_code == 200

@@ -168,14 +168,18 @@ def test_health_notes_are_shown_to_the_coordinator_and_the_projects_instructor(c
         assert "Ny hofte." in response.content.decode()
 
 
-def test_instructor_sees_no_participant_until_the_coordinator_allows_it(client, cast):
+def test_instructor_sees_only_their_courses_participants_unless_the_coordinator_allows_more(
+    client, cast
+):
+    not_on_a_course = ParticipantFactory(organisation=cast.project_a, health_notes="Astma.")
     cast.project_a.instructors_see_participants = False
     cast.project_a.save(update_fields=["instructors_see_participants"])
     client.force_login(cast.instructor_a)
-    response = client.get(cast.participant_a.get_absolute_url())
+    response = client.get(not_on_a_course.get_absolute_url())
     assert response.status_code == 404
-    assert "Ny hofte." not in response.content.decode()
-    assert not client.get(reverse("participants:participant_list")).context["page"].object_list
+    assert "Astma." not in response.content.decode()
+    listed = client.get(reverse("participants:participant_list")).context["page"].object_list
+    assert list(listed) == [cast.participant_a]  # enrolled on the course instructor A teaches
 
 
 def test_coordinator_turns_instructor_access_off_and_on(client, cast):
@@ -241,7 +245,7 @@ def test_participant_page_query_budget(client, cast, django_assert_num_queries, 
                        organisation=OrganisationFactory(kind="association"))  # fmt: skip
         client.get(participant.get_absolute_url())  # grows the access log
     # 1 session, 2 user, 3 own memberships, 4 the participant, 5 log the view,
-    # 6 preferred activities, 7 timeline: consents, 8 consents with organisation and recorders,
-    # 9 the access log with users
-    with django_assert_num_queries(9):
+    # 6 preferred activities, 7 timeline: consents, 8 timeline: enrolments with attendance
+    # counts, 9 consents with organisation and recorders, 10 the access log with users
+    with django_assert_num_queries(10):
         assert client.get(participant.get_absolute_url()).status_code == 200

@@ -13,6 +13,8 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
 
+from bridging.models import Attendance, Course, Enrolment, Programme, Session
+from bridging.services import sessions_generate
 from participants.consent_texts import CURRENT_VERSION
 from participants.models import Consent, Participant
 from partnerships.models import ActivityType, Membership, Organisation
@@ -221,6 +223,7 @@ class Command(BaseCommand):
             users = self._users(organisations)
             activity_types = self._activity_types()
             self._participants(organisations, users, activity_types)
+            self._programme(organisations["Seniorer i bevægelse"], users)
         self.stdout.write(self.style.SUCCESS("Demo data is ready."))
         self.stdout.write(
             "Log in as koordinator, instruktor or forening, each with the password 'demo'."
@@ -370,3 +373,99 @@ class Command(BaseCommand):
                 consent.withdrawn_on = given_on + datetime.timedelta(days=30)
                 consent.withdrawal_recorded_by = coordinator
                 consent.save(update_fields=["withdrawn_on", "withdrawal_recorded_by"])
+
+    def _programme(self, project, users):
+        """The demo programme: a finished course, one running mid-way and one planned, with
+        attendance in which a few participants drift away."""
+        today = timezone.localdate()
+        programme, _created = Programme.objects.update_or_create(
+            organisation=project,
+            name="Seniorer i bevægelse 2026",
+            defaults={
+                "description": "12 ugers motion for inaktive ældre, der bagefter fortsætter i "
+                "en forening, en aftenskole eller en selvorganiseret gruppe.",
+                "target_group": "Inaktive borgere over 65 år",
+                "starts_on": today - datetime.timedelta(weeks=22),
+                "ends_on": today + datetime.timedelta(weeks=20),
+                "exit_goal": "Fra første gang siger vi: Holdet slutter efter 12 uger, og målet er, "
+                "at I fortsætter sammen i en forening eller på egen hånd.",
+                "default_bridging_model": Programme.BridgingModel.TEAM,
+            },
+        )
+        participants = list(
+            Participant.objects.filter(organisation=project, anonymised_at__isnull=True)
+            .exclude(status=Participant.Status.ENDED)
+            .order_by("pk")
+        )
+        # (name, weeks ago it started, status, participants, capacity)
+        plans = [
+            ("Hold 1: Valby, mandag formiddag", 16, Course.Status.COMPLETED, participants[:8], 14),
+            ("Hold 2: Vesterbro, onsdag formiddag", 6, Course.Status.RUNNING,
+             participants[8:20], 14),
+            ("Hold 3: Sydhavnen, torsdag eftermiddag", -3, Course.Status.PLANNED,
+             participants[20:26], 2),
+        ]  # fmt: skip
+        for index, (name, weeks_ago, status, members, capacity) in enumerate(plans):
+            start = today - datetime.timedelta(weeks=weeks_ago)
+            course, _created = Course.objects.update_or_create(
+                programme=programme,
+                name=name,
+                defaults={
+                    "venue": ["Valby Hallen", "Vesterbro Idrætscenter", "Sydhavn Kulturhus"][index],
+                    "address": ["Julius Andersens Vej 3", "Saxogade 10", "Mozarts Plads 2"][index],
+                    "weekday": [0, 2, 3][index],
+                    "start_time": datetime.time(10 if index < 2 else 14, 0),
+                    "end_time": datetime.time(11 if index < 2 else 15, 30),
+                    "start_date": start,
+                    "weeks": 12,
+                    "capacity": capacity,
+                    "status": status,
+                },
+            )
+            course.instructors.add(users["instruktor"])
+            sessions_generate(course=course)
+            for position, participant in enumerate(members):
+                if status == Course.Status.COMPLETED:
+                    enrolment_status = Enrolment.Status.COMPLETED
+                elif position < capacity:
+                    enrolment_status = Enrolment.Status.ENROLLED
+                else:
+                    enrolment_status = Enrolment.Status.WAITLISTED
+                enrolment, _created = Enrolment.objects.get_or_create(
+                    participant=participant,
+                    course=course,
+                    defaults={
+                        "status": enrolment_status,
+                        "enrolled_on": start - datetime.timedelta(days=14),
+                        "recruitment": participant.recruitment,
+                        "exit_goal_explained": position % 4 != 3,
+                    },
+                )
+                self._attendance(course, enrolment, position, today, users["instruktor"])
+
+    def _attendance(self, course, enrolment, position, today, instructor):
+        if enrolment.status not in (Enrolment.Status.ENROLLED, Enrolment.Status.COMPLETED):
+            return
+        past = list(Session.objects.filter(course=course, date__lt=today).order_by("date"))
+        for number, session in enumerate(past):
+            if session.status == Session.Status.PLANNED:
+                session.status = Session.Status.HELD
+                session.exit_theme = number in (3, 8, 10)
+                session.team_building = number % 3 == 0
+                session.content = "Opvarmning, styrke på stole, balance og en gåtur i grupper."
+                session.logged_by = instructor
+                session.save()
+            drifting = position in (2, 7) and number >= len(past) - 3
+            if drifting:
+                status = Attendance.Status.ABSENT
+            elif (position + number) % 9 == 0:
+                status = Attendance.Status.EXCUSED
+            elif (position * 3 + number) % 11 == 0:
+                status = Attendance.Status.ABSENT
+            else:
+                status = Attendance.Status.PRESENT
+            Attendance.objects.get_or_create(
+                session=session,
+                enrolment=enrolment,
+                defaults={"status": status, "recorded_by": instructor},
+            )

@@ -1,14 +1,20 @@
+import datetime
+
 from django.contrib.auth.decorators import login_not_required
 from django.db import DatabaseError, connection
 from django.db.models import Count
 from django.http import JsonResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
 from participants.models import Participant
 from partnerships.access import active_membership, role_required
 from partnerships.models import Membership
+
+from .. import figures
+from ..models import Course, Programme, Session
 
 START_PAGES = {
     Membership.Role.COORDINATOR: "bridging:coordinator_overview",
@@ -50,16 +56,39 @@ def coordinator_overview(request):
     return render(
         request,
         "bridging/coordinator_overview.html",
-        {"organisation": organisation, "team": team, "participants": participants},
+        {
+            "organisation": organisation,
+            "team": team,
+            "participants": participants,
+            "programmes": Programme.objects.visible_to(request.user).filter(
+                organisation=organisation
+            ),
+            "warning_count": figures.dropout_warnings(request.user).count(),
+        },
     )
 
 
 @role_required(Membership.Role.INSTRUCTOR)
 def instructor_home(request):
+    """Today's and this week's sessions, one tap from their attendance pages; the courses."""
+    today = timezone.localdate()
+    week_end = today + datetime.timedelta(days=6 - today.weekday())
+    courses = Course.objects.visible_to(request.user).filter(instructors=request.user)
+    sessions = list(
+        Session.objects.visible_to(request.user)
+        .filter(course__in=courses, date__range=(today, week_end))
+        .select_related("course")
+    )
     return render(
         request,
         "bridging/instructor_home.html",
-        {"organisation": request.membership.organisation},
+        {
+            "organisation": request.membership.organisation,
+            "today_sessions": [s for s in sessions if s.date == today],
+            "week_sessions": [s for s in sessions if s.date > today],
+            "courses": courses.exclude(status=Course.Status.CANCELLED).select_related("programme"),
+            "warning_count": figures.dropout_warnings(request.user).count(),
+        },
     )
 
 

@@ -1,0 +1,153 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from participants.models import Participant
+from partnerships.models import Membership
+
+from .models import Attendance, Course, Enrolment, Programme, Session
+
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+TIME = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
+
+
+class ProgrammeForm(forms.ModelForm):
+    class Meta:
+        model = Programme
+        fields = [
+            "name",
+            "description",
+            "target_group",
+            "starts_on",
+            "ends_on",
+            "exit_goal",
+            "default_bridging_model",
+        ]
+        widgets = {
+            "starts_on": DATE,
+            "ends_on": DATE,
+            "description": forms.Textarea(attrs={"rows": 3}),
+            "exit_goal": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    def clean(self):
+        cleaned = super().clean()
+        starts_on, ends_on = cleaned.get("starts_on"), cleaned.get("ends_on")
+        if starts_on and ends_on and ends_on < starts_on:
+            self.add_error("ends_on", _("The programme cannot end before it starts."))
+        return cleaned
+
+
+class _TimesMixin:
+    def clean(self):
+        cleaned = super().clean()
+        start, end = cleaned.get("start_time"), cleaned.get("end_time")
+        if start and end and end <= start:
+            self.add_error("end_time", _("The end time must be after the start time."))
+        return cleaned
+
+
+class CourseForm(_TimesMixin, forms.ModelForm):
+    class Meta:
+        model = Course
+        fields = [
+            "name",
+            "instructors",
+            "venue",
+            "address",
+            "weekday",
+            "start_time",
+            "end_time",
+            "start_date",
+            "weeks",
+            "capacity",
+            "status",
+        ]
+        widgets = {
+            "instructors": forms.CheckboxSelectMultiple,
+            "start_time": TIME,
+            "end_time": TIME,
+            "start_date": DATE,
+        }
+
+    def __init__(self, *args, organisation, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["instructors"].queryset = (
+            self.fields["instructors"]
+            .queryset.filter(
+                memberships__organisation=organisation,
+                memberships__role=Membership.Role.INSTRUCTOR,
+            )
+            .order_by("first_name", "last_name")
+        )
+        self.fields["instructors"].label_from_instance = lambda u: u.get_full_name() or u.username
+        if self.instance.pk:
+            # The schedule made the sessions; move or add sessions one by one instead.
+            for name in ["weekday", "start_date", "weeks"]:
+                self.fields[name].disabled = True
+                self.fields[name].help_text = _("Move or add single sessions on the course page.")
+
+
+class EnrolmentForm(forms.Form):
+    participant = forms.ModelChoiceField(
+        label=_("Participant"), queryset=Participant.objects.none()
+    )
+    recruitment = forms.ChoiceField(
+        label=_("Recruited through"),
+        choices=[("", "---------"), *Participant.Recruitment.choices],
+        required=False,
+    )
+    exit_goal_explained = forms.BooleanField(
+        label=_("The goal of continuing in a permanent offer was explained at recruitment"),
+        required=False,
+    )
+
+    def __init__(self, *args, course, participants, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["participant"].queryset = (
+            participants.filter(organisation=course.programme.organisation_id)
+            .filter(anonymised_at__isnull=True)
+            .order_by("first_name", "last_name")
+        )
+
+
+class WithdrawForm(forms.Form):
+    reason = forms.CharField(label=_("Reason"), max_length=200)
+
+
+class SessionForm(_TimesMixin, forms.ModelForm):
+    """Moving a session, or adding one to the course."""
+
+    class Meta:
+        model = Session
+        fields = ["date", "start_time", "end_time"]
+        widgets = {"date": DATE, "start_time": TIME, "end_time": TIME}
+
+
+class CancelSessionForm(forms.Form):
+    reason = forms.CharField(label=_("Reason for cancelling"), max_length=200)
+
+
+class SessionLogForm(forms.ModelForm):
+    class Meta:
+        model = Session
+        fields = ["content", "exit_theme", "exit_note", "team_building", "notes"]
+        widgets = {
+            "content": forms.Textarea(attrs={"rows": 2}),
+            "notes": forms.Textarea(attrs={"rows": 2}),
+        }
+
+
+class AttendanceForm(forms.Form):
+    enrolment = forms.IntegerField(widget=forms.HiddenInput)
+    status = forms.ChoiceField(choices=Attendance.Status.choices)
+
+    def __init__(self, *args, session, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.session = session
+
+    def clean_enrolment(self):
+        pk = self.cleaned_data["enrolment"]
+        enrolment = Enrolment.objects.filter(pk=pk, course_id=self.session.course_id).first()
+        if enrolment is None:
+            raise forms.ValidationError(_("The participant is not enrolled on this course."))
+        return enrolment

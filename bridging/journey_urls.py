@@ -1,0 +1,39 @@
+"""URLs of the journey (namespace "bridging"); the project's root URLs are in urls.py."""
+
+from django.urls import path
+
+from .views import calendar, courses, sessions, start
+
+app_name = "bridging"
+
+urlpatterns = [
+    path("overview/", start.coordinator_overview, name="coordinator_overview"),
+    path("my-courses/", start.instructor_home, name="instructor_home"),
+    path("dropout-warnings/", courses.dropout_warnings, name="dropout_warnings"),
+    path("programmes/", courses.programme_list, name="programme_list"),
+    path("programmes/new/", courses.programme_create, name="programme_create"),
+    path("programmes/<int:pk>/", courses.programme_detail, name="programme_detail"),
+    path("programmes/<int:pk>/edit/", courses.programme_update, name="programme_update"),
+    path("programmes/<int:pk>/courses/new/", courses.course_create, name="course_create"),
+    path("courses/<int:pk>/", courses.course_detail, name="course_detail"),
+    path("courses/<int:pk>/edit/", courses.course_update, name="course_update"),
+    path("courses/<int:pk>/enrol/", courses.enrolment_create, name="enrolment_create"),
+    path(
+        "courses/<int:pk>/enrolments/<int:enrolment_pk>/withdraw/",
+        courses.enrolment_withdraw,
+        name="enrolment_withdraw",
+    ),
+    path("courses/<int:pk>/sessions/new/", sessions.session_create, name="session_create"),
+    path("sessions/<int:pk>/", sessions.session_detail, name="session_detail"),
+    path("sessions/<int:pk>/edit/", sessions.session_update, name="session_update"),
+    path("sessions/<int:pk>/cancel/", sessions.session_cancel, name="session_cancel"),
+    path("sessions/<int:pk>/log/", sessions.session_log, name="session_log"),
+    path("sessions/<int:pk>/attendance/", sessions.attendance_mark, name="attendance_mark"),
+    path(
+        "sessions/<int:pk>/attendance/all-present/",
+        sessions.attendance_mark_all,
+        name="attendance_mark_all",
+    ),
+    path("calendar/", calendar.calendar_settings, name="calendar_settings"),
+    path("calendar/<str:token>.ics", calendar.calendar_feed, name="calendar_feed"),
+]

@@ -1,0 +1,254 @@
+"""The temporary effort: a programme, its courses (hold) and their weekly sessions."""
+
+import datetime
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from partnerships.models import Membership, Organisation
+
+Role = Membership.Role
+
+
+def _coordinated_organisations(user):
+    return Membership.objects.filter(user=user, role=Role.COORDINATOR).values("organisation")
+
+
+class ProgrammeQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Coordinators see their project's programmes; instructors those they teach in."""
+        if not user.is_authenticated or not user.is_active:
+            return self.none()
+        if user.is_superuser:
+            return self.all()
+        return self.filter(
+            models.Q(organisation__in=_coordinated_organisations(user))
+            | models.Q(pk__in=Course.objects.filter(instructors=user).values("programme"))
+        )
+
+
+class Programme(models.Model):
+    class BridgingModel(models.TextChoices):
+        INDIVIDUAL = "individual", _("Individual")
+        GROUP = "group", _("Group")
+        TEAM = "team", _("Whole team")
+
+    organisation = models.ForeignKey(
+        Organisation,
+        verbose_name=_("project"),
+        on_delete=models.PROTECT,
+        related_name="programmes",
+    )
+    name = models.CharField(_("name"), max_length=200)
+    description = models.TextField(_("description"), blank=True)
+    target_group = models.CharField(_("target group"), max_length=200, blank=True)
+    starts_on = models.DateField(_("starts on"))
+    ends_on = models.DateField(_("ends on"))
+    exit_goal = models.TextField(
+        _("exit goal statement"),
+        blank=True,
+        help_text=_(
+            "How the programme tells participants from the start that the goal is to continue "
+            "in a permanent offer."
+        ),
+    )
+    default_bridging_model = models.CharField(
+        _("default bridging model"),
+        max_length=20,
+        choices=BridgingModel.choices,
+        default=BridgingModel.TEAM,
+    )
+
+    objects = ProgrammeQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("programme")
+        verbose_name_plural = _("programmes")
+        ordering = ["-starts_on", "name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(ends_on__gte=models.F("starts_on")),
+                name="programme_ends_after_start",
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("bridging:programme_detail", args=[self.pk])
+
+
+class CourseQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Coordinators see their project's courses; instructors the courses they teach."""
+        if not user.is_authenticated or not user.is_active:
+            return self.none()
+        if user.is_superuser:
+            return self.all()
+        return self.filter(
+            models.Q(programme__organisation__in=_coordinated_organisations(user))
+            | models.Q(pk__in=Course.objects.filter(instructors=user).values("pk"))
+        )
+
+
+class Weekday(models.IntegerChoices):
+    MONDAY = 0, _("Monday")
+    TUESDAY = 1, _("Tuesday")
+    WEDNESDAY = 2, _("Wednesday")
+    THURSDAY = 3, _("Thursday")
+    FRIDAY = 4, _("Friday")
+    SATURDAY = 5, _("Saturday")
+    SUNDAY = 6, _("Sunday")
+
+
+class Course(models.Model):
+    class Status(models.TextChoices):
+        PLANNED = "planned", _("Planned")
+        RUNNING = "running", _("Running")
+        COMPLETED = "completed", _("Completed")
+        CANCELLED = "cancelled", _("Cancelled")
+
+    programme = models.ForeignKey(
+        Programme, verbose_name=_("programme"), on_delete=models.CASCADE, related_name="courses"
+    )
+    name = models.CharField(_("name"), max_length=200)
+    instructors = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("instructors"),
+        blank=True,
+        related_name="courses_taught",
+    )
+    venue = models.CharField(_("venue"), max_length=200)
+    address = models.CharField(_("address"), max_length=200, blank=True)
+    weekday = models.PositiveSmallIntegerField(_("weekday"), choices=Weekday.choices)
+    start_time = models.TimeField(_("starts at"))
+    end_time = models.TimeField(_("ends at"))
+    start_date = models.DateField(_("first session on or after"))
+    weeks = models.PositiveSmallIntegerField(
+        _("number of weeks"),
+        default=12,
+        validators=[
+            MinValueValidator(1, _("A course runs at least one week.")),
+            MaxValueValidator(104),
+        ],
+    )
+    capacity = models.PositiveSmallIntegerField(
+        _("places"),
+        validators=[
+            MinValueValidator(1, _("A course needs at least one place.")),
+            MaxValueValidator(500),
+        ],
+    )
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.PLANNED
+    )
+
+    objects = CourseQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("course")
+        verbose_name_plural = _("courses")
+        ordering = ["start_date", "name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(end_time__gt=models.F("start_time")),
+                name="course_ends_after_start",
+            ),
+            models.CheckConstraint(condition=models.Q(capacity__gt=0), name="course_capacity"),
+            models.CheckConstraint(condition=models.Q(weeks__gt=0), name="course_weeks"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("bridging:course_detail", args=[self.pk])
+
+    def scheduled_dates(self) -> list[datetime.date]:
+        """The weekly dates of the schedule: the first `weekday` on or after start_date, and
+        every seventh day after it."""
+        first = self.start_date + datetime.timedelta(
+            days=(self.weekday - self.start_date.weekday()) % 7
+        )
+        return [first + datetime.timedelta(weeks=week) for week in range(self.weeks)]
+
+
+class SessionQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        return self.filter(course__in=Course.objects.visible_to(user))
+
+
+class Session(models.Model):
+    """One training session of a course, and the instructor's log of it."""
+
+    class Status(models.TextChoices):
+        PLANNED = "planned", _("Planned")
+        HELD = "held", _("Held")
+        CANCELLED = "cancelled", _("Cancelled")
+
+    course = models.ForeignKey(
+        Course, verbose_name=_("course"), on_delete=models.CASCADE, related_name="sessions"
+    )
+    date = models.DateField(_("date"))
+    start_time = models.TimeField(_("starts at"))
+    end_time = models.TimeField(_("ends at"))
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.PLANNED
+    )
+    cancel_reason = models.CharField(_("reason for cancelling"), max_length=200, blank=True)
+    content = models.TextField(_("what we did"), blank=True)
+    exit_theme = models.BooleanField(
+        _("exit was a theme"),
+        default=False,
+        help_text=_("In the teaching or in the talk after training."),
+    )
+    exit_note = models.CharField(_("about the exit talk"), max_length=300, blank=True)
+    team_building = models.BooleanField(_("we worked on the team feeling"), default=False)
+    notes = models.TextField(_("notes"), blank=True)
+    logged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("logged by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    objects = SessionQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("session")
+        verbose_name_plural = _("sessions")
+        ordering = ["date", "start_time"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(end_time__gt=models.F("start_time")),
+                name="session_ends_after_start",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(status="cancelled") | ~models.Q(cancel_reason=""),
+                name="session_cancel_has_reason",
+            ),
+        ]
+        indexes = [models.Index(fields=["course", "date"])]
+
+    def __str__(self):
+        return f"{self.course} {self.date:%d.%m.%Y}"
+
+    def get_absolute_url(self):
+        return reverse("bridging:session_detail", args=[self.pk])
+
+    @property
+    def is_cancelled(self):
+        return self.status == self.Status.CANCELLED
+
+    def starts_at(self) -> datetime.datetime:
+        return datetime.datetime.combine(self.date, self.start_time, ZoneInfo(settings.TIME_ZONE))
+
+    def ends_at(self) -> datetime.datetime:
+        return datetime.datetime.combine(self.date, self.end_time, ZoneInfo(settings.TIME_ZONE))

@@ -1,0 +1,70 @@
+"""A participant's place on a course (or on its waitlist)."""
+
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from participants.models import Participant
+
+from .courses import Course
+
+
+class EnrolmentQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        return self.filter(course__in=Course.objects.visible_to(user))
+
+    def on_roster(self):
+        """Enrolled or completed: the people whose attendance is taken."""
+        return self.filter(status__in=[Enrolment.Status.ENROLLED, Enrolment.Status.COMPLETED])
+
+
+class Enrolment(models.Model):
+    class Status(models.TextChoices):
+        ENROLLED = "enrolled", _("Enrolled")
+        WAITLISTED = "waitlisted", _("On the waitlist")
+        COMPLETED = "completed", _("Completed")
+        WITHDRAWN = "withdrawn", _("Withdrawn")
+
+    participant = models.ForeignKey(
+        Participant,
+        verbose_name=_("participant"),
+        on_delete=models.CASCADE,
+        related_name="enrolments",
+    )
+    course = models.ForeignKey(
+        Course, verbose_name=_("course"), on_delete=models.CASCADE, related_name="enrolments"
+    )
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices)
+    enrolled_on = models.DateField(_("enrolled on"), default=timezone.localdate)
+    recruitment = models.CharField(
+        _("recruited through"),
+        max_length=20,
+        choices=Participant.Recruitment.choices,
+        blank=True,
+    )
+    exit_goal_explained = models.BooleanField(
+        _("exit goal explained at recruitment"),
+        default=False,
+        help_text=_("Was the participant told that the goal is to continue in a permanent offer?"),
+    )
+    withdrawn_reason = models.CharField(_("reason for withdrawing"), max_length=200, blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    objects = EnrolmentQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("enrolment")
+        verbose_name_plural = _("enrolments")
+        ordering = ["participant__last_name", "participant__first_name", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["participant", "course"], name="enrolment_once_per_course"
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(status="withdrawn") | ~models.Q(withdrawn_reason=""),
+                name="enrolment_withdrawal_has_reason",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.participant} · {self.course}"

@@ -1,0 +1,166 @@
+"""Writes of the journey that touch several rows or guard a rule across rows.
+
+Each function is atomic and locks the row that guards its rule (the course for capacity, the
+attendance row for corrections) before it counts or changes anything.
+"""
+
+import datetime
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from participants.models import Participant
+
+from .models import Attendance, AttendanceChange, Course, Enrolment, Session
+
+
+class JourneyError(Exception):
+    """A rule of the domain refused the change; the message is for the user."""
+
+
+@transaction.atomic
+def course_create(*, form, programme) -> Course:
+    """Save a validated CourseForm in `programme` and generate its weekly sessions."""
+    course = form.save(commit=False)
+    course.programme = programme
+    course.full_clean()
+    course.save()
+    form.save_m2m()
+    sessions_generate(course=course)
+    return course
+
+
+@transaction.atomic
+def sessions_generate(*, course: Course) -> list[Session]:
+    """Create a session for each scheduled date that has none yet."""
+    existing = set(course.sessions.values_list("date", flat=True))
+    sessions = [
+        Session(course=course, date=day, start_time=course.start_time, end_time=course.end_time)
+        for day in course.scheduled_dates()
+        if day not in existing
+    ]
+    return Session.objects.bulk_create(sessions)
+
+
+@transaction.atomic
+def session_cancel(*, session: Session, reason: str, user) -> Session:
+    session = Session.objects.select_for_update().get(pk=session.pk)
+    if not reason.strip():
+        raise JourneyError(_("Give a reason for cancelling the session."))
+    session.status = Session.Status.CANCELLED
+    session.cancel_reason = reason.strip()
+    session.logged_by = user
+    session.save(update_fields=["status", "cancel_reason", "logged_by"])
+    return session
+
+
+@transaction.atomic
+def enrolment_create(
+    *,
+    course: Course,
+    participant: Participant,
+    recruitment: str = "",
+    exit_goal_explained: bool = False,
+    enrolled_on: datetime.date | None = None,
+) -> Enrolment:
+    """Enrol, or put on the waitlist when the course is full. Safe under concurrent requests:
+    the course row is locked while the places are counted."""
+    course = Course.objects.select_for_update().get(pk=course.pk)
+    if course.status in (Course.Status.COMPLETED, Course.Status.CANCELLED):
+        raise JourneyError(_("The course is over or cancelled; no one can be enrolled."))
+    if Enrolment.objects.filter(course=course, participant=participant).exists():
+        raise JourneyError(_("The participant is already on this course."))
+    taken = Enrolment.objects.filter(course=course, status=Enrolment.Status.ENROLLED).count()
+    status = Enrolment.Status.ENROLLED if taken < course.capacity else Enrolment.Status.WAITLISTED
+    try:
+        with transaction.atomic():
+            return Enrolment.objects.create(
+                course=course,
+                participant=participant,
+                status=status,
+                recruitment=recruitment,
+                exit_goal_explained=exit_goal_explained,
+                enrolled_on=enrolled_on or timezone.localdate(),
+            )
+    except IntegrityError as error:
+        raise JourneyError(_("The participant is already on this course.")) from error
+
+
+@transaction.atomic
+def enrolment_withdraw(*, enrolment: Enrolment, reason: str) -> Enrolment | None:
+    """Withdraw a participant; the first on the waitlist takes the freed place.
+    Returns the promoted enrolment, if any."""
+    course = Course.objects.select_for_update().get(pk=enrolment.course_id)
+    enrolment = Enrolment.objects.get(pk=enrolment.pk)
+    if enrolment.status == Enrolment.Status.WITHDRAWN:
+        raise JourneyError(_("The participant has already withdrawn."))
+    if not reason.strip():
+        raise JourneyError(_("Give a reason for the withdrawal."))
+    freed_a_place = enrolment.status == Enrolment.Status.ENROLLED
+    enrolment.status = Enrolment.Status.WITHDRAWN
+    enrolment.withdrawn_reason = reason.strip()
+    enrolment.save(update_fields=["status", "withdrawn_reason"])
+    if not freed_a_place:
+        return None
+    first_waiting = (
+        Enrolment.objects.filter(course=course, status=Enrolment.Status.WAITLISTED)
+        .order_by("created_at", "pk")
+        .first()
+    )
+    if first_waiting is not None:
+        first_waiting.status = Enrolment.Status.ENROLLED
+        first_waiting.save(update_fields=["status"])
+    return first_waiting
+
+
+def _check_can_take_attendance(session: Session, enrolment: Enrolment) -> None:
+    if session.is_cancelled:
+        raise JourneyError(_("The session is cancelled; no attendance can be taken."))
+    if enrolment.course_id != session.course_id or enrolment.status not in (
+        Enrolment.Status.ENROLLED,
+        Enrolment.Status.COMPLETED,
+    ):
+        raise JourneyError(_("The participant is not enrolled on this course."))
+
+
+@transaction.atomic
+def attendance_mark(*, session: Session, enrolment: Enrolment, status: str, user) -> Attendance:
+    """Record or correct one participant's attendance; a correction is logged."""
+    _check_can_take_attendance(session, enrolment)
+    if status not in Attendance.Status.values:
+        raise JourneyError(_("Choose present, absent or excused."))
+    attendance, created = Attendance.objects.select_for_update().get_or_create(
+        session=session,
+        enrolment=enrolment,
+        defaults={"status": status, "recorded_by": user},
+    )
+    if not created and attendance.status != status:
+        AttendanceChange.objects.create(
+            attendance=attendance, old_status=attendance.status, new_status=status, changed_by=user
+        )
+        attendance.status = status
+        attendance.recorded_by = user
+        attendance.recorded_at = timezone.now()
+        attendance.save(update_fields=["status", "recorded_by", "recorded_at"])
+    return attendance
+
+
+@transaction.atomic
+def attendance_mark_all_present(*, session: Session, user) -> int:
+    """Mark everyone on the roster who has no mark yet as present. Returns how many."""
+    if session.is_cancelled:
+        raise JourneyError(_("The session is cancelled; no attendance can be taken."))
+    unmarked = (
+        Enrolment.objects.on_roster()
+        .filter(course_id=session.course_id)
+        .exclude(attendances__session=session)
+    )
+    created = Attendance.objects.bulk_create(
+        [
+            Attendance(session=session, enrolment=enrolment, status="present", recorded_by=user)
+            for enrolment in unmarked
+        ],
+        ignore_conflicts=True,
+    )
+    return len(created)

@@ -1,0 +1,77 @@
+"""An instructor's sessions as an iCalendar feed at a secret, revocable address."""
+
+import datetime
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_safe
+from icalendar import Calendar, Event
+
+from ..models import CalendarFeed, Session
+from ..models.calendar import new_token
+from .access import project_roles
+
+FEED_PAST_DAYS = 60
+
+
+@project_roles
+def calendar_settings(request):
+    feed = CalendarFeed.objects.filter(user=request.user).first()
+    if request.method == "POST":
+        action = request.POST.get("action")
+        if action == "revoke" and feed:
+            feed.delete()
+            feed = None
+            messages.success(request, _("The calendar address no longer works."))
+        elif action == "renew":
+            feed, _created = CalendarFeed.objects.update_or_create(
+                user=request.user, defaults={"token": new_token()}
+            )
+            messages.success(
+                request, _("A new calendar address is made; any old one no longer works.")
+            )
+        return redirect("bridging:calendar_settings")
+    feed_url = None
+    if feed:
+        feed_url = request.build_absolute_uri(reverse("bridging:calendar_feed", args=[feed.token]))
+    return render(request, "bridging/calendar_settings.html", {"feed_url": feed_url})
+
+
+@login_not_required
+@require_safe
+def calendar_feed(request, token):
+    """The secret in the address is the credential: calendar apps cannot log in."""
+    feed = CalendarFeed.objects.select_related("user").filter(token=token).first()
+    if feed is None or not feed.user.is_active:
+        raise Http404
+    since = timezone.localdate() - datetime.timedelta(days=FEED_PAST_DAYS)
+    sessions = (
+        Session.objects.filter(course__instructors=feed.user, date__gte=since)
+        .select_related("course")
+        .order_by("date", "start_time")
+    )
+    calendar = Calendar()
+    calendar.add("prodid", "-//Brobygning//Instructor sessions//DA")
+    calendar.add("version", "2.0")
+    calendar.add("x-wr-calname", _("My sessions"))
+    for session in sessions:
+        event = Event()
+        event.add("uid", f"session-{session.pk}@brobygning")
+        event.add("summary", session.course.name)
+        event.add("dtstart", session.starts_at())
+        event.add("dtend", session.ends_at())
+        event.add("dtstamp", timezone.now())
+        event.add("location", ", ".join(filter(None, [session.course.venue,
+                                                      session.course.address])))  # fmt: skip
+        event.add("url", request.build_absolute_uri(session.get_absolute_url()))
+        if session.is_cancelled:
+            event.add("status", "CANCELLED")
+        calendar.add_component(event)
+    response = HttpResponse(calendar.to_ical(), content_type="text/calendar; charset=utf-8")
+    response["Cache-Control"] = "private, max-age=900"
+    return response

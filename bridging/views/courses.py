@@ -1,0 +1,212 @@
+"""Programmes, courses, rosters and enrolment: the coordinator's side of the temporary effort."""
+
+from django.contrib import messages
+from django.db.models import Count, Q
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from participants.models import Participant
+
+from .. import figures, services
+from ..forms import CourseForm, EnrolmentForm, ProgrammeForm, SessionForm, WithdrawForm
+from ..models import Course, Enrolment, Programme, Session
+from .access import (
+    coordinators,
+    get_course_for_user,
+    get_programme_for_user,
+    get_rw_course_for_user,
+    get_rw_programme_for_user,
+    project_roles,
+)
+
+
+@coordinators
+def programme_list(request):
+    programmes = (
+        Programme.objects.visible_to(request.user)
+        .filter(organisation=request.membership.organisation)
+        .annotate(course_count=Count("courses"))
+    )
+    return render(request, "bridging/programme_list.html", {"programmes": programmes})
+
+
+@coordinators
+def programme_create(request):
+    form = ProgrammeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        programme = form.save(commit=False)
+        programme.organisation = request.membership.organisation
+        programme.save()
+        messages.success(request, _("The programme is created. Add its courses now."))
+        return redirect(programme)
+    return render(request, "bridging/programme_form.html", {"form": form, "programme": None})
+
+
+@coordinators
+def programme_update(request, pk):
+    programme = get_rw_programme_for_user(request, pk)
+    form = ProgrammeForm(request.POST or None, instance=programme)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, _("The changes are saved."))
+        return redirect(programme)
+    return render(request, "bridging/programme_form.html", {"form": form, "programme": programme})
+
+
+@coordinators
+def programme_detail(request, pk):
+    programme = get_programme_for_user(request, pk)
+    courses = (
+        Course.objects.visible_to(request.user)
+        .filter(programme=programme)
+        .annotate(
+            enrolled=Count("enrolments", filter=Q(enrolments__status=Enrolment.Status.ENROLLED)),
+            waitlisted=Count(
+                "enrolments", filter=Q(enrolments__status=Enrolment.Status.WAITLISTED)
+            ),
+            completed=Count("enrolments", filter=Q(enrolments__status=Enrolment.Status.COMPLETED)),
+        )
+    )
+    return render(
+        request, "bridging/programme_detail.html", {"programme": programme, "courses": courses}
+    )
+
+
+@coordinators
+def course_create(request, pk):
+    programme = get_rw_programme_for_user(request, pk)
+    form = CourseForm(request.POST or None, organisation=programme.organisation)
+    if request.method == "POST" and form.is_valid():
+        course = services.course_create(form=form, programme=programme)
+        messages.success(
+            request,
+            _("The course is created with %(count)s weekly sessions.")
+            % {"count": course.sessions.count()},
+        )
+        return redirect(course)
+    return render(
+        request,
+        "bridging/course_form.html",
+        {"form": form, "course": None, "programme": programme},
+    )
+
+
+@coordinators
+def course_update(request, pk):
+    course = get_rw_course_for_user(request, pk)
+    form = CourseForm(
+        request.POST or None, instance=course, organisation=course.programme.organisation
+    )
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, _("The changes are saved."))
+        return redirect(course)
+    return render(
+        request,
+        "bridging/course_form.html",
+        {"form": form, "course": course, "programme": course.programme},
+    )
+
+
+@project_roles
+def course_detail(request, pk):
+    course = get_course_for_user(request, pk)
+    enrolments = list(
+        figures.with_attendance_figures(
+            Enrolment.objects.visible_to(request.user).filter(course=course)
+        ).select_related("participant")
+    )
+    for enrolment in enrolments:
+        enrolment.rate = figures.attendance_rate(enrolment)
+    roster = [e for e in enrolments if e.status in (e.Status.ENROLLED, e.Status.COMPLETED)]
+    waitlist = sorted(
+        (e for e in enrolments if e.status == e.Status.WAITLISTED), key=lambda e: e.created_at
+    )
+    withdrawn = [e for e in enrolments if e.status == e.Status.WITHDRAWN]
+    is_coordinator = request.membership.role == "coordinator"
+    return render(
+        request,
+        "bridging/course_detail.html",
+        {
+            "course": course,
+            "instructors": list(course.instructors.all()),
+            "sessions": Session.objects.visible_to(request.user).filter(course=course),
+            "roster": roster,
+            "waitlist": waitlist,
+            "withdrawn": withdrawn,
+            "is_coordinator": is_coordinator,
+            "dropout_threshold": figures.DROPOUT_THRESHOLD,
+            "enrolment_form": _enrolment_form(request, course) if is_coordinator else None,
+            "session_form": SessionForm(
+                initial={"start_time": course.start_time, "end_time": course.end_time}
+            ),  # fmt: skip
+        },
+    )
+
+
+def _enrolment_form(request, course, data=None):
+    return EnrolmentForm(
+        data, course=course, participants=Participant.objects.visible_to(request.user)
+    )
+
+
+@require_POST
+@coordinators
+def enrolment_create(request, pk):
+    course = get_rw_course_for_user(request, pk)
+    form = _enrolment_form(request, course, request.POST)
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
+        return redirect(course)
+    try:
+        enrolment = services.enrolment_create(course=course, **form.cleaned_data)
+    except services.JourneyError as error:
+        messages.error(request, error.args[0])
+    else:
+        if enrolment.status == Enrolment.Status.WAITLISTED:
+            messages.warning(request, _("The course is full; the participant is on the waitlist."))
+        else:
+            messages.success(request, _("The participant is enrolled."))
+    return redirect(course)
+
+
+@require_POST
+@coordinators
+def enrolment_withdraw(request, pk, enrolment_pk):
+    course = get_rw_course_for_user(request, pk)
+    enrolment = get_object_or_404(
+        Enrolment.objects.visible_to(request.user).filter(course=course), pk=enrolment_pk
+    )
+    form = WithdrawForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Give a reason for the withdrawal."))
+        return redirect(course)
+    try:
+        promoted = services.enrolment_withdraw(
+            enrolment=enrolment, reason=form.cleaned_data["reason"]
+        )
+    except services.JourneyError as error:
+        messages.error(request, error.args[0])
+    else:
+        messages.success(request, _("The withdrawal is recorded."))
+        if promoted:
+            messages.info(
+                request,
+                _("%(name)s moved up from the waitlist.") % {"name": promoted.participant},
+            )
+    return redirect(course)
+
+
+@project_roles
+def dropout_warnings(request):
+    return render(
+        request,
+        "bridging/dropout_warnings.html",
+        {
+            "warnings": figures.dropout_warnings(request.user),
+            "threshold": figures.DROPOUT_THRESHOLD,
+        },
+    )

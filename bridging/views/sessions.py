@@ -1,0 +1,158 @@
+"""A session's page: attendance (one tap per person, htmx or plain post) and the session log."""
+
+from django.contrib import messages
+from django.db.models import OuterRef, Subquery
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from .. import services
+from ..forms import AttendanceForm, CancelSessionForm, SessionForm, SessionLogForm
+from ..models import Attendance, Enrolment, Session
+from .access import get_course_for_user, get_session_for_user, project_roles
+
+
+def _roster(request, session):
+    """The course's roster, each with their mark for this session (or None): one query."""
+    mark = Attendance.objects.filter(session=session, enrolment=OuterRef("pk")).values("status")
+    return (
+        Enrolment.objects.visible_to(request.user)
+        .on_roster()
+        .filter(course_id=session.course_id)
+        .annotate(mark=Subquery(mark[:1]))
+        .select_related("participant")
+        .order_by("participant__first_name", "participant__last_name")
+    )
+
+
+@project_roles
+def session_detail(request, pk):
+    session = get_session_for_user(request, pk)
+    roster = list(_roster(request, session))
+    return render(
+        request,
+        "bridging/session_detail.html",
+        {
+            "session": session,
+            "roster": roster,
+            "unmarked": sum(1 for enrolment in roster if enrolment.mark is None),
+            "statuses": Attendance.Status.choices,
+            "log_form": SessionLogForm(instance=session),
+            "cancel_form": CancelSessionForm(),
+        },
+    )
+
+
+@require_POST
+@project_roles
+def attendance_mark(request, pk):
+    session = get_session_for_user(request, pk)
+    form = AttendanceForm(request.POST, session=session)
+    error = None
+    if form.is_valid():
+        try:
+            services.attendance_mark(
+                session=session,
+                enrolment=form.cleaned_data["enrolment"],
+                status=form.cleaned_data["status"],
+                user=request.user,
+            )
+        except services.JourneyError as exc:
+            error = exc.args[0]
+    else:
+        error = next(iter(form.errors.values()))[0]
+    if request.htmx and form.is_valid():
+        enrolment = _roster(request, session).get(pk=form.cleaned_data["enrolment"].pk)
+        response = render(
+            request,
+            "bridging/includes/attendance_row.html",
+            {
+                "session": session,
+                "enrolment": enrolment,
+                "statuses": Attendance.Status.choices,
+                "error": error,
+            },
+        )
+        return response
+    if error:
+        messages.error(request, error)
+    return redirect(f"{session.get_absolute_url()}#roster")
+
+
+@require_POST
+@project_roles
+def attendance_mark_all(request, pk):
+    session = get_session_for_user(request, pk)
+    try:
+        count = services.attendance_mark_all_present(session=session, user=request.user)
+    except services.JourneyError as error:
+        messages.error(request, error.args[0])
+    else:
+        messages.success(request, _("%(count)s marked present.") % {"count": count})
+    return redirect(f"{session.get_absolute_url()}#roster")
+
+
+@require_POST
+@project_roles
+def session_log(request, pk):
+    session = get_session_for_user(request, pk)
+    form = SessionLogForm(request.POST, instance=session)
+    if form.is_valid():
+        session = form.save(commit=False)
+        if session.status == Session.Status.PLANNED:
+            session.status = Session.Status.HELD
+        session.logged_by = request.user
+        session.save()
+        messages.success(request, _("The session log is saved."))
+    else:
+        for errors in form.errors.values():
+            messages.error(request, errors[0])
+    return redirect(session)
+
+
+@require_POST
+@project_roles
+def session_cancel(request, pk):
+    session = get_session_for_user(request, pk)
+    form = CancelSessionForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Give a reason for cancelling the session."))
+        return redirect(session)
+    services.session_cancel(session=session, reason=form.cleaned_data["reason"], user=request.user)
+    messages.success(request, _("The session is cancelled."))
+    return redirect(session)
+
+
+@project_roles
+def session_update(request, pk):
+    """Move a session to another date or time."""
+    session = get_session_for_user(request, pk)
+    form = SessionForm(request.POST or None, instance=session)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, _("The session is moved."))
+        return redirect(session)
+    return render(
+        request,
+        "bridging/session_form.html",
+        {"form": form, "session": session, "course": session.course},
+    )
+
+
+@project_roles
+def session_create(request, pk):
+    """Add an extra session to a course."""
+    course = get_course_for_user(request, pk)
+    form = SessionForm(
+        request.POST or None,
+        initial={"start_time": course.start_time, "end_time": course.end_time},
+    )
+    if request.method == "POST" and form.is_valid():
+        session = form.save(commit=False)
+        session.course = course
+        session.save()
+        messages.success(request, _("The session is added."))
+        return redirect(session)
+    return render(
+        request, "bridging/session_form.html", {"form": form, "session": None, "course": course}
+    )

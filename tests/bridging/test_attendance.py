@@ -1,0 +1,260 @@
+"""Taking attendance, correcting it, the session log, and the figures drawn from attendance."""
+
+import datetime
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from bridging import figures, services
+from bridging.models import Attendance, AttendanceChange, Session
+from tests.factories import EnrolmentFactory, SessionFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def mark(client, session, enrolment, status, **headers):
+    return client.post(
+        reverse("bridging:attendance_mark", args=[session.pk]),
+        {"enrolment": enrolment.pk, "status": status},
+        **headers,
+    )
+
+
+def test_instructor_marks_present_with_a_plain_post(client, cast):
+    client.force_login(cast.instructor_a)
+    response = mark(client, cast.session_a, cast.enrolment_a, "present")
+    assert response.status_code == 302
+    assert response.url == f"{cast.session_a.get_absolute_url()}#roster"
+    attendance = Attendance.objects.get(session=cast.session_a, enrolment=cast.enrolment_a)
+    assert (attendance.status, attendance.recorded_by) == ("present", cast.instructor_a)
+
+
+def test_instructor_marks_with_htmx_and_gets_just_the_updated_row(client, cast):
+    client.force_login(cast.instructor_a)
+    response = mark(client, cast.session_a, cast.enrolment_a, "absent", HTTP_HX_REQUEST="true")
+    assert response.status_code == 200
+    row = response.content.decode()
+    assert row.strip().startswith('<li class="list-group-item attendance-row"')
+    assert "<html" not in row
+    assert 'value="absent"\n              class="btn attendance-absent active"' in row
+
+
+def test_a_correction_is_kept_and_logged(client, cast):
+    client.force_login(cast.instructor_a)
+    mark(client, cast.session_a, cast.enrolment_a, "absent")
+    mark(client, cast.session_a, cast.enrolment_a, "absent")  # a double tap changes nothing
+    mark(client, cast.session_a, cast.enrolment_a, "excused")
+    attendance = Attendance.objects.get(session=cast.session_a, enrolment=cast.enrolment_a)
+    assert attendance.status == "excused"
+    change = AttendanceChange.objects.get(attendance=attendance)
+    assert (change.old_status, change.new_status, change.changed_by) == (
+        "absent",
+        "excused",
+        cast.instructor_a,
+    )
+
+
+def test_mark_all_present_marks_only_those_without_a_mark(client, cast):
+    other = EnrolmentFactory(course=cast.course_a, participant__organisation=cast.project_a)
+    EnrolmentFactory(course=cast.course_a, status="waitlisted",
+                     participant__organisation=cast.project_a)  # fmt: skip
+    client.force_login(cast.instructor_a)
+    mark(client, cast.session_a, other, "absent")
+    response = client.post(
+        reverse("bridging:attendance_mark_all", args=[cast.session_a.pk]), follow=True
+    )
+    assert "1 markeret til stede." in response.content.decode()
+    marks = dict(
+        Attendance.objects.filter(session=cast.session_a).values_list("enrolment", "status")
+    )
+    assert marks == {cast.enrolment_a.pk: "present", other.pk: "absent"}
+
+
+def test_attendance_for_someone_not_on_the_course_is_refused(client, cast):
+    stranger = EnrolmentFactory(course=cast.course_b, participant__organisation=cast.project_b)
+    waiting = EnrolmentFactory(course=cast.course_a, status="waitlisted",
+                               participant__organisation=cast.project_a)  # fmt: skip
+    client.force_login(cast.coordinator_a)
+    for enrolment in (stranger, waiting):
+        response = client.post(
+            reverse("bridging:attendance_mark", args=[cast.session_a.pk]),
+            {"enrolment": enrolment.pk, "status": "present"},
+            follow=True,
+        )
+        assert "Deltageren er ikke tilmeldt dette hold." in response.content.decode()
+    assert not Attendance.objects.exists()
+
+
+def test_attendance_on_a_cancelled_session_is_refused(client, cast):
+    services.session_cancel(session=cast.session_a, reason="Hallen er lukket", user=None)
+    client.force_login(cast.instructor_a)
+    response = client.post(
+        reverse("bridging:attendance_mark", args=[cast.session_a.pk]),
+        {"enrolment": cast.enrolment_a.pk, "status": "present"},
+        follow=True,
+    )
+    assert "Træningsgangen er aflyst" in response.content.decode()
+    assert not Attendance.objects.exists()
+
+
+def test_an_unknown_mark_is_refused(client, cast):
+    client.force_login(cast.instructor_a)
+    response = mark(client, cast.session_a, cast.enrolment_a, "asleep")
+    assert response.status_code == 302
+    assert not Attendance.objects.exists()
+
+
+def test_another_instructors_session_is_404_and_unchanged(client, cast):
+    client.force_login(cast.instructor_b)
+    response = client.post(
+        reverse("bridging:session_log", args=[cast.session_a.pk]), {"content": "Overtaget"}
+    )
+    assert response.status_code == 404
+    cast.session_a.refresh_from_db()
+    assert cast.session_a.content == ""
+
+
+def test_instructor_logs_the_session_with_an_exit_talk(client, cast):
+    client.force_login(cast.instructor_a)
+    client.post(
+        reverse("bridging:session_log", args=[cast.session_a.pk]),
+        {"content": "Balance og styrke", "exit_theme": "on",
+         "exit_note": "Talte om Vesterbro Seniorgymnastik", "team_building": "on"},
+    )  # fmt: skip
+    cast.session_a.refresh_from_db()
+    assert cast.session_a.status == "held"
+    assert cast.session_a.exit_theme and cast.session_a.team_building
+    assert cast.session_a.logged_by == cast.instructor_a
+
+
+def test_cancelling_needs_a_reason(client, cast):
+    client.force_login(cast.instructor_a)
+    url = reverse("bridging:session_cancel", args=[cast.session_a.pk])
+    response = client.post(url, {"reason": ""}, follow=True)
+    assert "Angiv en grund til at aflyse træningsgangen." in response.content.decode()
+    cast.session_a.refresh_from_db()
+    assert cast.session_a.status == "planned"
+    client.post(url, {"reason": "Instruktøren er syg"})
+    cast.session_a.refresh_from_db()
+    assert (cast.session_a.status, cast.session_a.cancel_reason) == (
+        "cancelled",
+        "Instruktøren er syg",
+    )
+
+
+def test_moving_a_session_rejects_an_end_before_the_start(client, cast):
+    client.force_login(cast.instructor_a)
+    url = reverse("bridging:session_update", args=[cast.session_a.pk])
+    response = client.post(url, {"date": "2026-11-27", "start_time": "12:00", "end_time": "11:00"})
+    assert "Sluttidspunktet skal ligge efter starttidspunktet." in response.content.decode()
+    cast.session_a.refresh_from_db()
+    assert cast.session_a.date == datetime.date(2026, 11, 25)
+    client.post(url, {"date": "2026-11-27", "start_time": "12:00", "end_time": "13:00"})
+    cast.session_a.refresh_from_db()
+    assert cast.session_a.date == datetime.date(2026, 11, 27)
+
+
+def test_adding_an_extra_session(client, cast):
+    client.force_login(cast.instructor_a)
+    client.post(
+        reverse("bridging:session_create", args=[cast.course_a.pk]),
+        {"date": "2026-12-20", "start_time": "10:00", "end_time": "11:00"},
+    )
+    assert cast.course_a.sessions.filter(date=datetime.date(2026, 12, 20)).exists()
+
+
+@pytest.mark.parametrize("extra", [0, 25])
+def test_attendance_page_query_budget(client, cast, django_assert_num_queries, extra):
+    for _ in range(extra):
+        enrolment = EnrolmentFactory(course=cast.course_a, participant__organisation=cast.project_a)
+        services.attendance_mark(session=cast.session_a, enrolment=enrolment, status="present",
+                                 user=cast.instructor_a)  # fmt: skip
+    client.force_login(cast.instructor_a)
+    # 1 session, 2 user, 3 own memberships, 4 the training session, 5 roster with marks
+    with django_assert_num_queries(5):
+        assert client.get(cast.session_a.get_absolute_url()).status_code == 200
+
+
+def test_marking_one_attendance_is_a_small_request(client, cast, django_assert_max_num_queries):
+    client.force_login(cast.instructor_a)
+    with django_assert_max_num_queries(12):
+        mark(client, cast.session_a, cast.enrolment_a, "present", HTTP_HX_REQUEST="true")
+
+
+class TestFigures:
+    def _history(self, cast, marks):
+        today = timezone.localdate()
+        for days_ago, status in marks:
+            session = SessionFactory(
+                course=cast.course_a, date=today - datetime.timedelta(days_ago)
+            )
+            if status:
+                Attendance.objects.create(
+                    session=session, enrolment=cast.enrolment_a, status=status
+                )
+        return figures.with_attendance_figures(
+            type(cast.enrolment_a).objects.filter(pk=cast.enrolment_a.pk)
+        ).get()
+
+    def test_rate_last_attended_and_absences_in_a_row(self, cast):
+        cast.session_a.delete()
+        enrolment = self._history(
+            cast,
+            [(28, "present"), (21, "present"), (14, "absent"), (10, "excused"), (7, "absent")],
+        )
+        assert enrolment.past_sessions == 5
+        assert enrolment.present_count == 2
+        assert figures.attendance_rate(enrolment) == 40
+        assert enrolment.last_attended == timezone.localdate() - datetime.timedelta(21)
+        assert enrolment.consecutive_absences == 2
+
+    def test_being_present_again_ends_the_run(self, cast):
+        cast.session_a.delete()
+        enrolment = self._history(cast, [(21, "absent"), (14, "absent"), (7, "present")])
+        assert enrolment.consecutive_absences == 0
+
+    def test_cancelled_and_future_sessions_do_not_count(self, cast):
+        cast.session_a.delete()
+        today = timezone.localdate()
+        SessionFactory(course=cast.course_a, date=today + datetime.timedelta(7))
+        SessionFactory(course=cast.course_a, date=today - datetime.timedelta(3),
+                       status=Session.Status.CANCELLED, cancel_reason="Lukket")  # fmt: skip
+        enrolment = self._history(cast, [(7, "present")])
+        assert enrolment.past_sessions == 1
+        assert figures.attendance_rate(enrolment) == 100
+
+    def test_dropout_list_shows_two_absences_in_a_row_in_running_courses(self, client, cast):
+        cast.session_a.delete()
+        self._history(cast, [(14, "absent"), (7, "absent")])
+        client.force_login(cast.instructor_a)
+        page = client.get(reverse("bridging:dropout_warnings")).content.decode()
+        assert "Alma Andersen" in page
+        client.force_login(cast.coordinator_b)
+        page = client.get(reverse("bridging:dropout_warnings")).content.decode()
+        assert "Alma Andersen" not in page
+        cast.course_a.status = "completed"
+        cast.course_a.save(update_fields=["status"])
+        assert not figures.dropout_warnings(cast.instructor_a).exists()
+
+
+def test_instructor_start_page_lists_todays_session_with_a_link_to_attendance(client, cast):
+    today = SessionFactory(course=cast.course_a, date=timezone.localdate())
+    SessionFactory(course=cast.course_b, date=timezone.localdate())
+    client.force_login(cast.instructor_a)
+    response = client.get(reverse("bridging:instructor_home"))
+    page = response.content.decode()
+    assert today.get_absolute_url() in page
+    assert "Hold B" not in page
+
+
+def test_participant_timeline_and_export_show_the_enrolment_and_attendance(client, cast):
+    Attendance.objects.create(session=cast.session_a, enrolment=cast.enrolment_a, status="present")
+    client.force_login(cast.coordinator_a)
+    page = client.get(cast.participant_a.get_absolute_url()).content.decode()
+    assert "Tilmeldt: Hold A" in page
+    assert "Til stede 1, fraværende 0, afbud 0" in page
+    data = client.get(
+        reverse("participants:participant_export_json", args=[cast.participant_a.pk])
+    ).json()
+    assert data["enrolments"][0]["attendance"] == [{"date": "2026-11-25", "status": "present"}]

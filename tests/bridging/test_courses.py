@@ -1,0 +1,280 @@
+"""Programmes, courses, their generated sessions, enrolment and the waitlist."""
+
+import datetime
+import threading
+
+import pytest
+from django.db import connection, connections
+from django.urls import reverse
+
+from bridging import services
+from bridging.models import Course, Enrolment, Programme, Session
+from tests.factories import CourseFactory, EnrolmentFactory, ParticipantFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def course_data(**overrides):
+    data = {
+        "name": "Hold 4",
+        "venue": "Idrætshallen",
+        "address": "Hallvej 1",
+        "weekday": "2",
+        "start_time": "10:00",
+        "end_time": "11:30",
+        "start_date": "2026-10-14",
+        "weeks": "12",
+        "capacity": "14",
+        "status": "planned",
+    }
+    data.update(overrides)
+    return data
+
+
+def test_coordinator_creates_a_programme_in_the_own_project(client, cast):
+    client.force_login(cast.coordinator_a)
+    response = client.post(
+        reverse("bridging:programme_create"),
+        {"name": "Forår 2027", "starts_on": "2027-01-01", "ends_on": "2027-06-30",
+         "default_bridging_model": "group", "organisation": cast.project_b.pk},
+    )  # fmt: skip
+    programme = Programme.objects.get(name="Forår 2027")
+    assert response.url == programme.get_absolute_url()
+    assert programme.organisation == cast.project_a
+
+
+def test_a_programme_cannot_end_before_it_starts(client, cast):
+    client.force_login(cast.coordinator_a)
+    response = client.post(
+        reverse("bridging:programme_create"),
+        {"name": "Baglæns", "starts_on": "2027-06-01", "ends_on": "2027-01-01",
+         "default_bridging_model": "team"},
+    )  # fmt: skip
+    assert "Forløbet kan ikke slutte, før det begynder." in response.content.decode()
+    assert not Programme.objects.filter(name="Baglæns").exists()
+
+
+def test_creating_a_course_generates_its_twelve_weekly_sessions(client, cast):
+    client.force_login(cast.coordinator_a)
+    response = client.post(
+        reverse("bridging:course_create", args=[cast.programme_a.pk]),
+        course_data(instructors=[cast.instructor_a.pk]),
+    )
+    course = Course.objects.get(name="Hold 4")
+    assert response.url == course.get_absolute_url()
+    assert course.sessions.count() == 12
+    assert list(course.instructors.all()) == [cast.instructor_a]
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [
+        ("end_time", "09:00", "Sluttidspunktet skal ligge efter starttidspunktet."),
+        ("capacity", "0", "Et hold skal have mindst én plads."),
+        ("capacity", "-3", "Denne værdi skal være større end eller lig 0."),
+        ("weeks", "0", "Et hold varer mindst én uge."),
+    ],
+)
+def test_bad_course_input_is_refused_in_danish_and_nothing_is_saved(
+    client, cast, field, value, message
+):
+    client.force_login(cast.coordinator_a)
+    response = client.post(
+        reverse("bridging:course_create", args=[cast.programme_a.pk]), course_data(**{field: value})
+    )
+    assert message in response.content.decode()
+    assert not Course.objects.filter(name="Hold 4").exists()
+    assert not Session.objects.filter(course__name="Hold 4").exists()
+
+
+def test_an_instructor_of_another_project_cannot_be_put_on_the_course(client, cast):
+    client.force_login(cast.coordinator_a)
+    response = client.post(
+        reverse("bridging:course_create", args=[cast.programme_a.pk]),
+        course_data(instructors=[cast.instructor_b.pk]),
+    )
+    assert response.status_code == 200
+    assert not Course.objects.filter(name="Hold 4").exists()
+
+
+def test_sessions_cross_a_year_boundary_and_keep_local_time_over_daylight_saving(cast):
+    course = CourseFactory(
+        programme=cast.programme_a,
+        weekday=2,
+        start_date=datetime.date(2026, 10, 14),
+        start_time=datetime.time(10, 0),
+        weeks=12,
+    )
+    services.sessions_generate(course=course)
+    sessions = list(course.sessions.order_by("date"))
+    dates = [s.date for s in sessions]
+    assert len(dates) == 12
+    assert all(d.weekday() == 2 for d in dates)
+    assert all((b - a).days == 7 for a, b in zip(dates, dates[1:], strict=False))
+    assert dates[0] == datetime.date(2026, 10, 14)
+    assert dates[-1] == datetime.date(2026, 12, 30)
+    # Summer time (UTC+2) before 25 October, winter time (UTC+1) after: 10:00 local both times.
+    utc = datetime.UTC
+    assert sessions[0].starts_at().astimezone(utc).time() == datetime.time(8, 0)
+    assert sessions[2].starts_at().astimezone(utc).time() == datetime.time(9, 0)
+    assert all(s.start_time == datetime.time(10, 0) for s in sessions)
+
+
+def test_schedule_into_the_new_year(cast):
+    course = CourseFactory(
+        programme=cast.programme_a, weekday=0, start_date=datetime.date(2026, 12, 20), weeks=3
+    )
+    assert course.scheduled_dates() == [
+        datetime.date(2026, 12, 21),
+        datetime.date(2026, 12, 28),
+        datetime.date(2027, 1, 4),
+    ]
+
+
+def test_generating_again_adds_no_duplicate_sessions(cast):
+    course = CourseFactory(programme=cast.programme_a, weeks=4)
+    services.sessions_generate(course=course)
+    services.sessions_generate(course=course)
+    assert course.sessions.count() == 4
+
+
+def _enrol(client, course, participant):
+    return client.post(
+        reverse("bridging:enrolment_create", args=[course.pk]),
+        {"participant": participant.pk, "exit_goal_explained": "on", "recruitment": "doctor"},
+        follow=True,
+    )
+
+
+def test_enrolling_beyond_capacity_puts_the_participant_on_the_waitlist(client, cast):
+    course = CourseFactory(programme=cast.programme_a, capacity=1)
+    first, second = ParticipantFactory.create_batch(2, organisation=cast.project_a)
+    client.force_login(cast.coordinator_a)
+    _enrol(client, course, first)
+    response = _enrol(client, course, second)
+    assert "Holdet er fuldt; deltageren er på ventelisten." in response.content.decode()
+    statuses = dict(Enrolment.objects.filter(course=course).values_list("participant", "status"))
+    assert statuses == {first.pk: "enrolled", second.pk: "waitlisted"}
+    assert Enrolment.objects.get(participant=first).exit_goal_explained is True
+
+
+def test_withdrawal_frees_the_place_for_the_first_on_the_waitlist(client, cast):
+    course = CourseFactory(programme=cast.programme_a, capacity=1)
+    enrolled = EnrolmentFactory(course=course, participant__organisation=cast.project_a)
+    first_waiting = EnrolmentFactory(course=course, status="waitlisted",
+                                     participant__organisation=cast.project_a)  # fmt: skip
+    second_waiting = EnrolmentFactory(course=course, status="waitlisted",
+                                      participant__organisation=cast.project_a)  # fmt: skip
+    client.force_login(cast.coordinator_a)
+    url = reverse("bridging:enrolment_withdraw", args=[course.pk, enrolled.pk])
+    response = client.post(url, {"reason": "Flyttet til Jylland"}, follow=True)
+    assert "rykket op fra ventelisten" in response.content.decode()
+    for enrolment in (enrolled, first_waiting, second_waiting):
+        enrolment.refresh_from_db()
+    assert (enrolled.status, enrolled.withdrawn_reason) == ("withdrawn", "Flyttet til Jylland")
+    assert first_waiting.status == "enrolled"
+    assert second_waiting.status == "waitlisted"
+
+
+def test_enrolling_the_same_participant_twice_is_refused(client, cast):
+    client.force_login(cast.coordinator_a)
+    response = _enrol(client, cast.course_a, cast.participant_a)
+    assert "Deltageren er allerede på dette hold." in response.content.decode()
+    assert Enrolment.objects.filter(participant=cast.participant_a).count() == 1
+
+
+def test_a_participant_of_another_project_cannot_be_enrolled(client, cast):
+    client.force_login(cast.coordinator_a)
+    response = _enrol(client, cast.course_a, cast.participant_b)
+    assert "Marker en gyldig valgmulighed" in response.content.decode()
+    assert not Enrolment.objects.filter(participant=cast.participant_b, course=cast.course_a)
+
+
+def test_withdrawing_without_a_reason_or_twice_is_refused(client, cast):
+    client.force_login(cast.coordinator_a)
+    url = reverse("bridging:enrolment_withdraw", args=[cast.course_a.pk, cast.enrolment_a.pk])
+    response = client.post(url, {"reason": ""}, follow=True)
+    assert "Angiv en grund til udmeldelsen." in response.content.decode()
+    client.post(url, {"reason": "Syg"})
+    response = client.post(url, {"reason": "Igen"}, follow=True)
+    assert "Deltageren er allerede meldt ud." in response.content.decode()
+    cast.enrolment_a.refresh_from_db()
+    assert cast.enrolment_a.withdrawn_reason == "Syg"
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="row locks need PostgreSQL")
+def test_concurrent_enrolment_never_exceeds_capacity():
+    course = CourseFactory(capacity=5)
+    participants = ParticipantFactory.create_batch(20, organisation=course.programme.organisation)
+    barrier = threading.Barrier(len(participants))
+    errors = []
+
+    def enrol(participant):
+        try:
+            barrier.wait()
+            services.enrolment_create(course=course, participant=participant)
+        except Exception as error:  # noqa: BLE001 (collected and asserted below)
+            errors.append(error)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=enrol, args=(p,)) for p in participants]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    statuses = list(Enrolment.objects.filter(course=course).values_list("status", flat=True))
+    assert statuses.count("enrolled") == 5
+    assert statuses.count("waitlisted") == 15
+
+
+def test_instructor_of_course_b_gets_404_on_course_a(client, cast):
+    client.force_login(cast.instructor_b)
+    assert client.get(cast.course_a.get_absolute_url()).status_code == 404
+    assert client.get(cast.session_a.get_absolute_url()).status_code == 404
+
+
+def test_course_page_shows_roster_figures_and_waitlist(client, cast):
+    EnrolmentFactory(
+        course=cast.course_a,
+        status="waitlisted",
+        participant__organisation=cast.project_a,
+        participant__first_name="Vera",
+    )
+    client.force_login(cast.coordinator_a)
+    page = client.get(cast.course_a.get_absolute_url()).content.decode()
+    assert "Alma Andersen" in page
+    assert "Venteliste" in page
+    assert "Vera" in page
+
+
+@pytest.mark.parametrize("extra", [0, 20])
+def test_course_page_query_budget(client, cast, django_assert_num_queries, extra):
+    for _ in range(extra):
+        enrolment = EnrolmentFactory(course=cast.course_a, participant__organisation=cast.project_a)
+        services.attendance_mark(session=cast.session_a, enrolment=enrolment, status="present",
+                                 user=cast.instructor_a)  # fmt: skip
+    services.sessions_generate(course=cast.course_a)
+    client.force_login(cast.coordinator_a)
+    # 1 session, 2 user, 3 own memberships, 4 the course, 5 roster with figures,
+    # 6 instructors, 7 the participants to enrol, 8 sessions
+    with django_assert_num_queries(8):
+        assert client.get(cast.course_a.get_absolute_url()).status_code == 200
+
+
+@pytest.mark.parametrize("extra", [0, 10])
+def test_programme_pages_query_budget(client, cast, django_assert_num_queries, extra):
+    for _ in range(extra):
+        course = CourseFactory(programme=cast.programme_a)
+        EnrolmentFactory(course=course, participant__organisation=cast.project_a)
+        Programme.objects.create(organisation=cast.project_a, name="x", starts_on="2026-01-01",
+                                 ends_on="2026-02-01")  # fmt: skip
+    client.force_login(cast.coordinator_a)
+    # 1 session, 2 user, 3 own memberships, 4 the programme, 5 courses with counts
+    with django_assert_num_queries(5):
+        assert client.get(cast.programme_a.get_absolute_url()).status_code == 200
+    # 1 session, 2 user, 3 own memberships, 4 programmes with course counts
+    with django_assert_num_queries(4):
+        assert client.get(reverse("bridging:programme_list")).status_code == 200
