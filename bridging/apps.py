@@ -8,4 +8,4 @@ class BridgingConfig(AppConfig):
     verbose_name = _("Bridging")
 
     def ready(self):
-        from . import timeline  # noqa: F401  (registers the participant timeline entries)
+        from . import participant_hooks  # noqa: F401  (registers on the participant page)

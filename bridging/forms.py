@@ -1,10 +1,23 @@
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from participants.models import Participant
 from partnerships.models import Membership
 
-from .models import Attendance, Course, Enrolment, Programme, Session
+from .models import (
+    INDICATORS,
+    Assessment,
+    Attendance,
+    Course,
+    Dimension,
+    Enrolment,
+    Programme,
+    Questionnaire,
+    Score,
+    Session,
+)
+from .models.readiness import INDICATOR_FIELDS
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 TIME = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
@@ -21,6 +34,8 @@ class ProgrammeForm(forms.ModelForm):
             "ends_on",
             "exit_goal",
             "default_bridging_model",
+            "readiness_threshold",
+            "minimum_attendance",
         ]
         widgets = {
             "starts_on": DATE,
@@ -151,3 +166,78 @@ class AttendanceForm(forms.Form):
         if enrolment is None:
             raise forms.ValidationError(_("The participant is not enrolled on this course."))
         return enrolment
+
+
+class _IndicatorsForm(forms.ModelForm):
+    """The eight indicators as radio buttons on the four-step scale."""
+
+    label_attribute = "observed"
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for indicator in INDICATORS:
+            field = self.fields[indicator.field]
+            field.label = getattr(indicator, self.label_attribute)
+            field.widget = forms.RadioSelect(choices=Score.choices)
+            field.error_messages["required"] = _("Choose one of the four steps.")
+            field.error_messages["invalid_choice"] = _("Choose one of the four steps.")
+            field.dimension = indicator.dimension
+
+
+class AssessmentForm(_IndicatorsForm):
+    class Meta:
+        model = Assessment
+        fields = ["kind", "assessed_on", *INDICATOR_FIELDS, "note"]
+        widgets = {"assessed_on": DATE, "note": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for indicator in INDICATORS:
+            self.fields[f"note_{indicator.field}"] = forms.CharField(
+                label=_("Note"), required=False, max_length=500
+            )
+
+    def clean_assessed_on(self):
+        day = self.cleaned_data["assessed_on"]
+        if day > timezone.localdate():
+            raise forms.ValidationError(_("An assessment cannot be dated in the future."))
+        return day
+
+    def indicator_rows(self):
+        """(score field, note field, dimension label) per indicator, for the template."""
+        return [
+            (self[i.field], self[f"note_{i.field}"], Dimension(i.dimension).label)
+            for i in INDICATORS
+        ]
+
+    def save(self, commit=True):
+        self.instance.indicator_notes = {
+            i.field: self.cleaned_data[f"note_{i.field}"]
+            for i in INDICATORS
+            if self.cleaned_data.get(f"note_{i.field}")
+        }
+        return super().save(commit)
+
+
+class QuestionnaireForm(_IndicatorsForm):
+    """The participant's own questionnaire: the same indicators in the first person."""
+
+    label_attribute = "own_words"
+
+    class Meta:
+        model = Assessment
+        fields = [*INDICATOR_FIELDS, "wishes_after", "known_offers", "continue_with_team"]
+        widgets = {
+            "wishes_after": forms.Textarea(attrs={"rows": 2}),
+            "known_offers": forms.Textarea(attrs={"rows": 2}),
+            "continue_with_team": forms.RadioSelect,
+        }
+        labels = {
+            "wishes_after": _("What would you like to do after the course?"),
+            "known_offers": _("Which offers for exercise in your area do you know?"),
+            "continue_with_team": _("Would you prefer to continue with others from the team?"),
+        }
+
+
+class QuestionnaireCreateForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Questionnaire"), choices=Questionnaire.KINDS)

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from .views import calendar, courses, sessions, start
+from .views import calendar, courses, readiness, sessions, start
 
 app_name = "bridging"
 
@@ -34,6 +34,23 @@ urlpatterns = [
         sessions.attendance_mark_all,
         name="attendance_mark_all",
     ),
+    path("courses/<int:pk>/readiness/", readiness.course_readiness, name="course_readiness"),
+    path(
+        "enrolments/<int:pk>/assessments/new/",
+        readiness.assessment_create,
+        name="assessment_create",
+    ),
+    path(
+        "enrolments/<int:pk>/questionnaires/new/",
+        readiness.questionnaire_create,
+        name="questionnaire_create",
+    ),
+    path(
+        "questionnaires/<int:pk>/link/",
+        readiness.questionnaire_created,
+        name="questionnaire_created",
+    ),
+    path("q/<str:token>/", readiness.questionnaire_answer, name="questionnaire_answer"),
     path("calendar/", calendar.calendar_settings, name="calendar_settings"),
     path("calendar/<str:token>.ics", calendar.calendar_feed, name="calendar_feed"),
 ]

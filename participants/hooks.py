@@ -35,3 +35,17 @@ def export_provider(function: ExportProvider) -> ExportProvider:
 def timeline(participant) -> list[TimelineEvent]:
     events = [event for provider in timeline_providers for event in provider(participant)]
     return sorted(events, key=lambda event: event.on, reverse=True)
+
+
+PageSectionProvider = Callable[[object, object], str]
+page_section_providers: list[PageSectionProvider] = []
+
+
+def page_section(function: PageSectionProvider) -> PageSectionProvider:
+    """Register a function (request, participant) -> HTML for the participant page."""
+    page_section_providers.append(function)
+    return function
+
+
+def page_sections(request, participant) -> list[str]:
+    return [html for provider in page_section_providers if (html := provider(request, participant))]

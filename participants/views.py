@@ -125,6 +125,7 @@ def participant_detail(request, pk):
             "organisation", "recorded_by", "withdrawal_recorded_by"
         ),
         "timeline": hooks.timeline(participant),
+        "sections": hooks.page_sections(request, participant),
         "withdraw_form": WithdrawConsentForm(initial={"withdrawn_on": _today()}),
     }
     if is_coordinator:

@@ -4,7 +4,8 @@ Two project organisations, A and B, each with a coordinator and an instructor, a
 receiving association with a staff member; plus an outsider who works nowhere. Each project has
 a participant with a registration consent; project A lets its instructors see participants.
 Each project runs a programme with one course, taught by its instructor, with one session and
-the project's participant enrolled; instructor A has a calendar feed.
+the project's participant enrolled; instructor A has a calendar feed and has made a start
+questionnaire link for participant A.
 Names end in _a / _b so a test reads as a sentence: `coordinator_b` must get a 404 on A's pages.
 """
 
@@ -14,7 +15,8 @@ from dataclasses import dataclass
 
 import pytest
 
-from bridging.models import CalendarFeed, Course, Enrolment, Programme, Session
+from bridging.models import CalendarFeed, Course, Enrolment, Programme, Questionnaire, Session
+from bridging.readiness import questionnaire_create
 from participants.models import Consent, Participant
 from partnerships.models import Membership, Organisation
 from tests.factories import (
@@ -57,6 +59,8 @@ class Cast:
     course_b: Course
     session_b: Session
     feed_a: CalendarFeed
+    questionnaire_a: Questionnaire
+    questionnaire_token_a: str
 
     def user(self, role_name):
         return getattr(self, role_name)
@@ -91,11 +95,17 @@ def _build_cast():
     course_a.instructors.add(instructor_a)
     course_b = CourseFactory(programme__organisation=project_b, name="Hold B")
     course_b.instructors.add(instructor_b)
+    enrolment_a = EnrolmentFactory(course=course_a, participant=participant_a)
+    questionnaire_a, questionnaire_token_a = questionnaire_create(
+        enrolment=enrolment_a, kind="start", user=instructor_a
+    )
     return Cast(
+        questionnaire_a=questionnaire_a,
+        questionnaire_token_a=questionnaire_token_a,
         programme_a=programme_a,
         course_a=course_a,
         session_a=SessionFactory(course=course_a),
-        enrolment_a=EnrolmentFactory(course=course_a, participant=participant_a),
+        enrolment_a=enrolment_a,
         course_b=course_b,
         session_b=SessionFactory(course=course_b),
         feed_a=CalendarFeed.objects.create(user=instructor_a),

@@ -191,6 +191,32 @@ MATRIX = {
         None,
         statuses(302, 302, 302, 404, 404, 404),
     ),
+    "bridging:course_readiness": ("get", course_a, None, statuses(302, 200, 200, 404, 404, 404)),
+    "bridging:assessment_create": (
+        "get",
+        lambda cast: {"pk": cast.enrolment_a.pk},
+        None,
+        statuses(302, 200, 200, 404, 404, 404),
+    ),
+    "bridging:questionnaire_create": (
+        "post",
+        lambda cast: {"pk": cast.enrolment_a.pk},
+        lambda cast, user: {"kind": "end"},
+        statuses(302, 302, 302, 404, 404, 404),
+    ),
+    "bridging:questionnaire_created": (
+        "get",
+        lambda cast: {"pk": cast.questionnaire_a.pk},
+        None,
+        statuses(302, 200, 200, 404, 404, 404),
+    ),
+    # The participant's own link: no login, the secret is the key.
+    "bridging:questionnaire_answer": (
+        "get",
+        lambda cast: {"token": cast.questionnaire_token_a},
+        None,
+        statuses(200, 200, 200, 200, 200, 200),
+    ),
     "bridging:calendar_settings": ("get", None, None, statuses(302, 200, 200, 404, 200, 404)),
     # The secret address is the credential (calendar apps cannot log in).
     "bridging:calendar_feed": (

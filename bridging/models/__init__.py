@@ -2,13 +2,19 @@ from .attendance import Attendance, AttendanceChange
 from .calendar import CalendarFeed
 from .courses import Course, Programme, Session
 from .enrolment import Enrolment
+from .readiness import INDICATORS, Assessment, Dimension, Questionnaire, Score
 
 __all__ = [
+    "INDICATORS",
+    "Assessment",
     "Attendance",
     "AttendanceChange",
     "CalendarFeed",
     "Course",
+    "Dimension",
     "Enrolment",
     "Programme",
+    "Questionnaire",
+    "Score",
     "Session",
 ]

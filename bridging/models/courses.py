@@ -62,6 +62,20 @@ class Programme(models.Model):
         choices=BridgingModel.choices,
         default=BridgingModel.TEAM,
     )
+    readiness_threshold = models.DecimalField(
+        _("readiness threshold per dimension"),
+        max_digits=3,
+        decimal_places=2,
+        default=3,
+        validators=[MinValueValidator(1), MaxValueValidator(4)],
+        help_text=_("On the scale 1 (not yet) to 4 (fully). 3 means 'mostly'."),
+    )
+    minimum_attendance = models.PositiveSmallIntegerField(
+        _("minimum attendance (%)"),
+        default=75,
+        validators=[MaxValueValidator(100)],
+        help_text=_("Share of the sessions held so far that a participant must have attended."),
+    )
 
     objects = ProgrammeQuerySet.as_manager()
 

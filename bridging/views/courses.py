@@ -1,5 +1,7 @@
 """Programmes, courses, rosters and enrolment: the coordinator's side of the temporary effort."""
 
+from collections import Counter
+
 from django.contrib import messages
 from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404, redirect, render
@@ -19,6 +21,7 @@ from .access import (
     get_rw_programme_for_user,
     project_roles,
 )
+from .readiness import readiness_rows
 
 
 @coordinators
@@ -68,6 +71,14 @@ def programme_detail(request, pk):
             completed=Count("enrolments", filter=Q(enrolments__status=Enrolment.Status.COMPLETED)),
         )
     )
+    ready = Counter(
+        row["enrolment"].course_id
+        for row in readiness_rows(request.user, programme=programme)
+        if row["verdict"].exit_ready
+    )
+    courses = list(courses)
+    for course in courses:
+        course.exit_ready = ready[course.pk]
     return render(
         request, "bridging/programme_detail.html", {"programme": programme, "courses": courses}
     )

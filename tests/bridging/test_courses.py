@@ -36,7 +36,8 @@ def test_coordinator_creates_a_programme_in_the_own_project(client, cast):
     response = client.post(
         reverse("bridging:programme_create"),
         {"name": "Forår 2027", "starts_on": "2027-01-01", "ends_on": "2027-06-30",
-         "default_bridging_model": "group", "organisation": cast.project_b.pk},
+         "default_bridging_model": "group", "readiness_threshold": "3",
+         "minimum_attendance": "75", "organisation": cast.project_b.pk},
     )  # fmt: skip
     programme = Programme.objects.get(name="Forår 2027")
     assert response.url == programme.get_absolute_url()
@@ -272,8 +273,9 @@ def test_programme_pages_query_budget(client, cast, django_assert_num_queries, e
         Programme.objects.create(organisation=cast.project_a, name="x", starts_on="2026-01-01",
                                  ends_on="2026-02-01")  # fmt: skip
     client.force_login(cast.coordinator_a)
-    # 1 session, 2 user, 3 own memberships, 4 the programme, 5 courses with counts
-    with django_assert_num_queries(5):
+    # 1 session, 2 user, 3 own memberships, 4 the programme, 5 courses with counts,
+    # 6 enrolments with attendance figures, 7 their assessments (exit-ready per course)
+    with django_assert_num_queries(7):
         assert client.get(cast.programme_a.get_absolute_url()).status_code == 200
     # 1 session, 2 user, 3 own memberships, 4 programmes with course counts
     with django_assert_num_queries(4):

@@ -3,6 +3,7 @@
 import pytest
 from django.urls import reverse
 
+from bridging.models import INDICATORS, Assessment
 from participants.models import Participant, ParticipantAccess
 from partnerships.models import ActivityType, Membership
 from tests.factories import (
@@ -244,8 +245,13 @@ def test_participant_page_query_budget(client, cast, django_assert_num_queries, 
         ConsentFactory(participant=participant, purpose="share_contact",
                        organisation=OrganisationFactory(kind="association"))  # fmt: skip
         client.get(participant.get_absolute_url())  # grows the access log
+        Assessment.objects.create(
+            enrolment=cast.enrolment_a, kind="ad_hoc", source="staff",
+            **dict.fromkeys([i.field for i in INDICATORS], 3),
+        )  # fmt: skip
     # 1 session, 2 user, 3 own memberships, 4 the participant, 5 log the view,
     # 6 preferred activities, 7 timeline: consents, 8 timeline: enrolments with attendance
-    # counts, 9 consents with organisation and recorders, 10 the access log with users
-    with django_assert_num_queries(10):
+    # counts, 9 readiness: enrolments with figures, 10 readiness: assessments,
+    # 11 consents with organisation and recorders, 12 the access log with users
+    with django_assert_num_queries(12):
         assert client.get(participant.get_absolute_url()).status_code == 200

@@ -13,7 +13,17 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
 
-from bridging.models import Attendance, Course, Enrolment, Programme, Session
+from bridging.models import (
+    INDICATORS,
+    Assessment,
+    Attendance,
+    Course,
+    Enrolment,
+    Programme,
+    Questionnaire,
+    Session,
+)
+from bridging.models.readiness import hash_token
 from bridging.services import sessions_generate
 from participants.consent_texts import CURRENT_VERSION
 from participants.models import Consent, Participant
@@ -442,6 +452,7 @@ class Command(BaseCommand):
                     },
                 )
                 self._attendance(course, enrolment, position, today, users["instruktor"])
+                self._assessments(course, enrolment, position, start, users["instruktor"])
 
     def _attendance(self, course, enrolment, position, today, instructor):
         if enrolment.status not in (Enrolment.Status.ENROLLED, Enrolment.Status.COMPLETED):
@@ -469,3 +480,58 @@ class Command(BaseCommand):
                 enrolment=enrolment,
                 defaults={"status": status, "recorded_by": instructor},
             )
+
+    def _assessments(self, course, enrolment, position, start, instructor):
+        """Readiness grows over the course; the two drifting participants fall behind on
+        engagement and vision. Some participants answered their own questionnaires."""
+        if enrolment.status not in (Enrolment.Status.ENROLLED, Enrolment.Status.COMPLETED):
+            return
+        points = {
+            Course.Status.COMPLETED: [("start", 0), ("midway", 6), ("end", 11)],
+            Course.Status.RUNNING: [("start", 0), ("midway", 5)],
+        }.get(course.status, [])
+        drifting = position in (2, 7)
+        for step, (kind, week) in enumerate(points):
+            base = 1 + step + (position % 3 == 0)
+            scores = {}
+            for number, indicator in enumerate(INDICATORS):
+                score = base + (number + position) % 2
+                if drifting and indicator.dimension in ("engagement", "vision"):
+                    score = 1 + (step > 1)
+                scores[indicator.field] = max(1, min(4, score))
+            Assessment.objects.get_or_create(
+                enrolment=enrolment,
+                kind=kind,
+                source=Assessment.Source.STAFF,
+                defaults={
+                    **scores,
+                    "assessed_on": start + datetime.timedelta(weeks=week),
+                    "assessed_by": instructor,
+                    "note": "Trives på holdet." if not drifting else "Er begyndt at udeblive.",
+                },
+            )
+            if kind in ("start", "end") and position % 2 == 0:
+                own = {
+                    field: min(4, value + (position % 4 == 0)) for field, value in scores.items()
+                }
+                answer, created = Assessment.objects.get_or_create(
+                    enrolment=enrolment,
+                    kind=kind,
+                    source=Assessment.Source.SELF,
+                    defaults={
+                        **own,
+                        "assessed_on": start + datetime.timedelta(weeks=week),
+                        "wishes_after": "Fortsætte med gymnastik sammen med de andre fra holdet.",
+                        "known_offers": "Seniorgymnastik i Vesterbro, gåklubben.",
+                        "continue_with_team": "yes",
+                    },
+                )
+                if created:
+                    Questionnaire.objects.create(
+                        enrolment=enrolment,
+                        kind=kind,
+                        token_hash=hash_token(Questionnaire.new_token()),
+                        expires_at=timezone.now() - datetime.timedelta(days=1),
+                        created_by=instructor,
+                        answer=answer,
+                    )

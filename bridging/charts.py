@@ -1,0 +1,95 @@
+"""Charts as inline SVG drawn on the server: no JavaScript, nothing for the CSP to block.
+Every chart is shown with a table of the same numbers beside it."""
+
+import math
+
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import SafeString
+
+WIDTH = 420
+SIZE = 280  # height of the chart area, above the legend
+CENTRE_X = WIDTH / 2
+CENTRE_Y = SIZE / 2
+RADIUS = 100
+SCALE_MAX = 4
+
+
+def _point(index: int, count: int, value: float) -> tuple[float, float]:
+    angle = -math.pi / 2 + 2 * math.pi * index / count
+    distance = RADIUS * value / SCALE_MAX
+    return (round(CENTRE_X + distance * math.cos(angle), 1),
+            round(CENTRE_Y + distance * math.sin(angle), 1))  # fmt: skip
+
+
+def radar(*, axes: list[str], series: list[dict], title: str, chart_id: str) -> SafeString:
+    """A star chart of `axes` (labels) with one polygon per series.
+
+    Each series is {"label", "values" (one per axis, on the 1-4 scale), "colour", "dashed"}.
+    """
+    count = len(axes)
+    rings = format_html_join(
+        "",
+        '<polygon points="{}" fill="none" stroke="#adb5bd" stroke-width="1"/>',
+        (
+            (" ".join(f"{x},{y}" for x, y in (_point(i, count, ring) for i in range(count))),)
+            for ring in range(1, SCALE_MAX + 1)
+        ),
+    )
+    spokes = format_html_join(
+        "",
+        '<line x1="{}" y1="{}" x2="{}" y2="{}" stroke="#adb5bd" stroke-width="1"/>',
+        ((CENTRE_X, CENTRE_Y, *_point(i, count, SCALE_MAX)) for i in range(count)),
+    )
+    labels = format_html_join(
+        "",
+        '<text x="{}" y="{}" text-anchor="middle" dominant-baseline="middle" '
+        'font-size="13" fill="#212529">{}</text>',
+        ((*_point(i, count, SCALE_MAX + 0.85), label) for i, label in enumerate(axes)),
+    )
+    polygons = format_html_join(
+        "",
+        '<polygon points="{}" fill="{}" fill-opacity="0.15" stroke="{}" stroke-width="2.5"{}/>',
+        (
+            (
+                " ".join(
+                    f"{x},{y}" for x, y in (_point(i, count, v) for i, v in enumerate(s["values"]))
+                ),  # fmt: skip
+                s["colour"],
+                s["colour"],
+                SafeString(' stroke-dasharray="6 4"') if s.get("dashed") else "",
+            )
+            for s in series
+        ),
+    )
+    legend = format_html_join(
+        "",
+        '<line x1="10" y1="{}" x2="34" y2="{}" stroke="{}" stroke-width="2.5"{}/>'
+        '<text x="40" y="{}" dominant-baseline="middle" font-size="12" fill="#212529">{}</text>',
+        (
+            (
+                SIZE + 14 + 18 * n,
+                SIZE + 14 + 18 * n,
+                s["colour"],
+                SafeString(' stroke-dasharray="6 4"') if s.get("dashed") else "",
+                SIZE + 14 + 18 * n,
+                s["label"],
+            )
+            for n, s in enumerate(series)
+        ),
+    )
+    height = SIZE + 20 + 18 * len(series)
+    return format_html(
+        '<svg viewBox="0 0 {} {}" width="100%" class="radar-chart" role="img" '
+        'aria-labelledby="{}" xmlns="http://www.w3.org/2000/svg">'
+        '<title id="{}">{}</title>{}{}{}{}{}</svg>',
+        WIDTH,
+        height,
+        chart_id,
+        chart_id,
+        title,
+        rings,
+        spokes,
+        labels,
+        polygons,
+        legend,
+    )

@@ -1,0 +1,165 @@
+"""The journey's entries on a participant's timeline and export (see participants.hooks)."""
+
+from django.db.models import Count, Prefetch, Q
+from django.template.loader import render_to_string
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+
+from participants.hooks import TimelineEvent, export_provider, page_section, timeline_provider
+
+from . import readiness
+from .charts import radar
+from .figures import attendance_rate, with_attendance_figures
+from .forms import QuestionnaireCreateForm
+from .models import Assessment, Attendance, Dimension, Enrolment
+from .models.readiness import INDICATOR_FIELDS
+
+
+def _enrolments(participant):
+    return (
+        Enrolment.objects.filter(participant=participant)
+        .select_related("course")
+        .annotate(
+            present=Count("attendances", filter=Q(attendances__status=Attendance.Status.PRESENT)),
+            absent=Count("attendances", filter=Q(attendances__status=Attendance.Status.ABSENT)),
+            excused=Count("attendances", filter=Q(attendances__status=Attendance.Status.EXCUSED)),
+        )
+    )
+
+
+@timeline_provider
+def enrolments_and_attendance(participant):
+    for enrolment in _enrolments(participant):
+        yield TimelineEvent(
+            on=enrolment.enrolled_on,
+            title=_("%(status)s: %(course)s")
+            % {"status": enrolment.get_status_display(), "course": enrolment.course.name},
+            detail=_("Present %(present)s, absent %(absent)s, excused %(excused)s")
+            % {
+                "present": enrolment.present,
+                "absent": enrolment.absent,
+                "excused": enrolment.excused,
+            },  # fmt: skip
+        )
+
+
+@export_provider
+def enrolments_for_export(participant):
+    return "enrolments", [
+        {
+            "course": enrolment.course.name,
+            "status": enrolment.status,
+            "enrolled_on": enrolment.enrolled_on.isoformat(),
+            "recruitment": enrolment.recruitment,
+            "exit_goal_explained": enrolment.exit_goal_explained,
+            "withdrawn_reason": enrolment.withdrawn_reason,
+            "attendance": [
+                {"date": a.session.date.isoformat(), "status": a.status}
+                for a in enrolment.attendances.all()
+            ],
+        }
+        for enrolment in _enrolments(participant).prefetch_related(
+            Prefetch(
+                "attendances",
+                queryset=Attendance.objects.select_related("session").order_by("session__date"),
+            )
+        )
+    ]
+
+
+SERIES_COLOURS = {"first": "#6c757d", "latest": "#1f5fbf", "own": "#b35c00"}
+
+
+@page_section
+def readiness_section(request, participant):
+    """Exit readiness on the participant page: a star chart of first against latest assessment
+    with the participant's own view as another series, the same numbers as a table, the verdict
+    in words, and the history. Two queries."""
+    enrolments = list(
+        with_attendance_figures(
+            Enrolment.objects.visible_to(request.user).on_roster().filter(participant=participant)
+        ).select_related("course__programme")
+    )
+    if not enrolments:
+        return ""
+    assessments = list(
+        Assessment.objects.filter(enrolment__in=enrolments).select_related("assessed_by")
+    )
+    blocks = []
+    for enrolment in enrolments:
+        staff = [a for a in assessments if a.enrolment_id == enrolment.pk and a.source == "staff"]
+        own = [a for a in assessments if a.enrolment_id == enrolment.pk and a.source == "self"]
+        verdict = readiness.evaluate(
+            assessment=staff[-1] if staff else None,
+            attendance_rate=attendance_rate(enrolment),
+            programme=enrolment.course.programme,
+        )
+        series = []
+        if len(staff) > 1:
+            series.append(("first", _("First assessment (%(date)s)"), staff[0]))
+        if staff:
+            series.append(("latest", _("Latest assessment (%(date)s)"), staff[-1]))
+        if own:
+            series.append(("own", _("The participant's own view (%(date)s)"), own[-1]))
+        labelled = [
+            (key, label % {"date": date_format(a.assessed_on, "SHORT_DATE_FORMAT")}, a)
+            for key, label, a in series
+        ]
+        chart = None
+        if labelled:
+            chart = radar(
+                axes=[label for _value, label in Dimension.choices],
+                series=[
+                    {
+                        "label": label,
+                        "values": [a.dimension_scores[d] for d in Dimension.values],
+                        "colour": SERIES_COLOURS[key],
+                        "dashed": key != "latest",
+                    }
+                    for key, label, a in labelled
+                ],
+                title=_("Exit readiness of %(name)s on the four dimensions")
+                % {"name": participant},
+                chart_id=f"radar-{enrolment.pk}",
+            )
+        blocks.append(
+            {
+                "enrolment": enrolment,
+                "verdict": verdict,
+                "chart": chart,
+                "columns": [label for _key, label, _a in labelled],
+                "table": [
+                    (d_label, [a.dimension_scores[d] for _key, _label, a in labelled])
+                    for d, d_label in Dimension.choices
+                ],
+                "disagreements": readiness.disagreements(
+                    staff[-1] if staff else None, own[-1] if own else None
+                ),
+                "history": sorted(staff + own, key=lambda a: (a.assessed_on, a.created_at)),
+                "questionnaire_form": QuestionnaireCreateForm(auto_id=f"id_q{enrolment.pk}_%s"),
+            }
+        )
+    return render_to_string(
+        "bridging/includes/participant_readiness.html", {"blocks": blocks}, request=request
+    )
+
+
+@export_provider
+def assessments_for_export(participant):
+    return "readiness_assessments", [
+        {
+            "course": a.enrolment.course.name,
+            "kind": a.kind,
+            "source": a.source,
+            "assessed_on": a.assessed_on.isoformat(),
+            "scores": {field: getattr(a, field) for field in INDICATOR_FIELDS},
+            "indicator_notes": a.indicator_notes,
+            "note": a.note,
+            "wishes_after": a.wishes_after,
+            "known_offers": a.known_offers,
+            "continue_with_team": a.continue_with_team,
+        }
+        for a in Assessment.objects.filter(enrolment__participant=participant).select_related(
+            "enrolment__course"
+        )
+    ]

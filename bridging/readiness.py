@@ -1,0 +1,146 @@
+"""The exit-ready rule and the writes of assessments and questionnaires.
+
+A participant is exit-ready when the latest assessment by staff puts every dimension at or
+above the programme's threshold *and* their attendance rate is at or above the programme's
+minimum. Self-assessments are shown beside it but do not decide it.
+"""
+
+import datetime
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from .models import Assessment, Dimension, Enrolment, Programme, Questionnaire
+from .models.readiness import hash_token
+from .services import JourneyError
+
+QUESTIONNAIRE_VALID_DAYS = 14
+DISAGREEMENT = 1  # a difference of a whole step on the scale is worth talking about
+
+
+@dataclass
+class Verdict:
+    assessment: Assessment | None
+    attendance_rate: int | None
+    threshold: Decimal
+    minimum_attendance: int
+    holding_back: list[tuple[str, float]] = field(default_factory=list)
+    attendance_short: bool = False
+
+    @property
+    def assessed(self) -> bool:
+        return self.assessment is not None
+
+    @property
+    def exit_ready(self) -> bool:
+        return self.assessed and not self.holding_back and not self.attendance_short
+
+    @property
+    def scores(self) -> dict[str, float]:
+        return self.assessment.dimension_scores if self.assessment else {}
+
+
+def evaluate(
+    *, assessment: Assessment | None, attendance_rate: int | None, programme: Programme
+) -> Verdict:
+    verdict = Verdict(
+        assessment=assessment,
+        attendance_rate=attendance_rate,
+        threshold=programme.readiness_threshold,
+        minimum_attendance=programme.minimum_attendance,
+    )
+    if assessment is not None:
+        verdict.holding_back = [
+            (Dimension(dimension).label, score)
+            for dimension, score in assessment.dimension_scores.items()
+            if Decimal(str(score)) < programme.readiness_threshold
+        ]
+    verdict.attendance_short = (
+        attendance_rate is not None and attendance_rate < programme.minimum_attendance
+    )
+    return verdict
+
+
+def latest_by_enrolment(assessments) -> dict[int, Assessment]:
+    """The newest assessment per enrolment, from an iterable ordered oldest first."""
+    latest = {}
+    for assessment in assessments:
+        latest[assessment.enrolment_id] = assessment
+    return latest
+
+
+def disagreements(staff: Assessment | None, own: Assessment | None) -> list[str]:
+    """Dimensions where the participant's own view and the staff's differ by a step or more."""
+    if staff is None or own is None:
+        return []
+    return [
+        Dimension(dimension).label
+        for dimension, score in staff.dimension_scores.items()
+        if abs(score - own.dimension_scores[dimension]) >= DISAGREEMENT
+    ]
+
+
+def _check_assessable(enrolment: Enrolment) -> None:
+    if enrolment.status not in (Enrolment.Status.ENROLLED, Enrolment.Status.COMPLETED):
+        raise JourneyError(_("Only participants who are or were on the course can be assessed."))
+
+
+@transaction.atomic
+def assessment_create(*, form, enrolment: Enrolment, user) -> Assessment:
+    _check_assessable(enrolment)
+    assessment = form.save(commit=False)
+    assessment.enrolment = enrolment
+    assessment.source = Assessment.Source.STAFF
+    assessment.assessed_by = user
+    assessment.full_clean()
+    assessment.save()
+    return assessment
+
+
+@transaction.atomic
+def questionnaire_create(*, enrolment: Enrolment, kind: str, user) -> tuple[Questionnaire, str]:
+    """Make a personal link; returns the questionnaire and the secret, which is shown once."""
+    _check_assessable(enrolment)
+    token = Questionnaire.new_token()
+    questionnaire = Questionnaire.objects.create(
+        enrolment=enrolment,
+        kind=kind,
+        token_hash=hash_token(token),
+        expires_at=timezone.now() + datetime.timedelta(days=QUESTIONNAIRE_VALID_DAYS),
+        created_by=user,
+    )
+    return questionnaire, token
+
+
+def questionnaire_for_token(token: str) -> Questionnaire | None:
+    return (
+        Questionnaire.objects.select_related("enrolment__course", "enrolment__participant")
+        .filter(token_hash=hash_token(token))
+        .first()
+    )
+
+
+def check_open(questionnaire: Questionnaire) -> None:
+    if questionnaire.is_answered:
+        raise JourneyError(_("This questionnaire has already been answered. Thank you!"))
+    if questionnaire.is_expired:
+        raise JourneyError(_("This link has expired. Ask your instructor for a new one."))
+
+
+@transaction.atomic
+def questionnaire_answer(*, questionnaire: Questionnaire, form) -> Assessment:
+    """Save the participant's answers once: the row lock makes a double submit harmless."""
+    questionnaire = Questionnaire.objects.select_for_update().get(pk=questionnaire.pk)
+    check_open(questionnaire)
+    assessment = form.save(commit=False)
+    assessment.enrolment_id = questionnaire.enrolment_id
+    assessment.kind = questionnaire.kind
+    assessment.source = Assessment.Source.SELF
+    assessment.full_clean()
+    assessment.save()
+    questionnaire.answer = assessment
+    questionnaire.save(update_fields=["answer"])
+    return assessment

@@ -1,0 +1,195 @@
+"""Exit readiness: the assessment form, the participant's questionnaire link, and the team at a
+glance on the course."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
+
+from .. import figures, readiness
+from ..forms import AssessmentForm, QuestionnaireCreateForm, QuestionnaireForm
+from ..models import Assessment, Dimension, Enrolment, Questionnaire
+from ..services import JourneyError
+from .access import get_course_for_user, project_roles
+
+TOKEN_SESSION_KEY = "questionnaire_links"
+
+
+def _get_enrolment_for_user(request, pk):
+    return get_object_or_404(
+        figures.with_attendance_figures(Enrolment.objects.visible_to(request.user)).select_related(
+            "participant", "course__programme"
+        ),
+        pk=pk,
+    )
+
+
+@project_roles
+def assessment_create(request, pk):
+    enrolment = _get_enrolment_for_user(request, pk)
+    form = AssessmentForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            readiness.assessment_create(form=form, enrolment=enrolment, user=request.user)
+        except JourneyError as error:
+            form.add_error(None, error.args[0])
+        else:
+            messages.success(request, _("The assessment is saved."))
+            return redirect(enrolment.participant)
+    return render(
+        request,
+        "bridging/assessment_form.html",
+        {
+            "form": form,
+            "enrolment": enrolment,
+            "attendance_rate": figures.attendance_rate(enrolment),
+        },
+    )
+
+
+@require_POST
+@project_roles
+def questionnaire_create(request, pk):
+    enrolment = _get_enrolment_for_user(request, pk)
+    form = QuestionnaireCreateForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Choose which questionnaire."))
+        return redirect(enrolment.participant)
+    try:
+        questionnaire, token = readiness.questionnaire_create(
+            enrolment=enrolment, kind=form.cleaned_data["kind"], user=request.user
+        )
+    except JourneyError as error:
+        messages.error(request, error.args[0])
+        return redirect(enrolment.participant)
+    # The secret is shown once, on the next page, and never stored in clear.
+    request.session[TOKEN_SESSION_KEY] = {str(questionnaire.pk): token}
+    return redirect("bridging:questionnaire_created", pk=questionnaire.pk)
+
+
+@never_cache
+@project_roles
+def questionnaire_created(request, pk):
+    questionnaire = get_object_or_404(
+        Questionnaire.objects.visible_to(request.user).select_related("enrolment__participant"),
+        pk=pk,
+    )
+    token = request.session.pop(TOKEN_SESSION_KEY, {}).get(str(pk))
+    link = (
+        request.build_absolute_uri(reverse("bridging:questionnaire_answer", args=[token]))
+        if token
+        else None
+    )
+    return render(
+        request,
+        "bridging/questionnaire_created.html",
+        {"questionnaire": questionnaire, "link": link},
+    )
+
+
+@login_not_required
+@never_cache
+def questionnaire_answer(request, token):
+    """The participant's own page: no login, the secret link is the key, used once."""
+    questionnaire = readiness.questionnaire_for_token(token)
+    if questionnaire is None:
+        raise Http404
+    try:
+        readiness.check_open(questionnaire)
+    except JourneyError as error:
+        return render(
+            request, "bridging/questionnaire_closed.html", {"message": error.args[0]}, status=410
+        )
+    form = QuestionnaireForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            readiness.questionnaire_answer(questionnaire=questionnaire, form=form)
+        except JourneyError as error:
+            return render(
+                request,
+                "bridging/questionnaire_closed.html",
+                {"message": error.args[0]},
+                status=410,
+            )
+        return render(request, "bridging/questionnaire_thanks.html")
+    return render(
+        request,
+        "bridging/questionnaire_answer.html",
+        {"form": form, "questionnaire": questionnaire},
+    )
+
+
+SORT_KEYS = ["name", *Dimension.values, "attendance", "ready"]
+
+
+@project_roles
+def course_readiness(request, pk):
+    """The team at a glance: each participant's four dimensions, sortable."""
+    course = get_course_for_user(request, pk)
+    rows = readiness_rows(request.user, course)
+    sort = request.GET.get("sort", "name")
+    if sort not in SORT_KEYS:
+        sort = "name"
+    rows.sort(key=lambda row: _sort_value(row, sort))
+    return render(
+        request,
+        "bridging/course_readiness.html",
+        {
+            "course": course,
+            "rows": rows,
+            "sort": sort,
+            "dimensions": Dimension.choices,
+            "ready_count": sum(1 for row in rows if row["verdict"].exit_ready),
+        },
+    )
+
+
+def _sort_value(row, sort):
+    if sort == "name":
+        return (str(row["enrolment"].participant).casefold(),)
+    if sort == "attendance":
+        return (row["verdict"].attendance_rate is None, row["verdict"].attendance_rate or 0)
+    if sort == "ready":
+        return (not row["verdict"].exit_ready,)
+    # Lowest first: who needs what, before the last weeks.
+    score = row["verdict"].scores.get(sort)
+    return (score is None, score or 0)
+
+
+def readiness_rows(user, course=None, programme=None):
+    """Per enrolment on the roster: its latest staff and own assessments and the verdict.
+    Two queries whatever the number of participants and assessments."""
+    enrolments = Enrolment.objects.visible_to(user).on_roster()
+    enrolments = enrolments.filter(course=course) if course else enrolments
+    enrolments = enrolments.filter(course__programme=programme) if programme else enrolments
+    enrolments = list(
+        figures.with_attendance_figures(enrolments).select_related(
+            "participant", "course__programme"
+        )
+    )
+    assessments = Assessment.objects.filter(enrolment__in=[e.pk for e in enrolments])
+    staff = readiness.latest_by_enrolment(a for a in assessments if a.source == "staff")
+    own = readiness.latest_by_enrolment(a for a in assessments if a.source == "self")
+    rows = []
+    for enrolment in enrolments:
+        verdict = readiness.evaluate(
+            assessment=staff.get(enrolment.pk),
+            attendance_rate=figures.attendance_rate(enrolment),
+            programme=enrolment.course.programme,
+        )
+        rows.append(
+            {
+                "enrolment": enrolment,
+                "verdict": verdict,
+                "cells": [(label, verdict.scores.get(value)) for value, label in Dimension.choices],
+                "own": own.get(enrolment.pk),
+                "disagreements": readiness.disagreements(
+                    staff.get(enrolment.pk), own.get(enrolment.pk)
+                ),
+            }
+        )
+    return rows

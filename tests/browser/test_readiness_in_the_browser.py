@@ -1,0 +1,112 @@
+"""An instructor assesses a participant midway on a phone; a participant answers their own
+questionnaire through the link; the readiness pages are checked with axe-core."""
+
+import pytest
+from django.core.management import call_command
+from playwright.sync_api import Page, expect
+
+from bridging.models import Assessment, Course, Enrolment
+from tests.browser.helpers import axe_violations, log_in
+
+pytestmark = pytest.mark.browser
+
+PHONE = {"width": 360, "height": 740}
+STEPS = ["Endnu ikke", "Delvist", "For det meste", "Helt"]
+
+
+@pytest.fixture
+def demo(transactional_db):
+    call_command("seed_demo")
+
+
+def _running_enrolment():
+    return (
+        Enrolment.objects.filter(course__status=Course.Status.RUNNING, status="enrolled")
+        .select_related("participant")
+        .order_by("pk")
+        .first()
+    )
+
+
+def test_instructor_records_a_midway_assessment_on_a_phone(page: Page, live_server, demo):
+    enrolment = _running_enrolment()
+    before = Assessment.objects.filter(enrolment=enrolment).count()
+    page.set_viewport_size(PHONE)
+    log_in(page, live_server.url, "instruktor", "demo")
+    page.goto(f"{live_server.url}{enrolment.participant.get_absolute_url()}")
+    page.get_by_role("link", name="Ny vurdering").click()
+    expect(page.get_by_role("heading", name="Hvad fremmer udslusningsparathed")).to_be_visible()
+
+    page.get_by_label("Hvornår").select_option("midway")
+    page.get_by_role("button", name="Gem vurderingen").click()  # nothing chosen yet
+    expect(page.get_by_text("Vælg et af de fire trin.").first).to_be_visible()
+    assert axe_violations(page) == []
+    assert Assessment.objects.filter(enrolment=enrolment).count() == before
+
+    for number, group in enumerate(page.locator("fieldset").all()):
+        group.get_by_label(STEPS[(number % 2) + 2], exact=True).check()
+    page.get_by_label("Samlet note").fill("Godt på vej, mangler at kende tilbuddene.")
+    page.get_by_role("button", name="Gem vurderingen").click()
+    expect(page.get_by_text("Vurderingen er gemt.")).to_be_visible()
+    assert Assessment.objects.filter(enrolment=enrolment).count() == before + 1
+    latest = Assessment.objects.filter(enrolment=enrolment, source="staff").last()
+    assert (latest.kind, latest.knows_offers, latest.knows_purpose) == ("midway", 3, 4)
+
+    chart = page.locator("svg.radar-chart").first
+    expect(chart).to_have_attribute("role", "img")
+    title_id = chart.get_attribute("aria-labelledby")
+    expect(page.locator(f"#{title_id}")).to_have_text(
+        f"Udslusningsparathed for {enrolment.participant} på de fire dimensioner"
+    )
+    table = page.get_by_role("table", name="Dimensionernes score fra 1 (endnu ikke) til 4 (helt)")
+    expect(table.first.get_by_role("rowheader", name="Vision")).to_be_visible()
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    assert axe_violations(page) == []
+
+
+def test_participant_answers_a_questionnaire_through_the_link(page: Page, live_server, demo):
+    enrolment = _running_enrolment()
+    log_in(page, live_server.url, "instruktor", "demo")
+    page.goto(f"{live_server.url}{enrolment.participant.get_absolute_url()}")
+    page.get_by_label("Spørgeskema til deltageren").first.select_option("end")
+    page.get_by_role("button", name="Lav et link").first.click()
+    link = page.get_by_label("Deltagerens link").input_value()
+    assert "/q/" in link
+
+    # The participant's own phone: a fresh browser context, not logged in.
+    phone = page.context.browser.new_context(viewport=PHONE)
+    participant_page = phone.new_page()
+    participant_page.goto(link)
+    expect(participant_page.get_by_role("heading", level=1)).to_have_text("Hvor langt er du nået?")
+    expect(
+        participant_page.get_by_text("Jeg ved hvilke tilbud der er i nærområdet")
+    ).to_be_visible()
+    assert axe_violations(participant_page) == []
+    for group in participant_page.locator("fieldset").all()[:8]:
+        group.get_by_label("For det meste", exact=True).check()
+    participant_page.get_by_label("Hvad kunne du tænke dig at lave efter holdet?").fill(
+        "Gå til gymnastik med de andre"
+    )
+    participant_page.get_by_label("Ja").check()
+    participant_page.get_by_role("button", name="Send mine svar").click()
+    expect(participant_page.get_by_role("heading", level=1)).to_have_text("Tak for dine svar")
+    assert axe_violations(participant_page) == []
+
+    participant_page.goto(link)
+    expect(participant_page.get_by_text("Dette spørgeskema er allerede besvaret.")).to_be_visible()
+    phone.close()
+    own = Assessment.objects.filter(enrolment=enrolment, source="self", kind="end").get()
+    assert own.wishes_after == "Gå til gymnastik med de andre"
+
+
+def test_course_overview_is_accessible_and_sortable(page: Page, live_server, demo):
+    course = Course.objects.get(status=Course.Status.RUNNING)
+    log_in(page, live_server.url, "instruktor", "demo")
+    page.goto(f"{live_server.url}{course.get_absolute_url()}")
+    page.get_by_role("link", name="Holdets udslusningsparathed").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(f"Udslusningsparathed: {course.name}")
+    page.get_by_role("link", name="Engagement").click()
+    expect(page.get_by_role("columnheader", name="Engagement")).to_have_attribute(
+        "aria-sort", "ascending"
+    )
+    assert axe_violations(page) == []
