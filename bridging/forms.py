@@ -3,7 +3,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from participants.models import Participant
-from partnerships.models import Membership
+from partnerships.models import Membership, Offer, Organisation
 
 from .models import (
     INDICATORS,
@@ -12,6 +12,8 @@ from .models import (
     Course,
     Dimension,
     Enrolment,
+    Fair,
+    FairInterest,
     Programme,
     Questionnaire,
     Score,
@@ -69,6 +71,7 @@ class CourseForm(_TimesMixin, forms.ModelForm):
             "instructors",
             "venue",
             "address",
+            "municipality",
             "weekday",
             "start_time",
             "end_time",
@@ -241,3 +244,48 @@ class QuestionnaireForm(_IndicatorsForm):
 
 class QuestionnaireCreateForm(forms.Form):
     kind = forms.ChoiceField(label=_("Questionnaire"), choices=Questionnaire.KINDS)
+
+
+class FairForm(forms.ModelForm):
+    class Meta:
+        model = Fair
+        fields = ["name", "date", "place", "organisations", "offers"]
+        widgets = {
+            "date": DATE,
+            "organisations": forms.CheckboxSelectMultiple,
+            "offers": forms.CheckboxSelectMultiple,
+        }
+        help_texts = {
+            "offers": _("Leave empty to present every active offer of the organisations."),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["organisations"].queryset = Organisation.objects.exclude(
+            kind__in=[Organisation.Kind.PROJECT, Organisation.Kind.MUNICIPALITY]
+        )
+        if self.instance.pk:
+            self.fields["offers"].queryset = Offer.objects.filter(
+                organisation__in=self.instance.organisations.all(), is_active=True
+            ).select_related("organisation")
+        else:
+            del self.fields["offers"]
+
+
+class FairVisitorForm(forms.Form):
+    participant = forms.ModelChoiceField(
+        label=_("Participant"), queryset=Participant.objects.none()
+    )
+
+    def __init__(self, *args, participants, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["participant"].queryset = participants.filter(
+            anonymised_at__isnull=True
+        ).order_by("first_name", "last_name")
+
+
+class FairInterestForm(forms.Form):
+    offer = forms.IntegerField(widget=forms.HiddenInput)
+    level = forms.ChoiceField(
+        choices=[("", _("Not interested")), *FairInterest.Level.choices], required=False
+    )

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from .views import calendar, courses, readiness, sessions, start
+from .views import calendar, courses, fairs, offers, readiness, sessions, start
 
 app_name = "bridging"
 
@@ -51,6 +51,16 @@ urlpatterns = [
         name="questionnaire_created",
     ),
     path("q/<str:token>/", readiness.questionnaire_answer, name="questionnaire_answer"),
+    path("courses/<int:pk>/offers/", offers.course_offers, name="course_offers"),
+    path("programmes/<int:pk>/fairs/new/", fairs.fair_create, name="fair_create"),
+    path("fairs/<int:pk>/", fairs.fair_detail, name="fair_detail"),
+    path("fairs/<int:pk>/edit/", fairs.fair_update, name="fair_update"),
+    path("fairs/<int:pk>/visitor/", fairs.fair_visitor, name="fair_visitor"),
+    path(
+        "fairs/<int:pk>/participants/<int:participant_pk>/interest/",
+        fairs.fair_interest,
+        name="fair_interest",
+    ),
     path("calendar/", calendar.calendar_settings, name="calendar_settings"),
     path("calendar/<str:token>.ics", calendar.calendar_feed, name="calendar_feed"),
 ]

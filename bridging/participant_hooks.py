@@ -1,4 +1,5 @@
-"""The journey's entries on a participant's timeline and export (see participants.hooks)."""
+"""What the journey adds to the participant page and export, and to an organisation's page
+(see participants.hooks and partnerships.hooks)."""
 
 from django.db.models import Count, Prefetch, Q
 from django.template.loader import render_to_string
@@ -6,12 +7,13 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from participants.hooks import TimelineEvent, export_provider, page_section, timeline_provider
+from partnerships.hooks import organisation_section
 
 from . import readiness
 from .charts import radar
 from .figures import attendance_rate, with_attendance_figures
 from .forms import QuestionnaireCreateForm
-from .models import Assessment, Attendance, Dimension, Enrolment
+from .models import Assessment, Attendance, Dimension, Enrolment, Fair, FairInterest
 from .models.readiness import INDICATOR_FIELDS
 
 
@@ -163,3 +165,43 @@ def assessments_for_export(participant):
             "enrolment__course"
         )
     ]
+
+
+@timeline_provider
+def fair_interests(participant):
+    visits = {}
+    for interest in FairInterest.objects.filter(participant=participant).select_related(
+        "fair", "offer"
+    ):
+        visits.setdefault(interest.fair, []).append(interest)
+    for fair, interests in visits.items():
+        yield TimelineEvent(
+            on=fair.date,
+            title=_("At the association fair: %(fair)s") % {"fair": fair.name},
+            detail="; ".join(
+                f"{i.offer.name}: {str(i.get_level_display()).lower()}"
+                for i in interests
+                if i.offer
+            ),
+        )
+
+
+@organisation_section
+def fairs_taken_part_in(request, organisation):
+    """On an organisation's page: the fairs it took part in and how many showed interest in its
+    offers. Counts only: no participant is named here."""
+    fairs = (
+        Fair.objects.filter(organisations=organisation)
+        .annotate(
+            interested=Count(
+                "interests",
+                filter=Q(interests__offer__organisation=organisation),
+            )
+        )
+        .order_by("-date")[:10]
+    )
+    if not fairs:
+        return ""
+    return render_to_string(
+        "bridging/includes/organisation_fairs.html", {"fairs": fairs}, request=request
+    )

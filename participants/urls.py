@@ -10,6 +10,7 @@ urlpatterns = [
     path("participants/instructor-access/", views.instructor_access, name="instructor_access"),
     path("participants/<int:pk>/", views.participant_detail, name="participant_detail"),
     path("participants/<int:pk>/edit/", views.participant_update, name="participant_update"),
+    path("participants/<int:pk>/offers/", views.matching_offers, name="matching_offers"),
     path("participants/<int:pk>/consents/new/", views.consent_create, name="consent_create"),
     path(
         "participants/<int:pk>/consents/<int:consent_pk>/withdraw/",

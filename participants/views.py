@@ -8,16 +8,16 @@ import json
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from partnerships.access import role_required
-from partnerships.models import Membership
+from partnerships.models import Membership, Offer
 
-from . import hooks, services
+from . import hooks, matching, services
 from .consent_texts import CURRENT_VERSION, TEXTS
 from .export import participant_export
 from .forms import (
@@ -132,6 +132,24 @@ def participant_detail(request, pk):
         log = ParticipantAccess.objects.visible_to(request.user).filter(participant=participant)
         context["access_log"] = log.select_related("user")[:20]
     return render(request, "participants/participant_detail.html", context)
+
+
+@project_roles_only
+def matching_offers(request, pk):
+    """The directory's offers ranked against the participant's wishes, with the reasons."""
+    participant = _get_participant_for_user(request, pk)
+    if participant.is_anonymised:
+        raise Http404
+    matches = matching.matching_offers(participant, Offer.objects.visible_to(request.user))
+    return render(
+        request,
+        "participants/matching_offers.html",
+        {
+            "participant": participant,
+            "matches": matches,
+            "activities": list(participant.preferred_activities.all()),
+        },
+    )
 
 
 @project_roles_only

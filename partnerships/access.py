@@ -10,7 +10,7 @@ from functools import wraps
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
-from .models import Membership
+from .models import Membership, Organisation
 
 SESSION_KEY = "active_membership_id"
 
@@ -61,3 +61,15 @@ def role_required(*roles, hidden=False):
         return wrapper
 
     return decorator
+
+
+def may_edit_offers_of(user, organisation: Organisation) -> bool:
+    """Staff keep their own organisation's offers; a coordinator may keep them for an
+    organisation that has no staff users (the same rule as Offer.objects.editable_by)."""
+    memberships = Membership.objects.filter(organisation=organisation, role=Membership.Role.STAFF)
+    if memberships.filter(user=user).exists():
+        return True
+    return (
+        not memberships.exists()
+        and Membership.objects.filter(user=user, role=Membership.Role.COORDINATOR).exists()
+    )

@@ -5,7 +5,8 @@ receiving association with a staff member; plus an outsider who works nowhere. E
 a participant with a registration consent; project A lets its instructors see participants.
 Each project runs a programme with one course, taught by its instructor, with one session and
 the project's participant enrolled; instructor A has a calendar feed and has made a start
-questionnaire link for participant A.
+questionnaire link for participant A. Each association has an offer; project A has a draft
+agreement with association A, and a fair where association A takes part.
 Names end in _a / _b so a test reads as a sentence: `coordinator_b` must get a 404 on A's pages.
 """
 
@@ -15,15 +16,25 @@ from dataclasses import dataclass
 
 import pytest
 
-from bridging.models import CalendarFeed, Course, Enrolment, Programme, Questionnaire, Session
+from bridging.models import (
+    CalendarFeed,
+    Course,
+    Enrolment,
+    Fair,
+    Programme,
+    Questionnaire,
+    Session,
+)
 from bridging.readiness import questionnaire_create
 from participants.models import Consent, Participant
-from partnerships.models import Membership, Organisation
+from partnerships.models import Membership, Offer, Organisation, PartnershipAgreement
 from tests.factories import (
+    AgreementFactory,
     ConsentFactory,
     CourseFactory,
     EnrolmentFactory,
     MembershipFactory,
+    OfferFactory,
     OrganisationFactory,
     ParticipantFactory,
     ProgrammeFactory,
@@ -61,6 +72,10 @@ class Cast:
     feed_a: CalendarFeed
     questionnaire_a: Questionnaire
     questionnaire_token_a: str
+    offer_a: Offer
+    offer_b: Offer
+    agreement_a: PartnershipAgreement
+    fair_a: Fair
 
     def user(self, role_name):
         return getattr(self, role_name)
@@ -99,7 +114,16 @@ def _build_cast():
     questionnaire_a, questionnaire_token_a = questionnaire_create(
         enrolment=enrolment_a, kind="start", user=instructor_a
     )
+    offer_a = OfferFactory(organisation=association_a, name="Tilbud A")
+    fair_a = Fair.objects.create(
+        programme=programme_a, name="Messe A", date="2026-11-01", place="Hallen"
+    )
+    fair_a.organisations.add(association_a)
     return Cast(
+        offer_a=offer_a,
+        offer_b=OfferFactory(organisation=association_b, name="Tilbud B"),
+        agreement_a=AgreementFactory(project=project_a, receiver=association_a),
+        fair_a=fair_a,
         questionnaire_a=questionnaire_a,
         questionnaire_token_a=questionnaire_token_a,
         programme_a=programme_a,

@@ -121,3 +121,42 @@ class EnrolmentFactory(factory.django.DjangoModelFactory):
     participant = factory.SubFactory(ParticipantFactory)
     course = factory.SubFactory(CourseFactory)
     status = "enrolled"
+
+
+class ActivityTypeFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "partnerships.ActivityType"
+        django_get_or_create = ["name"]
+
+    name = "Gymnastik"
+
+
+class OfferFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "partnerships.Offer"
+
+    organisation = factory.SubFactory(OrganisationFactory, kind="association")
+    name = factory.Sequence(lambda n: f"Tilbud {n}")
+    activity_type = factory.SubFactory(ActivityTypeFactory)
+    venue = "Hallen"
+    municipality = "Køge"
+    area = "Ellemarken"
+    weekday_mask = 1 << 2  # Wednesday
+    start_time = datetime.time(10, 0)
+    end_time = datetime.time(11, 0)
+    level = "gentle"
+    fee = 100
+    payment = "mobilepay"
+    free_places = 5
+
+
+class AgreementFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "partnerships.PartnershipAgreement"
+
+    project = factory.SubFactory(OrganisationFactory)
+    receiver = factory.SubFactory(OrganisationFactory, kind="association")
+    starts_on = datetime.date(2026, 1, 1)
+    ends_on = datetime.date(2026, 12, 31)
+    project_contact = "Karin"
+    receiver_contact = "Frida"

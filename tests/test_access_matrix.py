@@ -34,6 +34,18 @@ def session_a(cast):
     return {"pk": cast.session_a.pk}
 
 
+def offer_a(cast):
+    return {"pk": cast.offer_a.pk}
+
+
+def agreement_a(cast):
+    return {"pk": cast.agreement_a.pk}
+
+
+def fair_a(cast):
+    return {"pk": cast.fair_a.pk}
+
+
 def own_membership(cast, user):
     membership = Membership.objects.filter(user=cast.coordinator_a).first()
     return {"membership": membership.pk}
@@ -216,6 +228,77 @@ MATRIX = {
         lambda cast: {"token": cast.questionnaire_token_a},
         None,
         statuses(200, 200, 200, 200, 200, 200),
+    ),
+    "bridging:course_offers": ("get", course_a, None, statuses(302, 200, 200, 404, 404, 404)),
+    "bridging:fair_create": ("get", programme_a, None, statuses(302, 200, 403, 403, 404, 403)),
+    "bridging:fair_detail": ("get", fair_a, None, statuses(302, 200, 200, 404, 404, 404)),
+    "bridging:fair_update": ("get", fair_a, None, statuses(302, 200, 403, 403, 404, 403)),
+    "bridging:fair_visitor": (
+        "get",
+        fair_a,
+        lambda cast, user: {"participant": cast.participant_a.pk},
+        statuses(302, 200, 200, 404, 404, 404),
+    ),
+    "bridging:fair_interest": (
+        "post",
+        lambda cast: {"pk": cast.fair_a.pk, "participant_pk": cast.participant_a.pk},
+        lambda cast, user: {"offer": cast.offer_a.pk, "level": "trial"},
+        statuses(302, 302, 302, 404, 404, 404),
+    ),
+    "participants:matching_offers": (
+        "get",
+        participant_a,
+        None,
+        statuses(302, 200, 200, 404, 404, 404),
+    ),
+    # Offers: a shared directory; kept by the organisation's own staff.
+    "partnerships:offer_list": ("get", None, None, statuses(302, 200, 200, 200, 200, 200)),
+    "partnerships:offer_detail": ("get", offer_a, None, statuses(302, 200, 200, 200, 200, 404)),
+    "partnerships:offer_create": (
+        "get",
+        lambda cast: {"pk": cast.association_a.pk},
+        None,
+        statuses(302, 403, 403, 200, 403, 404),
+    ),
+    "partnerships:offer_update": ("get", offer_a, None, statuses(302, 404, 404, 200, 404, 404)),
+    "partnerships:offer_free_places": (
+        "post",
+        offer_a,
+        lambda cast, user: {"free_places": "4"},
+        statuses(302, 404, 404, 302, 404, 404),
+    ),
+    # Agreements: the two parties only.
+    "partnerships:agreement_list": ("get", None, None, statuses(302, 200, 404, 200, 200, 404)),
+    "partnerships:agreement_create": ("get", None, None, statuses(302, 200, 403, 403, 200, 403)),
+    "partnerships:agreement_detail": (
+        "get",
+        agreement_a,
+        None,
+        statuses(302, 200, 404, 200, 404, 404),
+    ),
+    "partnerships:agreement_update": (
+        "get",
+        agreement_a,
+        None,
+        statuses(302, 200, 403, 403, 404, 403),
+    ),
+    "partnerships:agreement_print": (
+        "get",
+        agreement_a,
+        None,
+        statuses(302, 200, 404, 200, 404, 404),
+    ),
+    "partnerships:agreement_transition": (
+        "post",
+        lambda cast: {"pk": cast.agreement_a.pk, "action": "send"},
+        None,
+        statuses(302, 302, 404, 403, 404, 404),
+    ),
+    "partnerships:readiness_checklist": (
+        "get",
+        lambda cast: {"project_pk": cast.project_a.pk, "receiver_pk": cast.association_a.pk},
+        None,
+        statuses(302, 200, 404, 200, 404, 404),
     ),
     "bridging:calendar_settings": ("get", None, None, statuses(302, 200, 200, 404, 200, 404)),
     # The secret address is the credential (calendar apps cannot log in).

@@ -2,6 +2,7 @@ from .attendance import Attendance, AttendanceChange
 from .calendar import CalendarFeed
 from .courses import Course, Programme, Session
 from .enrolment import Enrolment
+from .fairs import Fair, FairInterest
 from .readiness import INDICATORS, Assessment, Dimension, Questionnaire, Score
 
 __all__ = [
@@ -13,6 +14,8 @@ __all__ = [
     "Course",
     "Dimension",
     "Enrolment",
+    "Fair",
+    "FairInterest",
     "Programme",
     "Questionnaire",
     "Score",

@@ -139,6 +139,12 @@ class Course(models.Model):
     )
     venue = models.CharField(_("venue"), max_length=200)
     address = models.CharField(_("address"), max_length=200, blank=True)
+    municipality = models.CharField(
+        _("municipality"),
+        max_length=100,
+        blank=True,
+        help_text=_("Where the venue is; offers near it are listed for the participants."),
+    )
     weekday = models.PositiveSmallIntegerField(_("weekday"), choices=Weekday.choices)
     start_time = models.TimeField(_("starts at"))
     end_time = models.TimeField(_("ends at"))

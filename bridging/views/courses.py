@@ -12,7 +12,7 @@ from participants.models import Participant
 
 from .. import figures, services
 from ..forms import CourseForm, EnrolmentForm, ProgrammeForm, SessionForm, WithdrawForm
-from ..models import Course, Enrolment, Programme, Session
+from ..models import Course, Enrolment, Fair, Programme, Session
 from .access import (
     coordinators,
     get_course_for_user,
@@ -80,7 +80,13 @@ def programme_detail(request, pk):
     for course in courses:
         course.exit_ready = ready[course.pk]
     return render(
-        request, "bridging/programme_detail.html", {"programme": programme, "courses": courses}
+        request,
+        "bridging/programme_detail.html",
+        {
+            "programme": programme,
+            "courses": courses,
+            "fairs": Fair.objects.visible_to(request.user).filter(programme=programme),
+        },
     )
 
 

@@ -274,8 +274,8 @@ def test_programme_pages_query_budget(client, cast, django_assert_num_queries, e
                                  ends_on="2026-02-01")  # fmt: skip
     client.force_login(cast.coordinator_a)
     # 1 session, 2 user, 3 own memberships, 4 the programme, 5 courses with counts,
-    # 6 enrolments with attendance figures, 7 their assessments (exit-ready per course)
-    with django_assert_num_queries(7):
+    # 6 enrolments with attendance figures, 7 their assessments (exit-ready per course), 8 fairs
+    with django_assert_num_queries(8):
         assert client.get(cast.programme_a.get_absolute_url()).status_code == 200
     # 1 session, 2 user, 3 own memberships, 4 programmes with course counts
     with django_assert_num_queries(4):

@@ -4,7 +4,7 @@ import pytest
 from django.urls import reverse
 
 from partnerships.models import Membership, Organisation
-from tests.factories import MembershipFactory, OrganisationFactory
+from tests.factories import MembershipFactory, OfferFactory, OrganisationFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -83,10 +83,14 @@ def test_directory_query_budget(client, cast, django_assert_num_queries, extra):
 @pytest.mark.parametrize("extra", [0, 30])
 def test_organisation_page_query_budget(client, cast, django_assert_num_queries, extra):
     _grow(cast, extra)
-    client.force_login(cast.coordinator_a)
-    # 1 session, 2 user, 3 the organisation, 4 is the user a member, 5 own memberships
-    with django_assert_num_queries(5):
-        client.get(cast.project_a.get_absolute_url())
+    for _ in range(extra):
+        OfferFactory(organisation=cast.association_a)
+    client.force_login(cast.staff_a)
+    # 1 session, 2 user, 3 the organisation, 4 own memberships, 5 may the user keep its
+    # offers (staff of it: yes), 6 its offers, 7 agreements, 8 readiness checklists,
+    # 9 the fairs it took part in
+    with django_assert_num_queries(9):
+        client.get(cast.association_a.get_absolute_url())
 
 
 @pytest.mark.parametrize("extra", [0, 30])

@@ -19,6 +19,8 @@ from bridging.models import (
     Attendance,
     Course,
     Enrolment,
+    Fair,
+    FairInterest,
     Programme,
     Questionnaire,
     Session,
@@ -27,7 +29,16 @@ from bridging.models.readiness import hash_token
 from bridging.services import sessions_generate
 from participants.consent_texts import CURRENT_VERSION
 from participants.models import Consent, Participant
-from partnerships.models import ActivityType, Membership, Organisation
+from partnerships import services as partnership_services
+from partnerships.models import (
+    READINESS_ITEMS,
+    ActivityType,
+    Membership,
+    Offer,
+    Organisation,
+    PartnershipAgreement,
+    ReadinessAnswer,
+)
 
 Kind = Organisation.Kind
 Role = Membership.Role
@@ -233,7 +244,10 @@ class Command(BaseCommand):
             users = self._users(organisations)
             activity_types = self._activity_types()
             self._participants(organisations, users, activity_types)
-            self._programme(organisations["Seniorer i bevægelse"], users)
+            offers = self._offers(organisations, activity_types)
+            programme = self._programme(organisations["Seniorer i bevægelse"], users)
+            self._fair(programme, organisations, offers, users["koordinator"])
+            self._partnerships(organisations, programme, offers, users)
         self.stdout.write(self.style.SUCCESS("Demo data is ready."))
         self.stdout.write(
             "Log in as koordinator, instruktor or forening, each with the password 'demo'."
@@ -453,6 +467,7 @@ class Command(BaseCommand):
                 )
                 self._attendance(course, enrolment, position, today, users["instruktor"])
                 self._assessments(course, enrolment, position, start, users["instruktor"])
+        return programme
 
     def _attendance(self, course, enrolment, position, today, instructor):
         if enrolment.status not in (Enrolment.Status.ENROLLED, Enrolment.Status.COMPLETED):
@@ -535,3 +550,173 @@ class Command(BaseCommand):
                         created_by=instructor,
                         answer=answer,
                     )
+
+    def _offers(self, organisations, activity_types):
+        """36 offers: 12 from each receiving organisation kind across the three towns."""
+        types = {activity.name: activity for activity in activity_types}
+        receivers = [
+            ("Vesterbro Seniorgymnastik", "Vesterbro Hallen", "Vesterbro", ["Gymnastik", "Dans",
+             "Styrketræning", "Yoga"]),
+            ("Aftenskolen Valby", "Valby Kulturhus", "Valby", ["Yoga", "Dans", "Gymnastik"]),
+            ("Gåklubben Søndermarken", "Søndermarken, indgangen ved Roskildevej", "Valby",
+             ["Gang"]),
+            ("Køge Gang og Motion", "Køge Idrætspark", "Ellemarken", ["Gang", "Cykling",
+             "Styrketræning", "Svømning"]),
+            ("Roskilde Petanqueklub", "Bymarkens baner", "Bymarken", ["Petanque"]),
+            ("Roskilde Aftenskole", "Roskilde Bibliotek, sal 2", "Centrum", ["Yoga", "Dans",
+             "Svømning"]),
+        ]  # fmt: skip
+        offers = []
+        for index, (name, venue, area, kinds) in enumerate(receivers):
+            organisation = organisations[name]
+            for number in range(6):
+                kind = kinds[number % len(kinds)]
+                level = ["gentle", "moderate", "demanding"][number % 3]
+                hour = [9, 10, 13, 17, 19, 10][number]
+                offer, _created = Offer.objects.update_or_create(
+                    organisation=organisation,
+                    name=f"{kind} for seniorer, hold {number + 1}",
+                    defaults={
+                        "description": f"{kind} i roligt tempo med plads til alle. Kaffe bagefter.",
+                        "activity_type": types[kind],
+                        "venue": venue,
+                        "address": organisation.address,
+                        "municipality": organisation.municipality,
+                        "area": area,
+                        "weekday_mask": (1 << ((index + number) % 5)) | (1 << ((number + 3) % 7)),
+                        "start_time": datetime.time(hour, 0),
+                        "end_time": datetime.time(hour + 1, 30),
+                        "season": ["all_year", "winter", "summer"][number % 3],
+                        "level": level,
+                        "suits_newcomers": level == "gentle" or number % 4 == 1,
+                        "target_group": "Seniorer" if number % 2 == 0 else "Alle voksne",
+                        "min_age": 60 if number % 2 == 0 else 18,
+                        "fee": [100, 150, 250, 600, 900, 0][number],
+                        "fee_period": ["month", "month", "month", "half_year", "year", "month"][
+                            number
+                        ],  # fmt: skip
+                        "adapted_fee": 50 if number % 2 == 0 else None,
+                        "adapted_fee_months": 6 if number % 2 == 0 else None,
+                        "payment": [
+                            "mobilepay",
+                            "transfer",
+                            "betalingsservice",
+                            "cash",
+                            "online",
+                            "mobilepay",
+                        ][number],  # fmt: skip
+                        "trial_sessions": number % 3,
+                        "free_places": [8, 3, 0, 12, None, 5][number],
+                        "contact_name": organisation.contact_name,
+                        "contact_email": organisation.contact_email,
+                        "contact_phone": organisation.contact_phone,
+                        "accessibility": "Niveaufri adgang og handicaptoilet."
+                        if number % 2
+                        else "",
+                        "is_active": number != 5 or index % 2 == 0,
+                    },
+                )
+                offers.append(offer)
+        return offers
+
+    def _fair(self, programme, organisations, offers, coordinator):
+        fair, _created = Fair.objects.update_or_create(
+            programme=programme,
+            name="Foreningsmesse i Valby Hallen",
+            defaults={
+                "date": timezone.localdate() - datetime.timedelta(weeks=2),
+                "place": "Valby Hallen, cafeen",
+            },
+        )
+        taking_part = [
+            organisations["Vesterbro Seniorgymnastik"],
+            organisations["Aftenskolen Valby"],
+            organisations["Gåklubben Søndermarken"],
+        ]
+        fair.organisations.set(taking_part)
+        presented = [o for o in offers if o.organisation in taking_part and o.is_active]
+        visitors = Enrolment.objects.filter(
+            course__programme=programme, course__status=Course.Status.RUNNING
+        ).select_related("participant")[:8]
+        for position, enrolment in enumerate(visitors):
+            FairInterest.objects.get_or_create(
+                fair=fair,
+                participant=enrolment.participant,
+                offer=None,
+                defaults={"registered_by": coordinator},
+            )
+            for step in range(position % 3 + 1):
+                FairInterest.objects.get_or_create(
+                    fair=fair,
+                    participant=enrolment.participant,
+                    offer=presented[(position * 3 + step) % len(presented)],
+                    defaults={
+                        "level": "trial" if step == 0 else "interested",
+                        "registered_by": coordinator,
+                    },
+                )
+
+    def _partnerships(self, organisations, programme, offers, users):
+        """Readiness checklists with two receivers and agreements in every state."""
+        project = organisations["Seniorer i bevægelse"]
+        coordinator, staff = users["koordinator"], users["forening"]
+        for receiver_name, pattern in [
+            ("Vesterbro Seniorgymnastik", ["yes", "yes", "partly"]),
+            ("Aftenskolen Valby", ["yes", "partly", "no"]),
+        ]:
+            receiver = organisations[receiver_name]
+            for number, item in enumerate(READINESS_ITEMS):
+                ReadinessAnswer.objects.get_or_create(
+                    project=project,
+                    receiver=receiver,
+                    item=item.key,
+                    defaults={
+                        "answer": pattern[number % 3],
+                        "note": "Skal drøftes på næste møde."
+                        if pattern[number % 3] != "yes"
+                        else "",
+                        "answered_by": coordinator,
+                    },
+                )
+        plans = [
+            ("Vesterbro Seniorgymnastik", "active"),
+            ("Aftenskolen Valby", "sent"),
+            ("Gåklubben Søndermarken", "draft"),
+            ("Køge Gang og Motion", "ended"),
+        ]
+        for receiver_name, target in plans:
+            receiver = organisations[receiver_name]
+            agreement, created = PartnershipAgreement.objects.get_or_create(
+                project=project,
+                receiver=receiver,
+                version=1,
+                defaults={
+                    "starts_on": timezone.localdate() - datetime.timedelta(weeks=4),
+                    "ends_on": timezone.localdate() + datetime.timedelta(weeks=48),
+                    "adapted_fee": 50,
+                    "adapted_fee_months": 6,
+                    "payment_method": "MobilePay hver måned, ingen indmeldelsesgebyr",
+                    "same_place_time_content": receiver_name == "Vesterbro Seniorgymnastik",
+                    "intake_at_once": 12,
+                    "project_contact": coordinator.get_full_name(),
+                    "receiver_contact": receiver.contact_name,
+                    "facilitation": "Instruktøren fra projektet deltager de første fire gange "
+                    "og præsenterer holdet for foreningens instruktør.",
+                },
+            )
+            if not created:
+                continue
+            agreement.programmes.set([programme])
+            agreement.offers.set([o for o in offers if o.organisation == receiver][:2])
+            if target == "draft":
+                continue
+            partnership_services.agreement_send(agreement=agreement)
+            if target == "sent":
+                continue
+            agreement.project_signed_by, agreement.receiver_signed_by = coordinator, staff
+            agreement.project_signed_at = agreement.receiver_signed_at = timezone.now()
+            agreement.status = PartnershipAgreement.Status.SIGNED
+            agreement.save()
+            partnership_services.agreement_activate(agreement=agreement)
+            if target == "ended":
+                partnership_services.agreement_end(agreement=agreement)

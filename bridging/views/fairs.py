@@ -1,0 +1,165 @@
+"""The association fair: organisations and offers taking part, and each participant's
+interests registered on a phone or tablet at the fair."""
+
+from django.contrib import messages
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from participants.models import Participant
+from partnerships.models import Offer
+
+from ..forms import FairForm, FairInterestForm, FairVisitorForm
+from ..models import Fair, FairInterest
+from .access import coordinators, get_rw_programme_for_user, project_roles
+
+
+def _get_fair_for_user(request, pk):
+    return get_object_or_404(
+        Fair.objects.visible_to(request.user).select_related("programme"), pk=pk
+    )
+
+
+def _fair_offers(fair):
+    """The offers presented: those chosen, or every active offer of the organisations."""
+    offers = fair.offers.all()
+    if not offers.exists():
+        offers = Offer.objects.filter(organisation__in=fair.organisations.all(), is_active=True)
+    return offers.select_related("organisation", "activity_type").order_by(
+        "organisation__name", "name"
+    )
+
+
+def _participants(request, fair):
+    return Participant.objects.visible_to(request.user).filter(
+        organisation=fair.programme.organisation_id
+    )
+
+
+@coordinators
+def fair_create(request, pk):
+    programme = get_rw_programme_for_user(request, pk)
+    form = FairForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        fair = form.save(commit=False)
+        fair.programme = programme
+        fair.save()
+        form.save_m2m()
+        messages.success(request, _("The fair is created."))
+        return redirect(fair)
+    return render(request, "bridging/fair_form.html", {"form": form, "programme": programme})
+
+
+@coordinators
+def fair_update(request, pk):
+    fair = _get_fair_for_user(request, pk)
+    get_rw_programme_for_user(request, fair.programme_id)
+    form = FairForm(request.POST or None, instance=fair)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, _("The changes are saved."))
+        return redirect(fair)
+    return render(request, "bridging/fair_form.html", {"form": form, "programme": fair.programme})
+
+
+@project_roles
+def fair_detail(request, pk):
+    fair = _get_fair_for_user(request, pk)
+    interests = (
+        FairInterest.objects.filter(fair=fair, participant__in=_participants(request, fair))
+        .select_related("participant", "offer")
+        .order_by("participant__first_name", "participant__last_name")
+    )
+    visitors = {}
+    for interest in interests:
+        visitor = visitors.setdefault(interest.participant, [])
+        if interest.offer:
+            visitor.append(interest)
+    return render(
+        request,
+        "bridging/fair_detail.html",
+        {
+            "fair": fair,
+            "organisations": list(fair.organisations.all()),
+            "offers": list(_fair_offers(fair)),
+            "visitors": visitors.items(),
+            "visitor_form": FairVisitorForm(participants=_participants(request, fair)),
+        },
+    )
+
+
+@project_roles
+def fair_visitor(request, pk):
+    """The page a coordinator keeps open at the fair for one participant. POST registers that
+    the participant came (and goes on to the page); GET shows it."""
+    fair = _get_fair_for_user(request, pk)
+    data = request.POST if request.method == "POST" else request.GET
+    form = FairVisitorForm(data, participants=_participants(request, fair))
+    if not form.is_valid():
+        messages.error(request, _("Choose a participant."))
+        return redirect(fair)
+    participant = form.cleaned_data["participant"]
+    if request.method == "POST":
+        FairInterest.objects.get_or_create(
+            fair=fair,
+            participant=participant,
+            offer=None,
+            defaults={"registered_by": request.user},
+        )
+        return redirect(_visitor_url(fair, participant))
+    return render(request, "bridging/fair_visitor.html", _visitor_context(fair, participant))
+
+
+def _visitor_url(fair, participant):
+    return f"{reverse('bridging:fair_visitor', args=[fair.pk])}?participant={participant.pk}"
+
+
+LEVELS = [("", gettext_lazy("Not interested")), *FairInterest.Level.choices]
+
+
+def _visitor_context(fair, participant):
+    levels = dict(
+        FairInterest.objects.filter(
+            fair=fair, participant=participant, offer__isnull=False
+        ).values_list("offer_id", "level")
+    )
+    offers = list(_fair_offers(fair))
+    for offer in offers:
+        offer.level = levels.get(offer.pk, "")
+    return {"fair": fair, "participant": participant, "offers": offers, "levels": LEVELS}
+
+
+@require_POST
+@project_roles
+def fair_interest(request, pk, participant_pk):
+    fair = _get_fair_for_user(request, pk)
+    participant = get_object_or_404(_participants(request, fair), pk=participant_pk)
+    form = FairInterestForm(request.POST)
+    offer = None
+    if form.is_valid():
+        offer = _fair_offers(fair).filter(pk=form.cleaned_data["offer"]).first()
+    if offer is None:
+        messages.error(request, _("The offer is not presented at this fair."))
+    else:
+        level = form.cleaned_data["level"]
+        if level:
+            FairInterest.objects.update_or_create(
+                fair=fair,
+                participant=participant,
+                offer=offer,
+                defaults={"level": level, "registered_by": request.user},
+            )
+        else:
+            FairInterest.objects.filter(fair=fair, participant=participant, offer=offer).delete()
+    if request.htmx and offer is not None:
+        offer.level = form.cleaned_data["level"]
+        return render(
+            request,
+            "bridging/includes/fair_offer_row.html",
+            {**_visitor_context(fair, participant), "offer": offer},
+        )
+    return redirect(
+        f"{reverse('bridging:fair_visitor', args=[fair.pk])}?participant={participant.pk}"
+    )

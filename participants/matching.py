@@ -1,0 +1,103 @@
+"""Ranking the directory's offers against one participant's wishes, with the reasons shown.
+
+The score is computed in SQL (one query, whatever the size of the directory); the reasons are
+worked out again in Python for the few offers shown. Travel distance is approximated by the
+municipality and home area: the directory holds no coordinates.
+"""
+
+from dataclasses import dataclass
+
+from django.db.models import Case, F, IntegerField, Q, Value, When
+from django.utils.translation import gettext as _
+
+from partnerships.models import Offer
+from partnerships.models.offers import TimeOfDay
+
+from .models import Participant
+
+WEIGHTS = {
+    "activity": 4,
+    "weekday": 2,
+    "time": 1,
+    "fee": 2,
+    "too_expensive": -3,
+    "municipality": 1,
+    "area": 1,
+    "newcomers": 1,
+    "full": -4,
+}
+
+
+@dataclass
+class Match:
+    offer: Offer
+    score: int
+    reasons: list[str]
+    warnings: list[str]
+
+
+def _when(condition, weight):
+    return Case(When(condition, then=Value(weight)), default=Value(0), output_field=IntegerField())
+
+
+def matching_offers(participant: Participant, offers, limit: int = 10) -> list[Match]:
+    activities = list(participant.preferred_activities.values_list("pk", flat=True))
+    day_mask = sum(1 << day for day in participant.preferred_weekdays)
+    score = _when(Q(suits_newcomers=True), WEIGHTS["newcomers"]) + _when(
+        Q(free_places=0), WEIGHTS["full"]
+    )
+    if activities:
+        score += _when(Q(activity_type__in=activities), WEIGHTS["activity"])
+    if day_mask:
+        offers = offers.annotate(day_overlap=F("weekday_mask").bitand(day_mask))
+        score += _when(Q(day_overlap__gt=0), WEIGHTS["weekday"])
+    if participant.preferred_times:
+        score += _when(Q(time_of_day__in=participant.preferred_times), WEIGHTS["time"])
+    if participant.max_monthly_fee is not None:
+        score += _when(Q(monthly_fee__lte=participant.max_monthly_fee), WEIGHTS["fee"])
+        score += _when(Q(monthly_fee__gt=participant.max_monthly_fee), WEIGHTS["too_expensive"])
+    if participant.municipality:
+        score += _when(Q(municipality__iexact=participant.municipality), WEIGHTS["municipality"])
+    if participant.home_area:
+        score += _when(Q(area__iexact=participant.home_area), WEIGHTS["area"])
+    ranked = (
+        offers.filter(is_active=True)
+        .annotate(match_score=score)
+        .select_related("organisation", "activity_type")
+        .order_by("-match_score", "monthly_fee", "name")[:limit]
+    )
+    return [_explain(participant, offer, activities) for offer in ranked]
+
+
+def _explain(participant, offer, activities) -> Match:
+    reasons, warnings = [], []
+    if offer.activity_type_id in activities:
+        reasons.append(_("%(activity)s, as wished") % {"activity": offer.activity_type})
+    days = set(offer.weekdays) & set(participant.preferred_weekdays)
+    if days:
+        labels = ", ".join(str(Participant.Weekday(d).label).lower() for d in sorted(days))
+        reasons.append(_("on a day that suits: %(days)s") % {"days": labels})
+    if offer.time_of_day in participant.preferred_times:
+        reasons.append(
+            _("at a time that suits: %(time)s")
+            % {"time": str(TimeOfDay(offer.time_of_day).label).lower()}
+        )
+    if participant.max_monthly_fee is not None:
+        if offer.monthly_fee <= participant.max_monthly_fee:
+            reasons.append(
+                _("%(fee)s kr. a month, within what they can pay") % {"fee": offer.monthly_fee}
+            )
+        else:
+            warnings.append(
+                _("%(fee)s kr. a month is more than %(max)s kr.")
+                % {"fee": offer.monthly_fee, "max": participant.max_monthly_fee}
+            )
+    if participant.home_area and offer.area.casefold() == participant.home_area.casefold():
+        reasons.append(_("in their own area, %(area)s") % {"area": offer.area})
+    elif offer.municipality.casefold() == participant.municipality.casefold():
+        reasons.append(_("in their municipality"))
+    if offer.suits_newcomers:
+        reasons.append(_("suits people new to exercise"))
+    if offer.free_places == 0:
+        warnings.append(_("no free places right now"))
+    return Match(offer=offer, score=offer.match_score, reasons=reasons, warnings=warnings)

@@ -1,0 +1,195 @@
+"""Offers: the ongoing activities that participants can move on to (tilbud)."""
+
+import datetime
+
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from .organisations import ActivityType, Membership, Organisation
+
+
+class Weekday(models.IntegerChoices):
+    MONDAY = 0, _("Monday")
+    TUESDAY = 1, _("Tuesday")
+    WEDNESDAY = 2, _("Wednesday")
+    THURSDAY = 3, _("Thursday")
+    FRIDAY = 4, _("Friday")
+    SATURDAY = 5, _("Saturday")
+    SUNDAY = 6, _("Sunday")
+
+
+class TimeOfDay(models.TextChoices):
+    MORNING = "morning", _("Morning")
+    AFTERNOON = "afternoon", _("Afternoon")
+    EVENING = "evening", _("Evening")
+
+    @classmethod
+    def of(cls, time: datetime.time) -> "TimeOfDay":
+        if time.hour < 12:
+            return cls.MORNING
+        return cls.AFTERNOON if time.hour < 17 else cls.EVENING
+
+
+class OfferQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """The shared directory: every offer, for anyone who works in an organisation."""
+        return self.filter(organisation__in=Organisation.objects.visible_to(user))
+
+    def editable_by(self, user):
+        """Staff edit their own organisation's offers; a coordinator edits offers of
+        organisations that have no staff users to do it themselves."""
+        if not user.is_authenticated or not user.is_active:
+            return self.none()
+        if user.is_superuser:
+            return self.all()
+        staffed = Membership.objects.filter(role=Membership.Role.STAFF).values("organisation")
+        own = Membership.objects.filter(user=user, role=Membership.Role.STAFF)
+        coordinating = Membership.objects.filter(user=user, role=Membership.Role.COORDINATOR)
+        unstaffed = models.Q(models.Exists(coordinating)) & ~models.Q(organisation__in=staffed)
+        return self.filter(models.Q(organisation__in=own.values("organisation")) | unstaffed)
+
+    def with_weekday(self, weekday: int):
+        return self.annotate(_day=models.F("weekday_mask").bitand(1 << weekday)).filter(_day__gt=0)
+
+
+class Offer(models.Model):
+    class Season(models.TextChoices):
+        ALL_YEAR = "all_year", _("All year")
+        WINTER = "winter", _("Autumn and winter")
+        SUMMER = "summer", _("Spring and summer")
+
+    class Level(models.TextChoices):
+        GENTLE = "gentle", _("Gentle")
+        MODERATE = "moderate", _("Moderate")
+        DEMANDING = "demanding", _("Demanding")
+
+    class FeePeriod(models.TextChoices):
+        MONTH = "month", _("per month")
+        HALF_YEAR = "half_year", _("per half year")
+        YEAR = "year", _("per year")
+
+    class Payment(models.TextChoices):
+        MOBILEPAY = "mobilepay", _("MobilePay")
+        TRANSFER = "transfer", _("Bank transfer")
+        BETALINGSSERVICE = "betalingsservice", _("Betalingsservice")
+        CASH = "cash", _("Cash")
+        ONLINE = "online", _("Online payment")
+
+    MONTHS = {FeePeriod.MONTH: 1, FeePeriod.HALF_YEAR: 6, FeePeriod.YEAR: 12}
+
+    organisation = models.ForeignKey(
+        Organisation,
+        verbose_name=_("organisation"),
+        on_delete=models.CASCADE,
+        related_name="offers",
+    )
+    name = models.CharField(_("name"), max_length=200)
+    description = models.TextField(_("description"), blank=True)
+    activity_type = models.ForeignKey(
+        ActivityType, verbose_name=_("activity type"), on_delete=models.PROTECT, related_name="+"
+    )
+    venue = models.CharField(_("venue"), max_length=200)
+    address = models.CharField(_("address"), max_length=200, blank=True)
+    municipality = models.CharField(_("municipality"), max_length=100)
+    area = models.CharField(_("area"), max_length=100, blank=True)
+    weekday_mask = models.PositiveSmallIntegerField(_("weekdays"), default=0)
+    start_time = models.TimeField(_("starts at"))
+    end_time = models.TimeField(_("ends at"))
+    time_of_day = models.CharField(max_length=10, choices=TimeOfDay.choices, editable=False)
+    season = models.CharField(
+        _("season"), max_length=10, choices=Season.choices, default=Season.ALL_YEAR
+    )
+    level = models.CharField(_("level"), max_length=10, choices=Level.choices)
+    suits_newcomers = models.BooleanField(_("suits people new to exercise"), default=False)
+    target_group = models.CharField(_("target group"), max_length=200, blank=True)
+    min_age = models.PositiveSmallIntegerField(
+        _("from age"), null=True, blank=True, validators=[MaxValueValidator(120)]
+    )
+    max_age = models.PositiveSmallIntegerField(
+        _("to age"), null=True, blank=True, validators=[MaxValueValidator(120)]
+    )
+    fee = models.PositiveIntegerField(
+        _("fee (kr.)"), validators=[MinValueValidator(0), MaxValueValidator(100_000)]
+    )
+    fee_period = models.CharField(
+        _("fee period"), max_length=10, choices=FeePeriod.choices, default=FeePeriod.MONTH
+    )
+    monthly_fee = models.PositiveIntegerField(editable=False, default=0)
+    adapted_fee = models.PositiveIntegerField(
+        _("adapted fee for programme participants (kr.)"),
+        null=True,
+        blank=True,
+        validators=[MaxValueValidator(100_000)],
+        help_text=_("In the same period as the regular fee."),
+    )
+    adapted_fee_months = models.PositiveSmallIntegerField(
+        _("adapted fee applies for (months)"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(60)],
+    )
+    payment = models.CharField(_("payment"), max_length=20, choices=Payment.choices)
+    trial_sessions = models.PositiveSmallIntegerField(
+        _("free trial sessions"), default=0, validators=[MaxValueValidator(20)]
+    )
+    free_places = models.PositiveSmallIntegerField(
+        _("places for new members"),
+        null=True,
+        blank=True,
+        validators=[MaxValueValidator(1000)],
+        help_text=_("Leave empty if you do not know."),
+    )
+    contact_name = models.CharField(_("contact person"), max_length=200, blank=True)
+    contact_email = models.EmailField(_("contact email"), blank=True)
+    contact_phone = models.CharField(_("contact phone"), max_length=30, blank=True)
+    accessibility = models.TextField(_("accessibility"), blank=True)
+    is_active = models.BooleanField(_("active"), default=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    objects = OfferQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("offer")
+        verbose_name_plural = _("offers")
+        ordering = ["name", "pk"]
+        indexes = [
+            models.Index(fields=["is_active", "activity_type"]),
+            models.Index(fields=["is_active", "municipality"]),
+            models.Index(fields=["is_active", "monthly_fee"]),
+            models.Index(fields=["is_active", "time_of_day"]),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(end_time__gt=models.F("start_time")),
+                name="offer_ends_after_start",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(weekday_mask__lte=127), name="offer_weekdays_valid"
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def save(self, *args, **kwargs):
+        self.time_of_day = TimeOfDay.of(self.start_time)
+        self.monthly_fee = round(self.fee / self.MONTHS[self.fee_period])
+        if kwargs.get("update_fields") is not None:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "time_of_day", "monthly_fee"}
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("partnerships:offer_detail", args=[self.pk])
+
+    @property
+    def weekdays(self) -> list[int]:
+        return [day for day in range(7) if self.weekday_mask & (1 << day)]
+
+    @weekdays.setter
+    def weekdays(self, days):
+        self.weekday_mask = sum(1 << int(day) for day in set(days))
+
+    def get_weekdays_display(self) -> str:
+        return ", ".join(str(Weekday(day).label) for day in self.weekdays)

@@ -1,0 +1,99 @@
+"""The offer directory (shared by everyone who works in an organisation) and keeping offers."""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from ..access import may_edit_offers_of
+from ..forms import FreePlacesForm, OfferForm, OfferSearchForm
+from ..models import Offer, Organisation
+
+PAGE_SIZE = 20
+
+
+def offer_list(request):
+    form = OfferSearchForm(request.GET or None)
+    offers = form.filter(
+        Offer.objects.visible_to(request.user)
+        .filter(is_active=True)
+        .select_related("organisation", "activity_type")
+    )
+    page = Paginator(offers, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "partnerships/offer_list.html",
+        {"form": form, "page": page, "query": query.urlencode()},
+    )
+
+
+def offer_detail(request, pk):
+    offer = get_object_or_404(
+        Offer.objects.visible_to(request.user).select_related("organisation", "activity_type"),
+        pk=pk,
+    )
+    can_edit = Offer.objects.editable_by(request.user).filter(pk=offer.pk).exists()
+    if not offer.is_active and not can_edit:
+        raise PermissionDenied
+    return render(request, "partnerships/offer_detail.html", {"offer": offer, "can_edit": can_edit})
+
+
+def offer_create(request, pk):
+    organisation = get_object_or_404(Organisation.objects.visible_to(request.user), pk=pk)
+    if not may_edit_offers_of(request.user, organisation):
+        raise PermissionDenied
+    form = OfferForm(
+        request.POST or None,
+        initial={
+            "municipality": organisation.municipality,
+            "contact_name": organisation.contact_name,
+            "contact_email": organisation.contact_email,
+        },
+    )
+    if request.method == "POST" and form.is_valid():
+        offer = form.save(commit=False)
+        offer.organisation = organisation
+        offer.weekdays = form.cleaned_data["weekdays"]
+        offer.save()
+        messages.success(request, _("The offer is saved."))
+        return redirect(offer)
+    return render(
+        request,
+        "partnerships/offer_form.html",
+        {"form": form, "offer": None, "organisation": organisation},
+    )
+
+
+def offer_update(request, pk):
+    offer = get_object_or_404(
+        Offer.objects.editable_by(request.user).select_related("organisation"), pk=pk
+    )
+    form = OfferForm(request.POST or None, instance=offer)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, _("The offer is saved."))
+        return redirect(offer)
+    return render(
+        request,
+        "partnerships/offer_form.html",
+        {"form": form, "offer": offer, "organisation": offer.organisation},
+    )
+
+
+@require_POST
+def offer_free_places(request, pk):
+    """The one number association staff change most often, straight from their page."""
+    offer = get_object_or_404(Offer.objects.editable_by(request.user), pk=pk)
+    form = FreePlacesForm(request.POST, instance=offer)
+    if form.is_valid():
+        form.save()
+        messages.success(
+            request, _("Places for new members on %(offer)s are updated.") % {"offer": offer}
+        )
+    else:
+        messages.error(request, _("Enter the number of free places as 0 or more."))
+    return redirect(offer.organisation)

@@ -1,0 +1,100 @@
+"""The two-sided partnership readiness checklist between a project and a receiving organisation."""
+
+from django.contrib import messages
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from ..access import role_required
+from ..models import READINESS_ITEMS, Membership, Organisation, ReadinessAnswer
+from ..models.readiness import Area, Side
+
+Role = Membership.Role
+Answer = ReadinessAnswer.Answer
+
+
+def _get_pair_for_user(request, project_pk, receiver_pk):
+    """Only the two parties: the project's coordinators and the receiver's staff."""
+    membership = request.membership
+    own = membership.organisation_id
+    if not (
+        (membership.role == Role.COORDINATOR and own == project_pk)
+        or (membership.role == Role.STAFF and own == receiver_pk)
+    ):
+        raise Http404
+    project = get_object_or_404(Organisation, pk=project_pk, kind=Organisation.Kind.PROJECT)
+    receiver = get_object_or_404(Organisation.objects.exclude(pk=project_pk), pk=receiver_pk)
+    return project, receiver
+
+
+@role_required(Role.COORDINATOR, Role.STAFF, hidden=True)
+def readiness_checklist(request, project_pk, receiver_pk):
+    project, receiver = _get_pair_for_user(request, project_pk, receiver_pk)
+    answers = {
+        a.item: a
+        for a in ReadinessAnswer.objects.visible_to(request.user)
+        .filter(project=project, receiver=receiver)
+        .latest()
+        .select_related("answered_by")
+    }
+    if request.method == "POST":
+        changed, errors = _save(request, project, receiver, answers)
+        if errors:
+            messages.error(request, _("Choose yes, partly or no."))
+        elif changed:
+            messages.success(request, _("%(count)s answers are saved.") % {"count": changed})
+        else:
+            messages.info(request, _("Nothing was changed."))
+        return redirect("partnerships:readiness_checklist", project.pk, receiver.pk)
+    sides = []
+    for side, side_label in Side.choices:
+        items = [(item, answers.get(item.key)) for item in READINESS_ITEMS if item.side == side]
+        sides.append(
+            {
+                "label": side_label,
+                "areas": [
+                    (area_label, [(i, a) for i, a in items if i.area == area])
+                    for area, area_label in Area.choices
+                ],
+                "gaps": [(i, a) for i, a in items if a is None or a.answer != Answer.YES],
+                "answered": sum(1 for _i, a in items if a),
+                "total": len(items),
+            }
+        )
+    return render(
+        request,
+        "partnerships/readiness_checklist.html",
+        {"project": project, "receiver": receiver, "sides": sides, "answers": Answer.choices},
+    )
+
+
+def _save(request, project, receiver, current):
+    """A new dated answer for every item whose answer or note changed; nothing half-saved."""
+    new, errors = [], 0
+    for item in READINESS_ITEMS:
+        answer = request.POST.get(f"{item.key}-answer", "")
+        note = request.POST.get(f"{item.key}-note", "").strip()[:500]
+        if not answer:
+            continue
+        if answer not in Answer.values:
+            errors += 1
+            continue
+        old = current.get(item.key)
+        if old and old.answer == answer and old.note == note:
+            continue
+        new.append(
+            ReadinessAnswer(
+                project=project,
+                receiver=receiver,
+                item=item.key,
+                answer=answer,
+                note=note,
+                answered_on=timezone.localdate(),
+                answered_by=request.user,
+            )
+        )
+    if errors:
+        return 0, errors
+    ReadinessAnswer.objects.bulk_create(new)
+    return len(new), 0

@@ -1,0 +1,120 @@
+"""The association fair and the printable overview of offers near a course."""
+
+import pytest
+from django.urls import reverse
+
+from bridging.models import Fair, FairInterest
+from tests.factories import OfferFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def interest(client, cast, offer, level, **headers):
+    return client.post(
+        reverse("bridging:fair_interest", args=[cast.fair_a.pk, cast.participant_a.pk]),
+        {"offer": offer.pk, "level": level},
+        **headers,
+    )
+
+
+def test_coordinator_creates_a_fair_with_organisations(client, cast):
+    client.force_login(cast.coordinator_a)
+    response = client.post(
+        reverse("bridging:fair_create", args=[cast.programme_a.pk]),
+        {"name": "Messe i hallen", "date": "2026-12-10", "place": "Hallen",
+         "organisations": [cast.association_a.pk]},
+    )  # fmt: skip
+    fair = Fair.objects.get(name="Messe i hallen")
+    assert response.url == fair.get_absolute_url()
+    assert list(fair.organisations.all()) == [cast.association_a]
+
+
+def test_arrival_is_registered_by_post_and_the_visitor_page_lists_the_offers(client, cast):
+    client.force_login(cast.coordinator_a)
+    response = client.post(
+        reverse("bridging:fair_visitor", args=[cast.fair_a.pk]),
+        {"participant": cast.participant_a.pk},
+    )
+    assert response.status_code == 302
+    assert FairInterest.objects.filter(fair=cast.fair_a, offer=None).count() == 1
+    page = client.get(response.url).content.decode()
+    assert "Tilbud A" in page  # association A's offer is presented
+    assert "Tilbud B" not in page
+
+
+def test_interest_is_registered_with_htmx_and_changed_and_removed(client, cast):
+    client.force_login(cast.coordinator_a)
+    row = interest(client, cast, cast.offer_a, "trial", HTTP_HX_REQUEST="true")
+    assert 'class="btn interest-trial active"' in row.content.decode()
+    interest(client, cast, cast.offer_a, "interested")
+    assert FairInterest.objects.get(offer=cast.offer_a).level == "interested"
+    interest(client, cast, cast.offer_a, "")
+    assert not FairInterest.objects.filter(offer=cast.offer_a).exists()
+
+
+def test_an_offer_not_presented_is_refused(client, cast):
+    client.force_login(cast.coordinator_a)
+    response = client.post(
+        reverse("bridging:fair_interest", args=[cast.fair_a.pk, cast.participant_a.pk]),
+        {"offer": cast.offer_b.pk, "level": "trial"},
+        follow=True,
+    )
+    assert "Tilbuddet præsenteres ikke på denne messe." in response.content.decode()
+    assert not FairInterest.objects.exists()
+
+
+def test_a_participant_of_another_project_cannot_be_registered(client, cast):
+    client.force_login(cast.coordinator_a)
+    response = client.post(
+        reverse("bridging:fair_interest", args=[cast.fair_a.pk, cast.participant_b.pk]),
+        {"offer": cast.offer_a.pk, "level": "trial"},
+    )
+    assert response.status_code == 404
+    assert not FairInterest.objects.exists()
+
+
+def test_the_timeline_and_the_organisation_page_show_the_fair(client, cast):
+    client.force_login(cast.coordinator_a)
+    interest(client, cast, cast.offer_a, "trial")
+    page = client.get(cast.participant_a.get_absolute_url()).content.decode()
+    assert "På foreningsmessen: Messe A" in page
+    assert "Tilbud A: vil prøve en gang" in page
+    client.force_login(cast.staff_a)
+    page = client.get(cast.association_a.get_absolute_url()).content.decode()
+    assert "1 interesse for vores tilbud" in page
+    assert "Alma" not in page  # the association sees counts, not names
+
+
+@pytest.mark.parametrize("extra", [0, 15])
+def test_fair_page_query_budget(client, cast, django_assert_num_queries, extra):
+    for _ in range(extra):
+        offer = OfferFactory(organisation=cast.association_a)
+        FairInterest.objects.create(fair=cast.fair_a, participant=cast.participant_a,
+                                    offer=offer, level="interested")  # fmt: skip
+    client.force_login(cast.coordinator_a)
+    # 1 session, 2 user, 3 own memberships, 4 the fair, 5 interests with participants and
+    # offers, 6 organisations, 7 are offers chosen, 8 the offers presented, 9 participants
+    with django_assert_num_queries(9):
+        client.get(cast.fair_a.get_absolute_url())
+
+
+def test_printable_offers_near_the_course_are_those_in_its_municipality(client, cast):
+    cast.course_a.municipality = "Roskilde"
+    cast.course_a.save(update_fields=["municipality"])
+    OfferFactory(name="Petanque i Roskilde", municipality="Roskilde")
+    OfferFactory(name="Gang i Køge", municipality="Køge")
+    client.force_login(cast.instructor_a)
+    page = client.get(reverse("bridging:course_offers", args=[cast.course_a.pk]))
+    page = page.content.decode()
+    assert "Hvor du kan fortsætte: motionstilbud i Roskilde" in page
+    assert "Petanque i Roskilde" in page
+    assert "Gang i Køge" not in page
+
+
+@pytest.mark.parametrize("extra", [0, 20])
+def test_printable_offers_query_budget(client, cast, django_assert_num_queries, extra):
+    OfferFactory.create_batch(extra, municipality="København")
+    client.force_login(cast.instructor_a)
+    # 1 session, 2 user, 3 own memberships, 4 the course, 5 the offers
+    with django_assert_num_queries(5):
+        client.get(reverse("bridging:course_offers", args=[cast.course_a.pk]))
