@@ -36,8 +36,10 @@ def _take_attendance(page: Page, base_url: str):
     roster = session.course.enrolments.on_roster().select_related("participant")
     first, second = [str(e.participant) for e in roster.order_by("participant__first_name")[:2]]
     page.goto(f"{base_url}{session.get_absolute_url()}")
-    _row(page, first).get_by_role("button", name="Til stede").click()
-    _row(page, second).get_by_role("button", name="Fraværende").click()
+    with page.expect_response(lambda response: "/attendance/" in response.url):
+        _row(page, first).get_by_role("button", name="Til stede").click()
+    with page.expect_response(lambda response: "/attendance/" in response.url):
+        _row(page, second).get_by_role("button", name="Fraværende").click()
     expect(_row(page, first).get_by_role("button", name="Til stede")).to_have_attribute(
         "aria-pressed", "true"
     )

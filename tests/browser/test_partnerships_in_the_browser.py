@@ -63,13 +63,16 @@ def test_coordinator_registers_interests_at_a_fair_on_a_phone(page: Page, live_s
     page.get_by_label("Deltager*", exact=True).select_option(str(participant.pk))
     page.get_by_role("button", name="Registrér interesser").click()
     expect(page.get_by_role("heading", level=1)).to_have_text(str(participant))
+    page.wait_for_load_state("load")  # htmx is loaded and has wired up the forms
     first_row = page.locator(".attendance-row").first
-    first_row.get_by_role("button", name="Vil prøve en gang").click()
+    with page.expect_response(lambda response: "/interest/" in response.url):
+        first_row.get_by_role("button", name="Vil prøve en gang").click()
     expect(first_row.get_by_role("button", name="Vil prøve en gang")).to_have_attribute(
         "aria-pressed", "true"
     )
     second_row = page.locator(".attendance-row").nth(1)
-    second_row.get_by_role("button", name="Interesseret", exact=True).click()
+    with page.expect_response(lambda response: "/interest/" in response.url):
+        second_row.get_by_role("button", name="Interesseret", exact=True).click()
     expect(second_row.get_by_role("button", name="Interesseret", exact=True)).to_have_attribute(
         "aria-pressed", "true"
     )
