@@ -184,7 +184,9 @@ LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Europe/Copenhagen"
 USE_I18N = True
 USE_TZ = True
-USE_THOUSAND_SEPARATOR = True
+# No thousand separators: with them every {{ number }} in a template, object ids in form values
+# and links included, would render as "1.234" once the tables grow past 999 rows.
+USE_THOUSAND_SEPARATOR = False
 
 # --- Static files ---------------------------------------------------------------------------
 # Bootstrap comes from npm (package-lock.json) into node_modules/ and is served from there;

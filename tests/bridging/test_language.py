@@ -41,3 +41,14 @@ def test_dates_and_numbers_use_danish_formats():
         assert formats.number_format(
             1234567.5, decimal_pos=1, use_l10n=True, force_grouping=True
         ) == ("1.234.567,5")
+
+
+def test_ids_past_a_thousand_render_as_plain_digits_in_forms(client, cast):
+    """A regression: with thousand separators on, hidden ids rendered as "1.234"."""
+    from tests.factories import EnrolmentFactory
+
+    big = EnrolmentFactory(id=12345, course=cast.course_a, participant__organisation=cast.project_a)
+    client.force_login(cast.instructor_a)
+    page = client.get(cast.session_a.get_absolute_url()).content.decode()
+    assert f'name="enrolment" value="{big.pk}"' in page
+    assert big.pk == 12345
