@@ -93,3 +93,38 @@ def radar(*, axes: list[str], series: list[dict], title: str, chart_id: str) -> 
         polygons,
         legend,
     )
+
+
+def bars(items: list[tuple[str, int]], *, title: str, chart_id: str) -> SafeString:
+    """Horizontal bars, one per (label, count), scaled to the largest count."""
+    largest = max((count for _label, count in items), default=0) or 1
+    row, label_width, bar_width = 30, 190, 200
+    rows = format_html_join(
+        "",
+        '<text x="0" y="{}" font-size="13" fill="#212529" dominant-baseline="middle">{}</text>'
+        '<rect x="{}" y="{}" width="{}" height="20" fill="#1f5fbf"/>'
+        '<text x="{}" y="{}" font-size="13" fill="#212529" dominant-baseline="middle">{}</text>',
+        (
+            (
+                row * n + 15,
+                label,
+                label_width,
+                row * n + 5,
+                round(bar_width * count / largest, 1),
+                label_width + round(bar_width * count / largest, 1) + 6,
+                row * n + 15,
+                count,
+            )
+            for n, (label, count) in enumerate(items)
+        ),
+    )
+    return format_html(
+        '<svg viewBox="0 0 {} {}" width="100%" class="bar-chart" role="img" '
+        'aria-labelledby="{}" xmlns="http://www.w3.org/2000/svg"><title id="{}">{}</title>{}</svg>',
+        label_width + bar_width + 50,
+        row * len(items),
+        chart_id,
+        chart_id,
+        title,
+        rows,
+    )

@@ -3,7 +3,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from participants.models import Participant
-from partnerships.models import Membership, Offer, Organisation
+from partnerships.models import ActivityType, Membership, Offer, Organisation
 
 from .models import (
     INDICATORS,
@@ -14,6 +14,9 @@ from .models import (
     Enrolment,
     Fair,
     FairInterest,
+    FollowUp,
+    Handover,
+    HandoverParticipant,
     Programme,
     Questionnaire,
     Score,
@@ -38,6 +41,7 @@ class ProgrammeForm(forms.ModelForm):
             "default_bridging_model",
             "readiness_threshold",
             "minimum_attendance",
+            "follow_up_months",
         ]
         widgets = {
             "starts_on": DATE,
@@ -289,3 +293,64 @@ class FairInterestForm(forms.Form):
     level = forms.ChoiceField(
         choices=[("", _("Not interested")), *FairInterest.Level.choices], required=False
     )
+
+
+class HandoverForm(forms.Form):
+    mode = forms.ChoiceField(label=_("Bridging model"), choices=Handover.Mode.choices)
+    offer = forms.ModelChoiceField(label=_("Offer"), queryset=Offer.objects.none(), required=False)
+    enrolments = forms.ModelMultipleChoiceField(
+        label=_("Participants"),
+        queryset=Enrolment.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": _("Choose at least one participant.")},
+    )
+    contact_participant = forms.ModelChoiceField(
+        label=_("Contact person in the group"), queryset=Participant.objects.none(), required=False
+    )
+    meeting_place = forms.CharField(
+        label=_("Where the group meets"), max_length=200, required=False
+    )
+    meeting_time = forms.CharField(label=_("When the group meets"), max_length=200, required=False)
+    note = forms.CharField(
+        label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    send_now = forms.BooleanField(
+        label=_("Send to the organisation now"), required=False, initial=True
+    )
+
+    def __init__(self, *args, roster, offers, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["enrolments"].queryset = roster
+        self.fields["offer"].queryset = offers
+        self.fields["contact_participant"].queryset = Participant.objects.filter(
+            pk__in=roster.values("participant")
+        )
+
+
+class AcceptForm(forms.Form):
+    first_session_on = forms.DateField(label=_("First session"), widget=DATE)
+    buddy = forms.CharField(label=_("Contact or buddy at the organisation"), max_length=200)
+
+
+class DeclineForm(forms.Form):
+    reason = forms.ChoiceField(
+        label=_("Reason"), choices=[("", "---------"), *HandoverParticipant.DeclineReason.choices]
+    )
+    note = forms.CharField(label=_("About the reason"), max_length=300, required=False)
+
+
+class FollowUpForm(forms.Form):
+    answer = forms.ChoiceField(
+        label=_("Still active?"), choices=FollowUp.Answer.choices, widget=forms.RadioSelect
+    )
+    stop_reason = forms.CharField(label=_("Why they stopped"), max_length=300, required=False)
+
+
+class ContinuingOfferForm(forms.Form):
+    organisation = forms.ModelChoiceField(
+        label=_("Receiving organisation"),
+        queryset=Organisation.objects.exclude(
+            kind__in=[Organisation.Kind.PROJECT, Organisation.Kind.MUNICIPALITY]
+        ),
+    )
+    activity_type = forms.ModelChoiceField(label=_("Activity"), queryset=ActivityType.objects.all())

@@ -2,7 +2,17 @@
 
 from django.urls import path
 
-from .views import calendar, courses, fairs, offers, readiness, sessions, start
+from .views import (
+    calendar,
+    courses,
+    fairs,
+    funnel,
+    handovers,
+    offers,
+    readiness,
+    sessions,
+    start,
+)
 
 app_name = "bridging"
 
@@ -60,6 +70,28 @@ urlpatterns = [
         "fairs/<int:pk>/participants/<int:participant_pk>/interest/",
         fairs.fair_interest,
         name="fair_interest",
+    ),
+    path("courses/<int:pk>/handovers/new/", handovers.handover_create, name="handover_create"),
+    path(
+        "courses/<int:pk>/continuing-offer/",
+        handovers.continuing_offer_create,
+        name="continuing_offer_create",
+    ),
+    path("handovers/", handovers.handover_list, name="handover_list"),
+    path("handovers/export.<str:fmt>", funnel.handover_export, name="handover_export"),
+    path("handovers/<int:pk>/", handovers.handover_detail, name="handover_detail"),
+    path(
+        "handover-participants/<int:pk>/<slug:action>/",
+        handovers.handover_transition,
+        name="handover_transition",
+    ),
+    path("follow-ups/<int:pk>/", handovers.follow_up_answer, name="follow_up_answer"),
+    path("inbox/", handovers.inbox, name="inbox"),
+    path("programmes/<int:pk>/funnel/", funnel.programme_funnel, name="programme_funnel"),
+    path(
+        "programmes/<int:pk>/funnel/export.<str:fmt>",
+        funnel.funnel_export,
+        name="funnel_export",
     ),
     path("calendar/", calendar.calendar_settings, name="calendar_settings"),
     path("calendar/<str:token>.ics", calendar.calendar_feed, name="calendar_feed"),

@@ -3,6 +3,7 @@
 
 from django.db.models import Count, Prefetch, Q
 from django.template.loader import render_to_string
+from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
@@ -13,7 +14,15 @@ from . import readiness
 from .charts import radar
 from .figures import attendance_rate, with_attendance_figures
 from .forms import QuestionnaireCreateForm
-from .models import Assessment, Attendance, Dimension, Enrolment, Fair, FairInterest
+from .models import (
+    Assessment,
+    Attendance,
+    Dimension,
+    Enrolment,
+    Fair,
+    FairInterest,
+    HandoverParticipant,
+)
 from .models.readiness import INDICATOR_FIELDS
 
 
@@ -205,3 +214,63 @@ def fairs_taken_part_in(request, organisation):
     return render_to_string(
         "bridging/includes/organisation_fairs.html", {"fairs": fairs}, request=request
     )
+
+
+@timeline_provider
+def handover_path(participant):
+    """The bridge itself: handed over, answered, started, and the follow-ups."""
+    members = (
+        HandoverParticipant.objects.filter(participant=participant)
+        .select_related("handover__offer", "handover__receiver")
+        .prefetch_related("follow_ups")
+    )
+    for member in members:
+        handover = member.handover
+        target = (
+            f"{handover.offer.name}, {handover.receiver.name}"
+            if handover.offer_id
+            else handover.meeting_place
+        )
+        yield TimelineEvent(
+            on=timezone.localdate(handover.created_at),
+            title=_("Handed over (%(mode)s)") % {"mode": str(handover.get_mode_display()).lower()},
+            detail=target,
+        )
+        if member.answered_at:
+            yield TimelineEvent(
+                on=timezone.localdate(member.answered_at),
+                title=member.get_status_display() if member.status != "started" else _("Accepted"),
+                detail=member.get_decline_reason_display() or member.buddy,
+            )
+        if member.started_on:
+            yield TimelineEvent(on=member.started_on, title=_("Started"), detail=target)
+        for follow_up in member.follow_ups.all():
+            if follow_up.answer:
+                yield TimelineEvent(
+                    on=timezone.localdate(follow_up.answered_at),
+                    title=_("Follow-up after %(months)s months") % {"months": follow_up.months},
+                    detail=follow_up.get_answer_display(),
+                )
+
+
+@export_provider
+def handovers_for_export(participant):
+    return "handovers", [
+        {
+            "mode": m.handover.mode,
+            "offer": m.handover.offer.name if m.handover.offer_id else None,
+            "receiver": m.handover.receiver.name if m.handover.receiver_id else None,
+            "status": m.status,
+            "sent_at": m.sent_at.isoformat() if m.sent_at else None,
+            "answered_at": m.answered_at.isoformat() if m.answered_at else None,
+            "decline_reason": m.decline_reason,
+            "started_on": m.started_on.isoformat() if m.started_on else None,
+            "follow_ups": [
+                {"months": f.months, "answer": f.answer, "stop_reason": f.stop_reason}
+                for f in m.follow_ups.all()
+            ],
+        }
+        for m in HandoverParticipant.objects.filter(participant=participant)
+        .select_related("handover__offer", "handover__receiver")
+        .prefetch_related("follow_ups")
+    ]

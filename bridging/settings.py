@@ -241,3 +241,10 @@ LOGGING = {
 # How long after their programme ended a participant without follow-up consent is kept before
 # `purge_expired_participants` anonymises them.
 PARTICIPANT_RETENTION_MONTHS = int(os.environ.get("PARTICIPANT_RETENTION_MONTHS", "24"))
+
+# --- Handovers ------------------------------------------------------------------------------
+# The address used in notification emails, which carry a link and no personal data.
+SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+# A handover sent with no answer gets a reminder after this many days, and is flagged to the
+# coordinator after as many days again (`manage.py send_reminders`, run daily from cron).
+HANDOVER_REMINDER_DAYS = int(os.environ.get("HANDOVER_REMINDER_DAYS", "14"))

@@ -340,6 +340,7 @@ class ParticipantAccess(models.Model):
         WITHDRAW = "withdraw", _("Recorded withdrawal of consent")
         EXPORT_JSON = "export_json", _("Exported as JSON")
         EXPORT_PAGE = "export_page", _("Exported as a printable page")
+        EXPORT_LIST = "export_list", _("Exported in a list")
         ANONYMISE = "anonymise", _("Anonymised")
 
     participant = models.ForeignKey(

@@ -6,7 +6,8 @@ a participant with a registration consent; project A lets its instructors see pa
 Each project runs a programme with one course, taught by its instructor, with one session and
 the project's participant enrolled; instructor A has a calendar feed and has made a start
 questionnaire link for participant A. Each association has an offer; project A has a draft
-agreement with association A, and a fair where association A takes part.
+agreement with association A, and a fair where association A takes part. Participant A, who
+consents to sharing with association A, has been handed over to its offer (sent, waiting).
 Names end in _a / _b so a test reads as a sentence: `coordinator_b` must get a 404 on A's pages.
 """
 
@@ -16,11 +17,14 @@ from dataclasses import dataclass
 
 import pytest
 
+from bridging.handovers import handover_propose, handover_send
 from bridging.models import (
     CalendarFeed,
     Course,
     Enrolment,
     Fair,
+    FollowUp,
+    HandoverParticipant,
     Programme,
     Questionnaire,
     Session,
@@ -76,6 +80,8 @@ class Cast:
     offer_b: Offer
     agreement_a: PartnershipAgreement
     fair_a: Fair
+    member_a: HandoverParticipant
+    follow_up_a: FollowUp
 
     def user(self, role_name):
         return getattr(self, role_name)
@@ -103,6 +109,7 @@ def _build_cast():
     )
     participant_b = ParticipantFactory(organisation=project_b, first_name="Bodil", last_name="Berg")
     ConsentFactory(participant=participant_b)
+    coordinator_a = member("coordinator_a", project_a, Role.COORDINATOR)
     instructor_a = member("instructor_a", project_a, Role.INSTRUCTOR)
     instructor_b = member("instructor_b", project_b, Role.INSTRUCTOR)
     programme_a = ProgrammeFactory(organisation=project_a, name="Forløb A")
@@ -119,7 +126,15 @@ def _build_cast():
         programme=programme_a, name="Messe A", date="2026-11-01", place="Hallen"
     )
     fair_a.organisations.add(association_a)
+    ConsentFactory(participant=participant_a, purpose="share_contact", organisation=association_a)
+    handover = handover_propose(
+        course=course_a, mode="individual", enrolments=[enrolment_a], offer=offer_a,
+        user=coordinator_a,
+    )  # fmt: skip
+    member_a = handover_send(member=handover.members.get())
     return Cast(
+        member_a=member_a,
+        follow_up_a=FollowUp.objects.create(member=member_a, months=3, due_on="2026-11-01"),
         offer_a=offer_a,
         offer_b=OfferFactory(organisation=association_b, name="Tilbud B"),
         agreement_a=AgreementFactory(project=project_a, receiver=association_a),
@@ -140,7 +155,7 @@ def _build_cast():
         project_b=project_b,
         association_a=association_a,
         association_b=association_b,
-        coordinator_a=member("coordinator_a", project_a, Role.COORDINATOR),
+        coordinator_a=coordinator_a,
         instructor_a=instructor_a,
         staff_a=member("staff_a", association_a, Role.STAFF),
         coordinator_b=member("coordinator_b", project_b, Role.COORDINATOR),

@@ -300,6 +300,50 @@ MATRIX = {
         None,
         statuses(302, 200, 404, 200, 404, 404),
     ),
+    # The bridge: coordinators of the project; the receiving organisation's staff in the inbox.
+    "bridging:handover_create": ("get", course_a, None, statuses(302, 200, 403, 403, 404, 403)),
+    "bridging:continuing_offer_create": (
+        "post",
+        course_a,
+        lambda cast, user: {
+            "organisation": cast.association_a.pk,
+            "activity_type": cast.offer_a.activity_type_id,
+        },
+        statuses(302, 302, 403, 403, 404, 403),
+    ),  # fmt: skip
+    "bridging:handover_list": ("get", None, None, statuses(302, 200, 403, 403, 200, 403)),
+    "bridging:handover_export": (
+        "get",
+        lambda cast: {"fmt": "csv"},
+        None,
+        statuses(302, 200, 403, 403, 200, 403),
+    ),
+    "bridging:handover_detail": (
+        "get",
+        lambda cast: {"pk": cast.member_a.handover_id},
+        None,
+        statuses(302, 200, 403, 403, 404, 403),
+    ),
+    "bridging:handover_transition": (
+        "post",
+        lambda cast: {"pk": cast.member_a.pk, "action": "start"},
+        None,
+        statuses(302, 302, 404, 302, 404, 404),
+    ),
+    "bridging:follow_up_answer": (
+        "post",
+        lambda cast: {"pk": cast.follow_up_a.pk},
+        lambda cast, user: {"answer": "active"},
+        statuses(302, 302, 404, 302, 404, 404),
+    ),
+    "bridging:inbox": ("get", None, None, statuses(302, 404, 404, 200, 404, 404)),
+    "bridging:programme_funnel": ("get", programme_a, None, statuses(302, 200, 403, 403, 404, 403)),
+    "bridging:funnel_export": (
+        "get",
+        lambda cast: {"pk": cast.programme_a.pk, "fmt": "xlsx"},
+        None,
+        statuses(302, 200, 403, 403, 404, 403),
+    ),
     "bridging:calendar_settings": ("get", None, None, statuses(302, 200, 200, 404, 200, 404)),
     # The secret address is the credential (calendar apps cannot log in).
     "bridging:calendar_feed": (

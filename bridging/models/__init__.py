@@ -3,6 +3,7 @@ from .calendar import CalendarFeed
 from .courses import Course, Programme, Session
 from .enrolment import Enrolment
 from .fairs import Fair, FairInterest
+from .handovers import FollowUp, Handover, HandoverParticipant
 from .readiness import INDICATORS, Assessment, Dimension, Questionnaire, Score
 
 __all__ = [
@@ -16,6 +17,9 @@ __all__ = [
     "Enrolment",
     "Fair",
     "FairInterest",
+    "FollowUp",
+    "Handover",
+    "HandoverParticipant",
     "Programme",
     "Questionnaire",
     "Score",

@@ -4,7 +4,7 @@ import datetime
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.core.validators import MaxValueValidator, MinValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -70,6 +70,17 @@ class Programme(models.Model):
         validators=[MinValueValidator(1), MaxValueValidator(4)],
         help_text=_("On the scale 1 (not yet) to 4 (fully). 3 means 'mostly'."),
     )
+    follow_up_months = models.CharField(
+        _("follow-up after (months)"),
+        max_length=50,
+        default="3,6,12",
+        validators=[
+            RegexValidator(
+                r"^\d{1,2}(,\d{1,2})*$", _("Enter months separated by commas, e.g. 3,6,12.")
+            )
+        ],
+        help_text=_("When to ask whether a handed-over participant is still active."),
+    )
     minimum_attendance = models.PositiveSmallIntegerField(
         _("minimum attendance (%)"),
         default=75,
@@ -95,6 +106,9 @@ class Programme(models.Model):
 
     def get_absolute_url(self):
         return reverse("bridging:programme_detail", args=[self.pk])
+
+    def get_follow_up_months(self) -> list[int]:
+        return sorted({int(month) for month in self.follow_up_months.split(",") if month})
 
 
 class CourseQuerySet(models.QuerySet):

@@ -35,7 +35,7 @@ class PartnershipAgreement(models.Model):
         DRAFT = "draft", _("Draft")
         SENT = "sent", _("Sent for signing")
         SIGNED = "signed", _("Signed")
-        ACTIVE = "active", _("Active")
+        ACTIVE = "active", _("In force")
         ENDED = "ended", _("Ended")
 
     project = models.ForeignKey(

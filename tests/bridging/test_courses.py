@@ -37,7 +37,8 @@ def test_coordinator_creates_a_programme_in_the_own_project(client, cast):
         reverse("bridging:programme_create"),
         {"name": "Forår 2027", "starts_on": "2027-01-01", "ends_on": "2027-06-30",
          "default_bridging_model": "group", "readiness_threshold": "3",
-         "minimum_attendance": "75", "organisation": cast.project_b.pk},
+         "minimum_attendance": "75", "follow_up_months": "3,6,12",
+         "organisation": cast.project_b.pk},
     )  # fmt: skip
     programme = Programme.objects.get(name="Forår 2027")
     assert response.url == programme.get_absolute_url()

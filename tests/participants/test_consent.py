@@ -25,7 +25,9 @@ def test_coordinator_records_a_consent_to_share_with_a_named_association(client,
         },
     )
     assert response.status_code == 302
-    consent = Consent.objects.get(participant=cast.participant_a, purpose="share_contact")
+    consent = Consent.objects.filter(
+        participant=cast.participant_a, purpose="share_contact"
+    ).latest("pk")
     assert consent.organisation == cast.association_a
     assert consent.recorded_by == cast.coordinator_a
     assert "navn og mine kontaktoplysninger" in str(consent.text)
@@ -98,6 +100,10 @@ def test_withdrawing_a_consent_of_another_participant_via_this_url_is_404(client
 
 
 class TestHasSharingConsent:
+    @pytest.fixture(autouse=True)
+    def no_sharing_yet(self, cast):
+        Consent.objects.filter(purpose="share_contact").delete()
+
     def test_true_only_for_the_named_organisation_while_active(self, cast):
         ConsentFactory(
             participant=cast.participant_a,

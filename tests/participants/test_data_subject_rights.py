@@ -30,8 +30,9 @@ def test_json_export_holds_every_field_the_consents_and_the_access_log(client, c
     assert person["first_name"] == "Alma"
     assert person["health_notes"] == "Ny hofte."
     assert person["organisation"] == "Projekt A"
-    assert [c["purpose"] for c in data["consents"]] == ["registration"]
-    assert data["consents"][0]["text"].startswith("Jeg giver samtykke")
+    assert {c["purpose"] for c in data["consents"]} == {"registration", "share_contact"}
+    assert all(c["text"].startswith("Jeg giver samtykke") for c in data["consents"])
+    assert data["handovers"][0]["status"] == "sent"
     actions = [(e["action"], e["role"]) for e in data["access_log"]]
     assert ("view", "instructor") in actions
     assert ("export_json", "coordinator") in actions

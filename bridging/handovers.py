@@ -1,0 +1,288 @@
+"""The handover workflow: one function per transition, each checking the current state under a
+row lock, notifications sent after commit. Emails carry a link and never personal data."""
+
+import datetime
+from calendar import monthrange
+
+from django.conf import settings
+from django.core.mail import send_mass_mail
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from participants.models import Participant
+from participants.services import has_sharing_consent
+from partnerships.models import Membership, Offer, Organisation
+
+from .models import Course, Enrolment, FollowUp, Handover, HandoverParticipant
+from .services import JourneyError
+
+Status = HandoverParticipant.Status
+
+
+# --- Who may be handed over ------------------------------------------------------------------
+
+
+def blockers(*, enrolment: Enrolment, offer: Offer | None) -> list[str]:
+    """Why this participant cannot be included in a handover to `offer` now (empty: they can)."""
+    reasons = []
+    if enrolment.status not in (Enrolment.Status.ENROLLED, Enrolment.Status.COMPLETED):
+        reasons.append(gettext_lazy("not on the course (withdrawn or waiting)"))
+    if enrolment.participant.is_anonymised:
+        reasons.append(gettext_lazy("anonymised"))
+    if offer is not None and not has_sharing_consent(
+        participant=enrolment.participant, organisation=offer.organisation
+    ):
+        reasons.append(
+            gettext_lazy("no consent to share name and contact details with %(organisation)s")
+            % {"organisation": offer.organisation}
+        )
+    return reasons
+
+
+@transaction.atomic
+def handover_propose(
+    *,
+    course: Course,
+    mode: str,
+    enrolments: list[Enrolment],
+    offer: Offer | None,
+    user,
+    contact_participant: Participant | None = None,
+    meeting_place: str = "",
+    meeting_time: str = "",
+    note: str = "",
+) -> Handover:
+    if not enrolments:
+        raise JourneyError(gettext_lazy("Choose at least one participant."))
+    if mode == Handover.Mode.SELF_ORGANISED:
+        offer = None
+        if not meeting_place.strip():
+            raise JourneyError(gettext_lazy("Say where the self-organised group meets."))
+    else:
+        if offer is None:
+            raise JourneyError(gettext_lazy("Choose the offer the participants move on to."))
+        offer = Offer.objects.select_related("organisation").get(pk=offer.pk)
+        if not offer.is_active:
+            raise JourneyError(gettext_lazy("The offer is paused; choose an active offer."))
+        if mode == Handover.Mode.INDIVIDUAL and len(enrolments) != 1:
+            raise JourneyError(gettext_lazy("An individual handover is for one participant."))
+    refused = [
+        f"{enrolment.participant}: {', '.join(str(r) for r in reasons)}"
+        for enrolment in enrolments
+        if (reasons := blockers(enrolment=enrolment, offer=offer))
+    ]
+    if refused:
+        raise JourneyError(
+            gettext_lazy("Cannot be included: %(who)s.") % {"who": "; ".join(refused)}
+        )
+    handover = Handover.objects.create(
+        course=course,
+        mode=mode,
+        offer=offer,
+        receiver=offer.organisation if offer else None,
+        contact_participant=contact_participant,
+        meeting_place=meeting_place.strip(),
+        meeting_time=meeting_time.strip(),
+        note=note,
+        proposed_by=user,
+    )
+    HandoverParticipant.objects.bulk_create(
+        [
+            HandoverParticipant(handover=handover, participant=e.participant, enrolment=e)
+            for e in enrolments
+        ]
+    )
+    return handover
+
+
+def _locked(member) -> HandoverParticipant:
+    return (
+        HandoverParticipant.objects.select_for_update()
+        .select_related("handover__offer", "handover__receiver", "participant")
+        .get(pk=member.pk)
+    )
+
+
+def _require(member, *statuses):
+    if member.status not in statuses:
+        raise JourneyError(
+            gettext_lazy("This step is not possible now: the handover is %(status)s.")
+            % {"status": str(member.get_status_display()).lower()}
+        )
+
+
+@transaction.atomic
+def handover_send(*, member: HandoverParticipant) -> HandoverParticipant:
+    """Send to the receiving organisation; a self-organised group is simply on its way."""
+    member = _locked(member)
+    _require(member, Status.PROPOSED)
+    if member.handover.offer_id and not has_sharing_consent(
+        participant=member.participant, organisation=member.handover.receiver
+    ):
+        raise JourneyError(
+            gettext_lazy("%(name)s no longer consents to sharing with %(organisation)s.")
+            % {"name": member.participant, "organisation": member.handover.receiver}
+        )
+    member.status = Status.SENT
+    member.sent_at = timezone.now()
+    member.save(update_fields=["status", "sent_at"])
+    if member.handover.receiver_id:
+        _notify_organisation(member.handover, _("New participants are on their way to you"))
+    return member
+
+
+@transaction.atomic
+def handover_accept(
+    *, member: HandoverParticipant, first_session_on: datetime.date, buddy: str, user
+) -> HandoverParticipant:
+    """Accept, taking one of the offer's free places: the offer row is locked while counting, so
+    two staff accepting the last place at once cannot both succeed."""
+    member = _locked(member)
+    _require(member, Status.SENT)
+    if member.handover.offer_id:
+        offer = Offer.objects.select_for_update().get(pk=member.handover.offer_id)
+        if offer.free_places is not None:
+            if offer.free_places < 1:
+                raise JourneyError(
+                    gettext_lazy("The offer has no free places. Add places or decline.")
+                )
+            offer.free_places -= 1
+            offer.save(update_fields=["free_places"])
+    member.status = Status.ACCEPTED
+    member.first_session_on = first_session_on
+    member.buddy = buddy.strip()
+    member.answered_at, member.answered_by = timezone.now(), user
+    member.save(update_fields=["status", "first_session_on", "buddy", "answered_at", "answered_by"])
+    _notify_coordinator(member.handover, _("A handover has been answered"))
+    return member
+
+
+@transaction.atomic
+def handover_decline(
+    *, member: HandoverParticipant, reason: str, note: str, user
+) -> HandoverParticipant:
+    member = _locked(member)
+    _require(member, Status.SENT, Status.PROPOSED)
+    if reason not in HandoverParticipant.DeclineReason.values:
+        raise JourneyError(gettext_lazy("Choose a reason for declining."))
+    member.status = Status.DECLINED
+    member.decline_reason, member.decline_note = reason, note.strip()
+    member.answered_at, member.answered_by = timezone.now(), user
+    member.save(
+        update_fields=["status", "decline_reason", "decline_note", "answered_at", "answered_by"]
+    )
+    _notify_coordinator(member.handover, _("A handover has been answered"))
+    return member
+
+
+@transaction.atomic
+def handover_start(
+    *, member: HandoverParticipant, started_on: datetime.date | None = None
+) -> HandoverParticipant:
+    """The first attendance is confirmed; the follow-ups are planned from this date. A
+    self-organised group starts straight from being sent."""
+    member = _locked(member)
+    allowed = (Status.SENT, Status.ACCEPTED) if not member.handover.offer_id else (Status.ACCEPTED,)
+    _require(member, *allowed)
+    member.status = Status.STARTED
+    member.started_on = started_on or timezone.localdate()
+    member.save(update_fields=["status", "started_on"])
+    programme = member.handover.course.programme
+    FollowUp.objects.bulk_create(
+        [
+            FollowUp(member=member, months=months, due_on=add_months(member.started_on, months))
+            for months in programme.get_follow_up_months()
+        ],
+        ignore_conflicts=True,
+    )
+    return member
+
+
+@transaction.atomic
+def follow_up_answer(*, follow_up: FollowUp, answer: str, stop_reason: str, user) -> FollowUp:
+    follow_up = FollowUp.objects.select_for_update().get(pk=follow_up.pk)
+    if follow_up.answer:
+        raise JourneyError(gettext_lazy("This follow-up has already been answered."))
+    if answer not in FollowUp.Answer.values:
+        raise JourneyError(gettext_lazy("Choose active, stopped or unknown."))
+    follow_up.answer, follow_up.stop_reason = answer, stop_reason.strip()
+    follow_up.answered_by, follow_up.answered_at = user, timezone.now()
+    follow_up.save(update_fields=["answer", "stop_reason", "answered_by", "answered_at"])
+    return follow_up
+
+
+def add_months(day: datetime.date, months: int) -> datetime.date:
+    month_index = day.month - 1 + months
+    year, month = day.year + month_index // 12, month_index % 12 + 1
+    return datetime.date(year, month, min(day.day, monthrange(year, month)[1]))
+
+
+# --- Team handover: the hold continues at the receiving organisation -------------------------
+
+
+@transaction.atomic
+def continuing_offer_create(*, course: Course, organisation: Organisation, activity_type) -> Offer:
+    """An offer at the receiving organisation that continues the course as it is: same place,
+    same weekday and time, with places for the whole team."""
+    offer = Offer(
+        organisation=organisation,
+        name=_("%(course)s (continues)") % {"course": course.name},
+        description=_("The team from %(course)s continues here.") % {"course": course.name},
+        activity_type=activity_type,
+        venue=course.venue,
+        address=course.address,
+        municipality=course.municipality or course.programme.organisation.municipality,
+        start_time=course.start_time,
+        end_time=course.end_time,
+        level=Offer.Level.GENTLE,
+        suits_newcomers=True,
+        fee=0,
+        payment=Offer.Payment.MOBILEPAY,
+        free_places=Enrolment.objects.on_roster().filter(course=course).count(),
+        contact_name=organisation.contact_name,
+        contact_email=organisation.contact_email,
+        contact_phone=organisation.contact_phone,
+    )
+    offer.weekdays = [course.weekday]
+    offer.save()
+    return offer
+
+
+# --- Notifications: a link, never personal data ------------------------------------------------
+
+
+def _link(name: str) -> str:
+    return f"{settings.SITE_URL}{reverse(name)}"
+
+
+def organisation_addresses(organisation: Organisation) -> list[str]:
+    staff = Membership.objects.filter(
+        organisation=organisation, role=Membership.Role.STAFF, user__is_active=True
+    ).exclude(user__email="")
+    addresses = {organisation.contact_email, *staff.values_list("user__email", flat=True)}
+    return sorted(address for address in addresses if address)
+
+
+def _notify_organisation(handover: Handover, subject: str) -> None:
+    recipients = organisation_addresses(handover.receiver)
+    body = _("Open your inbox to see who is coming and to answer:\n\n%(link)s") % {
+        "link": _link("bridging:inbox")
+    }
+    _send_after_commit([(subject, body, recipients)])
+
+
+def _notify_coordinator(handover: Handover, subject: str) -> None:
+    if handover.proposed_by and handover.proposed_by.email:
+        body = _("See the answer here:\n\n%(link)s") % {
+            "link": f"{settings.SITE_URL}{handover.get_absolute_url()}"
+        }
+        _send_after_commit([(subject, body, [handover.proposed_by.email])])
+
+
+def _send_after_commit(messages):
+    messages = [(s, b, settings.DEFAULT_FROM_EMAIL, to) for s, b, to in messages if to]
+    if messages:
+        transaction.on_commit(lambda: send_mass_mail(messages, fail_silently=True))

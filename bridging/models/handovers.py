@@ -1,0 +1,237 @@
+"""The bridge itself: handing participants over from a course to a permanent offer (udslusning),
+the receiving organisation's answer, and the follow-ups months later.
+
+A Handover groups the participants moved together in one mode; each participant's path through
+it is a HandoverParticipant with its own state: proposed -> sent -> accepted or declined ->
+started, then FollowUps at the programme's months. One service function per transition lives in
+bridging/handovers.py.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from participants.models import Participant
+from partnerships.models import Membership, Offer, Organisation
+
+from .courses import Course
+from .enrolment import Enrolment
+
+
+class HandoverQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """The project's coordinators, and the receiving organisation's staff once sent."""
+        if not user.is_authenticated or not user.is_active:
+            return self.none()
+        if user.is_superuser:
+            return self.all()
+        coordinating = Membership.objects.filter(user=user, role=Membership.Role.COORDINATOR)
+        staff = Membership.objects.filter(user=user, role=Membership.Role.STAFF)
+        return self.filter(
+            models.Q(course__programme__organisation__in=coordinating.values("organisation"))
+            | models.Q(receiver__in=staff.values("organisation"))
+        )
+
+
+class Handover(models.Model):
+    class Mode(models.TextChoices):
+        INDIVIDUAL = "individual", _("Individual")
+        GROUP = "group", _("Group")
+        TEAM = "team", _("Whole team")
+        SELF_ORGANISED = "self_organised", _("Self-organised")
+
+    course = models.ForeignKey(
+        Course, verbose_name=_("course"), on_delete=models.PROTECT, related_name="handovers"
+    )
+    mode = models.CharField(_("bridging model"), max_length=20, choices=Mode.choices)
+    offer = models.ForeignKey(
+        Offer,
+        verbose_name=_("offer"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="handovers",
+    )
+    receiver = models.ForeignKey(
+        Organisation,
+        verbose_name=_("receiving organisation"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="handovers_received",
+    )
+    # A self-organised group: who holds it together, and where and when it meets.
+    contact_participant = models.ForeignKey(
+        Participant,
+        verbose_name=_("contact person in the group"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    meeting_place = models.CharField(_("where the group meets"), max_length=200, blank=True)
+    meeting_time = models.CharField(_("when the group meets"), max_length=200, blank=True)
+    note = models.TextField(_("note"), blank=True)
+    proposed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("proposed by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    objects = HandoverQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("handover")
+        verbose_name_plural = _("handovers")
+        ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(mode="self_organised")
+                | (models.Q(offer__isnull=False) & models.Q(receiver__isnull=False)),
+                name="handover_offer_unless_self_organised",
+            ),
+        ]
+
+    def __str__(self):
+        target = self.offer.name if self.offer_id else self.meeting_place
+        return f"{self.course} → {target}"
+
+    def get_absolute_url(self):
+        return reverse("bridging:handover_detail", args=[self.pk])
+
+
+class HandoverParticipantQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Coordinators see every state; the receiving organisation only what was sent to it."""
+        if not user.is_authenticated or not user.is_active:
+            return self.none()
+        if user.is_superuser:
+            return self.all()
+        coordinating = Membership.objects.filter(user=user, role=Membership.Role.COORDINATOR)
+        staff = Membership.objects.filter(user=user, role=Membership.Role.STAFF)
+        return self.filter(
+            models.Q(
+                handover__course__programme__organisation__in=coordinating.values("organisation")
+            )
+            | (
+                models.Q(handover__receiver__in=staff.values("organisation"))
+                & ~models.Q(status=HandoverParticipant.Status.PROPOSED)
+            )
+        )
+
+
+class HandoverParticipant(models.Model):
+    class Status(models.TextChoices):
+        PROPOSED = "proposed", _("Proposed")
+        SENT = "sent", _("Sent to the organisation")
+        ACCEPTED = "accepted", _("Accepted")
+        DECLINED = "declined", _("Declined")
+        STARTED = "started", _("Started")
+
+    class DeclineReason(models.TextChoices):
+        FULL = "full", _("Full")
+        NOT_SUITABLE = "not_suitable", _("Not suitable")
+        NO_RESPONSE = "no_response", _("No response")
+        CHANGED_MIND = "changed_mind", _("The participant changed their mind")
+        OTHER = "other", _("Other")
+
+    handover = models.ForeignKey(
+        Handover, verbose_name=_("handover"), on_delete=models.CASCADE, related_name="members"
+    )
+    participant = models.ForeignKey(
+        Participant,
+        verbose_name=_("participant"),
+        on_delete=models.PROTECT,
+        related_name="handovers",
+    )
+    enrolment = models.ForeignKey(
+        Enrolment, verbose_name=_("enrolment"), on_delete=models.PROTECT, related_name="+"
+    )
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.PROPOSED
+    )
+    sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
+    answered_at = models.DateTimeField(_("answered"), null=True, blank=True)
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("answered by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    first_session_on = models.DateField(_("first session"), null=True, blank=True)
+    buddy = models.CharField(_("contact or buddy at the organisation"), max_length=200, blank=True)
+    decline_reason = models.CharField(
+        _("reason"), max_length=20, choices=DeclineReason.choices, blank=True
+    )
+    decline_note = models.CharField(_("about the reason"), max_length=300, blank=True)
+    started_on = models.DateField(_("started on"), null=True, blank=True)
+    reminded_at = models.DateTimeField(_("reminded"), null=True, blank=True)
+    flagged_at = models.DateTimeField(_("flagged to the coordinator"), null=True, blank=True)
+
+    objects = HandoverParticipantQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("handed-over participant")
+        verbose_name_plural = _("handed-over participants")
+        ordering = ["participant__first_name", "participant__last_name", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["handover", "participant"], name="handover_participant_once"
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(status="declined") | ~models.Q(decline_reason=""),
+                name="handover_decline_has_reason",
+            ),
+        ]
+        indexes = [models.Index(fields=["status", "sent_at"])]
+
+    def __str__(self):
+        return f"{self.participant} ({self.get_status_display()})"
+
+
+class FollowUp(models.Model):
+    """Months after the start: is the participant still active at the offer (still coming and
+    paying, in the associations' sense of membership)?"""
+
+    class Answer(models.TextChoices):
+        ACTIVE = "active", _("Active")
+        STOPPED = "stopped", _("Stopped")
+        UNKNOWN = "unknown", _("Unknown")
+
+    member = models.ForeignKey(
+        HandoverParticipant,
+        verbose_name=_("handed-over participant"),
+        on_delete=models.CASCADE,
+        related_name="follow_ups",
+    )
+    months = models.PositiveSmallIntegerField(_("months after the start"))
+    due_on = models.DateField(_("due on"))
+    answer = models.CharField(_("answer"), max_length=10, choices=Answer.choices, blank=True)
+    stop_reason = models.CharField(_("why they stopped"), max_length=300, blank=True)
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("answered by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    answered_at = models.DateTimeField(_("answered"), null=True, blank=True)
+    prompted_at = models.DateTimeField(_("prompted"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("follow-up")
+        verbose_name_plural = _("follow-ups")
+        ordering = ["due_on", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["member", "months"], name="follow_up_once_per_month"),
+        ]
+
+    def __str__(self):
+        return f"{self.member} +{self.months}"

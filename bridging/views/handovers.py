@@ -1,0 +1,349 @@
+"""Handover pages: the coordinator proposes and follows, the receiving organisation answers in
+its inbox. Staff see only what a handover needs: never health notes or assessments."""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db.models import Avg, Count, F, Prefetch, Q
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from participants.models import Consent
+from partnerships.access import role_required
+from partnerships.models import Membership, Offer, PartnershipAgreement
+
+from .. import handovers
+from ..forms import AcceptForm, ContinuingOfferForm, DeclineForm, FollowUpForm, HandoverForm
+from ..models import Enrolment, FollowUp, Handover, HandoverParticipant
+from ..services import JourneyError
+from .access import coordinators, get_rw_course_for_user
+from .readiness import readiness_rows
+
+Role = Membership.Role
+Status = HandoverParticipant.Status
+parties = role_required(Role.COORDINATOR, Role.STAFF, hidden=True)
+
+
+def _roster(request, course):
+    return (
+        Enrolment.objects.visible_to(request.user)
+        .on_roster()
+        .filter(course=course)
+        .select_related("participant")
+        .order_by("participant__first_name", "participant__last_name")
+    )
+
+
+@coordinators
+def handover_create(request, pk):
+    """Propose a handover: each participant with readiness, attendance, wishes and consent."""
+    course = get_rw_course_for_user(request, pk)
+    offers = Offer.objects.visible_to(request.user).filter(is_active=True)
+    offers = offers.select_related("organisation").order_by("organisation__name", "name")
+    roster = _roster(request, course)
+    data = request.POST or None
+    initial = {"mode": request.GET.get("mode") or course.programme.default_bridging_model,
+               "offer": request.GET.get("offer"), "send_now": True}  # fmt: skip
+    form = HandoverForm(data, initial=initial, roster=roster, offers=offers)
+    chosen = _chosen_offer(form, offers)
+    if request.method == "POST" and form.is_valid():
+        try:
+            handover = handovers.handover_propose(
+                course=course,
+                mode=form.cleaned_data["mode"],
+                enrolments=list(form.cleaned_data["enrolments"]),
+                offer=form.cleaned_data["offer"],
+                user=request.user,
+                contact_participant=form.cleaned_data["contact_participant"],
+                meeting_place=form.cleaned_data["meeting_place"],
+                meeting_time=form.cleaned_data["meeting_time"],
+                note=form.cleaned_data["note"],
+            )
+            if form.cleaned_data["send_now"]:
+                for member in handover.members.all():
+                    handovers.handover_send(member=member)
+        except JourneyError as error:
+            form.add_error(None, error.args[0])
+        else:
+            messages.success(request, _("The handover is created."))
+            return redirect(handover)
+    return render(
+        request,
+        "bridging/handover_form.html",
+        {
+            "course": course,
+            "form": form,
+            "offer": chosen,
+            "rows": _candidate_rows(request, course, roster, chosen),
+            "agreement": _agreement(course, chosen),
+            "continuing_form": ContinuingOfferForm(),
+        },
+    )
+
+
+def _chosen_offer(form, offers):
+    value = form.data.get("offer") if form.is_bound else form.initial.get("offer")
+    return offers.filter(pk=value).first() if value and str(value).isdigit() else None
+
+
+def _agreement(course, offer):
+    if offer is None:
+        return None
+    return (
+        PartnershipAgreement.objects.filter(
+            project=course.programme.organisation_id,
+            receiver=offer.organisation_id,
+            status__in=["signed", "active"],
+        )
+        .order_by("-version")
+        .first()
+    )
+
+
+def _candidate_rows(request, course, roster, offer):
+    """Per participant on the roster: readiness verdict, attendance, wishes against the offer,
+    and whether they may be included (consent). Four queries whatever the team size."""
+    verdicts = {row["enrolment"].pk: row["verdict"] for row in readiness_rows(request.user, course)}
+    consenting = set()
+    if offer is not None:
+        consenting = set(
+            Consent.objects.active()
+            .filter(purpose="share_contact", organisation=offer.organisation_id,
+                    participant__in=roster.values("participant"))
+            .values_list("participant_id", flat=True)
+        )  # fmt: skip
+    result = []
+    for enrolment in roster.prefetch_related("participant__preferred_activities"):
+        participant = enrolment.participant
+        wishes = []
+        if offer is not None:
+            if offer.activity_type_id in {a.pk for a in participant.preferred_activities.all()}:
+                wishes.append(_("wishes this activity"))
+            if set(offer.weekdays) & set(participant.preferred_weekdays):
+                wishes.append(_("a day that suits"))
+            fee_limit = participant.max_monthly_fee
+            if fee_limit is not None and offer.monthly_fee > fee_limit:
+                wishes.append(_("more than they can pay"))
+        blocked = []
+        if offer is not None and participant.pk not in consenting:
+            blocked.append(
+                _("no consent to share name and contact details with %(organisation)s")
+                % {"organisation": offer.organisation}
+            )
+        result.append(
+            {"enrolment": enrolment, "verdict": verdicts.get(enrolment.pk), "wishes": wishes,
+             "blocked": blocked}
+        )  # fmt: skip
+    return result
+
+
+@require_POST
+@coordinators
+def continuing_offer_create(request, pk):
+    """A whole-team handover: make the offer that continues the course at the receiver."""
+    course = get_rw_course_for_user(request, pk)
+    form = ContinuingOfferForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Choose the receiving organisation and the activity."))
+        return redirect("bridging:handover_create", pk=course.pk)
+    offer = handovers.continuing_offer_create(course=course, **form.cleaned_data)
+    messages.success(
+        request,
+        _("The offer %(offer)s is created at %(organisation)s.")
+        % {"offer": offer.name, "organisation": offer.organisation},
+    )
+    url = reverse("bridging:handover_create", args=[course.pk])
+    return redirect(f"{url}?mode=team&offer={offer.pk}")
+
+
+def _get_handover_for_user(request, pk):
+    return get_object_or_404(
+        Handover.objects.visible_to(request.user).select_related(
+            "course__programme", "offer", "receiver", "contact_participant"
+        ),
+        pk=pk,
+    )
+
+
+@coordinators
+def handover_detail(request, pk):
+    handover = _get_handover_for_user(request, pk)
+    if handover.course.programme.organisation_id != request.membership.organisation_id:
+        raise PermissionDenied
+    members = (
+        HandoverParticipant.objects.visible_to(request.user)
+        .filter(handover=handover)
+        .select_related("participant")
+        .prefetch_related("follow_ups")
+    )
+    return render(
+        request,
+        "bridging/handover_detail.html",
+        {
+            "handover": handover,
+            "members": members,
+            "decline_form": DeclineForm(),
+            "follow_up_form": FollowUpForm(),
+        },
+    )
+
+
+@coordinators
+def handover_list(request):
+    members = (
+        HandoverParticipant.objects.visible_to(request.user)
+        .filter(handover__course__programme__organisation=request.membership.organisation)
+        .select_related("participant", "handover__course", "handover__offer", "handover__receiver")
+        .order_by("-handover__created_at", "participant__first_name")
+    )
+    page = _paginate(request, members)
+    return render(request, "bridging/handover_list.html", {"page": page})
+
+
+def _paginate(request, queryset):
+    return Paginator(queryset, 50).get_page(request.GET.get("page"))
+
+
+@parties
+def inbox(request):
+    """The receiving organisation's inbox: who is coming, what they need to know, and the
+    organisation's own response figures."""
+    organisation = request.membership.organisation
+    if request.membership.role != Role.STAFF:
+        raise Http404
+    members = list(
+        HandoverParticipant.objects.visible_to(request.user)
+        .filter(handover__receiver=organisation)
+        .exclude(status=Status.DECLINED)
+        .select_related("participant", "handover__offer", "handover__course")
+        .prefetch_related(
+            "participant__preferred_activities",
+            Prefetch("follow_ups", queryset=FollowUp.objects.filter(answer="")),
+        )
+        .order_by("status", "-sent_at")
+    )
+    consenting = set(
+        Consent.objects.active()
+        .filter(purpose="share_contact", organisation=organisation,
+                participant__in=[m.participant_id for m in members])
+        .values_list("participant_id", flat=True)
+    )  # fmt: skip
+    for member in members:
+        member.may_contact = member.participant_id in consenting
+    answered = HandoverParticipant.objects.filter(
+        handover__receiver=organisation, answered_at__isnull=False, sent_at__isnull=False
+    )
+    stats = answered.aggregate(
+        answered=Count("pk"),
+        accepted=Count("pk", filter=Q(status__in=[Status.ACCEPTED, Status.STARTED])),
+        reply_time=Avg(F("answered_at") - F("sent_at")),
+    )
+    today = timezone.localdate()
+    return render(
+        request,
+        "bridging/inbox.html",
+        {
+            "organisation": organisation,
+            "waiting": [m for m in members if m.status == Status.SENT],
+            "accepted": [m for m in members if m.status == Status.ACCEPTED],
+            "follow_ups": [
+                (m, f) for m in members for f in m.follow_ups.all() if f.due_on <= today
+            ],
+            "stats": stats,
+            "reply_days": stats["reply_time"].days if stats["reply_time"] else None,
+            "accept_share": round(100 * stats["accepted"] / stats["answered"])
+            if stats["answered"]
+            else None,
+            "accept_form": AcceptForm(initial={"first_session_on": today}),
+            "decline_form": DeclineForm(),
+            "follow_up_form": FollowUpForm(),
+        },
+    )
+
+
+def _get_member_for_user(request, pk):
+    return get_object_or_404(
+        HandoverParticipant.objects.visible_to(request.user).select_related(
+            "handover__course__programme", "participant"
+        ),
+        pk=pk,
+    )
+
+
+def _is_receiver(request, member):
+    return (
+        request.membership.role == Role.STAFF
+        and member.handover.receiver_id == request.membership.organisation_id
+    )
+
+
+def _is_project(request, member):
+    return (
+        request.membership.role == Role.COORDINATOR
+        and member.handover.course.programme.organisation_id == request.membership.organisation_id
+    )
+
+
+@require_POST
+@parties
+def handover_transition(request, pk, action):
+    member = _get_member_for_user(request, pk)
+    receiver, project = _is_receiver(request, member), _is_project(request, member)
+    try:
+        if action == "send" and project:
+            handovers.handover_send(member=member)
+            message = _("Sent to the organisation.")
+        elif action == "accept" and receiver:
+            form = AcceptForm(request.POST)
+            if not form.is_valid():
+                raise JourneyError(_("Give the first session's date and a contact person."))
+            handovers.handover_accept(member=member, user=request.user, **form.cleaned_data)
+            message = _("%(name)s is accepted.") % {"name": member.participant}
+        elif action == "decline" and (receiver or project):
+            form = DeclineForm(request.POST)
+            if not form.is_valid():
+                raise JourneyError(_("Choose a reason for declining."))
+            handovers.handover_decline(member=member, user=request.user, **form.cleaned_data)
+            message = _("The answer is recorded.")
+        elif action == "start" and (receiver or project):
+            handovers.handover_start(member=member)
+            message = _("%(name)s has started.") % {"name": member.participant}
+        elif action in ("send", "accept", "decline", "start"):
+            raise PermissionDenied
+        else:
+            raise Http404
+    except JourneyError as error:
+        messages.error(request, error.args[0])
+    else:
+        messages.success(request, message)
+    if request.htmx and receiver:
+        return redirect("bridging:inbox")
+    return redirect("bridging:inbox" if receiver else member.handover.get_absolute_url())
+
+
+@require_POST
+@parties
+def follow_up_answer(request, pk):
+    follow_up = get_object_or_404(
+        FollowUp.objects.filter(
+            member__in=HandoverParticipant.objects.visible_to(request.user)
+        ).select_related("member__handover__course__programme"),
+        pk=pk,
+    )
+    member = follow_up.member
+    if not (_is_receiver(request, member) or _is_project(request, member)):
+        raise PermissionDenied
+    form = FollowUpForm(request.POST)
+    try:
+        if not form.is_valid():
+            raise JourneyError(_("Choose active, stopped or unknown."))
+        handovers.follow_up_answer(follow_up=follow_up, user=request.user, **form.cleaned_data)
+    except JourneyError as error:
+        messages.error(request, error.args[0])
+    else:
+        messages.success(request, _("The follow-up is answered."))
+    return redirect("bridging:inbox" if _is_receiver(request, member) else member.handover)

@@ -1,0 +1,514 @@
+"""The bridge: proposing, the consent gate, every transition, the inbox, reminders, follow-ups,
+the funnel and the exports."""
+
+import datetime
+import io
+import threading
+
+import pytest
+from django.core.management import call_command
+from django.db import connection, connections
+from django.urls import reverse
+from django.utils import timezone
+from openpyxl import load_workbook
+
+from bridging import handovers
+from bridging.funnel import funnel
+from bridging.models import Assessment, Enrolment, FollowUp, Handover, HandoverParticipant
+from bridging.models.readiness import INDICATORS
+from bridging.services import JourneyError
+from participants.models import ParticipantAccess
+from tests.factories import ConsentFactory, EnrolmentFactory, OfferFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def step(client, member, action, **data):
+    return client.post(
+        reverse("bridging:handover_transition", args=[member.pk, action]), data, follow=True
+    )
+
+
+def fresh(member):
+    return HandoverParticipant.objects.get(pk=member.pk)
+
+
+def enrol_with_consent(cast, organisation, **participant):
+    enrolment = EnrolmentFactory(
+        course=cast.course_a,
+        participant__organisation=cast.project_a,
+        **{f"participant__{k}": v for k, v in participant.items()},
+    )
+    ConsentFactory(
+        participant=enrolment.participant, purpose="share_contact", organisation=organisation
+    )
+    return enrolment
+
+
+class TestProposing:
+    def test_a_participant_without_consent_cannot_be_included_and_the_page_says_why(
+        self, client, cast
+    ):
+        no_consent = EnrolmentFactory(
+            course=cast.course_a,
+            participant__organisation=cast.project_a,
+            participant__first_name="Uden",
+        )
+        client.force_login(cast.coordinator_a)
+        url = reverse("bridging:handover_create", args=[cast.course_a.pk])
+        page = client.get(url, {"offer": cast.offer_a.pk}).content.decode()
+        why = "intet samtykke til at dele navn og kontaktoplysninger med Forening A"
+        assert f"Kan ikke komme med: {why}" in page
+        response = client.post(
+            url,
+            {
+                "mode": "group",
+                "offer": cast.offer_a.pk,
+                "enrolments": [no_consent.pk],
+                "send_now": "on",
+            },
+        )
+        assert "intet samtykke til at dele navn og kontaktoplysninger" in response.content.decode()
+        assert Handover.objects.count() == 1  # only the cast's
+
+    def test_a_paused_offer_or_a_withdrawn_participant_is_refused(self, cast):
+        paused = OfferFactory(organisation=cast.association_a, is_active=False)
+        with pytest.raises(JourneyError, match="sat på pause"):
+            handovers.handover_propose(
+                course=cast.course_a,
+                mode="individual",
+                offer=paused,
+                enrolments=[cast.enrolment_a],
+                user=cast.coordinator_a,
+            )
+        withdrawn = enrol_with_consent(cast, cast.association_a)
+        Enrolment.objects.filter(pk=withdrawn.pk).update(status="withdrawn", withdrawn_reason="x")
+        withdrawn.refresh_from_db()
+        with pytest.raises(JourneyError, match="ikke på holdet"):
+            handovers.handover_propose(
+                course=cast.course_a,
+                mode="individual",
+                offer=cast.offer_a,
+                enrolments=[withdrawn],
+                user=cast.coordinator_a,
+            )
+        assert Handover.objects.count() == 1
+
+    def test_coordinator_hands_the_whole_team_over_to_a_continuing_offer(self, client, cast):
+        second = enrol_with_consent(cast, cast.association_a)
+        client.force_login(cast.coordinator_a)
+        response = client.post(
+            reverse("bridging:continuing_offer_create", args=[cast.course_a.pk]),
+            {"organisation": cast.association_a.pk, "activity_type": cast.offer_a.activity_type_id},
+        )
+        offer = cast.association_a.offers.get(name="Hold A (fortsætter)")
+        assert (offer.weekdays, offer.start_time, offer.venue) == (
+            [cast.course_a.weekday],
+            cast.course_a.start_time,
+            cast.course_a.venue,
+        )
+        assert f"offer={offer.pk}" in response.url
+        response = client.post(
+            reverse("bridging:handover_create", args=[cast.course_a.pk]),
+            {
+                "mode": "team",
+                "offer": offer.pk,
+                "enrolments": [cast.enrolment_a.pk, second.pk],
+                "send_now": "on",
+            },
+        )
+        handover = Handover.objects.get(offer=offer)
+        assert response.url == handover.get_absolute_url()
+        assert set(handover.members.values_list("status", flat=True)) == {"sent"}
+
+    def test_a_self_organised_group_needs_a_meeting_place(self, cast):
+        with pytest.raises(JourneyError, match="hvor den selvorganiserede gruppe mødes"):
+            handovers.handover_propose(
+                course=cast.course_a,
+                mode="self_organised",
+                offer=None,
+                enrolments=[cast.enrolment_a],
+                user=cast.coordinator_a,
+            )
+
+
+class TestTransitions:
+    def test_accept_start_and_follow_ups_are_planned(self, client, cast, mailoutbox):
+        cast.follow_up_a.delete()
+        client.force_login(cast.staff_a)
+        response = step(
+            client, cast.member_a, "accept", first_session_on="2026-12-02", buddy="Frida"
+        )
+        assert "Alma Andersen er accepteret." in response.content.decode()
+        member = fresh(cast.member_a)
+        assert (member.status, member.buddy, member.answered_by) == (
+            "accepted",
+            "Frida",
+            cast.staff_a,
+        )
+        cast.offer_a.refresh_from_db()
+        assert cast.offer_a.free_places == 4
+        step(client, member, "start")
+        member = fresh(member)
+        assert member.status == "started"
+        months = sorted(FollowUp.objects.filter(member=member).values_list("months", flat=True))
+        assert months == [3, 6, 12]
+        assert FollowUp.objects.get(member=member, months=3).due_on == handovers.add_months(
+            member.started_on, 3
+        )
+
+    @pytest.mark.parametrize(
+        ("status", "action", "data"),
+        [
+            ("sent", "start", {}),  # starting before accepting
+            ("accepted", "accept", {"first_session_on": "2026-12-02", "buddy": "F"}),
+            ("accepted", "decline", {"reason": "full"}),
+            ("declined", "accept", {"first_session_on": "2026-12-02", "buddy": "F"}),
+            ("started", "decline", {"reason": "other"}),
+        ],
+    )
+    def test_transitions_out_of_order_are_refused_and_change_nothing(
+        self, client, cast, status, action, data
+    ):
+        HandoverParticipant.objects.filter(pk=cast.member_a.pk).update(
+            status=status, decline_reason="other"
+        )
+        client.force_login(cast.staff_a)
+        response = step(client, cast.member_a, action, **data)
+        assert "Dette trin er ikke muligt nu" in response.content.decode()
+        assert fresh(cast.member_a).status == status
+
+    def test_declining_needs_a_reason_from_the_list(self, client, cast):
+        client.force_login(cast.staff_a)
+        response = step(client, cast.member_a, "decline", reason="bored")
+        assert "Vælg en grund til afvisningen." in response.content.decode()
+        step(client, cast.member_a, "decline", reason="full", note="Fuldt til foråret")
+        member = fresh(cast.member_a)
+        assert (member.status, member.decline_reason) == ("declined", "full")
+
+    def test_accepting_beyond_the_free_places_is_refused(self, client, cast):
+        cast.offer_a.free_places = 0
+        cast.offer_a.save(update_fields=["free_places"])
+        client.force_login(cast.staff_a)
+        response = step(client, cast.member_a, "accept", first_session_on="2026-12-02", buddy="F")
+        assert "Tilbuddet har ingen ledige pladser" in response.content.decode()
+        assert fresh(cast.member_a).status == "sent"
+
+    def test_a_follow_up_is_answered_once(self, client, cast):
+        client.force_login(cast.staff_a)
+        url = reverse("bridging:follow_up_answer", args=[cast.follow_up_a.pk])
+        client.post(url, {"answer": "stopped", "stop_reason": "Flyttet"})
+        response = client.post(url, {"answer": "active"}, follow=True)
+        assert "Denne opfølgning er allerede besvaret." in response.content.decode()
+        cast.follow_up_a.refresh_from_db()
+        assert (cast.follow_up_a.answer, cast.follow_up_a.stop_reason) == ("stopped", "Flyttet")
+
+    def test_staff_of_another_association_get_404_and_nothing_changes(self, client, cast):
+        client.force_login(cast.staff_b)
+        response = client.post(
+            reverse("bridging:handover_transition", args=[cast.member_a.pk, "decline"]),
+            {"reason": "full"},
+        )
+        assert response.status_code == 404
+        assert fresh(cast.member_a).status == "sent"
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="row locks need PostgreSQL")
+def test_two_staff_accepting_the_last_free_place_at_once_only_one_succeeds(cast):
+    cast.offer_a.free_places = 1
+    cast.offer_a.save(update_fields=["free_places"])
+    second = enrol_with_consent(cast, cast.association_a)
+    other = handovers.handover_propose(
+        course=cast.course_a,
+        mode="individual",
+        offer=cast.offer_a,
+        enrolments=[second],
+        user=cast.coordinator_a,
+    ).members.get()
+    handovers.handover_send(member=other)
+    barrier = threading.Barrier(2)
+    results = []
+
+    def accept(member):
+        try:
+            barrier.wait()
+            handovers.handover_accept(
+                member=member,
+                first_session_on=datetime.date(2026, 12, 2),
+                buddy="F",
+                user=cast.staff_a,
+            )
+            results.append("accepted")
+        except JourneyError:
+            results.append("refused")
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=accept, args=(m,)) for m in (cast.member_a, other)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(results) == ["accepted", "refused"]
+    cast.offer_a.refresh_from_db()
+    assert cast.offer_a.free_places == 0
+    assert HandoverParticipant.objects.filter(status="accepted").count() == 1
+
+
+class TestInbox:
+    def test_staff_see_name_consented_contact_and_wishes_but_never_health_or_assessments(
+        self, client, cast
+    ):
+        Assessment.objects.create(
+            enrolment=cast.enrolment_a,
+            kind="midway",
+            source="staff",
+            note="Hemmelig vurdering",
+            **dict.fromkeys([i.field for i in INDICATORS], 2),
+        )
+        client.force_login(cast.staff_a)
+        response = client.get(reverse("bridging:inbox"))
+        page = response.content.decode()
+        assert "Alma Andersen" in page
+        assert cast.participant_a.email in page
+        assert "Ny hofte." not in page  # health notes
+        assert "Hemmelig vurdering" not in page
+        assert "Vil gerne kunne gå en tur" not in page  # motivation is not needed there
+
+    def test_contact_details_disappear_when_consent_is_withdrawn(self, client, cast):
+        from participants.models import Consent
+
+        Consent.objects.filter(purpose="share_contact").update(withdrawn_on=timezone.localdate())
+        client.force_login(cast.staff_a)
+        page = client.get(reverse("bridging:inbox")).content.decode()
+        assert cast.participant_a.email not in page
+        assert "Projektet sætter jer i forbindelse." in page
+
+    def test_other_associations_do_not_see_the_handover(self, client, cast):
+        client.force_login(cast.staff_b)
+        assert "Alma" not in client.get(reverse("bridging:inbox")).content.decode()
+
+    def test_response_figures(self, client, cast):
+        handovers.handover_accept(
+            member=cast.member_a,
+            first_session_on=datetime.date(2026, 12, 2),
+            buddy="F",
+            user=cast.staff_a,
+        )
+        client.force_login(cast.staff_a)
+        response = client.get(reverse("bridging:inbox"))
+        assert response.context["accept_share"] == 100
+        assert response.context["reply_days"] == 0
+
+    @pytest.mark.parametrize("extra", [0, 12])
+    def test_inbox_query_budget(self, client, cast, django_assert_num_queries, extra):
+        for _ in range(extra):
+            enrolment = enrol_with_consent(cast, cast.association_a)
+            member = handovers.handover_propose(
+                course=cast.course_a,
+                mode="individual",
+                offer=cast.offer_a,
+                enrolments=[enrolment],
+                user=cast.coordinator_a,
+            ).members.get()
+            handovers.handover_send(member=member)
+        client.force_login(cast.staff_a)
+        # 1 session, 2 user, 3 own memberships, 4 handovers with participants and offers,
+        # 5 wished activities, 6 open follow-ups, 7 sharing consents, 8 response figures
+        with django_assert_num_queries(8):
+            client.get(reverse("bridging:inbox"))
+
+
+class TestReminders:
+    def test_due_reminders_flags_and_prompts_are_sent_once(
+        self, cast, mailoutbox, settings, django_capture_on_commit_callbacks
+    ):
+        settings.HANDOVER_REMINDER_DAYS = 14
+        HandoverParticipant.objects.filter(pk=cast.member_a.pk).update(
+            sent_at=timezone.now() - datetime.timedelta(days=15)
+        )
+        mailoutbox.clear()
+        with django_capture_on_commit_callbacks(execute=True):
+            call_command("send_reminders")
+        subjects = sorted(m.subject for m in mailoutbox)
+        assert subjects == [
+            "Opfølgning: er deltageren stadig aktiv?",
+            "Påmindelse: deltagere venter på jeres svar",
+        ]
+        assert all("Alma" not in m.body and "Alma" not in m.subject for m in mailoutbox)
+        assert all("http" in m.body for m in mailoutbox)
+        mailoutbox.clear()
+        with django_capture_on_commit_callbacks(execute=True):
+            call_command("send_reminders")  # idempotent
+        assert mailoutbox == []
+        HandoverParticipant.objects.filter(pk=cast.member_a.pk).update(
+            reminded_at=timezone.now() - datetime.timedelta(days=15)
+        )
+        with django_capture_on_commit_callbacks(execute=True):
+            call_command("send_reminders")
+        assert [m.subject for m in mailoutbox] == ["En udslusning har ikke fået svar"]
+        assert mailoutbox[0].to == [cast.coordinator_a.email]
+        assert fresh(cast.member_a).flagged_at is not None
+
+    def test_nothing_is_due_before_the_period(self, cast, mailoutbox):
+        FollowUp.objects.all().delete()
+        mailoutbox.clear()
+        call_command("send_reminders")
+        assert mailoutbox == []
+        assert fresh(cast.member_a).reminded_at is None
+
+    def test_the_organisation_is_told_when_a_handover_arrives_and_the_mail_holds_no_names(
+        self, cast, mailoutbox, django_capture_on_commit_callbacks
+    ):
+        enrolment = enrol_with_consent(cast, cast.association_a, first_name="Gerda")
+        member = handovers.handover_propose(
+            course=cast.course_a,
+            mode="individual",
+            offer=cast.offer_a,
+            enrolments=[enrolment],
+            user=cast.coordinator_a,
+        ).members.get()
+        mailoutbox.clear()
+        with django_capture_on_commit_callbacks(execute=True):
+            handovers.handover_send(member=member)
+        assert [m.subject for m in mailoutbox] == ["Nye deltagere er på vej til jer"]
+        assert "Gerda" not in mailoutbox[0].body
+        assert "/inbox/" in mailoutbox[0].body
+
+
+def test_the_participant_timeline_shows_the_whole_path(client, cast):
+    handovers.handover_accept(
+        member=cast.member_a,
+        first_session_on=datetime.date(2026, 12, 2),
+        buddy="Frida",
+        user=cast.staff_a,
+    )
+    handovers.handover_start(member=cast.member_a, started_on=datetime.date(2026, 12, 2))
+    client.force_login(cast.coordinator_a)
+    page = client.get(cast.participant_a.get_absolute_url()).content.decode()
+    assert "Udsluset (individuel)" in page
+    assert "Startet" in page
+
+
+class TestFunnel:
+    def test_numbers_of_a_hand_built_scenario(self, cast):
+        """Four enrolled: one completed and exit-ready, handed over, accepted, started and
+        active at 3 months; one handed over and declined; one withdrawn; one just enrolled."""
+        EnrolmentFactory(course=cast.course_a, participant__organisation=cast.project_a)
+        declined = enrol_with_consent(cast, cast.association_a)
+        EnrolmentFactory(
+            course=cast.course_a,
+            status="withdrawn",
+            withdrawn_reason="Syg",
+            participant__organisation=cast.project_a,
+        )
+        EnrolmentFactory(
+            course=cast.course_a, status="waitlisted", participant__organisation=cast.project_a
+        )
+        Enrolment.objects.filter(pk=cast.enrolment_a.pk).update(status="completed")
+        Assessment.objects.create(
+            enrolment=cast.enrolment_a,
+            kind="end",
+            source="staff",
+            **dict.fromkeys([i.field for i in INDICATORS], 4),
+        )
+        from bridging.models import Attendance
+
+        Attendance.objects.create(
+            session=cast.session_a, enrolment=cast.enrolment_a, status="present"
+        )
+        handovers.handover_accept(
+            member=cast.member_a,
+            first_session_on=datetime.date(2026, 12, 2),
+            buddy="F",
+            user=cast.staff_a,
+        )
+        cast.follow_up_a.delete()
+        handovers.handover_start(member=cast.member_a)
+        FollowUp.objects.filter(member=cast.member_a, months=3).update(answer="active")
+        member = handovers.handover_propose(
+            course=cast.course_a,
+            mode="individual",
+            offer=cast.offer_a,
+            enrolments=[declined],
+            user=cast.coordinator_a,
+        ).members.get()
+        handovers.handover_send(member=member)
+        handovers.handover_decline(member=member, reason="full", note="", user=cast.staff_a)
+
+        counts = {
+            s["key"]: s["count"] for s in funnel(Enrolment.objects.filter(course=cast.course_a))
+        }
+        assert counts == {
+            "enrolled": 4,
+            "completed": 1,
+            "exit_ready": 1,
+            "handed_over": 2,
+            "accepted": 1,
+            "started": 1,
+            "active_3": 1,
+            "active_6": 0,
+            "active_12": 0,
+        }
+
+    @pytest.mark.parametrize("extra", [0, 10])
+    def test_funnel_page_query_budget(self, client, cast, django_assert_num_queries, extra):
+        for _ in range(extra):
+            enrolment = enrol_with_consent(cast, cast.association_a)
+            member = handovers.handover_propose(
+                course=cast.course_a,
+                mode="group",
+                offer=cast.offer_a,
+                enrolments=[enrolment],
+                user=cast.coordinator_a,
+            ).members.get()
+            handovers.handover_send(member=member)
+        client.force_login(cast.coordinator_a)
+        # 1 session, 2 user, 3 own memberships, 4 the programme, 5 the funnel, 6 by model,
+        # 7 by receiving organisation, 8 the courses for the filter
+        with django_assert_num_queries(8):
+            client.get(reverse("bridging:programme_funnel", args=[cast.programme_a.pk]))
+
+
+class TestExports:
+    def test_handover_list_as_excel_with_names_is_logged_per_participant(self, client, cast):
+        client.force_login(cast.coordinator_a)
+        response = client.get(reverse("bridging:handover_export", args=["xlsx"]))
+        sheet = load_workbook(io.BytesIO(response.content)).active
+        rows = list(sheet.iter_rows(values_only=True))
+        assert rows[0][0] == "Deltager"
+        assert rows[1][0] == "Alma Andersen"
+        assert (
+            ParticipantAccess.objects.filter(
+                participant=cast.participant_a, action="export_list"
+            ).count()
+            == 1
+        )
+
+    def test_funnel_as_csv_has_no_personal_data(self, client, cast):
+        client.force_login(cast.coordinator_a)
+        response = client.get(reverse("bridging:funnel_export", args=[cast.programme_a.pk, "csv"]))
+        text = response.content.decode("utf-8-sig")
+        assert text.splitlines()[0] == "Trin;Antal;Procent af tilmeldte;Procent af trinnet før"
+        assert "Alma" not in text
+
+    def test_an_unknown_format_is_404(self, client, cast):
+        client.force_login(cast.coordinator_a)
+        assert client.get(reverse("bridging:handover_export", args=["pdf"])).status_code == 404
+
+    @pytest.mark.parametrize("extra", [0, 10])
+    def test_handover_list_query_budget(self, client, cast, django_assert_num_queries, extra):
+        for _ in range(extra):
+            enrolment = enrol_with_consent(cast, cast.association_a)
+            handovers.handover_propose(
+                course=cast.course_a,
+                mode="individual",
+                offer=cast.offer_a,
+                enrolments=[enrolment],
+                user=cast.coordinator_a,
+            )
+        client.force_login(cast.coordinator_a)
+        # 1 session, 2 user, 3 own memberships, 4 count, 5 the page
+        with django_assert_num_queries(5):
+            client.get(reverse("bridging:handover_list"))

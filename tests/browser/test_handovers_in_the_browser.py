@@ -1,0 +1,84 @@
+"""The bridge in the browser: a coordinator hands the whole team over to an offer that continues
+the course, the association accepts in its inbox and answers a follow-up, and the funnel shows
+it. Every page is checked with axe-core."""
+
+import pytest
+from django.core.management import call_command
+from playwright.sync_api import Page, expect
+
+from bridging.funnel import funnel
+from bridging.models import Course, Enrolment, FollowUp, Handover, HandoverParticipant
+from tests.browser.helpers import axe_violations, log_in
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture
+def demo(transactional_db):
+    call_command("seed_demo")
+
+
+def test_whole_team_handover_accepted_followed_up_and_counted(page: Page, live_server, demo):
+    course = Course.objects.get(status=Course.Status.RUNNING)
+    programme_enrolments = Enrolment.objects.filter(course__programme=course.programme)
+    accepted_before = {s["key"]: s["count"] for s in funnel(programme_enrolments)}["accepted"]
+    log_in(page, live_server.url, "koordinator", "demo")
+    page.goto(f"{live_server.url}{course.get_absolute_url()}")
+    page.get_by_role("link", name="Udsluse").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(f"Udsluse fra {course.name}")
+    assert axe_violations(page) == []
+
+    page.get_by_label("Aftager*", exact=True).select_option(label="Vesterbro Seniorgymnastik")
+    page.get_by_label("Aktivitet*", exact=True).select_option(label="Gymnastik")
+    page.get_by_role("button", name="Lav tilbuddet").click()
+    expect(page.get_by_text(f"Tilbuddet {course.name} (fortsætter) er oprettet")).to_be_visible()
+    expect(page.get_by_text("Kan ikke komme med").first).to_be_visible()  # who lacks consent
+    for box in page.locator("input[name=enrolments]:not([disabled])").all():
+        box.check()
+    page.get_by_role("button", name="Udsluse", exact=True).click()
+    expect(page.get_by_text("Udslusningen er oprettet.")).to_be_visible()
+    assert axe_violations(page) == []
+    handover = Handover.objects.filter(mode="team", course=course).get()
+    team = list(handover.members.all())
+    assert team and {m.status for m in team} == {"sent"}
+
+    association = page.context.browser.new_context()
+    staff = association.new_page()
+    staff.set_default_timeout(5_000)
+    log_in(staff, live_server.url, "forening", "demo")
+    staff.get_by_role("link", name="Indbakke").click()
+    expect(staff.get_by_role("heading", level=1)).to_have_text(
+        "Indbakke for Vesterbro Seniorgymnastik"
+    )
+    assert axe_violations(staff) == []
+    first = team[0]
+    card = (
+        staff.locator("article")
+        .filter(has_text=str(first.participant))
+        .filter(has_text=handover.offer.name)
+    )
+    card.get_by_label("Kontaktperson eller makker").fill("Frida Forening")
+    card.get_by_role("button", name="Acceptér").click()
+    expect(staff.get_by_text(f"{first.participant} er accepteret.")).to_be_visible()
+    follow_up = FollowUp.objects.filter(answer="", member__handover__receiver__name=
+                                        "Vesterbro Seniorgymnastik").first()  # fmt: skip
+    form = staff.locator("form").filter(has_text="stadig aktiv?").first
+    form.get_by_label("Aktiv", exact=True).check()
+    form.get_by_role("button", name="Svar").click()
+    expect(staff.get_by_text("Opfølgningen er besvaret.")).to_be_visible()
+    association.close()
+    assert HandoverParticipant.objects.get(pk=first.pk).status == "accepted"
+    follow_up.refresh_from_db()
+    assert follow_up.answer == "active"
+
+    page.goto(f"{live_server.url}/programmes/{course.programme_id}/funnel/")
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Over broen")
+    accepted = page.get_by_role("row").filter(has=page.get_by_role("rowheader", name="Accepteret",
+                                                                    exact=True))  # fmt: skip
+    expect(accepted.get_by_role("cell").first).to_have_text(str(accepted_before + 1))
+    assert axe_violations(page) == []
+    page.goto(f"{live_server.url}{handover.get_absolute_url()}")
+    expect(page.get_by_text("Accepteret").first).to_be_visible()
+    assert axe_violations(page) == []
+    page.goto(f"{live_server.url}/handovers/")
+    assert axe_violations(page) == []
