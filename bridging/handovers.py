@@ -100,7 +100,7 @@ def handover_propose(
 
 def _locked(member) -> HandoverParticipant:
     return (
-        HandoverParticipant.objects.select_for_update()
+        HandoverParticipant.objects.select_for_update(of=("self",))
         .select_related("handover__offer", "handover__receiver", "participant")
         .get(pk=member.pk)
     )

@@ -27,7 +27,9 @@ class Command(BaseCommand):
         inbox = f"{settings.SITE_URL}{reverse('bridging:inbox')}"
         messages = []
         with transaction.atomic():
-            due = HandoverParticipant.objects.select_for_update().filter(status=Status.SENT)
+            due = HandoverParticipant.objects.select_for_update(of=("self",)).filter(
+                status=Status.SENT
+            )
             reminders = due.filter(sent_at__lte=now - period, reminded_at__isnull=True)
             for member in reminders.select_related("handover__receiver"):
                 messages.append((
@@ -46,7 +48,7 @@ class Command(BaseCommand):
                     [coordinator.email] if coordinator and coordinator.email else [],
                 ))  # fmt: skip
             flagged = flags.update(flagged_at=now)
-            prompts = FollowUp.objects.select_for_update().filter(
+            prompts = FollowUp.objects.select_for_update(of=("self",)).filter(
                 answer="", prompted_at__isnull=True, due_on__lte=timezone.localdate()
             )
             for follow_up in prompts.select_related(
