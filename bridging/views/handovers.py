@@ -320,8 +320,7 @@ def handover_transition(request, pk, action):
         messages.error(request, error.args[0])
     else:
         messages.success(request, message)
-    if request.htmx and receiver:
-        return redirect("bridging:inbox")
+    # With htmx the redirect is followed and only the page's main content is swapped.
     return redirect("bridging:inbox" if receiver else member.handover.get_absolute_url())
 
 

@@ -58,7 +58,11 @@ def test_whole_team_handover_accepted_followed_up_and_counted(page: Page, live_s
         .filter(has_text=handover.offer.name)
     )
     card.get_by_label("Kontaktperson eller makker").fill("Frida Forening")
-    card.get_by_role("button", name="Acceptér").click()
+    staff.wait_for_load_state("load")
+    with staff.expect_request(
+        lambda r: r.url.endswith("/accept/") and r.headers.get("hx-request") == "true"
+    ):
+        card.get_by_role("button", name="Acceptér").click()
     expect(staff.get_by_text(f"{first.participant} er accepteret.")).to_be_visible()
     follow_up = FollowUp.objects.filter(answer="", member__handover__receiver__name=
                                         "Vesterbro Seniorgymnastik").first()  # fmt: skip
