@@ -22,7 +22,7 @@ run: install
 	$(PY) manage.py migrate --no-input
 	$(PY) manage.py seed_demo --if-empty
 	@echo
-	@echo "  Demo logins (password: demo): koordinator, instruktor, forening"
+	@echo "  Demo logins (password: demo): koordinator, instruktor, forening, boligsocial"
 	@echo "  Open http://127.0.0.1:$(PORT)/"
 	@echo
 	$(PY) manage.py runserver 127.0.0.1:$(PORT)

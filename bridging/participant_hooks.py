@@ -7,11 +7,11 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from common.charts import radar
 from participants.hooks import TimelineEvent, export_provider, page_section, timeline_provider
 from partnerships.hooks import organisation_section
 
 from . import readiness
-from .charts import radar
 from .figures import attendance_rate, with_attendance_figures
 from .forms import QuestionnaireCreateForm
 from .models import (

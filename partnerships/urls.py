@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import agreements, offers, organisations, readiness
+from .views import agreements, local, offers, organisations, readiness
 
 app_name = "partnerships"
 
@@ -31,6 +31,33 @@ urlpatterns = [
         "agreements/<int:pk>/<slug:action>/",
         agreements.agreement_transition,
         name="agreement_transition",
+    ),
+    path("local/", local.local_overview, name="local_overview"),
+    path("local/export.csv", local.local_overview_export, name="local_overview_export"),
+    path("local/new/", local.local_partnership_create, name="local_partnership_create"),
+    path("local/<int:pk>/", local.local_partnership_detail, name="local_partnership_detail"),
+    path(
+        "local/<int:pk>/record/<slug:what>/",
+        local.local_partnership_record,
+        name="local_partnership_record",
+    ),
+    path("local/<int:pk>/action-plan/", local.action_plan_save, name="action_plan_save"),
+    path(
+        "local/<int:pk>/activities/new/", local.local_activity_create, name="local_activity_create"
+    ),
+    path("local/activities/<int:pk>/", local.local_activity_detail, name="local_activity_detail"),
+    path(
+        "local/activities/<int:pk>/edit/", local.local_activity_update, name="local_activity_update"
+    ),
+    path(
+        "local/activities/<int:pk>/descriptions/",
+        local.description_create,
+        name="description_create",
+    ),
+    path(
+        "local/activities/<int:pk>/registrations/",
+        local.registration_create,
+        name="registration_create",
     ),
     path(
         "readiness/<int:project_pk>/<int:receiver_pk>/",

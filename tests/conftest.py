@@ -8,9 +8,12 @@ the project's participant enrolled; instructor A has a calendar feed and has mad
 questionnaire link for participant A. Each association has an offer; project A has a draft
 agreement with association A, and a fair where association A takes part. Participant A, who
 consents to sharing with association A, has been handed over to its offer (sent, waiting).
+Model 2: a local partnership between a housing plan and a municipality, each with a
+coordinator, and one activity; none of the other roles belongs to it.
 Names end in _a / _b so a test reads as a sentence: `coordinator_b` must get a 404 on A's pages.
 """
 
+import datetime
 import os
 import shutil
 from dataclasses import dataclass
@@ -31,7 +34,14 @@ from bridging.models import (
 )
 from bridging.readiness import questionnaire_create
 from participants.models import Consent, Participant
-from partnerships.models import Membership, Offer, Organisation, PartnershipAgreement
+from partnerships.models import (
+    LocalActivity,
+    LocalPartnership,
+    Membership,
+    Offer,
+    Organisation,
+    PartnershipAgreement,
+)
 from tests.factories import (
     AgreementFactory,
     ConsentFactory,
@@ -82,6 +92,10 @@ class Cast:
     fair_a: Fair
     member_a: HandoverParticipant
     follow_up_a: FollowUp
+    local_partnership: LocalPartnership
+    local_activity: LocalActivity
+    plan_coordinator: object
+    municipality_coordinator: object
 
     def user(self, role_name):
         return getattr(self, role_name)
@@ -128,11 +142,28 @@ def _build_cast():
     fair_a.organisations.add(association_a)
     ConsentFactory(participant=participant_a, purpose="share_contact", organisation=association_a)
     handover = handover_propose(
-        course=course_a, mode="individual", enrolments=[enrolment_a], offer=offer_a,
+        course=course_a,
+        mode="individual",
+        enrolments=[enrolment_a],
+        offer=offer_a,
         user=coordinator_a,
-    )  # fmt: skip
+    )
     member_a = handover_send(member=handover.members.get())
+    housing_plan = OrganisationFactory(name="Helhedsplan H", kind="housing_plan")
+    municipality = OrganisationFactory(name="Kommune M", kind="municipality")
+    local_partnership = LocalPartnership.objects.create(
+        name="Partnerskab HM",
+        housing_plan=housing_plan,
+        municipality=municipality,
+        housing_plan_contact="Hanne",
+        municipality_contact="Mads",
+        started_on=datetime.date(2025, 1, 1),
+    )
     return Cast(
+        local_partnership=local_partnership,
+        local_activity=LocalActivity.objects.create(partnership=local_partnership, title="Gåklub"),
+        plan_coordinator=member("plan_coordinator", housing_plan, Role.COORDINATOR),
+        municipality_coordinator=member("municipality_coordinator", municipality, Role.COORDINATOR),
         member_a=member_a,
         follow_up_a=FollowUp.objects.create(member=member_a, months=3, due_on="2026-11-01"),
         offer_a=offer_a,

@@ -46,6 +46,14 @@ def fair_a(cast):
     return {"pk": cast.fair_a.pk}
 
 
+def local_partnership(cast):
+    return {"pk": cast.local_partnership.pk}
+
+
+def local_activity(cast):
+    return {"pk": cast.local_activity.pk}
+
+
 def own_membership(cast, user):
     membership = Membership.objects.filter(user=cast.coordinator_a).first()
     return {"membership": membership.pk}
@@ -343,6 +351,69 @@ MATRIX = {
         lambda cast: {"pk": cast.programme_a.pk, "fmt": "xlsx"},
         None,
         statuses(302, 200, 403, 403, 404, 403),
+    ),
+    # Model 2: only the coordinators of the partnership's housing plan and municipality (not in
+    # this cast's roles: see tests/partnerships/test_local_partnerships.py) see a partnership.
+    "partnerships:local_overview": ("get", None, None, statuses(302, 200, 404, 404, 200, 404)),
+    "partnerships:local_overview_export": (
+        "get",
+        None,
+        None,
+        statuses(302, 200, 404, 404, 200, 404),
+    ),
+    "partnerships:local_partnership_create": (
+        "get",
+        None,
+        None,
+        statuses(302, 302, 404, 404, 302, 404),
+    ),
+    "partnerships:local_partnership_detail": (
+        "get",
+        local_partnership,
+        None,
+        statuses(302, 404, 404, 404, 404, 404),
+    ),
+    "partnerships:local_partnership_record": (
+        "post",
+        lambda cast: {"pk": cast.local_partnership.pk, "what": "level"},
+        lambda cast, user: {"level": "1", "changed_on": "2026-01-01", "reason": "x"},
+        statuses(302, 404, 404, 404, 404, 404),
+    ),
+    "partnerships:action_plan_save": (
+        "post",
+        local_partnership,
+        None,
+        statuses(302, 404, 404, 404, 404, 404),
+    ),
+    "partnerships:local_activity_create": (
+        "get",
+        local_partnership,
+        None,
+        statuses(302, 404, 404, 404, 404, 404),
+    ),
+    "partnerships:local_activity_detail": (
+        "get",
+        local_activity,
+        None,
+        statuses(302, 404, 404, 404, 404, 404),
+    ),
+    "partnerships:local_activity_update": (
+        "get",
+        local_activity,
+        None,
+        statuses(302, 404, 404, 404, 404, 404),
+    ),
+    "partnerships:description_create": (
+        "post",
+        local_activity,
+        lambda cast, user: {"kind": "description", "text": "x"},
+        statuses(302, 404, 404, 404, 404, 404),
+    ),
+    "partnerships:registration_create": (
+        "post",
+        local_activity,
+        lambda cast, user: {"date": "2026-01-01", "participants": "5", "new": "1"},
+        statuses(302, 404, 404, 404, 404, 404),
     ),
     "bridging:calendar_settings": ("get", None, None, statuses(302, 200, 200, 404, 200, 404)),
     # The secret address is the credential (calendar apps cannot log in).

@@ -3,11 +3,11 @@
 from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext as _
 
+from common.charts import bars
+from common.exports import table_response
 from participants.models import ParticipantAccess
 
 from .. import funnel as funnel_module
-from ..charts import bars
-from ..exports import table_response
 from ..models import Course, Enrolment, Handover, HandoverParticipant
 from .access import coordinators, get_rw_programme_for_user
 

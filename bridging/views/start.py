@@ -29,6 +29,8 @@ def home(request):
         return render(request, "bridging/no_membership.html")
     if membership.role == Membership.Role.STAFF:
         return redirect(membership.organisation)
+    if not membership.organisation.is_project and membership.role == Membership.Role.COORDINATOR:
+        return redirect("partnerships:local_overview")  # a housing plan or a municipality
     return redirect(START_PAGES[membership.role])
 
 

@@ -43,6 +43,7 @@ from partnerships.models import (
     PartnershipAgreement,
     ReadinessAnswer,
 )
+from partnerships.models import local as model2
 
 Kind = Organisation.Kind
 Role = Membership.Role
@@ -151,6 +152,50 @@ ORGANISATIONS = [
         "56 00 00 08",
     ),
     (
+        "Roskilde Kommune",
+        Kind.MUNICIPALITY,
+        "Roskilde",
+        "Rådhusbuen 1",
+        "4000",
+        "Roskilde",
+        "Sundhed og Omsorg",
+        "sundhed.roskilde@example.org",
+        "46 00 00 10",
+    ),
+    (
+        "Københavns Kommune",
+        Kind.MUNICIPALITY,
+        "København",
+        "Rådhuspladsen 1",
+        "1550",
+        "København V",
+        "Sundhedsforvaltningen",
+        "sundhed.kbh@example.org",
+        "33 00 00 11",
+    ),
+    (
+        "Boligsocial helhedsplan Roskilde Øst",
+        Kind.HOUSING_PLAN,
+        "Roskilde",
+        "Østervang 10",
+        "4000",
+        "Roskilde",
+        "Rasmus Helhedsplan",
+        "roskilde-oest@example.org",
+        "46 00 00 12",
+    ),
+    (
+        "Boligsocial helhedsplan Sydhavnen",
+        Kind.HOUSING_PLAN,
+        "København",
+        "Mozarts Plads 5",
+        "2450",
+        "København SV",
+        "Sara Helhedsplan",
+        "sydhavnen@example.org",
+        "33 00 00 13",
+    ),
+    (
         "Boligsocial helhedsplan Køge Nord",
         Kind.HOUSING_PLAN,
         "Køge",
@@ -168,6 +213,49 @@ DEMO_USERS = [
     ("koordinator", "Karin", "Koordinator", "Seniorer i bevægelse", Role.COORDINATOR),
     ("instruktor", "Ivan", "Instruktør", "Seniorer i bevægelse", Role.INSTRUCTOR),
     ("forening", "Frida", "Forening", "Vesterbro Seniorgymnastik", Role.STAFF),
+    ("boligsocial", "Bo", "Boligsocial", "Boligsocial helhedsplan Køge Nord", Role.COORDINATOR),
+]
+
+# Model 2: (partnership, housing plan, municipality, areas, levels over time, stage, practice)
+LOCAL_PARTNERSHIPS = [
+    (
+        "Nye veje i Køge Nord",
+        "Boligsocial helhedsplan Køge Nord",
+        "Køge Kommune",
+        ["Ellemarken", "Søndre Park"],
+        [0, 1, 2],
+        3,
+        "community",
+    ),
+    (
+        "Nye veje i Roskilde Øst",
+        "Boligsocial helhedsplan Roskilde Øst",
+        "Roskilde Kommune",
+        ["Østervang", "Hedeparken"],
+        [0, 1],
+        2,
+        "connections",
+    ),
+    (
+        "Nye veje i Sydhavnen",
+        "Boligsocial helhedsplan Sydhavnen",
+        "Københavns Kommune",
+        ["Sydhavnen", "Kongens Enghave", "Mozarts Plads"],
+        [1, 2, 3],
+        4,
+        "learning",
+    ),
+]
+LOCAL_ACTIVITIES = [
+    "Gåklub for kvinder",
+    "Fodbold for fædre og børn",
+    "Madlavning og bevægelse",
+    "Dans i gården",
+    "Cykelværksted",
+    "Yoga på plænen",
+    "Motionsvejledning i beboerhuset",
+    "Rygestop sammen",
+    "Seniorgymnastik i kælderen",
 ]
 
 
@@ -183,15 +271,53 @@ ACTIVITY_TYPES = [
 ]
 
 FIRST_NAMES = [
-    "Birthe", "Jytte", "Hanne", "Kirsten", "Lone", "Bente", "Grethe", "Inge", "Susanne",
-    "Karen", "Lis", "Annette", "Ulla", "Merete", "Aase", "Ole", "Jens", "Poul", "Niels",
-    "Henning", "Erik", "Bent", "Per", "Finn", "Knud",
-]  # fmt: skip
+    "Birthe",
+    "Jytte",
+    "Hanne",
+    "Kirsten",
+    "Lone",
+    "Bente",
+    "Grethe",
+    "Inge",
+    "Susanne",
+    "Karen",
+    "Lis",
+    "Annette",
+    "Ulla",
+    "Merete",
+    "Aase",
+    "Ole",
+    "Jens",
+    "Poul",
+    "Niels",
+    "Henning",
+    "Erik",
+    "Bent",
+    "Per",
+    "Finn",
+    "Knud",
+]
 LAST_NAMES = [
-    "Jensen", "Nielsen", "Hansen", "Pedersen", "Andersen", "Christensen", "Larsen",
-    "Sørensen", "Rasmussen", "Jørgensen", "Petersen", "Madsen", "Kristensen", "Olsen",
-    "Thomsen", "Poulsen", "Johansen", "Møller", "Mortensen",
-]  # fmt: skip
+    "Jensen",
+    "Nielsen",
+    "Hansen",
+    "Pedersen",
+    "Andersen",
+    "Christensen",
+    "Larsen",
+    "Sørensen",
+    "Rasmussen",
+    "Jørgensen",
+    "Petersen",
+    "Madsen",
+    "Kristensen",
+    "Olsen",
+    "Thomsen",
+    "Poulsen",
+    "Johansen",
+    "Møller",
+    "Mortensen",
+]
 HOME_AREAS = {
     "København": ["Vesterbro", "Valby", "Sydhavnen", "Kongens Enghave"],
     "Køge": ["Ellemarken", "Køge Nord", "Ølby", "Søndre Havn"],
@@ -253,9 +379,10 @@ class Command(BaseCommand):
             self._fair(programme, organisations, offers, users["koordinator"])
             self._partnerships(organisations, programme, offers, users)
             self._handovers(organisations, programme, offers, activity_types, users)
+            self._local_partnerships(organisations, users["boligsocial"])
         self.stdout.write(self.style.SUCCESS("Demo data is ready."))
         self.stdout.write(
-            "Log in as koordinator, instruktor or forening, each with the password 'demo'."
+            "Log in as koordinator, instruktor, forening or boligsocial, password 'demo'."
         )
 
     def _organisations(self):
@@ -432,11 +559,21 @@ class Command(BaseCommand):
         # (name, weeks ago it started, status, participants, capacity)
         plans = [
             ("Hold 1: Valby, mandag formiddag", 16, Course.Status.COMPLETED, participants[:8], 14),
-            ("Hold 2: Vesterbro, onsdag formiddag", 6, Course.Status.RUNNING,
-             participants[8:20], 14),
-            ("Hold 3: Sydhavnen, torsdag eftermiddag", -3, Course.Status.PLANNED,
-             participants[20:26], 2),
-        ]  # fmt: skip
+            (
+                "Hold 2: Vesterbro, onsdag formiddag",
+                6,
+                Course.Status.RUNNING,
+                participants[8:20],
+                14,
+            ),
+            (
+                "Hold 3: Sydhavnen, torsdag eftermiddag",
+                -3,
+                Course.Status.PLANNED,
+                participants[20:26],
+                2,
+            ),
+        ]
         for index, (name, weeks_ago, status, members, capacity) in enumerate(plans):
             start = today - datetime.timedelta(weeks=weeks_ago)
             course, _created = Course.objects.update_or_create(
@@ -563,17 +700,33 @@ class Command(BaseCommand):
         """36 offers: 12 from each receiving organisation kind across the three towns."""
         types = {activity.name: activity for activity in activity_types}
         receivers = [
-            ("Vesterbro Seniorgymnastik", "Vesterbro Hallen", "Vesterbro", ["Gymnastik", "Dans",
-             "Styrketræning", "Yoga"]),
+            (
+                "Vesterbro Seniorgymnastik",
+                "Vesterbro Hallen",
+                "Vesterbro",
+                ["Gymnastik", "Dans", "Styrketræning", "Yoga"],
+            ),
             ("Aftenskolen Valby", "Valby Kulturhus", "Valby", ["Yoga", "Dans", "Gymnastik"]),
-            ("Gåklubben Søndermarken", "Søndermarken, indgangen ved Roskildevej", "Valby",
-             ["Gang"]),
-            ("Køge Gang og Motion", "Køge Idrætspark", "Ellemarken", ["Gang", "Cykling",
-             "Styrketræning", "Svømning"]),
+            (
+                "Gåklubben Søndermarken",
+                "Søndermarken, indgangen ved Roskildevej",
+                "Valby",
+                ["Gang"],
+            ),
+            (
+                "Køge Gang og Motion",
+                "Køge Idrætspark",
+                "Ellemarken",
+                ["Gang", "Cykling", "Styrketræning", "Svømning"],
+            ),
             ("Roskilde Petanqueklub", "Bymarkens baner", "Bymarken", ["Petanque"]),
-            ("Roskilde Aftenskole", "Roskilde Bibliotek, sal 2", "Centrum", ["Yoga", "Dans",
-             "Svømning"]),
-        ]  # fmt: skip
+            (
+                "Roskilde Aftenskole",
+                "Roskilde Bibliotek, sal 2",
+                "Centrum",
+                ["Yoga", "Dans", "Svømning"],
+            ),
+        ]
         offers = []
         for index, (name, venue, area, kinds) in enumerate(receivers):
             organisation = organisations[name]
@@ -602,7 +755,7 @@ class Command(BaseCommand):
                         "fee": [100, 150, 250, 600, 900, 0][number],
                         "fee_period": ["month", "month", "month", "half_year", "year", "month"][
                             number
-                        ],  # fmt: skip
+                        ],
                         "adapted_fee": 50 if number % 2 == 0 else None,
                         "adapted_fee_months": 6 if number % 2 == 0 else None,
                         "payment": [
@@ -612,7 +765,7 @@ class Command(BaseCommand):
                             "cash",
                             "online",
                             "mobilepay",
-                        ][number],  # fmt: skip
+                        ][number],
                         "trial_sessions": number % 3,
                         "free_places": [8, 3, 0, 12, None, 5][number],
                         "contact_name": organisation.contact_name,
@@ -743,10 +896,12 @@ class Command(BaseCommand):
         last_year, _created = Programme.objects.get_or_create(
             organisation=project,
             name="Seniorer i bevægelse 2025",
-            defaults={"starts_on": today - datetime.timedelta(weeks=52),
-                      "ends_on": today - datetime.timedelta(weeks=36),
-                      "exit_goal": "Holdet fortsætter sammen i en forening efter 12 uger."},
-        )  # fmt: skip
+            defaults={
+                "starts_on": today - datetime.timedelta(weeks=52),
+                "ends_on": today - datetime.timedelta(weeks=36),
+                "exit_goal": "Holdet fortsætter sammen i en forening efter 12 uger.",
+            },
+        )
         old_course = Course.objects.create(
             programme=last_year,
             name="Hold 2025: Vesterbro, tirsdag formiddag",
@@ -767,9 +922,11 @@ class Command(BaseCommand):
         enrolments = []
         for participant in team:
             enrolment = enrolment_create(
-                course=old_course, participant=participant, exit_goal_explained=True,
+                course=old_course,
+                participant=participant,
+                exit_goal_explained=True,
                 enrolled_on=old_course.start_date - datetime.timedelta(days=14),
-            )  # fmt: skip
+            )
             enrolment.status = Enrolment.Status.COMPLETED
             enrolment.save(update_fields=["status"])
             enrolments.append(enrolment)
@@ -782,16 +939,20 @@ class Command(BaseCommand):
         )
         self._consent_to(team, gym, coordinator)
         team_handover = handovers.handover_propose(
-            course=old_course, mode=Handover.Mode.TEAM, enrolments=enrolments,
-            offer=continuing, user=coordinator,
+            course=old_course,
+            mode=Handover.Mode.TEAM,
+            enrolments=enrolments,
+            offer=continuing,
+            user=coordinator,
             note="Hele holdet fortsætter samme sted og tid hos Vesterbro Seniorgymnastik.",
-        )  # fmt: skip
+        )
         started_on = today - datetime.timedelta(weeks=30)
         members = list(team_handover.members.all())
         for number, member in enumerate(members):
             handovers.handover_send(member=member)
-            handovers.handover_accept(member=member, first_session_on=started_on,
-                                      buddy="Frida Forening", user=staff)  # fmt: skip
+            handovers.handover_accept(
+                member=member, first_session_on=started_on, buddy="Frida Forening", user=staff
+            )
             handovers.handover_start(member=member, started_on=started_on)
             # At 3 months the last one has stopped; at 6 months one more is unknown.
             stopped = number == len(members) - 1
@@ -801,9 +962,10 @@ class Command(BaseCommand):
             for months, answer in answers.items():
                 handovers.follow_up_answer(
                     follow_up=FollowUp.objects.get(member=member, months=months),
-                    answer=answer, user=staff,
+                    answer=answer,
+                    user=staff,
                     stop_reason="Flyttet til Jylland" if answer == "stopped" else "",
-                )  # fmt: skip
+                )
         HandoverParticipant.objects.filter(handover=team_handover).update(
             sent_at=timezone.now() - datetime.timedelta(weeks=33),
             answered_at=timezone.now() - datetime.timedelta(weeks=32),
@@ -819,26 +981,43 @@ class Command(BaseCommand):
         self._consent_to([roster[0].participant], valby, coordinator)
         self._consent_to([e.participant for e in roster[1:3]], walkers, coordinator)
         individual = handovers.handover_propose(
-            course=finished, mode=Handover.Mode.INDIVIDUAL, enrolments=roster[:1], offer=yoga,
-            user=coordinator)  # fmt: skip
+            course=finished,
+            mode=Handover.Mode.INDIVIDUAL,
+            enrolments=roster[:1],
+            offer=yoga,
+            user=coordinator,
+        )
         member = individual.members.get()
         handovers.handover_send(member=member)
-        handovers.handover_accept(member=member, first_session_on=today - datetime.timedelta(14),
-                                  buddy="Ole Aftenskole", user=coordinator)  # fmt: skip
+        handovers.handover_accept(
+            member=member,
+            first_session_on=today - datetime.timedelta(14),
+            buddy="Ole Aftenskole",
+            user=coordinator,
+        )
         handovers.handover_start(member=member, started_on=today - datetime.timedelta(days=14))
         group = handovers.handover_propose(
-            course=finished, mode=Handover.Mode.GROUP, enrolments=roster[1:3], offer=walking,
-            user=coordinator)  # fmt: skip
+            course=finished,
+            mode=Handover.Mode.GROUP,
+            enrolments=roster[1:3],
+            offer=walking,
+            user=coordinator,
+        )
         for member in group.members.all():
             handovers.handover_send(member=member)
             handovers.handover_decline(
                 member=member, reason="full", note="Holdet er fuldt til foråret.", user=coordinator
             )
         self_organised = handovers.handover_propose(
-            course=finished, mode=Handover.Mode.SELF_ORGANISED, enrolments=roster[3:7],
-            offer=None, user=coordinator, contact_participant=roster[3].participant,
-            meeting_place="Valby Parken, ved legepladsen", meeting_time="Torsdag kl. 10",
-        )  # fmt: skip
+            course=finished,
+            mode=Handover.Mode.SELF_ORGANISED,
+            enrolments=roster[3:7],
+            offer=None,
+            user=coordinator,
+            contact_participant=roster[3].participant,
+            meeting_place="Valby Parken, ved legepladsen",
+            meeting_time="Torsdag kl. 10",
+        )
         for member in self_organised.members.all():
             handovers.handover_send(member=member)
             handovers.handover_start(member=member, started_on=today - datetime.timedelta(21))
@@ -849,8 +1028,12 @@ class Command(BaseCommand):
         gym_offer = next(o for o in offers if o.organisation == gym and o.is_active)
         self._consent_to([e.participant for e in waiting], gym, coordinator)
         pending = handovers.handover_propose(
-            course=running, mode=Handover.Mode.GROUP, enrolments=waiting, offer=gym_offer,
-            user=coordinator)  # fmt: skip
+            course=running,
+            mode=Handover.Mode.GROUP,
+            enrolments=waiting,
+            offer=gym_offer,
+            user=coordinator,
+        )
         for member in pending.members.all():
             handovers.handover_send(member=member)
         pending.members.update(sent_at=timezone.now() - datetime.timedelta(days=20))
@@ -872,3 +1055,132 @@ class Command(BaseCommand):
                     method=Consent.Method.PAPER,
                     recorded_by=coordinator,
                 )
+
+    def _local_partnerships(self, organisations, coordinator):
+        """Model 2: three local partnerships at different levels and stages, 21 activities with
+        dogmas, descriptions in two versions and registrations across months."""
+        if model2.LocalPartnership.objects.exists():
+            return
+        today = timezone.localdate()
+        for index, (name, plan, municipality, areas, levels, stage, practice) in enumerate(
+            LOCAL_PARTNERSHIPS
+        ):
+            plan_org, municipality_org = organisations[plan], organisations[municipality]
+            Membership.objects.get_or_create(
+                user=coordinator, organisation=plan_org, defaults={"role": Role.COORDINATOR}
+            )
+            housing_areas = [
+                model2.HousingArea.objects.get_or_create(
+                    name=area, municipality=municipality_org.municipality, housing_plan=plan_org
+                )[0]
+                for area in areas
+            ]
+            started_on = today - datetime.timedelta(days=700 - 120 * index)
+            partnership = model2.LocalPartnership.objects.create(
+                name=name,
+                housing_plan=plan_org,
+                municipality=municipality_org,
+                housing_plan_contact=plan_org.contact_name,
+                municipality_contact=municipality_org.contact_name,
+                started_on=started_on,
+                common_goals="Flere beboere i bevægelse og stærkere fællesskaber i området.",
+                common_focus="Bevægelse som fælles tredje for kvinder og familier."
+                if stage > 2
+                else "",
+            )
+            partnership.areas.set(housing_areas)
+            for number, level in enumerate(levels):
+                model2.LevelChange.objects.create(
+                    partnership=partnership,
+                    level=level,
+                    judged_by=coordinator,
+                    changed_on=started_on + datetime.timedelta(days=30 + 150 * number),
+                    reason="Vurderet på det fælles styregruppemøde.",
+                )
+            for track, steps in model2.TRACK_STEPS.items():
+                for number, (key, _label) in enumerate(steps[: 2 + stage]):
+                    model2.TrackStep.objects.create(
+                        partnership=partnership,
+                        track=track,
+                        step=key,
+                        recorded_by=coordinator,
+                        done_on=started_on + datetime.timedelta(days=20 + 60 * number),
+                    )
+            for number in range(stage):
+                model2.DevelopmentAssessment.objects.create(
+                    partnership=partnership,
+                    stage=number + 1,
+                    assessed_by=coordinator,
+                    practice=["encounters", "connections", "community", "learning"][number]
+                    if number < 3 or practice == "learning"
+                    else practice,
+                    connection_form="overlaps" if number == 1 else "",
+                    assessed_on=started_on + datetime.timedelta(days=60 + 120 * number),
+                    evidence="Fælles planlægningsmøder og besøg i hinandens aktiviteter.",
+                )
+            for number in range(3 + index):
+                encounter = model2.BoundaryEncounter.objects.create(
+                    partnership=partnership,
+                    date=started_on + datetime.timedelta(days=15 + 45 * number),
+                    kind=["meeting", "visit", "gathering", "talk"][number % 4],
+                    participants="Helhedsplanens koordinator, kommunens sundhedskonsulent",
+                    note="Vi så hinandens aktiviteter og aftalte næste skridt.",
+                )
+                encounter.organisations.set([plan_org, municipality_org])
+            model2.ActionPlanVersion.objects.create(
+                partnership=partnership,
+                version=1,
+                goals="Flere i bevægelse.",
+                focus="Kvinder og familier.",
+                starts_on=started_on,
+                ends_on=started_on + datetime.timedelta(days=730),
+                planned_activities="Gåklub, dans i gården, cykelværksted.",
+                created_by=coordinator,
+            )
+            for number in range(7):
+                title = LOCAL_ACTIVITIES[(number + index * 2) % len(LOCAL_ACTIVITIES)]
+                activity = model2.LocalActivity.objects.create(
+                    partnership=partnership,
+                    title=title,
+                    run_by_housing_plan=True,
+                    run_by_municipality=number % 2 == 0,
+                    run_by_residents=number % 3 == 0,
+                    run_by_creative_forces=number % 4 == 1,
+                    wellbeing="Et trygt sted at mødes." if number % 2 == 0 else "",
+                    movement="Bevægelse i roligt tempo.",
+                    participation="Beboerne planlægger selv." if number % 3 else "",
+                    relationships="Nye bekendtskaber på tværs af opgange." if number % 2 else "",
+                    novelty="Noget nyt i området." if number % 4 == 0 else "",
+                    bonding=True,
+                    bridging=number % 2 == 0,
+                    linking=number % 3 == 0,
+                    municipal_service="exercise" if levels[-1] == 1 and number < 2 else "",
+                )
+                activity.areas.set(housing_areas[: 1 + number % len(housing_areas)])
+                first = f"{title}: hver uge i beboerhuset.\nFor alle beboere.\nGratis."
+                model2.ActivityDescription.objects.create(
+                    activity=activity,
+                    number=1,
+                    kind="description",
+                    text=first,
+                    created_by=coordinator,
+                )
+                if number % 2 == 0:
+                    model2.ActivityDescription.objects.create(
+                        activity=activity,
+                        number=2,
+                        kind="description",
+                        created_by=coordinator,
+                        text=first.replace("For alle beboere.", "For kvinder og børn.")
+                        + "\nMed en frivillig fra området.",
+                    )
+                for month in range(6):
+                    total = 8 + (number * 3 + month * 2) % 14
+                    model2.Registration.objects.create(
+                        activity=activity,
+                        date=today - datetime.timedelta(days=30 * month + 5),
+                        participants=total,
+                        new=min(total, 1 + (month + number) % 4),
+                        women=total // 2 + 1,
+                        men=total - total // 2 - 1,
+                    )

@@ -1,0 +1,400 @@
+"""Model 2: local partnerships between a housing plan and a municipality. Only the
+coordinators of the two organisations in a partnership see it (404 for everyone else)."""
+
+import difflib
+
+from django.contrib import messages
+from django.db import IntegrityError, transaction
+from django.db.models import Count, IntegerField, Max, OuterRef, Q, Subquery, Sum
+from django.db.models.functions import Coalesce, TruncMonth
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from common.charts import bars
+from common.exports import table_response
+
+from ..access import role_required
+from ..forms_local import (
+    ActionPlanForm,
+    BoundaryEncounterForm,
+    DescriptionForm,
+    DevelopmentAssessmentForm,
+    LevelChangeForm,
+    LocalActivityForm,
+    LocalPartnershipForm,
+    RegistrationForm,
+    TrackStepForm,
+)
+from ..models import (
+    ActivityDescription,
+    DevelopmentAssessment,
+    HousingArea,
+    LevelChange,
+    LocalActivity,
+    LocalPartnership,
+    Membership,
+    Organisation,
+    Registration,
+)
+from ..models.local import DOGMAS, TRACK_STEPS
+
+coordinators = role_required(Membership.Role.COORDINATOR, hidden=True)
+
+
+def _get_partnership_for_user(request, pk):
+    return get_object_or_404(
+        LocalPartnership.objects.visible_to(request.user).select_related(
+            "housing_plan", "municipality"
+        ),
+        pk=pk,
+    )
+
+
+def _get_activity_for_user(request, pk):
+    return get_object_or_404(
+        LocalActivity.objects.visible_to(request.user).select_related("partnership"), pk=pk
+    )
+
+
+def _latest(model, field):
+    newest = model.objects.filter(partnership=OuterRef("pk")).order_by("-pk")
+    ordering = {"LevelChange": "-changed_on", "DevelopmentAssessment": "-assessed_on"}
+    newest = newest.order_by(ordering[model.__name__], "-pk")
+    return Subquery(newest.values(field)[:1])
+
+
+@coordinators
+def local_overview(request):
+    """Across the partnerships the user is in: levels, stages, activities, dogmas and the
+    participants registered over time. A fixed number of queries."""
+    partnerships = list(
+        LocalPartnership.objects.visible_to(request.user)
+        .select_related("housing_plan", "municipality")
+        .annotate(
+            level=_latest(LevelChange, "level"),
+            stage=_latest(DevelopmentAssessment, "stage"),
+            practice=_latest(DevelopmentAssessment, "practice"),
+            activity_count=Coalesce(
+                Subquery(
+                    LocalActivity.objects.filter(partnership=OuterRef("pk"))
+                    .order_by()
+                    .values("partnership")
+                    .annotate(n=Count("pk"))
+                    .values("n"),
+                    output_field=IntegerField(),
+                ),
+                0,
+            ),
+        )
+        .order_by("municipality__name", "name")
+    )
+    activities = LocalActivity.objects.visible_to(request.user)
+    dogma_counts = activities.aggregate(
+        **{key: Count("pk", filter=~Q(**{key: ""})) for key, _label in DOGMAS}
+    )
+    areas = (
+        HousingArea.objects.filter(localactivity__in=activities)
+        .annotate(
+            activities=Count("localactivity", distinct=True),
+            participants=Coalesce(Sum("localactivity__registrations__participants"), 0),
+        )
+        .order_by("municipality", "name")
+    )
+    monthly = list(
+        Registration.objects.filter(activity__in=activities)
+        .annotate(month=TruncMonth("date"))
+        .values("month")
+        .annotate(participants=Sum("participants"), new=Sum("new"))
+        .order_by("month")
+    )
+    practices = dict(DevelopmentAssessment.Practice.choices)
+    for partnership in partnerships:
+        partnership.practice_label = practices.get(partnership.practice, "")
+    return render(
+        request,
+        "partnerships/local_overview.html",
+        {
+            "partnerships": partnerships,
+            "dogmas": [(label, dogma_counts[key]) for key, label in DOGMAS],
+            "dogma_chart": bars(
+                [(str(label), dogma_counts[key]) for key, label in DOGMAS],
+                title=_("Activities per dogma"),
+                chart_id="dogma-chart",
+            ),
+            "areas": areas,
+            "monthly": monthly,
+            "monthly_chart": bars(
+                [(m["month"].strftime("%m.%Y"), m["participants"]) for m in monthly],
+                title=_("Participants registered per month"),
+                chart_id="monthly-chart",
+            ),
+            "can_create": request.membership.organisation.kind
+            in (Organisation.Kind.HOUSING_PLAN, Organisation.Kind.MUNICIPALITY),
+        },
+    )
+
+
+@coordinators
+def local_overview_export(request):
+    partnerships = (
+        LocalPartnership.objects.visible_to(request.user)
+        .annotate(
+            level=_latest(LevelChange, "level"),
+            stage=_latest(DevelopmentAssessment, "stage"),
+            activity_count=Count("activities", distinct=True),
+            participants=Coalesce(Sum("activities__registrations__participants"), 0),
+        )
+        .select_related("municipality", "housing_plan")
+    )
+    return table_response(
+        fmt="csv",
+        filename="lokale-partnerskaber",
+        headers=[
+            _("Municipality"),
+            _("Housing plan"),
+            _("Local partnership"),
+            _("Collaboration level"),
+            _("Development stage"),
+            _("Activities"),
+            _("Participants registered"),
+        ],
+        rows=[
+            (
+                p.municipality.name,
+                p.housing_plan.name,
+                p.name,
+                p.level,
+                p.stage,
+                p.activity_count,
+                p.participants,
+            )
+            for p in partnerships
+        ],
+    )
+
+
+@coordinators
+def local_partnership_create(request):
+    organisation = request.membership.organisation
+    if organisation.kind not in (Organisation.Kind.HOUSING_PLAN, Organisation.Kind.MUNICIPALITY):
+        return redirect("partnerships:local_overview")
+    form = LocalPartnershipForm(request.POST or None, organisation=organisation)
+    if request.method == "POST" and form.is_valid():
+        partnership = form.save()
+        messages.success(request, _("The local partnership is created."))
+        return redirect(partnership)
+    return render(request, "partnerships/local_partnership_form.html", {"form": form})
+
+
+@coordinators
+def local_partnership_detail(request, pk):
+    partnership = _get_partnership_for_user(request, pk)
+    levels = list(partnership.level_changes.select_related("judged_by"))
+    plans = list(partnership.action_plans.all())
+    done = {(s.track, s.step): s for s in partnership.track_steps.all()}
+    tracks = [
+        (
+            label,
+            [(key, step_label, done.get((track, key))) for key, step_label in TRACK_STEPS[track]],
+            track,
+        )
+        for track, label in [
+            ("partnership", _("Partnership and activity track")),
+            ("documentation", _("Documentation track")),
+        ]
+    ]
+    return render(
+        request,
+        "partnerships/local_partnership_detail.html",
+        {
+            "partnership": partnership,
+            "areas": list(partnership.areas.all()),
+            "levels": levels,
+            "current_level": levels[0] if levels else None,
+            "level_descriptions": LocalPartnership.Level.choices,
+            "tracks": tracks,
+            "assessments": list(partnership.assessments.select_related("assessed_by")[:10]),
+            "encounters": list(partnership.encounters.prefetch_related("organisations")[:20]),
+            "plans": plans,
+            "activities": list(
+                partnership.activities.annotate(
+                    registered=Coalesce(Sum("registrations__participants"), 0)
+                )
+            ),
+            "level_form": LevelChangeForm(partnership=partnership),
+            "step_form": TrackStepForm(partnership=partnership),
+            "assessment_form": DevelopmentAssessmentForm(partnership=partnership),
+            "encounter_form": BoundaryEncounterForm(partnership=partnership),
+            "plan_form": ActionPlanForm(instance=plans[0] if plans else None),
+        },
+    )
+
+
+FORMS = {
+    "level": (LevelChangeForm, "judged_by", _("The collaboration level is recorded.")),
+    "step": (TrackStepForm, "recorded_by", _("The step is recorded.")),
+    "assessment": (DevelopmentAssessmentForm, "assessed_by", _("The assessment is recorded.")),
+    "encounter": (BoundaryEncounterForm, None, _("The boundary encounter is recorded.")),
+}
+
+
+@require_POST
+@coordinators
+def local_partnership_record(request, pk, what):
+    """One dated record on the partnership page: a level, a track step, an assessment of the
+    collaboration's development, or a boundary encounter."""
+    partnership = _get_partnership_for_user(request, pk)
+    if what not in FORMS:
+        raise Http404
+    form_class, user_field, message = FORMS[what]
+    form = form_class(request.POST, partnership=partnership)
+    if form.is_valid():
+        record = form.save(commit=False)
+        record.partnership = partnership
+        if user_field:
+            setattr(record, user_field, request.user)
+        try:
+            with transaction.atomic():
+                record.save()
+                form.save_m2m()
+        except IntegrityError:
+            messages.error(request, _("That step is already recorded."))
+        else:
+            messages.success(request, message)
+    else:
+        for field, errors in form.errors.items():
+            label = form.fields[field].label if field in form.fields else ""
+            for error in errors:
+                messages.error(request, f"{label}: {error}" if label else error)
+    return redirect(partnership)
+
+
+@require_POST
+@coordinators
+def action_plan_save(request, pk):
+    """Every save is a new version of the local action plan; earlier versions stay."""
+    partnership = _get_partnership_for_user(request, pk)
+    form = ActionPlanForm(request.POST)
+    if form.is_valid():
+        with transaction.atomic():
+            plan = form.save(commit=False)
+            plan.partnership = partnership
+            plan.created_by = request.user
+            latest = partnership.action_plans.select_for_update().aggregate(v=Max("version"))
+            plan.version = (latest["v"] or 0) + 1
+            plan.save()
+        messages.success(
+            request,
+            _("Version %(version)s of the action plan is saved.") % {"version": plan.version},
+        )
+    else:
+        for errors in form.errors.values():
+            messages.error(request, errors[0])
+    return redirect(partnership)
+
+
+@coordinators
+def local_activity_create(request, pk):
+    partnership = _get_partnership_for_user(request, pk)
+    form = LocalActivityForm(request.POST or None, partnership=partnership)
+    if request.method == "POST" and form.is_valid():
+        activity = form.save(commit=False)
+        activity.partnership = partnership
+        activity.save()
+        form.save_m2m()
+        messages.success(request, _("The activity is created."))
+        return redirect(activity)
+    return render(
+        request,
+        "partnerships/local_activity_form.html",
+        {"form": form, "partnership": partnership, "activity": None},
+    )
+
+
+@coordinators
+def local_activity_update(request, pk):
+    activity = _get_activity_for_user(request, pk)
+    form = LocalActivityForm(
+        request.POST or None, instance=activity, partnership=activity.partnership
+    )
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, _("The changes are saved."))
+        return redirect(activity)
+    return render(
+        request,
+        "partnerships/local_activity_form.html",
+        {"form": form, "partnership": activity.partnership, "activity": activity},
+    )
+
+
+@coordinators
+def local_activity_detail(request, pk):
+    activity = _get_activity_for_user(request, pk)
+    descriptions = list(activity.descriptions.select_related("created_by"))
+    versions = [d for d in descriptions if d.kind == "description"]
+    changes = [
+        (old, new, _diff(old.text, new.text))
+        for old, new in zip(versions, versions[1:], strict=False)
+    ]
+    return render(
+        request,
+        "partnerships/local_activity_detail.html",
+        {
+            "activity": activity,
+            "areas": list(activity.areas.all()),
+            "descriptions": descriptions,
+            "changes": changes,
+            "registrations": list(activity.registrations.all()[:24]),
+            "description_form": DescriptionForm(),
+            "registration_form": RegistrationForm(),
+        },
+    )
+
+
+def _diff(old: str, new: str) -> list[tuple[str, str]]:
+    """Line by line: ("added" | "removed" | "same", text)."""
+    kinds = {"+": "added", "-": "removed", " ": "same"}
+    return [
+        (kinds[line[0]], line[2:])
+        for line in difflib.ndiff(old.splitlines(), new.splitlines())
+        if line[0] in kinds
+    ]
+
+
+@require_POST
+@coordinators
+def description_create(request, pk):
+    """A new numbered version; saved versions are never changed."""
+    activity = _get_activity_for_user(request, pk)
+    form = DescriptionForm(request.POST)
+    if form.is_valid():
+        with transaction.atomic():
+            latest = LocalActivity.objects.select_for_update().get(pk=activity.pk)
+            number = (latest.descriptions.aggregate(n=Max("number"))["n"] or 0) + 1
+            ActivityDescription.objects.create(
+                activity=activity, number=number, created_by=request.user, **form.cleaned_data
+            )
+        messages.success(request, _("Version %(number)s is saved.") % {"number": number})
+    else:
+        messages.error(request, _("Write the description."))
+    return redirect(activity)
+
+
+@require_POST
+@coordinators
+def registration_create(request, pk):
+    activity = _get_activity_for_user(request, pk)
+    form = RegistrationForm(request.POST)
+    if form.is_valid():
+        registration = form.save(commit=False)
+        registration.activity = activity
+        registration.save()
+        messages.success(request, _("The registration is saved."))
+    else:
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
+    return redirect(activity)
