@@ -8,6 +8,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from partnerships.models import ActivityType, Organisation
+from partnerships.models.offers import TimeOfDay, Weekday
 
 from .consent_texts import CURRENT_VERSION
 from .models import Consent, Participant
@@ -30,14 +31,14 @@ class ParticipantForm(forms.ModelForm):
     )
     preferred_weekdays = forms.TypedMultipleChoiceField(
         label=_("Preferred days"),
-        choices=Participant.Weekday.choices,
+        choices=Weekday.choices,
         coerce=int,
         widget=forms.CheckboxSelectMultiple,
         required=False,
     )
     preferred_times = forms.MultipleChoiceField(
         label=_("Preferred times of day"),
-        choices=Participant.TimeOfDay.choices,
+        choices=TimeOfDay.choices,
         widget=forms.CheckboxSelectMultiple,
         required=False,
     )

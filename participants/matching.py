@@ -11,7 +11,7 @@ from django.db.models import Case, F, IntegerField, Q, Value, When
 from django.utils.translation import gettext as _
 
 from partnerships.models import Offer
-from partnerships.models.offers import TimeOfDay
+from partnerships.models.offers import TimeOfDay, Weekday
 
 from .models import Participant
 
@@ -75,7 +75,7 @@ def _explain(participant, offer, activities) -> Match:
         reasons.append(_("%(activity)s, as wished") % {"activity": offer.activity_type})
     days = set(offer.weekdays) & set(participant.preferred_weekdays)
     if days:
-        labels = ", ".join(str(Participant.Weekday(d).label).lower() for d in sorted(days))
+        labels = ", ".join(str(Weekday(d).label).lower() for d in sorted(days))
         reasons.append(_("on a day that suits: %(days)s") % {"days": labels})
     if offer.time_of_day in participant.preferred_times:
         reasons.append(

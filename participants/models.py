@@ -14,6 +14,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from partnerships.models import ActivityType, Membership, Organisation
+from partnerships.models.offers import TimeOfDay, Weekday
+from partnerships.models.organisations import ScopedQuerySet
 
 phone_validator = RegexValidator(
     r"^(\+45)?(\s*\d){8}$",
@@ -23,26 +25,20 @@ phone_validator = RegexValidator(
 Role = Membership.Role
 
 
-class ParticipantQuerySet(models.QuerySet):
-    def visible_to(self, user):
+class ParticipantQuerySet(ScopedQuerySet):
+    def scoped_to(self, user):
         """Coordinators see their project's participants; instructors see those enrolled in
         the courses they teach, or all of the project's when the coordinator allows it;
         association staff and everyone else see none."""
-        if not user.is_authenticated or not user.is_active:
-            return self.none()
-        if user.is_superuser:
-            return self.all()
-        coordinating = Membership.objects.filter(user=user, role=Role.COORDINATOR)
-        teaching = Membership.objects.filter(
-            user=user,
-            role=Role.INSTRUCTOR,
-            organisation__instructors_see_participants=True,
+        coordinating = Membership.objects.organisations_of(user, Role.COORDINATOR)
+        teaching = Membership.objects.organisations_of(user, Role.INSTRUCTOR).filter(
+            organisation__instructors_see_participants=True
         )
         # "enrolments" is the reverse name of bridging's Enrolment: named, never imported.
         taught = self.model.objects.filter(enrolments__course__instructors=user)
         return self.filter(
-            models.Q(organisation__in=coordinating.values("organisation"))
-            | models.Q(organisation__in=teaching.values("organisation"))
+            models.Q(organisation__in=coordinating)
+            | models.Q(organisation__in=teaching)
             | models.Q(pk__in=taught.values("pk"))
         )
 
@@ -68,20 +64,6 @@ class Participant(models.Model):
         CONTINUED = "continued", _("Continued in a permanent offer")
         ENDED = "ended", _("Ended without continuing")
         WITHDRAWN = "withdrawn", _("Withdrawn")
-
-    class Weekday(models.IntegerChoices):
-        MONDAY = 0, _("Monday")
-        TUESDAY = 1, _("Tuesday")
-        WEDNESDAY = 2, _("Wednesday")
-        THURSDAY = 3, _("Thursday")
-        FRIDAY = 4, _("Friday")
-        SATURDAY = 5, _("Saturday")
-        SUNDAY = 6, _("Sunday")
-
-    class TimeOfDay(models.TextChoices):
-        MORNING = "morning", _("Morning")
-        AFTERNOON = "afternoon", _("Afternoon")
-        EVENING = "evening", _("Evening")
 
     class TeamPreference(models.TextChoices):
         YES = "yes", _("Yes, with others from the team")
@@ -216,10 +198,10 @@ class Participant(models.Model):
         return self.anonymised_at is not None
 
     def get_preferred_weekdays_display(self):
-        return [self.Weekday(day).label for day in self.preferred_weekdays]
+        return [Weekday(day).label for day in self.preferred_weekdays]
 
     def get_preferred_times_display(self):
-        return [self.TimeOfDay(time).label for time in self.preferred_times]
+        return [TimeOfDay(time).label for time in self.preferred_times]
 
 
 class ConsentQuerySet(models.QuerySet):
@@ -316,12 +298,13 @@ class Consent(models.Model):
 class ParticipantAccessQuerySet(models.QuerySet):
     def visible_to(self, user):
         """Only coordinators read the access log, of the participants they can see."""
-        coordinating = Membership.objects.filter(user=user, role=Role.COORDINATOR)
         if user.is_authenticated and user.is_superuser:
             return self.all()
         return self.filter(
             participant__in=Participant.objects.visible_to(user),
-            participant__organisation__in=coordinating.values("organisation"),
+            participant__organisation__in=Membership.objects.organisations_of(
+                user, Role.COORDINATOR
+            ),
         )
 
 

@@ -10,21 +10,19 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from partnerships.models import Membership, Organisation
+from partnerships.models.offers import Weekday
+from partnerships.models.organisations import ScopedQuerySet
 
 Role = Membership.Role
 
 
 def _coordinated_organisations(user):
-    return Membership.objects.filter(user=user, role=Role.COORDINATOR).values("organisation")
+    return Membership.objects.organisations_of(user, Role.COORDINATOR)
 
 
-class ProgrammeQuerySet(models.QuerySet):
-    def visible_to(self, user):
+class ProgrammeQuerySet(ScopedQuerySet):
+    def scoped_to(self, user):
         """Coordinators see their project's programmes; instructors those they teach in."""
-        if not user.is_authenticated or not user.is_active:
-            return self.none()
-        if user.is_superuser:
-            return self.all()
         return self.filter(
             models.Q(organisation__in=_coordinated_organisations(user))
             | models.Q(pk__in=Course.objects.filter(instructors=user).values("programme"))
@@ -111,27 +109,13 @@ class Programme(models.Model):
         return sorted({int(month) for month in self.follow_up_months.split(",") if month})
 
 
-class CourseQuerySet(models.QuerySet):
-    def visible_to(self, user):
+class CourseQuerySet(ScopedQuerySet):
+    def scoped_to(self, user):
         """Coordinators see their project's courses; instructors the courses they teach."""
-        if not user.is_authenticated or not user.is_active:
-            return self.none()
-        if user.is_superuser:
-            return self.all()
         return self.filter(
             models.Q(programme__organisation__in=_coordinated_organisations(user))
             | models.Q(pk__in=Course.objects.filter(instructors=user).values("pk"))
         )
-
-
-class Weekday(models.IntegerChoices):
-    MONDAY = 0, _("Monday")
-    TUESDAY = 1, _("Tuesday")
-    WEDNESDAY = 2, _("Wednesday")
-    THURSDAY = 3, _("Thursday")
-    FRIDAY = 4, _("Friday")
-    SATURDAY = 5, _("Saturday")
-    SUNDAY = 6, _("Sunday")
 
 
 class Course(models.Model):

@@ -14,23 +14,17 @@ from django.utils.translation import gettext_lazy as _
 
 from participants.models import Participant
 from partnerships.models import Membership, Offer, Organisation
+from partnerships.models.organisations import ScopedQuerySet
 
 from .courses import Course
 from .enrolment import Enrolment
 
 
-class HandoverQuerySet(models.QuerySet):
-    def visible_to(self, user):
+class HandoverQuerySet(ScopedQuerySet):
+    def scoped_to(self, user):
         """The project's coordinators, and the receiving organisation's staff once sent."""
-        if not user.is_authenticated or not user.is_active:
-            return self.none()
-        if user.is_superuser:
-            return self.all()
-        coordinating = Membership.objects.filter(user=user, role=Membership.Role.COORDINATOR)
-        staff = Membership.objects.filter(user=user, role=Membership.Role.STAFF)
         return self.filter(
-            models.Q(course__programme__organisation__in=coordinating.values("organisation"))
-            | models.Q(receiver__in=staff.values("organisation"))
+            self.parties(user, project="course__programme__organisation", receiver="receiver")
         )
 
 
@@ -104,21 +98,16 @@ class Handover(models.Model):
         return reverse("bridging:handover_detail", args=[self.pk])
 
 
-class HandoverParticipantQuerySet(models.QuerySet):
-    def visible_to(self, user):
+class HandoverParticipantQuerySet(ScopedQuerySet):
+    def scoped_to(self, user):
         """Coordinators see every state; the receiving organisation only what was sent to it."""
-        if not user.is_authenticated or not user.is_active:
-            return self.none()
-        if user.is_superuser:
-            return self.all()
-        coordinating = Membership.objects.filter(user=user, role=Membership.Role.COORDINATOR)
-        staff = Membership.objects.filter(user=user, role=Membership.Role.STAFF)
+        organisations_of = Membership.objects.organisations_of
+        coordinating = organisations_of(user, Membership.Role.COORDINATOR)
+        receiving = organisations_of(user, Membership.Role.STAFF)
         return self.filter(
-            models.Q(
-                handover__course__programme__organisation__in=coordinating.values("organisation")
-            )
+            models.Q(handover__course__programme__organisation__in=coordinating)
             | (
-                models.Q(handover__receiver__in=staff.values("organisation"))
+                models.Q(handover__receiver__in=receiving)
                 & ~models.Q(status=HandoverParticipant.Status.PROPOSED)
             )
         )

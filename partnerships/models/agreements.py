@@ -12,22 +12,13 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from .offers import Offer
-from .organisations import Membership, Organisation
+from .organisations import Organisation, ScopedQuerySet
 
 
-class AgreementQuerySet(models.QuerySet):
-    def visible_to(self, user):
+class AgreementQuerySet(ScopedQuerySet):
+    def scoped_to(self, user):
         """The project's coordinators and the receiving organisation's staff; nobody else."""
-        if not user.is_authenticated or not user.is_active:
-            return self.none()
-        if user.is_superuser:
-            return self.all()
-        coordinating = Membership.objects.filter(user=user, role=Membership.Role.COORDINATOR)
-        staff = Membership.objects.filter(user=user, role=Membership.Role.STAFF)
-        return self.filter(
-            models.Q(project__in=coordinating.values("organisation"))
-            | models.Q(receiver__in=staff.values("organisation"))
-        )
+        return self.filter(self.parties(user, project="project", receiver="receiver"))
 
 
 class PartnershipAgreement(models.Model):

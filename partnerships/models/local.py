@@ -9,7 +9,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from .organisations import Membership, Organisation
+from .organisations import Membership, Organisation, ScopedQuerySet
 
 
 class HousingArea(models.Model):
@@ -32,15 +32,10 @@ class HousingArea(models.Model):
         return self.name
 
 
-class LocalPartnershipQuerySet(models.QuerySet):
-    def visible_to(self, user):
+class LocalPartnershipQuerySet(ScopedQuerySet):
+    def scoped_to(self, user):
         """The coordinators of the housing plan and of the municipality in the partnership."""
-        if not user.is_authenticated or not user.is_active:
-            return self.none()
-        if user.is_superuser:
-            return self.all()
-        mine = Membership.objects.filter(user=user, role=Membership.Role.COORDINATOR)
-        mine = mine.values("organisation")
+        mine = Membership.objects.organisations_of(user, Membership.Role.COORDINATOR)
         return self.filter(models.Q(housing_plan__in=mine) | models.Q(municipality__in=mine))
 
 

@@ -7,10 +7,12 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from .organisations import ActivityType, Membership, Organisation
+from .organisations import ActivityType, Membership, Organisation, ScopedQuerySet
 
 
 class Weekday(models.IntegerChoices):
+    """The days of the week, as Python numbers them (Monday is 0); shared by every app."""
+
     MONDAY = 0, _("Monday")
     TUESDAY = 1, _("Tuesday")
     WEDNESDAY = 2, _("Wednesday")
@@ -21,6 +23,8 @@ class Weekday(models.IntegerChoices):
 
 
 class TimeOfDay(models.TextChoices):
+    """Parts of the day, shared by offers and participants' wishes."""
+
     MORNING = "morning", _("Morning")
     AFTERNOON = "afternoon", _("Afternoon")
     EVENING = "evening", _("Evening")
@@ -32,8 +36,8 @@ class TimeOfDay(models.TextChoices):
         return cls.AFTERNOON if time.hour < 17 else cls.EVENING
 
 
-class OfferQuerySet(models.QuerySet):
-    def visible_to(self, user):
+class OfferQuerySet(ScopedQuerySet):
+    def scoped_to(self, user):
         """The shared directory: every offer, for anyone who works in an organisation."""
         return self.filter(organisation__in=Organisation.objects.visible_to(user))
 
@@ -45,10 +49,10 @@ class OfferQuerySet(models.QuerySet):
         if user.is_superuser:
             return self.all()
         staffed = Membership.objects.filter(role=Membership.Role.STAFF).values("organisation")
-        own = Membership.objects.filter(user=user, role=Membership.Role.STAFF)
-        coordinating = Membership.objects.filter(user=user, role=Membership.Role.COORDINATOR)
+        own = Membership.objects.organisations_of(user, Membership.Role.STAFF)
+        coordinating = Membership.objects.organisations_of(user, Membership.Role.COORDINATOR)
         unstaffed = models.Q(models.Exists(coordinating)) & ~models.Q(organisation__in=staffed)
-        return self.filter(models.Q(organisation__in=own.values("organisation")) | unstaffed)
+        return self.filter(models.Q(organisation__in=own) | unstaffed)
 
     def with_weekday(self, weekday: int):
         return self.annotate(_day=models.F("weekday_mask").bitand(1 << weekday)).filter(_day__gt=0)

@@ -11,13 +11,32 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 
-class OrganisationQuerySet(models.QuerySet):
+class ScopedQuerySet(models.QuerySet):
+    """The shape of the access choke point. `visible_to(user)` shows a signed-out or deactivated
+    user nothing and a superuser everything (for support); for everyone else each model's
+    `scoped_to(user)` says what they see."""
+
     def visible_to(self, user):
-        """The shared directory: every organisation, for anyone who works in one."""
         if not user.is_authenticated or not user.is_active:
             return self.none()
         if user.is_superuser:
             return self.all()
+        return self.scoped_to(user)
+
+    def scoped_to(self, user):
+        raise NotImplementedError
+
+    def parties(self, user, *, project: str, receiver: str) -> models.Q:
+        """Rows between a project and a receiving organisation (given as field paths): seen by
+        the project's coordinators and the receiving organisation's staff."""
+        return models.Q(
+            **{f"{project}__in": Membership.objects.organisations_of(user, "coordinator")}
+        ) | models.Q(**{f"{receiver}__in": Membership.objects.organisations_of(user, "staff")})
+
+
+class OrganisationQuerySet(ScopedQuerySet):
+    def scoped_to(self, user):
+        """The shared directory: every organisation, for anyone who works in one."""
         return self.filter(models.Exists(Membership.objects.filter(user_id=user.pk)))
 
 
@@ -92,14 +111,14 @@ class ActivityType(models.Model):
         return self.name
 
 
-class MembershipQuerySet(models.QuerySet):
-    def visible_to(self, user):
+class MembershipQuerySet(ScopedQuerySet):
+    def scoped_to(self, user):
         """Memberships of the organisations the user works in (their own and their colleagues')."""
-        if not user.is_authenticated or not user.is_active:
-            return self.none()
-        if user.is_superuser:
-            return self.all()
         return self.filter(organisation__memberships__user=user)
+
+    def organisations_of(self, user, role: str):
+        """The organisations where `user` has `role`, as a subquery of ids."""
+        return self.filter(user=user, role=role).values("organisation")
 
 
 class Membership(models.Model):

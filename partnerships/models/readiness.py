@@ -8,7 +8,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .organisations import Membership, Organisation
+from .organisations import Membership, Organisation, ScopedQuerySet
 
 
 class Side(models.TextChoices):
@@ -77,14 +77,10 @@ READINESS_ITEMS = [
 ITEMS_BY_KEY = {item.key: item for item in READINESS_ITEMS}
 
 
-class ReadinessAnswerQuerySet(models.QuerySet):
-    def visible_to(self, user):
+class ReadinessAnswerQuerySet(ScopedQuerySet):
+    def scoped_to(self, user):
         """The two parties see their checklists: the project's coordinators and the receiving
         organisation's staff."""
-        if not user.is_authenticated or not user.is_active:
-            return self.none()
-        if user.is_superuser:
-            return self.all()
         mine = Membership.objects.filter(user=user).values("organisation")
         return self.filter(models.Q(project__in=mine) | models.Q(receiver__in=mine))
 
