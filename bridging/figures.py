@@ -46,11 +46,18 @@ def with_attendance_figures(enrolments, today=None):
     )
 
 
-def attendance_rate(enrolment) -> int | None:
-    """Percent present of the sessions held so far, or None before the first session."""
+def attendance_share(enrolment) -> float | None:
+    """Percent present of the sessions held so far, unrounded (None before the first session):
+    what the exit-ready rule compares, in Python here and in SQL in funnel.py."""
     if not enrolment.past_sessions:
         return None
-    return round(100 * enrolment.present_count / enrolment.past_sessions)
+    return 100 * enrolment.present_count / enrolment.past_sessions
+
+
+def attendance_rate(enrolment) -> int | None:
+    """The same, rounded to whole per cent for showing."""
+    share = attendance_share(enrolment)
+    return None if share is None else round(share)
 
 
 def dropout_warnings(user, today=None):

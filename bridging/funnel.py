@@ -16,7 +16,7 @@ from django.db.models import (
     Subquery,
     Value,
 )
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Coalesce, NullIf
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -64,12 +64,13 @@ def _exit_ready(enrolments, today):
     ready = Q(s_knows_offers__isnull=False)
     for dimension in Dimension.values:
         ready &= Q(**{f"d_{dimension}__gte": threshold})
-    ready &= Q(n_held=0) | Q(
-        n_present__gte=ExpressionWrapper(
-            F("n_held") * F("course__programme__minimum_attendance") / 100.0,
-            output_field=FloatField(),
+    # The same comparison as readiness.evaluate: the unrounded share of sessions attended.
+    enrolments = enrolments.annotate(
+        share=ExpressionWrapper(
+            F("n_present") * 100.0 / NullIf(F("n_held"), 0), output_field=FloatField()
         )
     )
+    ready &= Q(n_held=0) | Q(share__gte=F("course__programme__minimum_attendance"))
     return enrolments, ready
 
 

@@ -12,7 +12,7 @@ from participants.hooks import TimelineEvent, export_provider, page_section, tim
 from partnerships.hooks import organisation_section
 
 from . import readiness
-from .figures import attendance_rate, with_attendance_figures
+from .figures import attendance_share, with_attendance_figures
 from .forms import QuestionnaireCreateForm
 from .models import (
     Assessment,
@@ -102,7 +102,7 @@ def readiness_section(request, participant):
         own = [a for a in assessments if a.enrolment_id == enrolment.pk and a.source == "self"]
         verdict = readiness.evaluate(
             assessment=staff[-1] if staff else None,
-            attendance_rate=attendance_rate(enrolment),
+            attendance_rate=attendance_share(enrolment),
             programme=enrolment.course.programme,
         )
         series = []

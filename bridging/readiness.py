@@ -24,11 +24,16 @@ DISAGREEMENT = 1  # a difference of a whole step on the scale is worth talking a
 @dataclass
 class Verdict:
     assessment: Assessment | None
-    attendance_rate: int | None
+    attendance_share: float | None
     threshold: Decimal
     minimum_attendance: int
     holding_back: list[tuple[str, float]] = field(default_factory=list)
     attendance_short: bool = False
+
+    @property
+    def attendance_rate(self) -> int | None:
+        """Whole per cent, for showing; the rule compares the unrounded share."""
+        return None if self.attendance_share is None else round(self.attendance_share)
 
     @property
     def assessed(self) -> bool:
@@ -44,11 +49,13 @@ class Verdict:
 
 
 def evaluate(
-    *, assessment: Assessment | None, attendance_rate: int | None, programme: Programme
+    *, assessment: Assessment | None, attendance_rate: float | None, programme: Programme
 ) -> Verdict:
+    """`attendance_rate` is the unrounded share (figures.attendance_share), so that this rule
+    and its SQL twin in funnel.py agree at the boundary."""
     verdict = Verdict(
         assessment=assessment,
-        attendance_rate=attendance_rate,
+        attendance_share=attendance_rate,
         threshold=programme.readiness_threshold,
         minimum_attendance=programme.minimum_attendance,
     )

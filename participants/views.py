@@ -126,7 +126,7 @@ def participant_detail(request, pk):
         ),
         "timeline": hooks.timeline(participant),
         "sections": hooks.page_sections(request, participant),
-        "withdraw_form": WithdrawConsentForm(initial={"withdrawn_on": _today()}),
+        "today": timezone.localdate(),
     }
     if is_coordinator:
         log = ParticipantAccess.objects.visible_to(request.user).filter(participant=participant)
@@ -256,10 +256,6 @@ def instructor_access(request):
     else:
         messages.success(request, _("Your instructors can no longer see the participants."))
     return redirect("participants:participant_list")
-
-
-def _today():
-    return timezone.localdate()
 
 
 def _consent_texts():

@@ -178,7 +178,7 @@ def readiness_rows(user, course=None, programme=None):
     for enrolment in enrolments:
         verdict = readiness.evaluate(
             assessment=staff.get(enrolment.pk),
-            attendance_rate=figures.attendance_rate(enrolment),
+            attendance_rate=figures.attendance_share(enrolment),
             programme=enrolment.course.programme,
         )
         rows.append(

@@ -74,7 +74,6 @@ READINESS_ITEMS = [
     ReadinessItem("p_character", Side.PROJECT, Area.UNDERSTANDING,
                   _("Understands the receiving organisation's character and way of working")),
 ]  # fmt: skip
-ITEMS_BY_KEY = {item.key: item for item in READINESS_ITEMS}
 
 
 class ReadinessAnswerQuerySet(ScopedQuerySet):
@@ -137,7 +136,3 @@ class ReadinessAnswer(models.Model):
 
     def __str__(self):
         return f"{self.project} / {self.receiver}: {self.item} = {self.answer}"
-
-    @property
-    def definition(self) -> ReadinessItem:
-        return ITEMS_BY_KEY[self.item]

@@ -512,3 +512,49 @@ class TestExports:
         # 1 session, 2 user, 3 own memberships, 4 count, 5 the page
         with django_assert_num_queries(5):
             client.get(reverse("bridging:handover_list"))
+
+
+def test_the_funnels_sql_exit_ready_rule_agrees_with_the_python_rule_at_the_boundaries(cast):
+    """readiness.evaluate decides a participant's page; funnel.py counts the same rule in SQL."""
+    from bridging.models import Attendance, Course, Programme, Session
+    from bridging.views.readiness import readiness_rows
+
+    Programme.objects.filter(pk=cast.programme_a.pk).update(minimum_attendance=67)
+    Course.objects.filter(pk=cast.course_a.pk).update(status="running")
+    sessions = [cast.session_a] + [
+        Session.objects.create(
+            course=cast.course_a,
+            date=datetime.date(2026, 11, day),
+            start_time="10:00",
+            end_time="11:00",
+        )
+        for day in (11, 18)
+    ]
+    cases = [  # (presences out of 3, score on every indicator)
+        (2, 3),  # 66.7 %: rounds to 67 on screen, but is below the minimum of 67
+        (3, 3),  # all there, every dimension exactly at the threshold of 3
+        (3, 2),  # all there, below the threshold
+    ]
+    enrolments = [cast.enrolment_a] + [
+        EnrolmentFactory(course=cast.course_a, participant__organisation=cast.project_a)
+        for _ in cases[1:]
+    ]
+    for enrolment, (present, score) in zip(enrolments, cases, strict=True):
+        Assessment.objects.create(
+            enrolment=enrolment,
+            kind="midway",
+            source="staff",
+            **dict.fromkeys([i.field for i in INDICATORS], score),
+        )
+        for number, session in enumerate(sessions):
+            Attendance.objects.create(
+                session=session,
+                enrolment=enrolment,
+                status="present" if number < present else "absent",
+            )
+    python = [
+        row["verdict"].exit_ready for row in readiness_rows(cast.coordinator_a, cast.course_a)
+    ]
+    counts = {s["key"]: s["count"] for s in funnel(Enrolment.objects.filter(course=cast.course_a))}
+    assert sorted(python) == [False, False, True]
+    assert counts["exit_ready"] == python.count(True) == 1
