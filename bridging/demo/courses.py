@@ -1,0 +1,183 @@
+"""Chapter 4: this year's programme and its three courses, with attendance and readiness."""
+
+import datetime
+
+from django.utils import timezone
+
+from bridging.models import (
+    INDICATORS,
+    Assessment,
+    Attendance,
+    Course,
+    Enrolment,
+    Programme,
+    Questionnaire,
+    Session,
+)
+from bridging.models.readiness import hash_token
+from bridging.services import sessions_generate
+from participants.models import Participant
+
+
+def seed_programme(project, users):
+    """The demo programme: a finished course, one running mid-way and one planned, with
+    attendance in which a few participants drift away."""
+    today = timezone.localdate()
+    programme, _created = Programme.objects.update_or_create(
+        organisation=project,
+        name="Seniorer i bevægelse 2026",
+        defaults={
+            "description": "12 ugers motion for inaktive ældre, der bagefter fortsætter i "
+            "en forening, en aftenskole eller en selvorganiseret gruppe.",
+            "target_group": "Inaktive borgere over 65 år",
+            "starts_on": today - datetime.timedelta(weeks=22),
+            "ends_on": today + datetime.timedelta(weeks=20),
+            "exit_goal": "Fra første gang siger vi: Holdet slutter efter 12 uger, og målet er, "
+            "at I fortsætter sammen i en forening eller på egen hånd.",
+            "default_bridging_model": Programme.BridgingModel.TEAM,
+        },
+    )
+    participants = list(
+        Participant.objects.filter(organisation=project, anonymised_at__isnull=True)
+        .exclude(status=Participant.Status.ENDED)
+        .order_by("pk")
+    )
+    # (name, weeks ago it started, status, participants, capacity)
+    plans = [
+        ("Hold 1: Valby, mandag formiddag", 16, Course.Status.COMPLETED, participants[:8], 14),
+        (
+            "Hold 2: Vesterbro, onsdag formiddag",
+            6,
+            Course.Status.RUNNING,
+            participants[8:20],
+            14,
+        ),
+        (
+            "Hold 3: Sydhavnen, torsdag eftermiddag",
+            -3,
+            Course.Status.PLANNED,
+            participants[20:26],
+            2,
+        ),
+    ]
+    for index, (name, weeks_ago, status, members, capacity) in enumerate(plans):
+        start = today - datetime.timedelta(weeks=weeks_ago)
+        course, _created = Course.objects.update_or_create(
+            programme=programme,
+            name=name,
+            defaults={
+                "venue": ["Valby Hallen", "Vesterbro Idrætscenter", "Sydhavn Kulturhus"][index],
+                "address": ["Julius Andersens Vej 3", "Saxogade 10", "Mozarts Plads 2"][index],
+                "weekday": [0, 2, 3][index],
+                "start_time": datetime.time(10 if index < 2 else 14, 0),
+                "end_time": datetime.time(11 if index < 2 else 15, 30),
+                "start_date": start,
+                "weeks": 12,
+                "capacity": capacity,
+                "status": status,
+            },
+        )
+        course.instructors.add(users["instruktor"])
+        sessions_generate(course=course)
+        for position, participant in enumerate(members):
+            if status == Course.Status.COMPLETED:
+                enrolment_status = Enrolment.Status.COMPLETED
+            elif position < capacity:
+                enrolment_status = Enrolment.Status.ENROLLED
+            else:
+                enrolment_status = Enrolment.Status.WAITLISTED
+            enrolment, _created = Enrolment.objects.get_or_create(
+                participant=participant,
+                course=course,
+                defaults={
+                    "status": enrolment_status,
+                    "enrolled_on": start - datetime.timedelta(days=14),
+                    "recruitment": participant.recruitment,
+                    "exit_goal_explained": position % 4 != 3,
+                },
+            )
+            seed_attendance(course, enrolment, position, today, users["instruktor"])
+            seed_assessments(course, enrolment, position, start, users["instruktor"])
+    return programme
+
+
+def seed_attendance(course, enrolment, position, today, instructor):
+    if enrolment.status not in (Enrolment.Status.ENROLLED, Enrolment.Status.COMPLETED):
+        return
+    past = list(Session.objects.filter(course=course, date__lt=today).order_by("date"))
+    for number, session in enumerate(past):
+        if session.status == Session.Status.PLANNED:
+            session.status = Session.Status.HELD
+            session.exit_theme = number in (3, 8, 10)
+            session.team_building = number % 3 == 0
+            session.content = "Opvarmning, styrke på stole, balance og en gåtur i grupper."
+            session.logged_by = instructor
+            session.save()
+        drifting = position in (2, 7) and number >= len(past) - 3
+        if drifting:
+            status = Attendance.Status.ABSENT
+        elif (position + number) % 9 == 0:
+            status = Attendance.Status.EXCUSED
+        elif (position * 3 + number) % 11 == 0:
+            status = Attendance.Status.ABSENT
+        else:
+            status = Attendance.Status.PRESENT
+        Attendance.objects.get_or_create(
+            session=session,
+            enrolment=enrolment,
+            defaults={"status": status, "recorded_by": instructor},
+        )
+
+
+def seed_assessments(course, enrolment, position, start, instructor):
+    """Readiness grows over the course; the two drifting participants fall behind on
+    engagement and vision. Some participants answered their own questionnaires."""
+    if enrolment.status not in (Enrolment.Status.ENROLLED, Enrolment.Status.COMPLETED):
+        return
+    points = {
+        Course.Status.COMPLETED: [("start", 0), ("midway", 6), ("end", 11)],
+        Course.Status.RUNNING: [("start", 0), ("midway", 5)],
+    }.get(course.status, [])
+    drifting = position in (2, 7)
+    for step, (kind, week) in enumerate(points):
+        base = 1 + step + (position % 3 == 0)
+        scores = {}
+        for number, indicator in enumerate(INDICATORS):
+            score = base + (number + position) % 2
+            if drifting and indicator.dimension in ("engagement", "vision"):
+                score = 1 + (step > 1)
+            scores[indicator.field] = max(1, min(4, score))
+        Assessment.objects.get_or_create(
+            enrolment=enrolment,
+            kind=kind,
+            source=Assessment.Source.STAFF,
+            defaults={
+                **scores,
+                "assessed_on": start + datetime.timedelta(weeks=week),
+                "assessed_by": instructor,
+                "note": "Trives på holdet." if not drifting else "Er begyndt at udeblive.",
+            },
+        )
+        if kind in ("start", "end") and position % 2 == 0:
+            own = {field: min(4, value + (position % 4 == 0)) for field, value in scores.items()}
+            answer, created = Assessment.objects.get_or_create(
+                enrolment=enrolment,
+                kind=kind,
+                source=Assessment.Source.SELF,
+                defaults={
+                    **own,
+                    "assessed_on": start + datetime.timedelta(weeks=week),
+                    "wishes_after": "Fortsætte med gymnastik sammen med de andre fra holdet.",
+                    "known_offers": "Seniorgymnastik i Vesterbro, gåklubben.",
+                    "continue_with_team": "yes",
+                },
+            )
+            if created:
+                Questionnaire.objects.create(
+                    enrolment=enrolment,
+                    kind=kind,
+                    token_hash=hash_token(Questionnaire.new_token()),
+                    expires_at=timezone.now() - datetime.timedelta(days=1),
+                    created_by=instructor,
+                    answer=answer,
+                )

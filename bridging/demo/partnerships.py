@@ -1,0 +1,72 @@
+"""Chapter 6: partnership readiness and agreements with the receiving organisations."""
+
+import datetime
+
+from django.utils import timezone
+
+from partnerships import services as partnership_services
+from partnerships.models import READINESS_ITEMS, PartnershipAgreement, ReadinessAnswer
+
+
+def seed_partnerships(organisations, programme, offers, users):
+    """Readiness checklists with two receivers and agreements in every state."""
+    project = organisations["Seniorer i bevægelse"]
+    coordinator, staff = users["koordinator"], users["forening"]
+    for receiver_name, pattern in [
+        ("Vesterbro Seniorgymnastik", ["yes", "yes", "partly"]),
+        ("Aftenskolen Valby", ["yes", "partly", "no"]),
+    ]:
+        receiver = organisations[receiver_name]
+        for number, item in enumerate(READINESS_ITEMS):
+            ReadinessAnswer.objects.get_or_create(
+                project=project,
+                receiver=receiver,
+                item=item.key,
+                defaults={
+                    "answer": pattern[number % 3],
+                    "note": "Skal drøftes på næste møde." if pattern[number % 3] != "yes" else "",
+                    "answered_by": coordinator,
+                },
+            )
+    plans = [
+        ("Vesterbro Seniorgymnastik", "active"),
+        ("Aftenskolen Valby", "sent"),
+        ("Gåklubben Søndermarken", "draft"),
+        ("Køge Gang og Motion", "ended"),
+    ]
+    for receiver_name, target in plans:
+        receiver = organisations[receiver_name]
+        agreement, created = PartnershipAgreement.objects.get_or_create(
+            project=project,
+            receiver=receiver,
+            version=1,
+            defaults={
+                "starts_on": timezone.localdate() - datetime.timedelta(weeks=4),
+                "ends_on": timezone.localdate() + datetime.timedelta(weeks=48),
+                "adapted_fee": 50,
+                "adapted_fee_months": 6,
+                "payment_method": "MobilePay hver måned, ingen indmeldelsesgebyr",
+                "same_place_time_content": receiver_name == "Vesterbro Seniorgymnastik",
+                "intake_at_once": 12,
+                "project_contact": coordinator.get_full_name(),
+                "receiver_contact": receiver.contact_name,
+                "facilitation": "Instruktøren fra projektet deltager de første fire gange "
+                "og præsenterer holdet for foreningens instruktør.",
+            },
+        )
+        if not created:
+            continue
+        agreement.programmes.set([programme])
+        agreement.offers.set([o for o in offers if o.organisation == receiver][:2])
+        if target == "draft":
+            continue
+        partnership_services.agreement_send(agreement=agreement)
+        if target == "sent":
+            continue
+        agreement.project_signed_by, agreement.receiver_signed_by = coordinator, staff
+        agreement.project_signed_at = agreement.receiver_signed_at = timezone.now()
+        agreement.status = PartnershipAgreement.Status.SIGNED
+        agreement.save()
+        partnership_services.agreement_activate(agreement=agreement)
+        if target == "ended":
+            partnership_services.agreement_end(agreement=agreement)
