@@ -189,7 +189,8 @@ USE_TZ = True
 USE_THOUSAND_SEPARATOR = False
 
 # --- Static files ---------------------------------------------------------------------------
-# Bootstrap comes from npm (package-lock.json) into node_modules/ and is served from there;
+# Bootstrap and Bootstrap Icons come from npm (package-lock.json) into node_modules/ and are
+# served from there;
 # htmx comes with the django-htmx package.
 STATIC_URL = "static/"
 STATIC_ROOT = VAR_DIR / "static"
@@ -197,6 +198,7 @@ STATIC_ROOT.mkdir(exist_ok=True)  # WhiteNoise warns on every request while it i
 STATICFILES_DIRS = [
     BASE_DIR / "static",
     ("bootstrap", BASE_DIR / "node_modules" / "bootstrap" / "dist"),
+    ("bootstrap-icons", BASE_DIR / "node_modules" / "bootstrap-icons" / "font"),
 ]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},

@@ -179,7 +179,11 @@ class DescriptionForm(forms.Form):
             ("follow_up", _("Follow-up on the activity description")),
         ],
     )
-    text = forms.CharField(label=_("Text"), widget=forms.Textarea(attrs={"rows": 6}))
+    text = forms.CharField(
+        label=_("Text"),
+        widget=forms.Textarea(attrs={"rows": 6}),
+        error_messages={"required": _("Write the description.")},
+    )
 
 
 class RegistrationForm(forms.ModelForm):

@@ -356,6 +356,11 @@ class LocalActivity(models.Model):
     def get_absolute_url(self):
         return reverse("partnerships:local_activity_detail", args=[self.pk])
 
+    def social_capital(self):
+        """The kinds of social capital it builds, by their usual names: bonding, bridging,
+        linking."""
+        return [name for name in ("bonding", "bridging", "linking") if getattr(self, name)]
+
     def dogmas(self):
         """(label, how the activity addresses it) for each dogma it covers."""
         return [(label, getattr(self, key)) for key, label in DOGMAS if getattr(self, key)]

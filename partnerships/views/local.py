@@ -191,13 +191,29 @@ def local_partnership_create(request):
 @coordinators
 def local_partnership_detail(request, pk):
     partnership = _get_partnership_for_user(request, pk)
+    return _render_partnership(request, partnership)
+
+
+def _render_partnership(request, partnership, **bound):
+    """The partnership page. A rejected form comes back in `bound` (e.g. level_form=...), so
+    it is shown open, with what was typed and each error at its field."""
     levels = list(partnership.level_changes.select_related("judged_by"))
     plans = list(partnership.action_plans.all())
     done = {(s.track, s.step): s for s in partnership.track_steps.all()}
+    step_form = bound.get("step_form")
+    failed_step = (step_form.data.get("track"), step_form.data.get("step")) if step_form else None
     tracks = [
         (
             label,
-            [(key, step_label, done.get((track, key))) for key, step_label in TRACK_STEPS[track]],
+            [
+                (
+                    key,
+                    step_label,
+                    done.get((track, key)),
+                    step_form if failed_step == (track, key) else None,
+                )
+                for key, step_label in TRACK_STEPS[track]
+            ],
             track,
         )
         for track, label in [
@@ -205,6 +221,10 @@ def local_partnership_detail(request, pk):
             ("documentation", _("Documentation track")),
         ]
     ]
+    activities = list(
+        partnership.activities.annotate(registered=Coalesce(Sum("registrations__participants"), 0))
+    )
+    assessments = list(partnership.assessments.select_related("assessed_by")[:10])
     return render(
         request,
         "partnerships/local_partnership_detail.html",
@@ -213,21 +233,23 @@ def local_partnership_detail(request, pk):
             "areas": list(partnership.areas.all()),
             "levels": levels,
             "current_level": levels[0] if levels else None,
+            "current_assessment": assessments[0] if assessments else None,
             "level_descriptions": LocalPartnership.Level.choices,
             "tracks": tracks,
-            "assessments": list(partnership.assessments.select_related("assessed_by")[:10]),
+            "steps_done": len(done),
+            "steps_total": sum(len(steps) for steps in TRACK_STEPS.values()),
+            "assessments": assessments,
             "encounters": list(partnership.encounters.prefetch_related("organisations")[:20]),
             "plans": plans,
-            "activities": list(
-                partnership.activities.annotate(
-                    registered=Coalesce(Sum("registrations__participants"), 0)
-                )
-            ),
-            "level_form": LevelChangeForm(partnership=partnership),
-            "step_form": TrackStepForm(partnership=partnership),
-            "assessment_form": DevelopmentAssessmentForm(partnership=partnership),
-            "encounter_form": BoundaryEncounterForm(partnership=partnership),
-            "plan_form": ActionPlanForm(instance=plans[0] if plans else None),
+            "activities": activities,
+            "registered": sum(a.registered for a in activities),
+            "level_form": bound.get("level_form") or LevelChangeForm(partnership=partnership),
+            "assessment_form": bound.get("assessment_form")
+            or DevelopmentAssessmentForm(partnership=partnership),
+            "encounter_form": bound.get("encounter_form")
+            or BoundaryEncounterForm(partnership=partnership),
+            "plan_form": bound.get("plan_form")
+            or ActionPlanForm(instance=plans[0] if plans else None),
         },
     )
 
@@ -244,7 +266,8 @@ FORMS = {
 @coordinators
 def local_partnership_record(request, pk, what):
     """One dated record on the partnership page: a level, a track step, an assessment of the
-    collaboration's development, or a boundary encounter."""
+    collaboration's development, or a boundary encounter. A rejected form is shown again on
+    the page with what was typed."""
     partnership = _get_partnership_for_user(request, pk)
     if what not in FORMS:
         raise Http404
@@ -259,16 +282,12 @@ def local_partnership_record(request, pk, what):
             with transaction.atomic():
                 record.save()
                 form.save_m2m()
-        except IntegrityError:
-            messages.error(request, _("That step is already recorded."))
+        except IntegrityError:  # a second submit of a step already done: harmless
+            messages.info(request, _("That step is already recorded."))
         else:
             messages.success(request, message)
-    else:
-        for field, errors in form.errors.items():
-            label = form.fields[field].label if field in form.fields else ""
-            for error in errors:
-                messages.error(request, f"{label}: {error}" if label else error)
-    return redirect(partnership)
+        return redirect(partnership)
+    return _render_partnership(request, partnership, **{f"{what}_form": form})
 
 
 @require_POST
@@ -277,21 +296,19 @@ def action_plan_save(request, pk):
     """Every save is a new version of the local action plan; earlier versions stay."""
     partnership = _get_partnership_for_user(request, pk)
     form = ActionPlanForm(request.POST)
-    if form.is_valid():
-        with transaction.atomic():
-            plan = form.save(commit=False)
-            plan.partnership = partnership
-            plan.created_by = request.user
-            latest = partnership.action_plans.select_for_update().aggregate(v=Max("version"))
-            plan.version = (latest["v"] or 0) + 1
-            plan.save()
-        messages.success(
-            request,
-            _("Version %(version)s of the action plan is saved.") % {"version": plan.version},
-        )
-    else:
-        for errors in form.errors.values():
-            messages.error(request, errors[0])
+    if not form.is_valid():
+        return _render_partnership(request, partnership, plan_form=form)
+    with transaction.atomic():
+        plan = form.save(commit=False)
+        plan.partnership = partnership
+        plan.created_by = request.user
+        latest = partnership.action_plans.select_for_update().aggregate(v=Max("version"))
+        plan.version = (latest["v"] or 0) + 1
+        plan.save()
+    messages.success(
+        request,
+        _("Version %(version)s of the action plan is saved.") % {"version": plan.version},
+    )
     return redirect(partnership)
 
 
@@ -333,6 +350,11 @@ def local_activity_update(request, pk):
 @coordinators
 def local_activity_detail(request, pk):
     activity = _get_activity_for_user(request, pk)
+    return _render_activity(request, activity)
+
+
+def _render_activity(request, activity, **bound):
+    """The activity page; a rejected form comes back in `bound`, shown with what was typed."""
     descriptions = list(activity.descriptions.select_related("created_by"))
     versions = [d for d in descriptions if d.kind == "description"]
     changes = [
@@ -348,8 +370,8 @@ def local_activity_detail(request, pk):
             "descriptions": descriptions,
             "changes": changes,
             "registrations": list(activity.registrations.all()[:24]),
-            "description_form": DescriptionForm(),
-            "registration_form": RegistrationForm(),
+            "description_form": bound.get("description_form") or DescriptionForm(),
+            "registration_form": bound.get("registration_form") or RegistrationForm(),
         },
     )
 
@@ -370,16 +392,15 @@ def description_create(request, pk):
     """A new numbered version; saved versions are never changed."""
     activity = _get_activity_for_user(request, pk)
     form = DescriptionForm(request.POST)
-    if form.is_valid():
-        with transaction.atomic():
-            latest = LocalActivity.objects.select_for_update().get(pk=activity.pk)
-            number = (latest.descriptions.aggregate(n=Max("number"))["n"] or 0) + 1
-            ActivityDescription.objects.create(
-                activity=activity, number=number, created_by=request.user, **form.cleaned_data
-            )
-        messages.success(request, _("Version %(number)s is saved.") % {"number": number})
-    else:
-        messages.error(request, _("Write the description."))
+    if not form.is_valid():
+        return _render_activity(request, activity, description_form=form)
+    with transaction.atomic():
+        latest = LocalActivity.objects.select_for_update().get(pk=activity.pk)
+        number = (latest.descriptions.aggregate(n=Max("number"))["n"] or 0) + 1
+        ActivityDescription.objects.create(
+            activity=activity, number=number, created_by=request.user, **form.cleaned_data
+        )
+    messages.success(request, _("Version %(number)s is saved.") % {"number": number})
     return redirect(activity)
 
 
@@ -388,13 +409,10 @@ def description_create(request, pk):
 def registration_create(request, pk):
     activity = _get_activity_for_user(request, pk)
     form = RegistrationForm(request.POST)
-    if form.is_valid():
-        registration = form.save(commit=False)
-        registration.activity = activity
-        registration.save()
-        messages.success(request, _("The registration is saved."))
-    else:
-        for errors in form.errors.values():
-            for error in errors:
-                messages.error(request, error)
+    if not form.is_valid():
+        return _render_activity(request, activity, registration_form=form)
+    registration = form.save(commit=False)
+    registration.activity = activity
+    registration.save()
+    messages.success(request, _("The registration is saved."))
     return redirect(activity)

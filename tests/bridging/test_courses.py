@@ -73,7 +73,7 @@ def test_creating_a_course_generates_its_twelve_weekly_sessions(client, cast):
     [
         ("end_time", "09:00", "Sluttidspunktet skal ligge efter starttidspunktet."),
         ("capacity", "0", "Et hold skal have mindst én plads."),
-        ("capacity", "-3", "Denne værdi skal være større end eller lig 0."),
+        ("capacity", "-3", "Skriv et tal på mindst 0."),
         ("weeks", "0", "Et hold varer mindst én uge."),
     ],
 )

@@ -33,7 +33,7 @@ def test_login_rotates_the_session_key(client, cast):
 def test_wrong_password_answers_in_danish_and_the_attempt_is_logged(client, cast):
     response = login(client, "coordinator_a", "not the password")
     assert response.status_code == 200
-    assert "Indtast venligst korrekt brugernavn og adgangskode" in response.content.decode()
+    assert "Forkert brugernavn eller adgangskode" in response.content.decode()
     assert "_auth_user_id" not in client.session
     attempt = AccessAttempt.objects.get(username="coordinator_a")
     assert attempt.failures_since_start == 1

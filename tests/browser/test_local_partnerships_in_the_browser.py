@@ -29,6 +29,7 @@ def test_encounter_and_level_are_recorded_and_the_overview_shows_them(
     page.get_by_role("link", name="Nye veje i Køge Nord").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Nye veje i Køge Nord")
     assert axe_violations(page) == []
+    page.get_by_text("Registrér et grænsemøde").click()
     encounter = page.locator("form").filter(has_text="Registrér grænsemødet")
     encounter.get_by_label("Dato*", exact=True).fill("2026-11-20")
     encounter.get_by_label("Type*", exact=True).select_option("visit")
@@ -39,10 +40,19 @@ def test_encounter_and_level_are_recorded_and_the_overview_shows_them(
     encounter.get_by_role("button", name="Registrér grænsemødet").click()
     expect(page.get_by_text("Grænsemødet er registreret.")).to_be_visible()
 
+    # A date before the partnership began: the form comes back open, with what was typed and
+    # the error at the date.
+    page.get_by_text("Registrér et nyt niveau").click()
     level = page.locator("form").filter(has_text="Registrér niveauet")
     level.get_by_label("Samarbejdsniveau*", exact=True).select_option("3")
-    level.get_by_label("Dato*", exact=True).fill("2026-11-25")
+    level.get_by_label("Dato*", exact=True).fill("2000-01-01")
     level.get_by_label("Hvorfor*", exact=True).fill("Vi har nu en fælles indsats.")
+    level.get_by_role("button", name="Registrér niveauet").click()
+    level = page.locator("form").filter(has_text="Registrér niveauet")
+    expect(level.get_by_text("Datoen ligger før partnerskabet begyndte")).to_be_visible()
+    expect(level.get_by_label("Hvorfor*", exact=True)).to_have_value("Vi har nu en fælles indsats.")
+    assert axe_violations(page) == []
+    level.get_by_label("Dato*", exact=True).fill("2026-11-25")
     level.get_by_role("button", name="Registrér niveauet").click()
     expect(page.get_by_text("Samarbejdsniveauet er registreret.")).to_be_visible()
     expect(

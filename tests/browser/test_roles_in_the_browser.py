@@ -36,7 +36,7 @@ def test_login_page_is_danish_and_accessible(page: Page, live_server, demo, csp_
 
 def test_wrong_password_shows_a_danish_error_that_is_accessible(page: Page, live_server, demo):
     log_in(page, live_server.url, "koordinator", "forkert")
-    expect(page.get_by_text("Indtast venligst korrekt brugernavn og adgangskode")).to_be_visible()
+    expect(page.get_by_text("Forkert brugernavn eller adgangskode")).to_be_visible()
     expect(page.get_by_label("Brugernavn")).to_have_value("koordinator")
     assert axe_violations(page) == []
 

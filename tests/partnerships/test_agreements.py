@@ -41,7 +41,7 @@ def test_coordinator_drafts_an_agreement_with_a_receiving_organisation(client, c
     [
         ("ends_on", "2026-01-01", "Aftalen kan ikke slutte, før den begynder."),
         ("adapted_fee", "-10", "Prisen kan ikke være negativ."),
-        ("intake_at_once", "0", "Denne værdi skal være større end eller lig 1."),
+        ("intake_at_once", "0", "Skriv et tal på mindst 1."),
     ],
 )
 def test_bad_agreement_input_is_refused_in_danish(client, cast, field, value, message):

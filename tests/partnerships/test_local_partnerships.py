@@ -167,7 +167,7 @@ class TestDescriptions:
             {"participants": "5", "new": "1", "women": "4", "men": "3"},
             "Opdelingen giver flere end antallet af deltagere.",
         ),
-        ({"participants": "-2", "new": "0"}, "større end eller lig 0"),
+        ({"participants": "-2", "new": "0"}, "Skriv et tal på mindst 0."),
     ],
 )
 def test_bad_registrations_are_refused(client, cast, data, message):

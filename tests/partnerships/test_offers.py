@@ -142,7 +142,7 @@ class TestDirectory:
         client.force_login(cast.coordinator_a)
         response = client.get(reverse("partnerships:offer_list"), {"max_fee": "-5"})
         assert response.status_code == 200
-        assert "Denne værdi skal være større end eller lig 0." in response.content.decode()
+        assert "Skriv et tal på mindst 0." in response.content.decode()
 
 
 @pytest.mark.parametrize("extra", [0, 40])

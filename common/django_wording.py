@@ -1,0 +1,17 @@
+"""Django's own messages, reworded where its stock Danish reads stiffly.
+
+Translations in LOCALE_PATHS come before Django's, so naming a message here (gettext_noop keeps
+it from being translated at import time) makes `make messages` collect it into our
+locale/da/LC_MESSAGES/django.po, where our wording then replaces Django's everywhere.
+"""
+
+from django.utils.translation import gettext_noop
+
+DJANGO_MESSAGES = [
+    gettext_noop("Ensure this value is greater than or equal to %(limit_value)s."),
+    gettext_noop("Ensure this value is less than or equal to %(limit_value)s."),
+    gettext_noop(
+        "Please enter a correct %(username)s and password. Note that both fields may be "
+        "case-sensitive."
+    ),
+]
