@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 
 from common.charts import radar
 from participants.hooks import TimelineEvent, export_provider, page_section, timeline_provider
-from partnerships.hooks import organisation_section
+from partnerships.hooks import organisation_section, partner_provider
 
 from . import readiness
 from .figures import attendance_share, with_attendance_figures
@@ -21,6 +21,7 @@ from .models import (
     Enrolment,
     Fair,
     FairInterest,
+    Handover,
     HandoverParticipant,
 )
 from .models.readiness import INDICATOR_FIELDS
@@ -274,3 +275,9 @@ def handovers_for_export(participant):
         .select_related("handover__offer", "handover__receiver")
         .prefetch_related("follow_ups")
     ]
+
+
+@partner_provider
+def handed_over_to(projects):
+    """A project works with the organisations it has handed participants over to."""
+    return Handover.objects.filter(course__programme__organisation__in=projects).values("receiver")

@@ -64,12 +64,5 @@ def role_required(*roles, hidden=False):
 
 
 def may_edit_offers_of(user, organisation: Organisation) -> bool:
-    """Staff keep their own organisation's offers; a coordinator may keep them for an
-    organisation that has no staff users (the same rule as Offer.objects.editable_by)."""
-    memberships = Membership.objects.filter(organisation=organisation, role=Membership.Role.STAFF)
-    if memberships.filter(user=user).exists():
-        return True
-    return (
-        not memberships.exists()
-        and Membership.objects.filter(user=user, role=Membership.Role.COORDINATOR).exists()
-    )
+    """Whether `user` may keep `organisation`'s offers (Organisation.objects.offers_kept_by)."""
+    return Organisation.objects.offers_kept_by(user).filter(pk=organisation.pk).exists()

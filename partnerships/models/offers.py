@@ -7,7 +7,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from .organisations import ActivityType, Membership, Organisation, ScopedQuerySet
+from .organisations import ActivityType, Organisation, ScopedQuerySet
 
 
 class Weekday(models.IntegerChoices):
@@ -42,17 +42,8 @@ class OfferQuerySet(ScopedQuerySet):
         return self.filter(organisation__in=Organisation.objects.visible_to(user))
 
     def editable_by(self, user):
-        """Staff edit their own organisation's offers; a coordinator edits offers of
-        organisations that have no staff users to do it themselves."""
-        if not user.is_authenticated or not user.is_active:
-            return self.none()
-        if user.is_superuser:
-            return self.all()
-        staffed = Membership.objects.filter(role=Membership.Role.STAFF).values("organisation")
-        own = Membership.objects.organisations_of(user, Membership.Role.STAFF)
-        coordinating = Membership.objects.organisations_of(user, Membership.Role.COORDINATOR)
-        unstaffed = models.Q(models.Exists(coordinating)) & ~models.Q(organisation__in=staffed)
-        return self.filter(models.Q(organisation__in=own) | unstaffed)
+        """The offers `user` may keep: see Organisation.objects.offers_kept_by."""
+        return self.filter(organisation__in=Organisation.objects.offers_kept_by(user))
 
     def with_weekday(self, weekday: int):
         return self.annotate(_day=models.F("weekday_mask").bitand(1 << weekday)).filter(_day__gt=0)

@@ -39,6 +39,40 @@ class OrganisationQuerySet(ScopedQuerySet):
         """The shared directory: every organisation, for anyone who works in one."""
         return self.filter(models.Exists(Membership.objects.filter(user_id=user.pk)))
 
+    def offers_kept_by(self, user):
+        """The organisations whose offers `user` may keep (add, edit, pause). An organisation's
+        own staff keep its offers. A project's coordinators keep them only for an organisation
+        without staff of its own that their project works with (a partnership agreement, a
+        readiness checklist or, registered by the apps above, a handover), never for a project."""
+        if not user.is_authenticated or not user.is_active:
+            return self.none()
+        if user.is_superuser:
+            return self.all()
+        # Imported here: these models import this module.
+        from ..hooks import partner_providers
+        from .agreements import PartnershipAgreement
+        from .readiness import ReadinessAnswer
+
+        projects = Membership.objects.filter(
+            user=user,
+            role=Membership.Role.COORDINATOR,
+            organisation__kind=Organisation.Kind.PROJECT,
+        ).values("organisation")
+        partners = [
+            PartnershipAgreement.objects.filter(project__in=projects).values("receiver"),
+            ReadinessAnswer.objects.filter(project__in=projects).values("receiver"),
+            *(provider(projects) for provider in partner_providers),
+        ]
+        works_with = models.Q()
+        for receivers in partners:
+            works_with |= models.Q(pk__in=receivers)
+        staffed = Membership.objects.filter(role=Membership.Role.STAFF).values("organisation")
+        own = Membership.objects.organisations_of(user, Membership.Role.STAFF)
+        return self.filter(
+            models.Q(pk__in=own)
+            | (works_with & ~models.Q(pk__in=staffed) & ~models.Q(kind=Organisation.Kind.PROJECT))
+        )
+
 
 class Organisation(models.Model):
     class Kind(models.TextChoices):

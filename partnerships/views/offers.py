@@ -7,7 +7,6 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from ..access import may_edit_offers_of
 from ..forms import FreePlacesForm, OfferForm, OfferSearchForm
 from ..models import Offer, Organisation
 
@@ -43,9 +42,7 @@ def offer_detail(request, pk):
 
 
 def offer_create(request, pk):
-    organisation = get_object_or_404(Organisation.objects.visible_to(request.user), pk=pk)
-    if not may_edit_offers_of(request.user, organisation):
-        raise PermissionDenied
+    organisation = get_object_or_404(Organisation.objects.offers_kept_by(request.user), pk=pk)
     form = OfferForm(
         request.POST or None,
         initial={

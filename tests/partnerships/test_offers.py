@@ -5,8 +5,14 @@ import datetime
 import pytest
 from django.urls import reverse
 
-from partnerships.models import Offer
-from tests.factories import ActivityTypeFactory, OfferFactory, OrganisationFactory
+from bridging.models import Handover
+from partnerships.models import Offer, ReadinessAnswer
+from tests.factories import (
+    ActivityTypeFactory,
+    AgreementFactory,
+    OfferFactory,
+    OrganisationFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -78,14 +84,103 @@ def test_staff_cannot_edit_another_organisations_offer(client, cast):
     assert cast.offer_b.name == "Tilbud B"
 
 
-def test_coordinator_keeps_offers_for_an_organisation_without_staff(client, cast):
-    unstaffed = OrganisationFactory(name="Gåklubben", kind="self_organised")
+# --- Who keeps an organisation's offers (issue 12, item 1) -------------------------------------
+
+
+def _unstaffed(name="Gåklubben"):
+    organisation = OrganisationFactory(name=name, kind="self_organised")
+    return organisation, OfferFactory(organisation=organisation, name="Gåtur")
+
+
+def _works_with(cast, how, organisation, offer):
+    """Project A works with `organisation` through an agreement, a checklist or a handover."""
+    if how == "agreement":
+        AgreementFactory(project=cast.project_a, receiver=organisation)
+    elif how == "readiness":
+        ReadinessAnswer.objects.create(
+            project=cast.project_a, receiver=organisation, item="p_pace", answer="yes"
+        )
+    else:
+        Handover.objects.create(
+            course=cast.course_a, mode="individual", offer=offer, receiver=organisation
+        )
+
+
+def _refused_everywhere(client, cast, user, organisation, offer):
+    """404 on every way of keeping the offer, GET and POST, and nothing changes."""
+    client.force_login(user)
+    before = Offer.objects.filter(organisation=organisation).count()
+    urls = [
+        reverse("partnerships:offer_create", args=[organisation.pk]),
+        reverse("partnerships:offer_update", args=[offer.pk]),
+    ]
+    for url in urls:
+        assert client.get(url).status_code == 404, url
+        data = offer_data(cast, name="Overtaget", is_active="")
+        assert client.post(url, data).status_code == 404, url
+    url = reverse("partnerships:offer_free_places", args=[offer.pk])
+    assert client.post(url, {"free_places": "0"}).status_code == 404
+    offer.refresh_from_db()
+    assert (offer.name, offer.is_active, offer.free_places) == ("Gåtur", True, 5)
+    assert Offer.objects.filter(organisation=organisation).count() == before
+
+
+@pytest.mark.parametrize("how", ["agreement", "readiness", "handover"])
+def test_coordinator_keeps_offers_of_an_unstaffed_organisation_the_project_works_with(
+    client, cast, how
+):
+    organisation, offer = _unstaffed()
+    _works_with(cast, how, organisation, offer)
     client.force_login(cast.coordinator_a)
     response = client.post(
-        reverse("partnerships:offer_create", args=[unstaffed.pk]), offer_data(cast)
+        reverse("partnerships:offer_create", args=[organisation.pk]), offer_data(cast)
     )
     assert response.status_code == 302
-    assert Offer.objects.get(name="Stolegymnastik").organisation == unstaffed
+    assert Offer.objects.get(name="Stolegymnastik").organisation == organisation
+    url = reverse("partnerships:offer_update", args=[offer.pk])
+    assert client.get(url).status_code == 200
+    client.post(url, offer_data(cast, name="Gåtur i parken"))
+    offer.refresh_from_db()
+    assert offer.name == "Gåtur i parken"
+
+
+@pytest.mark.parametrize("how", ["agreement", "readiness", "handover"])
+def test_another_projects_coordinator_cannot_keep_those_offers(client, cast, how):
+    organisation, offer = _unstaffed()
+    _works_with(cast, how, organisation, offer)
+    _refused_everywhere(client, cast, cast.coordinator_b, organisation, offer)
+
+
+def test_coordinator_cannot_keep_offers_of_an_organisation_the_project_does_not_work_with(
+    client, cast
+):
+    organisation, offer = _unstaffed()
+    _refused_everywhere(client, cast, cast.coordinator_a, organisation, offer)
+
+
+def test_coordinator_cannot_keep_offers_of_an_organisation_with_its_own_staff(client, cast):
+    offer = OfferFactory(organisation=cast.association_a, name="Gåtur")  # agreement_a exists
+    _refused_everywhere(client, cast, cast.coordinator_a, cast.association_a, offer)
+
+
+def test_coordinator_never_keeps_offers_of_another_project(client, cast):
+    offer = OfferFactory(organisation=cast.project_b, name="Gåtur")
+    ReadinessAnswer.objects.create(
+        project=cast.project_a, receiver=cast.project_b, item="p_pace", answer="yes"
+    )
+    _refused_everywhere(client, cast, cast.coordinator_a, cast.project_b, offer)
+
+
+def test_housing_plan_coordinator_cannot_add_offers_to_a_project(client, cast):
+    offer = OfferFactory(organisation=cast.project_a, name="Gåtur")
+    _refused_everywhere(client, cast, cast.plan_coordinator, cast.project_a, offer)
+
+
+@pytest.mark.parametrize("role", ["instructor_a", "staff_b", "outsider"])
+def test_other_roles_cannot_keep_the_offers(client, cast, role):
+    organisation, offer = _unstaffed()
+    _works_with(cast, "agreement", organisation, offer)
+    _refused_everywhere(client, cast, cast.user(role), organisation, offer)
 
 
 def test_staff_update_free_places_from_their_page(client, cast):
