@@ -1,4 +1,10 @@
-"""Tables as downloads: CSV (semicolon-separated, as Danish Excel expects) or an Excel workbook."""
+"""Tables as downloads: CSV (semicolon-separated, as Danish Excel expects) or an Excel workbook.
+
+Every cell passes through `_cell`: text that a spreadsheet would read as a formula (it starts
+with =, +, -, @, a tab or a carriage return) gets a leading apostrophe, so a name typed by
+anyone (say `=HYPERLINK(...)` in an offer's name) arrives as text, never as a live formula.
+In the workbook every text cell is also stored as a string, never parsed.
+"""
 
 import csv
 import io
@@ -12,27 +18,37 @@ FORMATS = {
 }
 
 
-def _plain(value):
-    """Lazy translations and other objects become text; numbers and None stay as they are."""
-    return value if value is None or isinstance(value, int | float | str) else str(value)
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _cell(value):
+    """Numbers and None stay as they are; everything else becomes text that cannot be read
+    as a formula."""
+    if value is None or isinstance(value, int | float):
+        return value
+    text = str(value)
+    return "'" + text if text.startswith(FORMULA_STARTS) else text
 
 
 def table_response(*, fmt: str, filename: str, headers: list, rows: list) -> HttpResponse:
     if fmt not in FORMATS:
         raise Http404
-    rows = [[_plain(value) for value in row] for row in rows]
+    headers = [_cell(header) for header in headers]
+    rows = [[_cell(value) for value in row] for row in rows]
     if fmt == "csv":
         buffer = io.StringIO()
         writer = csv.writer(buffer, delimiter=";")
-        writer.writerow([str(h) for h in headers])
+        writer.writerow(headers)
         writer.writerows(rows)
         content = "\ufeff" + buffer.getvalue()  # the BOM tells Excel the file is UTF-8
     else:
         workbook = Workbook()
         sheet = workbook.active
-        sheet.append([str(h) for h in headers])
-        for row in rows:
-            sheet.append(list(row))
+        for row in [headers, *rows]:
+            sheet.append(row)
+            for cell in sheet[sheet.max_row]:
+                if isinstance(cell.value, str):
+                    cell.data_type = "s"  # text, even if it looks like a formula or a number
         stream = io.BytesIO()
         workbook.save(stream)
         content = stream.getvalue()
