@@ -1,5 +1,7 @@
 from django.conf import settings
+from django.shortcuts import render
 from django.utils import translation
+from django.utils.translation import gettext as _
 
 
 class DanishFirstLocaleMiddleware:
@@ -35,3 +37,41 @@ class NoStoreForSignedInMiddleware:
         if request.user.is_authenticated and "Cache-Control" not in response.headers:
             response.headers["Cache-Control"] = "no-store"
         return response
+
+
+class RejectNulBytesMiddleware:
+    """A NUL character is never part of a real address or form value, and PostgreSQL refuses
+    to store one (the query would fail with a server error). Any request with one in its path,
+    its URL parameters or its form fields is answered with a Danish 400 page before a view sees
+    it, so no view, form or raw `request.POST` lookup has to remember the rule."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if self._has_nul(request):
+            return render(
+                request,
+                "400.html",
+                {
+                    "message": _(
+                        "The address or the form contains a NUL character, which is not "
+                        "allowed. Remove it and try again."
+                    )
+                },
+                status=400,
+            )
+        return self.get_response(request)
+
+    @staticmethod
+    def _has_nul(request) -> bool:
+        if "\x00" in request.path_info:
+            return True
+        params = [request.GET]
+        if request.method == "POST":
+            params.append(request.POST)
+        return any(
+            "\x00" in key or any("\x00" in value for value in values)
+            for query in params
+            for key, values in query.lists()
+        )

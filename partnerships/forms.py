@@ -191,7 +191,7 @@ class AgreementForm(forms.ModelForm):
         self.fields["programmes"].queryset = self.fields["programmes"].queryset.filter(
             organisation=project
         )
-        receiver = self.instance.receiver_id or self.data.get("receiver") or None
+        receiver = self.instance.receiver_id or self._posted_receiver()
         offers = Offer.objects.filter(is_active=True)
         self.fields["offers"].queryset = (
             offers.filter(organisation=receiver) if receiver else offers.none()
@@ -201,6 +201,14 @@ class AgreementForm(forms.ModelForm):
         self.fields["adapted_fee"].error_messages["min_value"] = _("The fee cannot be negative.")
         if self.instance.pk:
             self.fields["receiver"].disabled = True
+
+    def _posted_receiver(self):
+        """The receiver as posted, if it is one of the choices (its offers can then be picked);
+        anything else is left for the field's own validation to answer."""
+        try:
+            return self.fields["receiver"].clean(self.data.get("receiver"))
+        except forms.ValidationError:
+            return None
 
     def clean(self):
         cleaned = super().clean()

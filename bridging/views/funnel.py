@@ -5,6 +5,7 @@ from django.utils.translation import gettext as _
 
 from common.charts import bars
 from common.exports import table_response
+from common.params import id_param
 from participants.models import ParticipantAccess
 
 from .. import funnel as funnel_module
@@ -18,7 +19,7 @@ def _scope(request, pk):
     if request.GET.get("course"):
         course = get_object_or_404(
             Course.objects.visible_to(request.user).filter(programme=programme),
-            pk=request.GET["course"],
+            pk=id_param(request.GET["course"]),
         )
     enrolments = Enrolment.objects.visible_to(request.user).filter(course__programme=programme)
     members = HandoverParticipant.objects.visible_to(request.user).filter(

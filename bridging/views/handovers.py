@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from common.params import id_param
 from participants.models import Consent
 from partnerships.access import role_required
 from partnerships.models import Membership, Offer, PartnershipAgreement
@@ -87,7 +88,8 @@ def handover_create(request, pk):
 
 def _chosen_offer(form, offers):
     value = form.data.get("offer") if form.is_bound else form.initial.get("offer")
-    return offers.filter(pk=value).first() if value and str(value).isdigit() else None
+    pk = id_param(value)
+    return offers.filter(pk=pk).first() if pk else None
 
 
 def _agreement(course, offer):

@@ -41,7 +41,8 @@ def readiness_checklist(request, project_pk, receiver_pk):
     if request.method == "POST":
         changed, errors = _save(request, project, receiver, answers)
         if errors:
-            messages.error(request, _("Choose yes, partly or no."))
+            for error in errors:
+                messages.error(request, error)
         elif changed:
             messages.success(request, _("%(count)s answers are saved.") % {"count": changed})
         else:
@@ -71,14 +72,21 @@ def readiness_checklist(request, project_pk, receiver_pk):
 
 def _save(request, project, receiver, current):
     """A new dated answer for every item whose answer or note changed; nothing half-saved."""
-    new, errors = [], 0
+    new, errors = [], set()
+    note_limit = ReadinessAnswer._meta.get_field("note").max_length
     for item in READINESS_ITEMS:
         answer = request.POST.get(f"{item.key}-answer", "")
-        note = request.POST.get(f"{item.key}-note", "").strip()[:500]
+        note = request.POST.get(f"{item.key}-note", "").strip()
+        if len(note) > note_limit:
+            errors.add(
+                _("A note can be at most %(limit)s characters; nothing was saved.")
+                % {"limit": note_limit}
+            )
+            continue
         if not answer:
             continue
         if answer not in Answer.values:
-            errors += 1
+            errors.add(_("Choose yes, partly or no."))
             continue
         old = current.get(item.key)
         if old and old.answer == answer and old.note == note:
@@ -95,6 +103,6 @@ def _save(request, project, receiver, current):
             )
         )
     if errors:
-        return 0, errors
+        return 0, sorted(errors)
     ReadinessAnswer.objects.bulk_create(new)
-    return len(new), 0
+    return len(new), []

@@ -8,7 +8,7 @@ from openpyxl import load_workbook
 
 from common.exports import table_response
 
-DANGEROUS = ["=HYPERLINK(\"http://x\",\"klik\")", "+1+1", "-2+3", "@SUM(A1)", "\tTAB", "\rCR"]
+DANGEROUS = ['=HYPERLINK("http://x","klik")', "+1+1", "-2+3", "@SUM(A1)", "\tTAB", "\rCR"]
 
 
 def _csv_rows(response):
