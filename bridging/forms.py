@@ -133,7 +133,11 @@ class EnrolmentForm(forms.Form):
 
 
 class WithdrawForm(forms.Form):
-    reason = forms.CharField(label=_("Reason"), max_length=200)
+    reason = forms.CharField(
+        label=_("Reason"),
+        max_length=200,
+        error_messages={"required": _("Give a reason for the withdrawal.")},
+    )
 
 
 class SessionForm(_TimesMixin, forms.ModelForm):
@@ -146,7 +150,11 @@ class SessionForm(_TimesMixin, forms.ModelForm):
 
 
 class CancelSessionForm(forms.Form):
-    reason = forms.CharField(label=_("Reason for cancelling"), max_length=200)
+    reason = forms.CharField(
+        label=_("Reason for cancelling"),
+        max_length=200,
+        error_messages={"required": _("Give a reason for cancelling the session.")},
+    )
 
 
 class SessionLogForm(forms.ModelForm):

@@ -181,19 +181,32 @@ def consent_withdraw(request, pk, consent_pk):
         Consent.objects.visible_to(request.user), pk=consent_pk, participant=participant
     )
     form = WithdrawConsentForm(request.POST)
-    if not form.is_valid():
-        for error in form.errors.get("withdrawn_on", []):
-            messages.error(request, error)
-        return redirect(participant)
-    try:
-        services.consent_withdraw(
-            consent=consent, membership=request.membership, on=form.cleaned_data["withdrawn_on"]
-        )
-    except services.ParticipantError as error:
-        messages.error(request, error.args[0])
-    else:
-        messages.success(request, _("The withdrawal is recorded."))
-    return redirect(participant)
+    if form.is_valid():
+        try:
+            services.consent_withdraw(
+                consent=consent, membership=request.membership, on=form.cleaned_data["withdrawn_on"]
+            )
+        except services.ParticipantError as error:
+            form.add_error("withdrawn_on", error.args[0])
+        else:
+            messages.success(request, _("The withdrawal is recorded."))
+            return redirect(participant)
+    return render(
+        request,
+        "confirm_action.html",
+        {
+            "title": _("Withdraw the consent: %(purpose)s")
+            % {"purpose": consent.get_purpose_display()},
+            "warning": _(
+                "From the date of withdrawal the consent no longer covers anything done "
+                "with the participant's data."
+            ),
+            "form": form,
+            "action": request.path,
+            "button": _("Record withdrawal"),
+            "back": participant.get_absolute_url(),
+        },
+    )
 
 
 @project_roles_only

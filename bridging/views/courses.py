@@ -199,8 +199,22 @@ def enrolment_withdraw(request, pk, enrolment_pk):
     )
     form = WithdrawForm(request.POST)
     if not form.is_valid():
-        messages.error(request, _("Give a reason for the withdrawal."))
-        return redirect(course)
+        return render(
+            request,
+            "confirm_action.html",
+            {
+                "title": _("Withdraw %(name)s from %(course)s")
+                % {"name": enrolment.participant, "course": course.name},
+                "warning": _(
+                    "The participant leaves the team; the first on the waitlist moves up. "
+                    "Give the reason."
+                ),
+                "form": form,
+                "action": request.path,
+                "button": _("Withdraw from the team"),
+                "back": course.get_absolute_url(),
+            },
+        )
     try:
         promoted = services.enrolment_withdraw(
             enrolment=enrolment, reason=form.cleaned_data["reason"]

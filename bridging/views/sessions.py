@@ -3,6 +3,7 @@
 from django.contrib import messages
 from django.db.models import OuterRef, Subquery
 from django.shortcuts import redirect, render
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -116,8 +117,19 @@ def session_cancel(request, pk):
     session = get_session_for_user(request, pk)
     form = CancelSessionForm(request.POST)
     if not form.is_valid():
-        messages.error(request, _("Give a reason for cancelling the session."))
-        return redirect(session)
+        return render(
+            request,
+            "confirm_action.html",
+            {
+                "title": _("Cancel the session on %(date)s")
+                % {"date": date_format(session.date, "SHORT_DATE_FORMAT")},
+                "warning": _("The team sees the session as cancelled, with the reason."),
+                "form": form,
+                "action": request.path,
+                "button": _("Cancel the session"),
+                "back": session.get_absolute_url(),
+            },
+        )
     services.session_cancel(session=session, reason=form.cleaned_data["reason"], user=request.user)
     messages.success(request, _("The session is cancelled."))
     return redirect(session)

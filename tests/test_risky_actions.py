@@ -1,0 +1,77 @@
+"""Risky actions (withdraw a consent, withdraw someone from the team, cancel a session,
+anonymise) sit apart, behind a first button that opens a box with the real one; a rejected
+form comes back as a confirmation page with what was typed and the error at its field."""
+
+import re
+
+import pytest
+from django.urls import reverse
+
+pytestmark = pytest.mark.django_db
+
+
+def _disclosure_holds_the_form(page: str, action: str) -> bool:
+    """The form posting to `action` sits inside a <details class="risky-action">."""
+    for block in re.findall(r'<details class="risky-action[^"]*">(.*?)</details>', page, re.S):
+        if f'action="{action}"' in block:
+            return True
+    return False
+
+
+def test_withdrawing_a_consent_takes_two_steps_on_the_participant_page(client, cast):
+    client.force_login(cast.coordinator_a)
+    page = client.get(cast.participant_a.get_absolute_url()).content.decode()
+    url = reverse("participants:consent_withdraw", args=[cast.participant_a.pk, cast.consent_a.pk])
+    assert _disclosure_holds_the_form(page, url)
+    assert "Træk samtykket tilbage…" in page
+
+
+def test_a_rejected_consent_withdrawal_is_a_confirmation_page_with_the_date_kept(client, cast):
+    client.force_login(cast.coordinator_a)
+    url = reverse("participants:consent_withdraw", args=[cast.participant_a.pk, cast.consent_a.pk])
+    response = client.post(url, {"withdrawn_on": "2025-12-01"})
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert 'value="2025-12-01"' in page
+    assert re.search(
+        r'id="error_1_id_withdrawn_on"[^>]*>\s*<strong>Et samtykke kan ikke trækkes tilbage, '
+        r"før det er givet.</strong>",
+        page,
+    )
+    assert "Annullér, gå tilbage" in page
+    cast.consent_a.refresh_from_db()
+    assert cast.consent_a.withdrawn_on is None
+
+
+def test_withdrawing_from_the_team_takes_two_steps(client, cast):
+    client.force_login(cast.coordinator_a)
+    page = client.get(cast.course_a.get_absolute_url()).content.decode()
+    url = reverse("bridging:enrolment_withdraw", args=[cast.course_a.pk, cast.enrolment_a.pk])
+    assert _disclosure_holds_the_form(page, url)
+    response = client.post(url, {"reason": ""})
+    assert response.status_code == 200
+    assert "Angiv en grund til udmeldelsen." in response.content.decode()
+    cast.enrolment_a.refresh_from_db()
+    assert cast.enrolment_a.status == "enrolled"
+
+
+def test_cancelling_a_session_takes_two_steps(client, cast):
+    client.force_login(cast.instructor_a)
+    page = client.get(cast.session_a.get_absolute_url()).content.decode()
+    url = reverse("bridging:session_cancel", args=[cast.session_a.pk])
+    assert _disclosure_holds_the_form(page, url)
+    response = client.post(url, {"reason": "x" * 201})
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert 'value="' + "x" * 201 + '"' in page
+    assert "Aflys træningsgangen den" in page
+    cast.session_a.refresh_from_db()
+    assert cast.session_a.status == "planned"
+
+
+def test_anonymising_is_apart_from_the_exports_and_confirmed_on_its_own_page(client, cast):
+    client.force_login(cast.coordinator_a)
+    page = client.get(cast.participant_a.get_absolute_url()).content.decode()
+    box = re.search(r'<div class="risky-action-box">(.*?)</div>', page, re.S).group(1)
+    assert reverse("participants:participant_anonymise", args=[cast.participant_a.pk]) in box
+    assert "participant_export" not in box and "export" not in box
