@@ -161,6 +161,54 @@ def handover_accept(
 
 
 @transaction.atomic
+def handover_accept_group(
+    *, handover: Handover, first_session_on: datetime.date, buddy: str, user
+) -> list[HandoverParticipant]:
+    """Accept everyone of a handover still waiting for an answer, in one step: all or none. The
+    offer row is locked while its free places are counted, as for one."""
+    members = list(
+        HandoverParticipant.objects.select_for_update(of=("self",))
+        .filter(handover=handover, status=Status.SENT)
+        .order_by("pk")
+    )
+    if not members:
+        raise JourneyError(gettext_lazy("No one in this handover is waiting for an answer."))
+    if handover.offer_id:
+        offer = Offer.objects.select_for_update().get(pk=handover.offer_id)
+        if offer.free_places is not None:
+            if offer.free_places < len(members):
+                raise JourneyError(
+                    gettext_lazy(
+                        "The offer has %(free)s free places for %(count)s people. Add places, "
+                        "or accept or decline them one by one."
+                    )
+                    % {"free": offer.free_places, "count": len(members)}
+                )
+            offer.free_places -= len(members)
+            offer.save(update_fields=["free_places"])
+    now = timezone.now()
+    for member in members:
+        member.status = Status.ACCEPTED
+        member.first_session_on = first_session_on
+        member.buddy = buddy.strip()
+        member.answered_at, member.answered_by = now, user
+    HandoverParticipant.objects.bulk_update(
+        members, ["status", "first_session_on", "buddy", "answered_at", "answered_by"]
+    )
+    _notify_coordinator(handover, _("A handover has been answered"))
+    return members
+
+
+def next_session_on(offer: Offer | None, today: datetime.date) -> datetime.date:
+    """The offer's next meeting day from today (today itself if it meets today): what an
+    acceptance proposes as the first session. Today when the offer has no weekdays."""
+    days = offer.weekdays if offer is not None else []
+    if not days:
+        return today
+    return min(today + datetime.timedelta(days=(day - today.weekday()) % 7) for day in days)
+
+
+@transaction.atomic
 def handover_decline(
     *, member: HandoverParticipant, reason: str, note: str, user
 ) -> HandoverParticipant:

@@ -18,6 +18,7 @@ app_name = "bridging"
 
 urlpatterns = [
     path("overview/", start.coordinator_overview, name="coordinator_overview"),
+    path("overview/<slug:key>/", start.work_queue_list, name="work_queue"),
     path("my-courses/", start.instructor_home, name="instructor_home"),
     path("dropout-warnings/", courses.dropout_warnings, name="dropout_warnings"),
     path("programmes/", courses.programme_list, name="programme_list"),
@@ -80,6 +81,11 @@ urlpatterns = [
     path("handovers/", handovers.handover_list, name="handover_list"),
     path("handovers/export.<str:fmt>", funnel.handover_export, name="handover_export"),
     path("handovers/<int:pk>/", handovers.handover_detail, name="handover_detail"),
+    path(
+        "handovers/<int:pk>/accept/",
+        handovers.handover_accept_group,
+        name="handover_accept_group",
+    ),
     path(
         "handover-participants/<int:pk>/<slug:action>/",
         handovers.handover_transition,

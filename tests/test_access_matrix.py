@@ -85,6 +85,12 @@ MATRIX = {
     ),
     "admin:index": ("get", None, None, statuses(302, 302, 302, 302, 302, 302)),
     "bridging:coordinator_overview": ("get", None, None, statuses(302, 200, 403, 403, 200, 403)),
+    "bridging:work_queue": (
+        "get",
+        lambda cast: {"key": "handovers"},
+        None,
+        statuses(302, 200, 403, 403, 200, 403),
+    ),
     "bridging:instructor_home": ("get", None, None, statuses(302, 403, 200, 403, 403, 403)),
     "partnerships:organisation_list": ("get", None, None, statuses(302, 200, 200, 200, 200, 200)),
     "partnerships:organisation_detail": (
@@ -339,6 +345,12 @@ MATRIX = {
         None,
         statuses(302, 302, 404, 302, 404, 404),
     ),
+    "bridging:handover_accept_group": (
+        "post",
+        lambda cast: {"pk": cast.member_a.handover_id},
+        lambda cast, user: {"first_session_on": "2026-12-02", "buddy": "Frida"},
+        statuses(302, 403, 404, 302, 404, 404),
+    ),
     "bridging:follow_up_answer": (
         "post",
         lambda cast: {"pk": cast.follow_up_a.pk},
@@ -431,6 +443,7 @@ POST_ONLY = [
     "logout",
     "partnerships:switch_organisation",
     "participants:instructor_access",
+    ("bridging:handover_accept_group", lambda cast: {"pk": cast.member_a.handover_id}),
     (
         "participants:consent_withdraw",
         lambda cast: {"pk": cast.participant_a.pk, "consent_pk": cast.consent_a.pk},

@@ -10,6 +10,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from common.params import id_param
@@ -221,7 +222,12 @@ def inbox(request):
         HandoverParticipant.objects.visible_to(request.user)
         .filter(handover__receiver=organisation)
         .exclude(status=Status.DECLINED)
-        .select_related("participant", "handover__offer", "handover__course")
+        .select_related(
+            "participant",
+            "handover__offer",
+            "handover__course__programme__organisation",
+            "handover__proposed_by",
+        )
         .prefetch_related(
             "participant__preferred_activities",
             Prefetch("follow_ups", queryset=FollowUp.objects.filter(answer="")),
@@ -245,12 +251,14 @@ def inbox(request):
         reply_time=Avg(F("answered_at") - F("sent_at")),
     )
     today = timezone.localdate()
+    waiting = [m for m in members if m.status == Status.SENT]
     return render(
         request,
         "bridging/inbox.html",
         {
             "organisation": organisation,
-            "waiting": [m for m in members if m.status == Status.SENT],
+            "waiting": waiting,
+            "waiting_handovers": _by_handover(waiting, today),
             "accepted": [m for m in members if m.status == Status.ACCEPTED],
             "follow_ups": [
                 (m, f) for m in members for f in m.follow_ups.all() if f.due_on <= today
@@ -260,11 +268,54 @@ def inbox(request):
             "accept_share": round(100 * stats["accepted"] / stats["answered"])
             if stats["answered"]
             else None,
-            "accept_form": AcceptForm(initial={"first_session_on": today}),
             "decline_form": DeclineForm(),
             "follow_up_form": FollowUpForm(),
         },
     )
+
+
+def _by_handover(members, today):
+    """Waiting people grouped by the handover that sent them (a group is answered together),
+    each group with the offer's next session as the proposed first session."""
+    groups = {}
+    for member in members:
+        handover = member.handover
+        if handover.pk not in groups:
+            groups[handover.pk] = {
+                "handover": handover,
+                "members": [],
+                "first_session_on": handovers.next_session_on(handover.offer, today),
+            }
+        groups[handover.pk]["members"].append(member)
+    return list(groups.values())
+
+
+@require_POST
+@parties
+def handover_accept_group(request, pk):
+    """The receiving organisation accepts everyone waiting in a group or team handover."""
+    handover = _get_handover_for_user(request, pk)
+    if not (
+        request.membership.role == Role.STAFF
+        and handover.receiver_id == request.membership.organisation_id
+    ):
+        raise PermissionDenied
+    form = AcceptForm(request.POST)
+    try:
+        if not form.is_valid():
+            raise JourneyError(_("Give the first session's date and a contact person."))
+        accepted = handovers.handover_accept_group(
+            handover=handover, user=request.user, **form.cleaned_data
+        )
+    except JourneyError as error:
+        messages.error(request, error.args[0])
+    else:
+        messages.success(
+            request,
+            ngettext("%(count)s is accepted.", "%(count)s are accepted.", len(accepted))
+            % {"count": len(accepted)},
+        )
+    return redirect("bridging:inbox")
 
 
 def _get_member_for_user(request, pk):

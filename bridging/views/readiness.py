@@ -31,7 +31,9 @@ def _get_enrolment_for_user(request, pk):
 @project_roles
 def assessment_create(request, pk):
     enrolment = _get_enrolment_for_user(request, pk)
-    form = AssessmentForm(request.POST or None)
+    kind = request.GET.get("kind")  # the work queue links to the end assessment
+    initial = {"kind": kind} if kind in Assessment.Kind.values else None
+    form = AssessmentForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
             readiness.assessment_create(form=form, enrolment=enrolment, user=request.user)

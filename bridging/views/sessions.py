@@ -7,7 +7,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from .. import services
+from .. import services, work_queue
 from ..forms import AttendanceForm, CancelSessionForm, SessionForm, SessionLogForm
 from ..models import Attendance, Enrolment, Session
 from .access import get_course_for_user, get_session_for_user, project_roles
@@ -64,17 +64,25 @@ def attendance_mark(request, pk):
         error = next(iter(form.errors.values()))[0]
     if request.htmx and form.is_valid():
         enrolment = _roster(request, session).get(pk=form.cleaned_data["enrolment"].pk)
-        response = render(
+        marked, roster_size = (
+            work_queue.with_marks(Session.objects.filter(pk=session.pk))
+            .values_list("marked", "roster")
+            .get()
+        )
+        # The row, and the bar at the bottom with its count brought up to date (out of band).
+        return render(
             request,
-            "bridging/includes/attendance_row.html",
+            "bridging/includes/attendance_marked.html",
             {
                 "session": session,
                 "enrolment": enrolment,
                 "statuses": Attendance.Status.choices,
                 "error": error,
+                "unmarked": roster_size - marked,
+                "roster_size": roster_size,
+                "oob": True,
             },
         )
-        return response
     if error:
         messages.error(request, error)
     return redirect(f"{session.get_absolute_url()}#roster")

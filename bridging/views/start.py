@@ -1,11 +1,13 @@
 import datetime
 
 from django.contrib.auth.decorators import login_not_required
+from django.core.paginator import Paginator
 from django.db import DatabaseError, connection
-from django.db.models import Count
-from django.http import JsonResponse
+from django.db.models import Case, Count, When, Window
+from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
@@ -13,7 +15,7 @@ from participants.models import Participant
 from partnerships.access import active_membership, role_required
 from partnerships.models import Membership
 
-from .. import figures
+from .. import figures, work_queue
 from ..models import Course, Programme, Session
 
 START_PAGES = {
@@ -28,23 +30,61 @@ def home(request):
     if membership is None:
         return render(request, "bridging/no_membership.html")
     if membership.role == Membership.Role.STAFF:
+        # Association staff land on their inbox when someone is waiting for their answer.
+        if work_queue.inbox_waiting(request.user, membership.organisation).exists():
+            return redirect("bridging:inbox")
         return redirect(membership.organisation)
     if not membership.organisation.is_project and membership.role == Membership.Role.COORDINATOR:
         return redirect("partnerships:local_overview")  # a housing plan or a municipality
     return redirect(START_PAGES[membership.role])
 
 
+QUEUE_PREVIEW = 5
+# Running courses first, finished ones after (cancelled ones are not shown).
+COURSE_ORDER = [Course.Status.RUNNING, Course.Status.PLANNED, Course.Status.COMPLETED]
+
+
+def _queues(request, today):
+    """The coordinator's work queue, in the order of urgency: (key, title, queryset)."""
+    user, organisation = request.user, request.membership.organisation
+    return {
+        "handovers": (
+            _("Handovers waiting for an answer"),
+            work_queue.handovers_waiting(user, organisation),
+        ),
+        "follow_ups": (_("Follow-ups due"), work_queue.follow_ups_due(user, organisation, today)),
+        "end_assessments": (
+            _("Near the end of the course without an end assessment"),
+            work_queue.end_assessments_missing(user, organisation, today),
+        ),
+        "drifting": (
+            _("Drifting away: absent several times in a row"),
+            work_queue.drifting_away(user, organisation, today),
+        ),
+        "attendance": (
+            _("Past sessions without full attendance"),
+            work_queue.sessions_missing_attendance(user, today).filter(
+                course__programme__organisation=organisation
+            ),
+        ),
+        "ending": (
+            _("Courses ending soon: time to hand over"),
+            work_queue.courses_ending_soon(user, organisation, today),
+        ),
+    }
+
+
 @role_required(Membership.Role.COORDINATOR)
 def coordinator_overview(request):
+    """A work queue: per queue its count and first few rows, each leading to the action."""
     organisation = request.membership.organisation
-    role_counts = dict(
-        Membership.objects.visible_to(request.user)
-        .filter(organisation=organisation)
-        .values_list("role")
-        .annotate(n=Count("pk"))
-        .order_by()
-    )
-    team = [(label, role_counts.get(value, 0)) for value, label in Membership.Role.choices]
+    today = timezone.localdate()
+    queues = []
+    for key, (title, queryset) in _queues(request, today).items():
+        # The first rows and, in each row, the size of the whole queue: one query per queue.
+        rows = list(queryset.annotate(queue_size=Window(Count("*")))[:QUEUE_PREVIEW])
+        count = rows[0].queue_size if rows else 0
+        queues.append({"key": key, "title": title, "rows": rows, "count": count})
     status_counts = dict(
         Participant.objects.visible_to(request.user)
         .filter(organisation=organisation, anonymised_at__isnull=True)
@@ -60,26 +100,56 @@ def coordinator_overview(request):
         "bridging/coordinator_overview.html",
         {
             "organisation": organisation,
-            "team": team,
+            "queues": queues,
+            "waiting_total": sum(queue["count"] for queue in queues),
             "participants": participants,
-            "programmes": Programme.objects.visible_to(request.user).filter(
-                organisation=organisation
-            ),
-            "warning_count": figures.dropout_warnings(request.user).count(),
+            "programmes": Programme.objects.visible_to(request.user)
+            .filter(organisation=organisation)
+            .order_by("-starts_on")[:QUEUE_PREVIEW],
+            "overdue_since": work_queue.overdue_since(),
+            "today": today,
+        },
+    )
+
+
+@role_required(Membership.Role.COORDINATOR)
+def work_queue_list(request, key):
+    """One queue of the overview in full, a page at a time."""
+    today = timezone.localdate()
+    queues = _queues(request, today)
+    if key not in queues:
+        raise Http404
+    title, queryset = queues[key]
+    page = Paginator(queryset, 50).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "bridging/work_queue.html",
+        {
+            "key": key,
+            "title": title,
+            "page": page,
+            "overdue_since": work_queue.overdue_since(),
+            "today": today,
         },
     )
 
 
 @role_required(Membership.Role.INSTRUCTOR)
 def instructor_home(request):
-    """Today's and this week's sessions, one tap from their attendance pages; the courses."""
+    """The instructor's week: today's sessions one tap from their attendance pages, past ones
+    still missing attendance, the rest of the week, and the courses (running ones first)."""
     today = timezone.localdate()
     week_end = today + datetime.timedelta(days=6 - today.weekday())
     courses = Course.objects.visible_to(request.user).filter(instructors=request.user)
     sessions = list(
-        Session.objects.visible_to(request.user)
+        work_queue.with_marks(Session.objects.visible_to(request.user))
         .filter(course__in=courses, date__range=(today, week_end))
         .select_related("course")
+    )
+    missing = work_queue.sessions_missing_attendance(request.user, today).filter(course__in=courses)
+    status_order = Case(
+        *(When(status=status, then=index) for index, status in enumerate(COURSE_ORDER)),
+        default=len(COURSE_ORDER),
     )
     return render(
         request,
@@ -88,7 +158,11 @@ def instructor_home(request):
             "organisation": request.membership.organisation,
             "today_sessions": [s for s in sessions if s.date == today],
             "week_sessions": [s for s in sessions if s.date > today],
-            "courses": courses.exclude(status=Course.Status.CANCELLED).select_related("programme"),
+            "missing": missing[:20],
+            "courses": courses.exclude(status=Course.Status.CANCELLED)
+            .annotate(status_order=status_order)
+            .order_by("status_order", "start_date", "name")
+            .select_related("programme"),
             "warning_count": figures.dropout_warnings(request.user).count(),
         },
     )

@@ -315,8 +315,9 @@ class TestInbox:
             handovers.handover_send(member=member)
         client.force_login(cast.staff_a)
         # 1 session, 2 user, 3 own memberships, 4 handovers with participants and offers,
-        # 5 wished activities, 6 open follow-ups, 7 sharing consents, 8 response figures
-        with django_assert_num_queries(8):
+        # 5 wished activities, 6 open follow-ups, 7 sharing consents, 8 response figures,
+        # 9 the count of who is waiting, in the navigation
+        with django_assert_num_queries(9):
             client.get(reverse("bridging:inbox"))
 
 

@@ -1,0 +1,164 @@
+"""What is waiting for someone to act: the coordinator's work queue and the instructor's
+missing attendance. Each queue is one scoped queryset whose rows lead to the action; pages show
+its count and its first few rows (two queries per queue, whatever the data size).
+
+The figures themselves are not defined here: drifting away is figures.dropout_warnings, and a
+follow-up is due on its own `due_on`.
+"""
+
+import datetime
+
+from django.conf import settings
+from django.db.models import Count, Exists, F, IntegerField, Max, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+
+from . import figures
+from .models import (
+    Assessment,
+    Attendance,
+    Course,
+    Enrolment,
+    FollowUp,
+    HandoverParticipant,
+    Session,
+)
+
+MISSING_ATTENDANCE_DAYS = 14  # past sessions this far back are still worth completing
+COURSE_ENDING_DAYS = 21  # a course whose last session is this close is "ending soon"
+END_ASSESSMENT_BEFORE_DAYS = 14  # the end assessment is due from this long before the end
+END_ASSESSMENT_AFTER_DAYS = 28  # and stays in the queue this long after it
+
+
+def _count(queryset, field="pk"):
+    return Coalesce(
+        Subquery(
+            queryset.order_by().values(field).annotate(n=Count("pk")).values("n")[:1],
+            output_field=IntegerField(),
+        ),
+        0,
+    )
+
+
+def with_marks(sessions):
+    """Annotate sessions with `marked` (people on the roster with a mark) and `roster`."""
+    marked = Attendance.objects.filter(
+        session=OuterRef("pk"),
+        enrolment__status__in=[Enrolment.Status.ENROLLED, Enrolment.Status.COMPLETED],
+    )
+    roster = Enrolment.objects.on_roster().filter(course=OuterRef("course"))
+    return sessions.annotate(marked=_count(marked, "session"), roster=_count(roster, "course"))
+
+
+def sessions_missing_attendance(user, today=None):
+    """Sessions of the last MISSING_ATTENDANCE_DAYS days, not cancelled, where someone on the
+    roster has no mark: the same count as the session page's "mark the rest present"."""
+    today = today or timezone.localdate()
+    sessions = (
+        Session.objects.visible_to(user)
+        .filter(date__lt=today, date__gte=today - datetime.timedelta(days=MISSING_ATTENDANCE_DAYS))
+        .exclude(status=Session.Status.CANCELLED)
+    )
+    return (
+        with_marks(sessions)
+        .filter(marked__lt=F("roster"))
+        .select_related("course")
+        .order_by("date", "start_time")
+    )
+
+
+def handovers_waiting(user, organisation):
+    """Handed-over participants sent to a receiving organisation and not yet answered, the
+    longest waiting first; `overdue` after HANDOVER_REMINDER_DAYS."""
+    return (
+        HandoverParticipant.objects.visible_to(user)
+        .filter(
+            handover__course__programme__organisation=organisation,
+            status=HandoverParticipant.Status.SENT,
+        )
+        .select_related("participant", "handover__receiver", "handover__offer")
+        .order_by("sent_at", "pk")
+    )
+
+
+def overdue_since():
+    return timezone.now() - datetime.timedelta(days=settings.HANDOVER_REMINDER_DAYS)
+
+
+def follow_ups_due(user, organisation, today=None):
+    today = today or timezone.localdate()
+    return (
+        FollowUp.objects.filter(
+            member__in=HandoverParticipant.objects.visible_to(user),
+            member__handover__course__programme__organisation=organisation,
+            answer="",
+            due_on__lte=today,
+        )
+        .select_related("member__participant", "member__handover__receiver")
+        .order_by("due_on", "pk")
+    )
+
+
+def _last_session():
+    return Subquery(
+        Session.objects.filter(course=OuterRef("course"))
+        .exclude(status=Session.Status.CANCELLED)
+        .order_by("-date")
+        .values("date")[:1]
+    )
+
+
+def end_assessments_missing(user, organisation, today=None):
+    """Participants on the roster of a course that ends soon or ended lately, without a staff
+    assessment at the end."""
+    today = today or timezone.localdate()
+    has_end = Assessment.objects.filter(
+        enrolment=OuterRef("pk"), kind=Assessment.Kind.END, source=Assessment.Source.STAFF
+    )
+    return (
+        Enrolment.objects.visible_to(user)
+        .on_roster()
+        .filter(
+            course__programme__organisation=organisation,
+            participant__anonymised_at__isnull=True,
+        )
+        .exclude(course__status=Course.Status.CANCELLED)
+        .annotate(course_ends=_last_session())
+        .filter(
+            course_ends__gte=today - datetime.timedelta(days=END_ASSESSMENT_AFTER_DAYS),
+            course_ends__lte=today + datetime.timedelta(days=END_ASSESSMENT_BEFORE_DAYS),
+        )
+        .exclude(Exists(has_end))
+        .select_related("participant", "course")
+        .order_by("course_ends", "course__name", "participant__first_name", "pk")
+    )
+
+
+def drifting_away(user, organisation, today=None):
+    return figures.dropout_warnings(user, today).filter(
+        course__programme__organisation=organisation
+    )
+
+
+def courses_ending_soon(user, organisation, today=None):
+    """Running courses whose last session is within COURSE_ENDING_DAYS: time to hand over."""
+    today = today or timezone.localdate()
+    return (
+        Course.objects.visible_to(user)
+        .filter(programme__organisation=organisation, status=Course.Status.RUNNING)
+        .annotate(
+            ends_on=Max("sessions__date", filter=~Q(sessions__status=Session.Status.CANCELLED))
+        )
+        .filter(
+            ends_on__gte=today,
+            ends_on__lte=today + datetime.timedelta(days=COURSE_ENDING_DAYS),
+        )
+        .order_by("ends_on", "name")
+    )
+
+
+def inbox_waiting(user, organisation):
+    """People sent to a receiving organisation who wait for its answer."""
+    return HandoverParticipant.objects.visible_to(user).filter(
+        handover__receiver=organisation, status=HandoverParticipant.Status.SENT
+    )

@@ -1,0 +1,263 @@
+"""The coordinator's overview as a work queue, and the instructor's week: each queue shows what
+waits, leads to the action, shows only the own organisation's work, in a fixed number of
+queries whatever the data size."""
+
+import datetime
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from bridging import services
+from bridging.handovers import handover_propose, handover_send
+from bridging.models import Assessment, Course, FollowUp, HandoverParticipant, Session
+from bridging.models.readiness import INDICATOR_FIELDS
+from tests.factories import ConsentFactory, CourseFactory, EnrolmentFactory, SessionFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def days(n):
+    return timezone.localdate() + datetime.timedelta(days=n)
+
+
+def overview(client, user):
+    client.force_login(user)
+    response = client.get(reverse("bridging:coordinator_overview"))
+    assert response.status_code == 200
+    return {queue["key"]: queue for queue in response.context["queues"]}, response
+
+
+def _course_ending_in(cast, n, **kwargs):
+    course = CourseFactory(programme=cast.programme_a, name=f"Slutter om {n}", **kwargs)
+    SessionFactory(course=course, date=days(n - 7))
+    SessionFactory(course=course, date=days(n))
+    return course
+
+
+def test_sent_handover_waits_and_is_overdue_after_the_reminder_period(client, cast, settings):
+    settings.HANDOVER_REMINDER_DAYS = 14
+    queues, response = overview(client, cast.coordinator_a)
+    assert [m.pk for m in queues["handovers"]["rows"]] == [cast.member_a.pk]
+    assert "forsinket" not in response.content.decode()
+    HandoverParticipant.objects.filter(pk=cast.member_a.pk).update(
+        sent_at=timezone.now() - datetime.timedelta(days=15)
+    )
+    queues, response = overview(client, cast.coordinator_a)
+    page = response.content.decode()
+    assert "forsinket" in page
+    assert cast.member_a.handover.get_absolute_url() in page
+
+
+def test_follow_up_due_leads_to_the_handover(client, cast):
+    FollowUp.objects.filter(pk=cast.follow_up_a.pk).update(due_on=days(1))
+    queues, _ = overview(client, cast.coordinator_a)
+    assert queues["follow_ups"]["count"] == 0
+    FollowUp.objects.filter(pk=cast.follow_up_a.pk).update(due_on=days(0))
+    queues, response = overview(client, cast.coordinator_a)
+    assert [f.pk for f in queues["follow_ups"]["rows"]] == [cast.follow_up_a.pk]
+    assert f"#member-{cast.member_a.pk}" in response.content.decode()
+
+
+def test_near_the_end_without_an_end_assessment_links_to_the_end_assessment(client, cast):
+    SessionFactory(course=cast.course_a, date=days(60))  # course A runs on
+    ending = _course_ending_in(cast, 10)
+    enrolment = EnrolmentFactory(course=ending, participant=cast.participant_a)
+    _course_ending_in(cast, 40)  # too far off
+    queues, response = overview(client, cast.coordinator_a)
+    assert [e.pk for e in queues["end_assessments"]["rows"]] == [enrolment.pk]
+    url = reverse("bridging:assessment_create", args=[enrolment.pk]) + "?kind=end"
+    assert url in response.content.decode()
+    # The link opens the assessment form set to "at the end".
+    assert client.get(url).context["form"]["kind"].value() == "end"
+    Assessment.objects.create(
+        enrolment=enrolment, kind="end", source="staff", **dict.fromkeys(INDICATOR_FIELDS, 3)
+    )
+    queues, _ = overview(client, cast.coordinator_a)
+    assert queues["end_assessments"]["count"] == 0
+
+
+def test_drifting_away_is_the_dropout_list_of_the_own_organisation(client, cast):
+    for n in (14, 7):
+        session = SessionFactory(course=cast.course_a, date=days(-n))
+        services.attendance_mark(
+            session=session, enrolment=cast.enrolment_a, status="absent", user=cast.instructor_a
+        )
+    queues, response = overview(client, cast.coordinator_a)
+    assert [e.pk for e in queues["drifting"]["rows"]] == [cast.enrolment_a.pk]
+    assert cast.participant_a.get_absolute_url() in response.content.decode()
+    queues, _ = overview(client, cast.coordinator_b)
+    assert queues["drifting"]["count"] == 0
+
+
+def test_past_session_without_full_attendance_until_everyone_is_marked(client, cast):
+    session = SessionFactory(course=cast.course_a, date=days(-3))
+    SessionFactory(course=cast.course_a, date=days(-20))  # too long ago
+    SessionFactory(course=cast.course_a, date=days(-2), status="cancelled", cancel_reason="Syg")
+    queues, response = overview(client, cast.coordinator_a)
+    rows = queues["attendance"]["rows"]
+    assert session.pk in [s.pk for s in rows]
+    assert all(s.date >= days(-14) and s.date < days(0) for s in rows)
+    assert "0 af 1 markeret" in response.content.decode()
+    services.attendance_mark(
+        session=session, enrolment=cast.enrolment_a, status="present", user=cast.instructor_a
+    )
+    queues, _ = overview(client, cast.coordinator_a)
+    assert session.pk not in [s.pk for s in queues["attendance"]["rows"]]
+
+
+def test_course_ending_soon_leads_to_planning_the_handover(client, cast):
+    soon = _course_ending_in(cast, 5)
+    _course_ending_in(cast, 5, status=Course.Status.PLANNED)  # not running
+    queues, response = overview(client, cast.coordinator_a)
+    assert [c.pk for c in queues["ending"]["rows"]] == [soon.pk]
+    assert reverse("bridging:handover_create", args=[soon.pk]) in response.content.decode()
+
+
+def test_each_queue_shows_five_and_the_count_of_all_with_a_link_to_the_rest(client, cast):
+    for n in range(7):
+        SessionFactory(course=cast.course_a, date=days(-1 - n))
+    queues, response = overview(client, cast.coordinator_a)
+    assert len(queues["attendance"]["rows"]) == 5
+    assert (
+        queues["attendance"]["count"]
+        == Session.objects.filter(
+            course=cast.course_a, date__gte=days(-14), date__lt=days(0)
+        ).count()
+    )
+    url = reverse("bridging:work_queue", args=["attendance"])
+    assert url in response.content.decode()
+    full = client.get(url)
+    assert len(full.context["page"].object_list) == queues["attendance"]["count"]
+    assert client.get(reverse("bridging:work_queue", args=["nothing"])).status_code == 404
+
+
+def test_the_other_project_sees_none_of_it(client, cast):
+    _course_ending_in(cast, 5)
+    queues, response = overview(client, cast.coordinator_b)
+    assert all(queue["count"] == 0 for queue in queues.values())
+    assert "Hold A" not in response.content.decode()
+
+
+def test_overview_links_to_the_funnel_of_each_programme(client, cast):
+    _, response = overview(client, cast.coordinator_a)
+    assert (
+        reverse("bridging:programme_funnel", args=[cast.programme_a.pk])
+        in response.content.decode()
+    )
+
+
+def _busy_project(cast, extra):
+    """One more than `extra` of everything each queue lists."""
+    ending = _course_ending_in(cast, 3)
+    past = [SessionFactory(course=cast.course_a, date=days(-n)) for n in (3, 1)]
+    for _ in range(extra + 1):
+        enrolment = EnrolmentFactory(course=ending, participant__organisation=cast.project_a)
+        on_a = EnrolmentFactory(course=cast.course_a, participant=enrolment.participant)
+        for session in past:
+            services.attendance_mark(session=session, enrolment=on_a, status="absent",
+                                     user=cast.instructor_a)  # fmt: skip
+        ConsentFactory(
+            participant=enrolment.participant,
+            purpose="share_contact",
+            organisation=cast.association_a,
+        )
+        handover = handover_propose(course=ending, mode="individual", enrolments=[enrolment],
+                                    offer=cast.offer_a, user=cast.coordinator_a)  # fmt: skip
+        member = handover_send(member=handover.members.get())
+        FollowUp.objects.create(member=member, months=3, due_on=days(-1))
+        _course_ending_in(cast, 4)
+
+
+@pytest.mark.parametrize("extra", [0, 8])
+def test_coordinator_overview_query_budget(client, cast, django_assert_num_queries, extra):
+    _busy_project(cast, extra)
+    client.force_login(cast.coordinator_a)
+    # 1 session, 2 user, 3 own memberships, 4-9 the six queues (first rows with the queue's
+    # size), 10 participant counts per status, 11 programmes
+    with django_assert_num_queries(11):
+        assert client.get(reverse("bridging:coordinator_overview")).status_code == 200
+
+
+@pytest.mark.parametrize("extra", [0, 8])
+def test_work_queue_page_query_budget(client, cast, django_assert_num_queries, extra):
+    _busy_project(cast, extra)
+    client.force_login(cast.coordinator_a)
+    for key in ["handovers", "follow_ups", "end_assessments", "drifting", "attendance", "ending"]:
+        # 1 session, 2 user, 3 own memberships, 4 count, 5 the page of rows
+        with django_assert_num_queries(5):
+            assert client.get(reverse("bridging:work_queue", args=[key])).status_code == 200
+
+
+# --- The instructor's week ---------------------------------------------------------------------
+
+
+def test_instructor_sees_missing_attendance_and_a_done_session_as_a_tick(client, cast):
+    other = EnrolmentFactory(course=cast.course_a, participant__organisation=cast.project_a)
+    missing = SessionFactory(course=cast.course_a, date=days(-4))
+    services.attendance_mark(
+        session=missing, enrolment=other, status="present", user=cast.instructor_a
+    )
+    today = SessionFactory(course=cast.course_a, date=days(0))
+    for enrolment in (cast.enrolment_a, other):
+        services.attendance_mark(
+            session=today, enrolment=enrolment, status="present", user=cast.instructor_a
+        )
+    client.force_login(cast.instructor_a)
+    response = client.get(reverse("bridging:instructor_home"))
+    page = response.content.decode()
+    assert missing.pk in [s.pk for s in response.context["missing"]]
+    assert today.pk not in [s.pk for s in response.context["missing"]]
+    assert "Mangler fremmøde" in page
+    assert "1 af 2 markeret" in page
+    assert "✓ 2/2" in page
+
+
+def test_instructor_of_another_project_sees_no_missing_attendance_of_ours(client, cast):
+    SessionFactory(course=cast.course_a, date=days(-4))
+    client.force_login(cast.instructor_b)
+    response = client.get(reverse("bridging:instructor_home"))
+    assert all(s.course_id == cast.course_b.pk for s in response.context["missing"])
+
+
+def test_finished_courses_come_after_running_ones(client, cast):
+    for name, status, year in [("Aaa slut", "completed", 2020), ("Zzz plan", "planned", 2030)]:
+        course = CourseFactory(programme=cast.programme_a, name=name, status=status,
+                               start_date=datetime.date(year, 1, 1))  # fmt: skip
+        course.instructors.add(cast.instructor_a)
+    client.force_login(cast.instructor_a)
+    courses = list(client.get(reverse("bridging:instructor_home")).context["courses"])
+    assert [c.status for c in courses] == ["running", "planned", "completed"]
+
+
+@pytest.mark.parametrize("extra", [0, 8])
+def test_instructor_home_query_budget(client, cast, django_assert_num_queries, extra):
+    for n in range(extra):
+        enrolment = EnrolmentFactory(course=cast.course_a, participant__organisation=cast.project_a)
+        SessionFactory(course=cast.course_a, date=days(-1 - n))
+        SessionFactory(course=cast.course_a, date=days(n % 2))
+        services.attendance_mark(session=cast.session_a, enrolment=enrolment, status="present",
+                                 user=cast.instructor_a)  # fmt: skip
+    client.force_login(cast.instructor_a)
+    # 1 session, 2 user, 3 own memberships, 4 sessions this week with their marks,
+    # 5 dropout count, 6 missing attendance, 7 courses
+    with django_assert_num_queries(7):
+        assert client.get(reverse("bridging:instructor_home")).status_code == 200
+
+
+def test_each_tap_brings_the_count_of_the_bar_up_to_date(client, cast):
+    other = EnrolmentFactory(course=cast.course_a, participant__organisation=cast.project_a)
+    url = reverse("bridging:attendance_mark", args=[cast.session_a.pk])
+    client.force_login(cast.instructor_a)
+    page = client.get(cast.session_a.get_absolute_url()).content.decode()
+    assert "2 uden markering" in page
+    response = client.post(
+        url, {"enrolment": cast.enrolment_a.pk, "status": "present"}, HTTP_HX_REQUEST="true"
+    )
+    fragment = response.content.decode()
+    assert 'id="mark-rest"' in fragment and 'hx-swap-oob="true"' in fragment
+    assert "1 uden markering" in fragment
+    response = client.post(url, {"enrolment": other.pk, "status": "absent"}, HTTP_HX_REQUEST="true")
+    fragment = response.content.decode()
+    assert "uden markering" not in fragment
+    assert "✓ 2/2" in fragment
