@@ -72,7 +72,7 @@ def test_instructor_marks_attendance_by_tapping_on_a_phone(page: Page, live_serv
     # Marking was done in place by htmx: no full page loads, one small request per tap.
     assert [r.headers.get("hx-request") for r in requests] == ["true", "true"]
     assert axe_violations(page) == []
-    page.get_by_role("button", name="Markér de").click()
+    page.get_by_role("button", name="Markér resten").click()
     expect(page.get_by_text("markeret til stede.")).to_be_visible()
     on_roster = session.course.enrolments.on_roster().count()
     assert Attendance.objects.filter(session=session).count() == on_roster
