@@ -32,7 +32,18 @@ class SwitchOrganisationForm(forms.Form):
     membership = forms.IntegerField(widget=forms.HiddenInput)
 
 
-class OfferForm(forms.ModelForm):
+class _FreePlacesSeen(forms.Form):
+    """The number of free places shown when the form was opened, so a save can tell whether
+    the user changed it and whether it changed underneath (see `offer_save_places`)."""
+
+    free_places_seen = forms.IntegerField(required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.initial.setdefault("free_places_seen", self.instance.free_places)
+
+
+class OfferForm(_FreePlacesSeen, forms.ModelForm):
     weekdays = forms.TypedMultipleChoiceField(
         label=_("Weekdays"),
         choices=Weekday.choices,
@@ -101,7 +112,7 @@ class OfferForm(forms.ModelForm):
         return super().save(commit)
 
 
-class FreePlacesForm(forms.ModelForm):
+class FreePlacesForm(_FreePlacesSeen, forms.ModelForm):
     class Meta:
         model = Offer
         fields = ["free_places"]

@@ -1,17 +1,48 @@
 """Partnership agreement transitions, one function per step, each checking the current state
-under a row lock so that a step happens once."""
+under a row lock so that a step happens once; and saving an offer's free places, which accepting
+a handover also changes, by compare-and-set."""
 
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .models import Membership, PartnershipAgreement
+from .models import Membership, Offer, PartnershipAgreement
 
 Status = PartnershipAgreement.Status
 
 
 class AgreementError(Exception):
     """The step is not allowed now; the message is for the user."""
+
+
+class StalePlacesError(Exception):
+    """The free places changed since the form was opened; the message is for the user."""
+
+
+@transaction.atomic
+def offer_save_places(*, form, update_fields=None) -> Offer:
+    """Save an offer form that holds `free_places` and `free_places_seen` (the number shown
+    when the form was opened). Free places also change when a handover is accepted, so the
+    number is compared and set under the offer's row lock: unchanged by the user, the current
+    number is kept; changed from a number that is no longer current, nothing is saved."""
+    current = Offer.objects.select_for_update().values_list("free_places", flat=True)
+    current = current.get(pk=form.instance.pk)
+    seen, wanted = form.cleaned_data["free_places_seen"], form.cleaned_data["free_places"]
+    if wanted != seen and current != seen:
+        form.data = form.data.copy()
+        form.data["free_places_seen"] = "" if current is None else str(current)
+        raise StalePlacesError(
+            _(
+                "The places for new members changed to %(current)s while you had the form "
+                "open (a place may have been taken). Check the number and save again."
+            )
+            % {"current": "-" if current is None else current}
+        )
+    offer = form.save(commit=False)
+    offer.free_places = wanted if wanted != seen else current
+    offer.save(update_fields=update_fields)
+    form.save_m2m()
+    return offer
 
 
 def _locked(agreement) -> PartnershipAgreement:

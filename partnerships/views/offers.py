@@ -9,6 +9,7 @@ from django.views.decorators.http import require_POST
 
 from ..forms import FreePlacesForm, OfferForm, OfferSearchForm
 from ..models import Offer, Organisation
+from ..services import StalePlacesError, offer_save_places
 
 PAGE_SIZE = 20
 
@@ -71,9 +72,13 @@ def offer_update(request, pk):
     )
     form = OfferForm(request.POST or None, instance=offer)
     if request.method == "POST" and form.is_valid():
-        form.save()
-        messages.success(request, _("The offer is saved."))
-        return redirect(offer)
+        try:
+            offer_save_places(form=form)
+        except StalePlacesError as error:
+            form.add_error("free_places", error.args[0])
+        else:
+            messages.success(request, _("The offer is saved."))
+            return redirect(offer)
     return render(
         request,
         "partnerships/offer_form.html",
@@ -87,10 +92,14 @@ def offer_free_places(request, pk):
     offer = get_object_or_404(Offer.objects.editable_by(request.user), pk=pk)
     form = FreePlacesForm(request.POST, instance=offer)
     if form.is_valid():
-        form.save()
-        messages.success(
-            request, _("Places for new members on %(offer)s are updated.") % {"offer": offer}
-        )
+        try:
+            offer_save_places(form=form, update_fields=["free_places"])
+        except StalePlacesError as error:
+            messages.error(request, error.args[0])
+        else:
+            messages.success(
+                request, _("Places for new members on %(offer)s are updated.") % {"offer": offer}
+            )
     else:
         messages.error(request, _("Enter the number of free places as 0 or more."))
     return redirect(offer.organisation)
