@@ -4,18 +4,16 @@ row lock, notifications sent after commit. Emails carry a link and never persona
 import datetime
 from calendar import monthrange
 
-from django.conf import settings
-from django.core.mail import send_mass_mail
 from django.db import transaction
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from participants.models import Participant
 from participants.services import has_sharing_consent
-from partnerships.models import Membership, Offer, Organisation
+from partnerships.models import Offer, Organisation
 
+from . import notifications
 from .models import Course, Enrolment, FollowUp, Handover, HandoverParticipant
 from .services import JourneyError
 
@@ -54,7 +52,10 @@ def handover_propose(
     meeting_place: str = "",
     meeting_time: str = "",
     note: str = "",
+    send_now: bool = False,
 ) -> Handover:
+    """Propose a handover and, with `send_now`, send every member in the same transaction:
+    all of it is saved, or none of it."""
     if not enrolments:
         raise JourneyError(gettext_lazy("Choose at least one participant."))
     if mode == Handover.Mode.SELF_ORGANISED:
@@ -95,6 +96,9 @@ def handover_propose(
             for e in enrolments
         ]
     )
+    if send_now:
+        for member in handover.members.all():
+            handover_send(member=member)
     return handover
 
 
@@ -129,8 +133,7 @@ def handover_send(*, member: HandoverParticipant) -> HandoverParticipant:
     member.status = Status.SENT
     member.sent_at = timezone.now()
     member.save(update_fields=["status", "sent_at"])
-    if member.handover.receiver_id:
-        _notify_organisation(member.handover, _("New participants are on their way to you"))
+    _announce(member)
     return member
 
 
@@ -156,7 +159,7 @@ def handover_accept(
     member.buddy = buddy.strip()
     member.answered_at, member.answered_by = timezone.now(), user
     member.save(update_fields=["status", "first_session_on", "buddy", "answered_at", "answered_by"])
-    _notify_coordinator(member.handover, _("A handover has been answered"))
+    _announce(member)
     return member
 
 
@@ -222,7 +225,7 @@ def handover_decline(
     member.save(
         update_fields=["status", "decline_reason", "decline_note", "answered_at", "answered_by"]
     )
-    _notify_coordinator(member.handover, _("A handover has been answered"))
+    _announce(member)
     return member
 
 
@@ -302,35 +305,8 @@ def continuing_offer_create(*, course: Course, organisation: Organisation, activ
 # --- Notifications: a link, never personal data ------------------------------------------------
 
 
-def _link(name: str) -> str:
-    return f"{settings.SITE_URL}{reverse(name)}"
-
-
-def organisation_addresses(organisation: Organisation) -> list[str]:
-    staff = Membership.objects.filter(
-        organisation=organisation, role=Membership.Role.STAFF, user__is_active=True
-    ).exclude(user__email="")
-    addresses = {organisation.contact_email, *staff.values_list("user__email", flat=True)}
-    return sorted(address for address in addresses if address)
-
-
-def _notify_organisation(handover: Handover, subject: str) -> None:
-    recipients = organisation_addresses(handover.receiver)
-    body = _("Open your inbox to see who is coming and to answer:\n\n%(link)s") % {
-        "link": _link("bridging:inbox")
-    }
-    _send_after_commit([(subject, body, recipients)])
-
-
-def _notify_coordinator(handover: Handover, subject: str) -> None:
-    if handover.proposed_by and handover.proposed_by.email:
-        body = _("See the answer here:\n\n%(link)s") % {
-            "link": f"{settings.SITE_URL}{handover.get_absolute_url()}"
-        }
-        _send_after_commit([(subject, body, [handover.proposed_by.email])])
-
-
-def _send_after_commit(messages):
-    messages = [(s, b, settings.DEFAULT_FROM_EMAIL, to) for s, b, to in messages if to]
-    if messages:
-        transaction.on_commit(lambda: send_mass_mail(messages, fail_silently=True))
+def _announce(member: HandoverParticipant) -> None:
+    """Tell the other side once the transition has committed. The mail is marked as sent only
+    when the mail server accepts it; otherwise `send_reminders` tries again (notifications.py)."""
+    handover_id = member.handover_id
+    transaction.on_commit(lambda: notifications.deliver_now(handover_id=handover_id))

@@ -162,6 +162,11 @@ class HandoverParticipant(models.Model):
     started_on = models.DateField(_("started on"), null=True, blank=True)
     reminded_at = models.DateTimeField(_("reminded"), null=True, blank=True)
     flagged_at = models.DateTimeField(_("flagged to the coordinator"), null=True, blank=True)
+    # When the mail about sending and about the answer was accepted by the mail server.
+    notified_at = models.DateTimeField(_("organisation notified"), null=True, blank=True)
+    answer_notified_at = models.DateTimeField(
+        _("coordinator notified of the answer"), null=True, blank=True
+    )
 
     objects = HandoverParticipantQuerySet.as_manager()
 

@@ -64,10 +64,8 @@ def handover_create(request, pk):
                 meeting_place=form.cleaned_data["meeting_place"],
                 meeting_time=form.cleaned_data["meeting_time"],
                 note=form.cleaned_data["note"],
+                send_now=form.cleaned_data["send_now"],
             )
-            if form.cleaned_data["send_now"]:
-                for member in handover.members.all():
-                    handovers.handover_send(member=member)
         except JourneyError as error:
             form.add_error(None, error.args[0])
         else:
