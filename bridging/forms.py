@@ -205,9 +205,14 @@ class AssessmentForm(_IndicatorsForm):
         fields = ["kind", "assessed_on", *INDICATOR_FIELDS, "note"]
         widgets = {"assessed_on": DATE, "note": forms.Textarea(attrs={"rows": 3})}
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, participant=None, **kwargs):
         super().__init__(*args, **kwargs)
         for indicator in INDICATORS:
+            if participant is not None:
+                # About the participant by first name: "Jens ved hvilke tilbud ...".
+                self.fields[indicator.field].label = str(indicator.about) % {
+                    "name": participant.first_name
+                }
             self.fields[f"note_{indicator.field}"] = forms.CharField(
                 label=_("Note"), required=False, max_length=500
             )

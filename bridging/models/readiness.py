@@ -24,8 +24,9 @@ from .enrolment import Enrolment
 class Indicator:
     field: str
     dimension: str
-    observed: str  # as the instructor sees it ("Hun ...")
+    observed: str  # as the instructor sees it ("Hun ..."), as in the guide
     own_words: str  # as the participant says it ("Jeg ...")
+    about: str  # about the participant by first name ("%(name)s ved ..."), on the form
 
 
 class Dimension(models.TextChoices):
@@ -41,48 +42,56 @@ INDICATORS = [
         Dimension.KNOWLEDGE,
         _("She knows which offers there are in the local area"),
         _("I know which offers there are in the local area"),
+        _("%(name)s knows which offers there are in the local area"),
     ),
     Indicator(
         "knows_purpose",
         Dimension.KNOWLEDGE,
         _("She knows that the purpose of taking part is continued physical activity"),
         _("I know that the purpose of taking part is continued physical activity"),
+        _("%(name)s knows that the purpose of taking part is continued physical activity"),
     ),
     Indicator(
         "takes_part",
         Dimension.ENGAGEMENT,
         _("She shows up and takes part"),
         _("I show up and take part"),
+        _("%(name)s shows up and takes part"),
     ),
     Indicator(
         "has_vision",
         Dimension.VISION,
         _("She has a good idea of what she wants and how she gets there"),
         _("I have a good idea of what I want and how I get there"),
+        _("%(name)s has a good idea of what to aim for and how to get there"),
     ),
     Indicator(
         "joy_of_movement",
         Dimension.EXPERIENCES,
         _("She has experienced joy of movement"),
         _("I have experienced joy of movement"),
+        _("%(name)s has experienced joy of movement"),
     ),
     Indicator(
         "progress",
         Dimension.EXPERIENCES,
         _("She has experienced progress in physical ability or has learned something"),
         _("I have experienced progress in physical ability or have learned something"),
+        _("%(name)s has experienced progress in physical ability or has learned something"),
     ),
     Indicator(
         "manages_in_offer",
         Dimension.EXPERIENCES,
         _("She feels able to manage in an exercise offer"),
         _("I feel able to manage in an exercise offer"),
+        _("%(name)s feels able to manage in an exercise offer"),
     ),
     Indicator(
         "belonging",
         Dimension.EXPERIENCES,
         _("She has had positive company around movement and felt part of a team – belonging"),
         _("I have had positive company around movement and felt part of a team – belonging"),
+        _("%(name)s has had positive company around movement and felt part of a team – belonging"),
     ),
 ]
 INDICATOR_FIELDS = [indicator.field for indicator in INDICATORS]

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 
 from .. import figures, readiness
 from ..forms import AssessmentForm, QuestionnaireCreateForm, QuestionnaireForm
-from ..models import Assessment, Dimension, Enrolment, Questionnaire
+from ..models import INDICATORS, Assessment, Dimension, Enrolment, Questionnaire
 from ..services import JourneyError
 from .access import get_course_for_user, project_roles
 
@@ -33,7 +33,7 @@ def assessment_create(request, pk):
     enrolment = _get_enrolment_for_user(request, pk)
     kind = request.GET.get("kind")  # the work queue links to the end assessment
     initial = {"kind": kind} if kind in Assessment.Kind.values else None
-    form = AssessmentForm(request.POST or None, initial=initial)
+    form = AssessmentForm(request.POST or None, initial=initial, participant=enrolment.participant)
     if request.method == "POST" and form.is_valid():
         try:
             readiness.assessment_create(form=form, enrolment=enrolment, user=request.user)
@@ -49,6 +49,7 @@ def assessment_create(request, pk):
             "form": form,
             "enrolment": enrolment,
             "attendance_rate": figures.attendance_rate(enrolment),
+            "guide_indicators": [(Dimension(i.dimension).label, i.observed) for i in INDICATORS],
         },
     )
 

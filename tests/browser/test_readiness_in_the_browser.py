@@ -1,6 +1,8 @@
 """An instructor assesses a participant midway on a phone; a participant answers their own
 questionnaire through the link; the readiness pages are checked with axe-core."""
 
+import re
+
 import pytest
 from django.core.management import call_command
 from playwright.sync_api import Page, expect
@@ -10,7 +12,7 @@ from tests.browser.helpers import axe_violations, log_in
 
 pytestmark = pytest.mark.browser
 
-PHONE = {"width": 360, "height": 740}
+PHONE = {"width": 390, "height": 844}
 STEPS = ["Endnu ikke", "Delvist", "For det meste", "Helt"]
 
 
@@ -30,27 +32,52 @@ def _running_enrolment():
 
 def test_instructor_records_a_midway_assessment_on_a_phone(page: Page, live_server, demo):
     enrolment = _running_enrolment()
+    first_name = enrolment.participant.first_name
     before = Assessment.objects.filter(enrolment=enrolment).count()
     page.set_viewport_size(PHONE)
     log_in(page, live_server.url, "instruktor", "demo")
     page.goto(f"{live_server.url}{enrolment.participant.get_absolute_url()}")
     page.get_by_role("link", name="Ny vurdering").click()
     expect(page.get_by_role("heading", name="Hvad fremmer udslusningsparathed")).to_be_visible()
+    # On the form the indicators are about the participant by first name; the guide keeps
+    # the wording of the material ("Hun ...").
+    groups = page.locator("fieldset.indicator")
+    expect(groups.first.locator("legend")).to_have_text(
+        f"{first_name} ved hvilke tilbud der er i nærområdet"
+    )
+    expect(page.get_by_text("Hun ved hvilke tilbud der er i nærområdet")).to_be_visible()
+    # Four large segmented buttons across the phone; the notes are folded away.
+    first = groups.first
+    buttons = [first.locator("label.btn").nth(i).bounding_box() for i in range(4)]
+    assert all(box["height"] >= 44 for box in buttons)
+    assert len({round(box["y"]) for box in buttons}) == 1  # one row
+    note = first.get_by_label(re.compile("^Note om:"))
+    expect(note).to_be_hidden()
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
 
     page.get_by_label("Hvornår").select_option("midway")
-    page.get_by_role("button", name="Gem vurderingen").click()  # nothing chosen yet
+    first.get_by_text("Delvist", exact=True).click()
+    first.get_by_text("Tilføj en note").click()
+    note.fill("Kender kun foreningen i hallen")
+    page.get_by_role("button", name="Gem vurderingen").click()  # seven still not chosen
     expect(page.get_by_text("Vælg et af de fire trin.").first).to_be_visible()
+    groups = page.locator("fieldset.indicator")
+    expect(groups.first.get_by_label("Delvist", exact=True)).to_be_checked()
+    expect(groups.first.get_by_label(re.compile("^Note om:"))).to_have_value(
+        "Kender kun foreningen i hallen"
+    )
     assert axe_violations(page) == []
     assert Assessment.objects.filter(enrolment=enrolment).count() == before
 
-    for number, group in enumerate(page.locator("fieldset").all()):
-        group.get_by_label(STEPS[(number % 2) + 2], exact=True).check()
+    for number, group in enumerate(groups.all()):
+        group.get_by_text(STEPS[(number % 2) + 2], exact=True).click()
     page.get_by_label("Samlet note").fill("Godt på vej, mangler at kende tilbuddene.")
     page.get_by_role("button", name="Gem vurderingen").click()
     expect(page.get_by_text("Vurderingen er gemt.")).to_be_visible()
     assert Assessment.objects.filter(enrolment=enrolment).count() == before + 1
     latest = Assessment.objects.filter(enrolment=enrolment, source="staff").last()
     assert (latest.kind, latest.knows_offers, latest.knows_purpose) == ("midway", 3, 4)
+    assert latest.indicator_notes == {"knows_offers": "Kender kun foreningen i hallen"}
 
     chart = page.locator("svg.radar-chart").first
     expect(chart).to_have_attribute("role", "img")
