@@ -198,7 +198,7 @@ def handover_accept_group(
     HandoverParticipant.objects.bulk_update(
         members, ["status", "first_session_on", "buddy", "answered_at", "answered_by"]
     )
-    _notify_coordinator(handover, _("A handover has been answered"))
+    _announce(members[0])
     return members
 
 
