@@ -2,6 +2,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from common.forms import OneTimeTokenMixin
 from participants.models import Participant
 from partnerships.models import ActivityType, Membership, Offer, Organisation
 
@@ -28,7 +29,7 @@ DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 TIME = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
 
 
-class ProgrammeForm(forms.ModelForm):
+class ProgrammeForm(OneTimeTokenMixin, forms.ModelForm):
     class Meta:
         model = Programme
         fields = [

@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from common.forms import OneTimeTokenMixin
 from partnerships.models import ActivityType, Organisation
 from partnerships.models.offers import TimeOfDay, Weekday
 
@@ -22,7 +23,7 @@ def normalise_phone(value: str) -> str:
     return " ".join(digits[i : i + 2] for i in range(0, 8, 2)) if len(digits) == 8 else value
 
 
-class ParticipantForm(forms.ModelForm):
+class ParticipantForm(OneTimeTokenMixin, forms.ModelForm):
     preferred_activities = forms.ModelMultipleChoiceField(
         label=_("Preferred activities"),
         queryset=ActivityType.objects.all(),
@@ -94,19 +95,27 @@ class ParticipantForm(forms.ModelForm):
         cleaned = super().clean()
         duplicate = self._duplicate(cleaned)
         if duplicate is not None:
-            raise forms.ValidationError(
-                format_html(
-                    '{} <a href="{}">{}</a>',
-                    _(
-                        "A participant with the same name, birth year and phone is already "
-                        "registered."
-                    ),
-                    reverse("participants:participant_detail", args=[duplicate.pk]),
-                    _("Go to the existing participant"),
-                ),
-                code="duplicate",
-            )
+            raise self.duplicate_error(duplicate)
         return cleaned
+
+    def add_duplicate_error(self):
+        """After the database refused a duplicate saved a moment earlier by someone else."""
+        self.add_error(None, self.duplicate_error(self._duplicate(self.cleaned_data)))
+
+    @staticmethod
+    def duplicate_error(duplicate):
+        message = _("A participant with the same name, birth year and phone is already registered.")
+        if duplicate is None:
+            return forms.ValidationError(message, code="duplicate")
+        return forms.ValidationError(
+            format_html(
+                '{} <a href="{}">{}</a>',
+                message,
+                reverse("participants:participant_detail", args=[duplicate.pk]),
+                _("Go to the existing participant"),
+            ),
+            code="duplicate",
+        )
 
     def _duplicate(self, cleaned):
         if not all(cleaned.get(f) for f in ["first_name", "last_name", "birth_year", "phone"]):

@@ -9,6 +9,7 @@ consent withdrawal and the access log).
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
+from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -183,6 +184,22 @@ class Participant(models.Model):
         indexes = [
             models.Index(fields=["organisation", "last_name", "first_name"]),
             models.Index(fields=["ended_on"]),
+        ]
+        constraints = [
+            # The duplicate rule of ParticipantForm, held by the database too, so that two
+            # identical registrations at the same moment cannot both be saved.
+            models.UniqueConstraint(
+                "organisation",
+                Lower("first_name"),
+                Lower("last_name"),
+                "birth_year",
+                "phone",
+                condition=models.Q(anonymised_at__isnull=True) & ~models.Q(phone=""),
+                name="participant_once_per_project",
+                violation_error_message=_(
+                    "A participant with the same name, birth year and phone is already registered."
+                ),
+            ),
         ]
 
     def __str__(self):

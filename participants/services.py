@@ -6,7 +6,7 @@ transaction as the change.
 
 import datetime
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -19,6 +19,13 @@ Action = ParticipantAccess.Action
 
 class ParticipantError(Exception):
     """A rule of the domain refused the change; the message is for the user."""
+
+
+class DuplicateParticipant(ParticipantError):
+    pass
+
+
+DUPLICATE = _("A participant with the same name, birth year and phone is already registered.")
 
 
 def log_access(
@@ -43,8 +50,13 @@ def participant_create(*, form, membership: Membership) -> Participant:
     participant = form.save(commit=False)
     participant.organisation = membership.organisation
     participant.created_by = membership.user
-    participant.full_clean()
-    participant.save()
+    participant.full_clean(validate_constraints=False)  # the unique key answers below
+    try:
+        with transaction.atomic():
+            participant.save()
+    except IntegrityError as error:
+        # Registered by someone else a moment ago (the database's unique key says so).
+        raise DuplicateParticipant(DUPLICATE) from error
     form.save_m2m()
     log_access(participant=participant, membership=membership, action=Action.CREATE)
     return participant

@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from common.forms import create_once, repeated_post
 from partnerships.access import role_required
 from partnerships.models import Membership, Offer
 
@@ -83,11 +84,23 @@ def participant_list(request):
 def participant_create(request):
     _require_coordinator(request)
     organisation = request.membership.organisation
+    if repeat := repeated_post(request):
+        return repeat
     form = ParticipantForm(request.POST or None, organisation=organisation)
     if request.method == "POST" and form.is_valid():
-        participant = services.participant_create(form=form, membership=request.membership)
-        messages.success(request, _("The participant is registered. Record their consent now."))
-        return redirect("participants:consent_create", pk=participant.pk)
+        try:
+            made = create_once(
+                request,
+                form,
+                lambda: services.participant_create(form=form, membership=request.membership),
+            )
+        except services.DuplicateParticipant:
+            form.add_duplicate_error()
+        else:
+            if not isinstance(made, Participant):
+                return made  # the same form posted again: to what the first post made
+            messages.success(request, _("The participant is registered. Record their consent now."))
+            return redirect("participants:consent_create", pk=made.pk)
     return render(
         request, "participants/participant_form.html", {"form": form, "participant": None}
     )

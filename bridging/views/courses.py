@@ -8,6 +8,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from common.forms import create_once, repeated_post
 from participants.models import Participant
 
 from .. import figures, services
@@ -36,13 +37,22 @@ def programme_list(request):
 
 @coordinators
 def programme_create(request):
+    if repeat := repeated_post(request):
+        return repeat
     form = ProgrammeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        programme = form.save(commit=False)
-        programme.organisation = request.membership.organisation
-        programme.save()
+
+        def create():
+            programme = form.save(commit=False)
+            programme.organisation = request.membership.organisation
+            programme.save()
+            return programme
+
+        made = create_once(request, form, create)
+        if not isinstance(made, Programme):
+            return made  # the same form posted again: to what the first post made
         messages.success(request, _("The programme is created. Add its courses now."))
-        return redirect(programme)
+        return redirect(made)
     return render(request, "bridging/programme_form.html", {"form": form, "programme": None})
 
 
