@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from django.test import Client
 from django.urls import path, reverse
 
 pytestmark = pytest.mark.django_db
@@ -147,6 +148,16 @@ def test_403_page_is_danish(client, cast):
     response = client.get(reverse("bridging:coordinator_overview"))
     assert response.status_code == 403
     assert "Ingen adgang" in response.content.decode()
+
+
+def test_csrf_failure_page_is_danish_and_generic():
+    client = Client(enforce_csrf_checks=True)
+    response = client.post(reverse("login"), {"username": "x", "password": "y"})
+    assert response.status_code == 403
+    page = response.content.decode()
+    assert "Formularen kunne ikke sendes" in page
+    assert '<html lang="da">' in page
+    assert "CSRF" not in page
 
 
 def _boom(request):
