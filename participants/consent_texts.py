@@ -1,7 +1,8 @@
 """The consent texts a participant agrees to, by purpose and version.
 
 A consent record stores the version it was given under, so the exact wording can be shown and
-exported later. Never edit a published version: add a new one and make it CURRENT_VERSION.
+exported later. Never edit a published version: add a new one (last in
+TEXTS) and make it CURRENT_VERSION; `current_version(purpose)` picks a purpose's newest text.
 """
 
 from django.utils.translation import gettext_lazy as _
@@ -30,6 +31,15 @@ TEXTS = {
         ),
     },
 }
+
+
+def current_version(purpose: str) -> str:
+    """The version a consent for `purpose` is given under today: the newest that words it.
+    The server sets it; it is never taken from what a browser posts."""
+    for version in reversed(TEXTS):
+        if purpose in TEXTS[version]:
+            return version
+    raise KeyError(purpose)
 
 
 def consent_text(purpose: str, version: str) -> str:

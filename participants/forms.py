@@ -11,7 +11,7 @@ from common.forms import OneTimeTokenMixin
 from partnerships.models import ActivityType, Organisation
 from partnerships.models.offers import TimeOfDay, Weekday
 
-from .consent_texts import CURRENT_VERSION
+from .consent_texts import current_version
 from .models import Consent, Participant
 
 
@@ -161,11 +161,8 @@ class ParticipantSearchForm(forms.Form):
 class ConsentForm(forms.ModelForm):
     class Meta:
         model = Consent
-        fields = ["purpose", "organisation", "given_on", "method", "text_version"]
-        widgets = {
-            "given_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-            "text_version": forms.HiddenInput,
-        }
+        fields = ["purpose", "organisation", "given_on", "method"]  # the server sets the version
+        widgets = {"given_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -173,7 +170,6 @@ class ConsentForm(forms.ModelForm):
             kind__in=[Organisation.Kind.PROJECT, Organisation.Kind.MUNICIPALITY]
         )
         self.initial.setdefault("given_on", timezone.localdate())
-        self.initial.setdefault("text_version", CURRENT_VERSION)
 
     def clean_given_on(self):
         given_on = self.cleaned_data["given_on"]
@@ -184,6 +180,8 @@ class ConsentForm(forms.ModelForm):
     def clean(self):
         cleaned = super().clean()
         purpose, organisation = cleaned.get("purpose"), cleaned.get("organisation")
+        if purpose:
+            self.instance.text_version = current_version(purpose)
         if purpose == Consent.Purpose.SHARE_CONTACT and not organisation:
             self.add_error(
                 "organisation", _("Choose the organisation the contact details may go to.")

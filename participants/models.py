@@ -7,6 +7,7 @@ consent withdrawal and the access log).
 """
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models.functions import Lower
@@ -304,6 +305,10 @@ class Consent(models.Model):
 
     def __str__(self):
         return f"{self.get_purpose_display()} ({self.given_on})"
+
+    def clean(self):
+        if self.purpose and not self.text:
+            raise ValidationError({"text_version": _("There is no consent text of this version.")})
 
     @property
     def text(self):

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from partnerships.models import Membership, Organisation
 
+from .consent_texts import current_version
 from .models import Consent, Participant, ParticipantAccess
 
 Action = ParticipantAccess.Action
@@ -82,6 +83,7 @@ def consent_record(*, form, participant: Participant, membership: Membership) ->
     consent = form.save(commit=False)
     consent.participant = participant
     consent.recorded_by = membership.user
+    consent.text_version = current_version(consent.purpose)
     consent.full_clean()
     consent.save()
     log_access(

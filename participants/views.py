@@ -19,7 +19,7 @@ from partnerships.access import role_required
 from partnerships.models import Membership, Offer
 
 from . import hooks, matching, services
-from .consent_texts import CURRENT_VERSION, TEXTS
+from .consent_texts import consent_text, current_version
 from .export import participant_export
 from .forms import (
     AnonymiseForm,
@@ -285,6 +285,8 @@ def instructor_access(request):
 
 
 def _consent_texts():
+    """The wording each purpose is consented to today (the version the server records)."""
     return [
-        (Consent.Purpose(purpose).label, text) for purpose, text in TEXTS[CURRENT_VERSION].items()
+        (purpose.label, consent_text(purpose, current_version(purpose)))
+        for purpose in Consent.Purpose
     ]

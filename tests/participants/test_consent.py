@@ -36,6 +36,29 @@ def test_coordinator_records_a_consent_to_share_with_a_named_association(client,
     ).exists()
 
 
+@pytest.mark.parametrize("posted", ["999", "2020-1", ""])
+def test_the_server_sets_the_consent_text_version(client, cast, posted):
+    client.force_login(cast.coordinator_a)
+    response = client.post(
+        reverse("participants:consent_create", args=[cast.participant_a.pk]),
+        {"purpose": "follow_up", "given_on": "2026-03-01", "method": "paper",
+         "text_version": posted},
+    )  # fmt: skip
+    assert response.status_code == 302
+    consent = Consent.objects.filter(participant=cast.participant_a, purpose="follow_up").get()
+    assert consent.text_version == "2026-1"
+    assert "op til et år efter forløbet" in str(consent.text)
+
+
+def test_a_newer_text_of_a_purpose_is_the_one_recorded(monkeypatch):
+    from participants.consent_texts import TEXTS, current_version
+
+    texts = {**TEXTS, "2027-1": {"statistics": "Ny tekst om statistik."}}
+    monkeypatch.setattr("participants.consent_texts.TEXTS", texts)
+    assert current_version("statistics") == "2027-1"
+    assert current_version("registration") == "2026-1"
+
+
 @pytest.mark.parametrize(
     ("data", "message"),
     [
