@@ -25,7 +25,11 @@ def seed_partnerships(organisations, programme, offers, users):
                 defaults={
                     "answer": pattern[number % 3],
                     "note": "Skal drøftes på næste møde." if pattern[number % 3] != "yes" else "",
-                    "answered_by": coordinator,
+                    # Each party answers its own side; the project answers for a receiver
+                    # without staff users of its own.
+                    "answered_by": staff
+                    if item.side == "receiver" and receiver.memberships.filter(user=staff).exists()
+                    else coordinator,
                 },
             )
     plans = [

@@ -1,6 +1,7 @@
 """The two-sided partnership readiness checklist between a project and a receiving organisation."""
 
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -28,6 +29,15 @@ def _get_pair_for_user(request, project_pk, receiver_pk):
     return project, receiver
 
 
+def _own_sides(membership, receiver) -> set[str]:
+    """Each party answers its own side. The project's coordinators also answer the receiving
+    organisation's side while it has no staff users of its own to do it."""
+    if membership.role == Role.STAFF:
+        return {Side.RECEIVER}
+    staffed = Membership.objects.filter(organisation=receiver, role=Role.STAFF).exists()
+    return {Side.PROJECT} if staffed else {Side.PROJECT, Side.RECEIVER}
+
+
 @role_required(Role.COORDINATOR, Role.STAFF, hidden=True)
 def readiness_checklist(request, project_pk, receiver_pk):
     project, receiver = _get_pair_for_user(request, project_pk, receiver_pk)
@@ -38,8 +48,9 @@ def readiness_checklist(request, project_pk, receiver_pk):
         .latest()
         .select_related("answered_by")
     }
+    own_sides = _own_sides(request.membership, receiver)
     if request.method == "POST":
-        changed, errors = _save(request, project, receiver, answers)
+        changed, errors = _save(request, project, receiver, answers, own_sides)
         if errors:
             for error in errors:
                 messages.error(request, error)
@@ -61,6 +72,7 @@ def readiness_checklist(request, project_pk, receiver_pk):
                 "gaps": [(i, a) for i, a in items if a is None or a.answer != Answer.YES],
                 "answered": sum(1 for _i, a in items if a),
                 "total": len(items),
+                "editable": side in own_sides,
             }
         )
     return render(
@@ -70,13 +82,16 @@ def readiness_checklist(request, project_pk, receiver_pk):
     )
 
 
-def _save(request, project, receiver, current):
-    """A new dated answer for every item whose answer or note changed; nothing half-saved."""
+def _save(request, project, receiver, current, own_sides):
+    """A new dated answer for every item whose answer or note changed; nothing half-saved.
+    An answer posted for the other party's side is refused as a whole (the page offers none)."""
     new, errors = [], set()
     note_limit = ReadinessAnswer._meta.get_field("note").max_length
     for item in READINESS_ITEMS:
         answer = request.POST.get(f"{item.key}-answer", "")
         note = request.POST.get(f"{item.key}-note", "").strip()
+        if item.side not in own_sides and (answer or note):
+            raise PermissionDenied
         if len(note) > note_limit:
             errors.add(
                 _("A note can be at most %(limit)s characters; nothing was saved.")

@@ -4,6 +4,7 @@ import pytest
 from django.urls import reverse
 
 from partnerships.models import READINESS_ITEMS, ReadinessAnswer
+from tests.factories import OrganisationFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -30,12 +31,13 @@ def test_the_checklist_holds_every_item_word_for_word(client, cast):
 
 
 def test_answers_are_dated_by_whom_and_gaps_shown_per_side(client, cast):
-    client.force_login(cast.coordinator_a)
-    client.post(url(cast), {"r_admin-answer": "no", "r_admin-note": "Bruger papir",
-                            "p_ready-answer": "yes"})  # fmt: skip
+    client.force_login(cast.staff_a)
+    client.post(url(cast), {"r_admin-answer": "no", "r_admin-note": "Bruger papir"})
     answer = ReadinessAnswer.objects.get(item="r_admin")
     assert (answer.answer, answer.note, answer.answered_by) == ("no", "Bruger papir",
-                                                                cast.coordinator_a)  # fmt: skip
+                                                                cast.staff_a)  # fmt: skip
+    client.force_login(cast.coordinator_a)
+    client.post(url(cast), {"p_ready-answer": "yes"})
     sides = client.get(url(cast)).context["sides"]
     receiver_gaps = [item.key for item, _a in sides[0]["gaps"]]
     project_gaps = [item.key for item, _a in sides[1]["gaps"]]
@@ -53,7 +55,7 @@ def test_a_changed_answer_keeps_the_history_and_an_unchanged_one_adds_nothing(cl
 
 
 def test_an_unknown_answer_saves_nothing(client, cast):
-    client.force_login(cast.coordinator_a)
+    client.force_login(cast.staff_a)
     response = client.post(
         url(cast), {"r_admin-answer": "yes", "r_fee-answer": "maybe"}, follow=True
     )
@@ -65,3 +67,49 @@ def test_other_projects_and_associations_get_404(client, cast):
     for user in (cast.coordinator_b, cast.staff_b, cast.instructor_a):
         client.force_login(user)
         assert client.get(url(cast)).status_code == 404
+
+
+# --- Each party answers its own side (issue 12, item 6) -----------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("role", "data"),
+    [
+        ("staff_a", {"p_ready-answer": "yes"}),
+        ("staff_a", {"r_fee-answer": "yes", "p_pace-answer": "no"}),
+        ("staff_a", {"p_pace-note": "Projektet er for hurtigt"}),
+        ("coordinator_a", {"r_admin-answer": "yes"}),
+        ("coordinator_a", {"p_ready-answer": "yes", "r_fee-answer": "no"}),
+    ],
+)
+def test_the_other_partys_side_is_refused_and_nothing_is_saved(client, cast, role, data):
+    client.force_login(cast.user(role))
+    assert client.post(url(cast), data).status_code == 403
+    assert not ReadinessAnswer.objects.exists()
+
+
+def test_each_party_sees_the_other_side_read_only(client, cast):
+    ReadinessAnswer.objects.create(
+        project=cast.project_a, receiver=cast.association_a, item="p_pace", answer="partly",
+        note="Vi tager det roligt", answered_by=cast.coordinator_a,
+    )  # fmt: skip
+    client.force_login(cast.staff_a)
+    page = client.get(url(cast)).content.decode()
+    assert 'name="r_admin-answer"' in page
+    assert 'name="p_pace-answer"' not in page
+    assert "Delvist (Vi tager det roligt)" in page
+    client.force_login(cast.coordinator_a)
+    page = client.get(url(cast)).content.decode()
+    assert 'name="p_pace-answer"' in page
+    assert 'name="r_admin-answer"' not in page
+
+
+def test_coordinator_answers_for_a_receiver_without_staff_users(client, cast):
+    receiver = OrganisationFactory(name="Gåklubben", kind="self_organised")
+    client.force_login(cast.coordinator_a)
+    response = client.post(
+        reverse("partnerships:readiness_checklist", args=[cast.project_a.pk, receiver.pk]),
+        {"r_admin-answer": "yes", "p_ready-answer": "partly"},
+    )
+    assert response.status_code == 302
+    assert ReadinessAnswer.objects.filter(receiver=receiver).count() == 2
