@@ -137,7 +137,10 @@ AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("AXES_COOLOFF_MINUTES",
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_LOCKOUT_TEMPLATE = "registration/lockout.html"
 AXES_RESET_ON_SUCCESS = True
-AXES_IPWARE_PROXY_COUNT = int(os.environ.get("AXES_PROXY_COUNT", "0")) or None
+# The client's address behind TRUSTED_PROXY_COUNT reverse proxies (0: none; 1: one proxy that
+# appends the client's address to X-Forwarded-For). See common/client_ip.py and the README.
+TRUSTED_PROXY_COUNT = int(os.environ.get("AXES_PROXY_COUNT", "0"))
+AXES_CLIENT_IP_CALLABLE = "common.client_ip.client_ip"
 
 # --- Sessions, cookies and security headers -------------------------------------------------
 SESSION_ENGINE = "django.contrib.sessions.backends.db"

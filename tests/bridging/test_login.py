@@ -57,6 +57,57 @@ def test_lockout_is_per_username_so_a_colleague_can_still_log_in(client, cast, s
     assert response.status_code == 302
 
 
+# --- Behind one trusted reverse proxy (issue 12, item 4) ---------------------------------------
+
+PROXY = "10.0.0.2"
+
+
+def login_through_proxy(client, username, password, forwarded_for):
+    """As the proxy passes it on: its own address as the peer, the client's appended last."""
+    return client.post(
+        reverse("login"),
+        {"username": username, "password": password},
+        REMOTE_ADDR=PROXY,
+        HTTP_X_FORWARDED_FOR=forwarded_for,
+    )
+
+
+@pytest.fixture
+def one_proxy(settings):
+    settings.TRUSTED_PROXY_COUNT = 1
+
+
+def test_failures_from_one_client_do_not_lock_out_another_behind_the_proxy(
+    client, cast, settings, one_proxy
+):
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        login_through_proxy(client, "coordinator_a", "not the password", "203.0.113.9")
+    assert AccessAttempt.objects.get(username="coordinator_a").ip_address == "203.0.113.9"
+    response = login_through_proxy(client, "coordinator_a", PASSWORD, "198.51.100.7")
+    assert response.status_code == 302
+
+
+def test_a_forged_forwarded_for_neither_frames_another_client_nor_escapes_the_lockout(
+    client, cast, settings, one_proxy
+):
+    # The attacker writes the victim's address (and then others) into the header; the proxy
+    # appends the attacker's real one, which is what counts.
+    for n in range(settings.AXES_FAILURE_LIMIT):
+        forged = f"198.51.100.{n}, 203.0.113.9"
+        login_through_proxy(client, "coordinator_a", "not the password", forged)
+    response = login_through_proxy(client, "coordinator_a", PASSWORD, "198.51.100.99, 203.0.113.9")
+    assert response.status_code == 429
+    response = login_through_proxy(client, "coordinator_a", PASSWORD, "198.51.100.0")
+    assert response.status_code == 302
+
+
+def test_without_a_configured_proxy_the_header_is_ignored(client, cast, settings):
+    for n in range(settings.AXES_FAILURE_LIMIT):
+        login_through_proxy(client, "coordinator_a", "not the password", f"198.51.100.{n}")
+    response = login_through_proxy(client, "coordinator_a", PASSWORD, "198.51.100.99")
+    assert response.status_code == 429
+
+
 def test_logout_ends_the_session(client, cast):
     client.force_login(cast.coordinator_a)
     response = client.post(reverse("logout"))
