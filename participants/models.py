@@ -346,6 +346,7 @@ class ParticipantAccess(models.Model):
         EXPORT_JSON = "export_json", _("Exported as JSON")
         EXPORT_PAGE = "export_page", _("Exported as a printable page")
         EXPORT_LIST = "export_list", _("Exported in a list")
+        INBOX = "inbox", _("Seen in the receiving organisation's inbox")
         ANONYMISE = "anonymise", _("Anonymised")
 
     participant = models.ForeignKey(

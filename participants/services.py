@@ -45,6 +45,22 @@ def log_access(
     )
 
 
+def log_access_many(
+    *, participant_ids, membership: Membership, action: str, fields=()
+) -> list[ParticipantAccess]:
+    """One access-log row per participant shown on a page of many, in one INSERT."""
+    return ParticipantAccess.objects.bulk_create(
+        ParticipantAccess(
+            participant_id=participant_id,
+            user=membership.user,
+            role=membership.role,
+            action=action,
+            fields=", ".join(fields),
+        )
+        for participant_id in dict.fromkeys(participant_ids)
+    )
+
+
 @transaction.atomic
 def participant_create(*, form, membership: Membership) -> Participant:
     """Save a validated ParticipantForm as a new participant of the membership's project."""

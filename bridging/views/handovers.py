@@ -14,7 +14,8 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from common.params import id_param
-from participants.models import Consent
+from participants.models import Consent, ParticipantAccess
+from participants.services import log_access_many
 from partnerships.access import role_required
 from partnerships.models import Membership, Offer, PartnershipAgreement
 
@@ -250,6 +251,15 @@ def inbox(request):
     )
     today = timezone.localdate()
     waiting = [m for m in members if m.status == Status.SENT]
+    accepted = [m for m in members if m.status == Status.ACCEPTED]
+    follow_ups = [(m, f) for m in members for f in m.follow_ups.all() if f.due_on <= today]
+    # Everyone shown goes into their access log: one row each, one INSERT for the page.
+    log_access_many(
+        participant_ids=[m.participant_id for m in [*waiting, *accepted]]
+        + [m.participant_id for m, _f in follow_ups],
+        membership=request.membership,
+        action=ParticipantAccess.Action.INBOX,
+    )
     return render(
         request,
         "bridging/inbox.html",
@@ -257,10 +267,8 @@ def inbox(request):
             "organisation": organisation,
             "waiting": waiting,
             "waiting_handovers": _by_handover(waiting, today),
-            "accepted": [m for m in members if m.status == Status.ACCEPTED],
-            "follow_ups": [
-                (m, f) for m in members for f in m.follow_ups.all() if f.due_on <= today
-            ],
+            "accepted": accepted,
+            "follow_ups": follow_ups,
             "stats": stats,
             "reply_days": stats["reply_time"].days if stats["reply_time"] else None,
             "accept_share": round(100 * stats["accepted"] / stats["answered"])

@@ -316,9 +316,41 @@ class TestInbox:
         client.force_login(cast.staff_a)
         # 1 session, 2 user, 3 own memberships, 4 handovers with participants and offers,
         # 5 wished activities, 6 open follow-ups, 7 sharing consents, 8 response figures,
-        # 9 the count of who is waiting, in the navigation
-        with django_assert_num_queries(9):
+        # 9 the access log (one INSERT for everyone shown), 10 the count of who is waiting,
+        # in the navigation
+        with django_assert_num_queries(10):
             client.get(reverse("bridging:inbox"))
+        assert ParticipantAccess.objects.filter(action="inbox").count() == 1 + extra
+
+    def test_everyone_shown_in_the_inbox_is_in_their_access_log(self, client, cast):
+        accepted = handovers.handover_send(
+            member=handovers.handover_propose(
+                course=cast.course_a,
+                mode="individual",
+                offer=cast.offer_a,
+                enrolments=[enrol_with_consent(cast, cast.association_a)],
+                user=cast.coordinator_a,
+            ).members.get()
+        )
+        handovers.handover_accept(
+            member=accepted, first_session_on=datetime.date(2026, 12, 2), buddy="F",
+            user=cast.staff_a,
+        )  # fmt: skip
+        client.force_login(cast.staff_a)
+        client.get(reverse("bridging:inbox"))
+        entries = ParticipantAccess.objects.filter(action="inbox")
+        assert sorted(entries.values_list("participant_id", flat=True)) == sorted(
+            [cast.participant_a.pk, accepted.participant_id]
+        )
+        assert {(e.user, e.role) for e in entries} == {(cast.staff_a, "staff")}
+        client.force_login(cast.coordinator_a)
+        page = client.get(reverse("participants:participant_detail", args=[cast.participant_a.pk]))
+        assert "Set i den modtagende organisations indbakke" in page.content.decode()
+
+    def test_an_association_that_is_shown_no_one_logs_nothing(self, client, cast):
+        client.force_login(cast.staff_b)
+        client.get(reverse("bridging:inbox"))
+        assert not ParticipantAccess.objects.filter(action="inbox").exists()
 
 
 class TestReminders:
