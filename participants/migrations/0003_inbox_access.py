@@ -4,15 +4,29 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('participants', '0002_export_list_action'),
+        ("participants", "0002_export_list_action"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='participantaccess',
-            name='action',
-            field=models.CharField(choices=[('create', 'Registered'), ('view', 'Viewed'), ('update', 'Changed'), ('consent', 'Recorded consent'), ('withdraw', 'Recorded withdrawal of consent'), ('export_json', 'Exported as JSON'), ('export_page', 'Exported as a printable page'), ('export_list', 'Exported in a list'), ('inbox', "Seen in the receiving organisation's inbox"), ('anonymise', 'Anonymised')], max_length=20, verbose_name='action'),
+            model_name="participantaccess",
+            name="action",
+            field=models.CharField(
+                choices=[
+                    ("create", "Registered"),
+                    ("view", "Viewed"),
+                    ("update", "Changed"),
+                    ("consent", "Recorded consent"),
+                    ("withdraw", "Recorded withdrawal of consent"),
+                    ("export_json", "Exported as JSON"),
+                    ("export_page", "Exported as a printable page"),
+                    ("export_list", "Exported in a list"),
+                    ("inbox", "Seen in the receiving organisation's inbox"),
+                    ("anonymise", "Anonymised"),
+                ],
+                max_length=20,
+                verbose_name="action",
+            ),
         ),
     ]
