@@ -246,8 +246,8 @@ def test_directory_query_budget(client, cast, django_assert_num_queries, extra):
     OfferFactory.create_batch(extra)
     client.force_login(cast.staff_a)
     # 1 session, 2 user, 3 own memberships, 4 count, 5 the page of offers with organisations
-    # and activity types, 6 the activity types for the filter
-    with django_assert_num_queries(6):
+    # and activity types, 6 the activity types for the filter, 7 who waits in the inbox (nav)
+    with django_assert_num_queries(7):
         client.get(reverse("partnerships:offer_list"), {"weekday": "2", "max_fee": "500"})
 
 
@@ -255,6 +255,7 @@ def test_directory_query_budget(client, cast, django_assert_num_queries, extra):
 def test_offer_page_query_budget(client, cast, django_assert_num_queries, extra):
     OfferFactory.create_batch(extra, organisation=cast.association_a)
     client.force_login(cast.staff_a)
-    # 1 session, 2 user, 3 the offer, 4 may the user edit it, 5 own memberships
-    with django_assert_num_queries(5):
+    # 1 session, 2 user, 3 the offer, 4 may the user edit it, 5 own memberships, 6 who waits
+    # in the inbox (navigation)
+    with django_assert_num_queries(6):
         client.get(cast.offer_a.get_absolute_url())
