@@ -56,6 +56,10 @@ INSTALLED_APPS = [
     "crispy_bootstrap5",
     "django_htmx",
     "common",
+    "rest_framework",
+    "django_filters",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     "partnerships",
     "participants",
     "bridging",
@@ -182,6 +186,49 @@ CONTENT_SECURITY_POLICY = {
         "frame-ancestors": [NONE],
     },
 }
+
+# --- Machine interfaces: the reporting API (DRF) and the open offer directory (HSDS) ----------
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": ["partnerships.api_auth.ApiTokenAuthentication"],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
+    "PAGE_SIZE": 50,
+    # HSDS has its own `format` parameter (json or ndjson); DRF must not read it.
+    "URL_FORMAT_OVERRIDE": None,
+    "DEFAULT_THROTTLE_CLASSES": ["partnerships.api_auth.ApiTokenThrottle"],
+    "DEFAULT_THROTTLE_RATES": {
+        "api_token": os.environ.get("API_THROTTLE_RATE", "1000/hour"),
+        "hsds": os.environ.get("HSDS_THROTTLE_RATE", "600/minute"),
+    },
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Brobygning API",
+    "DESCRIPTION": (
+        "The reporting API for municipalities (programmes, courses, the funnel and the local "
+        "partnerships of Model 2; aggregates only, never a participant's personal data), with "
+        "a token an organisation's coordinator makes under 'API-nøgler'; and the open offer "
+        "directory as Open Referral HSDS 3.0 under /hsds/, public."
+    ),
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_PUBLIC": True,
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
+    "SERVE_AUTHENTICATION": [],
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
+}
+# The licence and publisher stated with the open offer directory (the API and `export_hsds`).
+HSDS_PUBLISHER = os.environ.get("HSDS_PUBLISHER", "Brobygning")
+HSDS_LICENCE_NAME = os.environ.get("HSDS_LICENCE_NAME", "Creative Commons Attribution 4.0")
+HSDS_LICENCE_URL = os.environ.get(
+    "HSDS_LICENCE_URL", "https://creativecommons.org/licenses/by/4.0/"
+)
 
 # --- Language and formats: Danish first -----------------------------------------------------
 LANGUAGE_CODE = "da"

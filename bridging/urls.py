@@ -4,8 +4,10 @@ from django.contrib import admin
 from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
 from django.views.i18n import set_language
+from drf_spectacular.views import SpectacularJSONAPIView
 
 from .views import start
+from .views.api_docs import ApiDocsView
 
 urlpatterns = [
     path("", start.home, name="home"),
@@ -16,4 +18,9 @@ urlpatterns = [
     path("", include("partnerships.urls")),
     path("", include("participants.urls")),
     path("", include("bridging.journey_urls")),
+    # Interfaces for machines: each app serves its own data.
+    path("hsds/", include("partnerships.hsds_urls")),
+    path("api/schema/", login_not_required(SpectacularJSONAPIView.as_view()), name="api_schema"),
+    path("api/docs/", login_not_required(ApiDocsView.as_view()), name="api_docs"),
+    path("api/", include("bridging.api_urls")),
 ]

@@ -2,7 +2,7 @@ from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from .models import ActivityType, Offer, Organisation, PartnershipAgreement
+from .models import ActivityType, ApiToken, Offer, Organisation, PartnershipAgreement
 from .models.offers import TimeOfDay, Weekday
 
 
@@ -82,6 +82,8 @@ class OfferForm(_FreePlacesSeen, forms.ModelForm):
             "contact_phone",
             "accessibility",
             "is_active",
+            "is_listed",
+            "contact_public",
         ]
         widgets = {
             "start_time": forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
@@ -227,3 +229,9 @@ class AgreementForm(forms.ModelForm):
         if starts_on and ends_on and ends_on < starts_on:
             self.add_error("ends_on", _("The agreement cannot end before it starts."))
         return cleaned
+
+
+class ApiTokenForm(forms.ModelForm):
+    class Meta:
+        model = ApiToken
+        fields = ["name"]

@@ -1,12 +1,13 @@
 """Partnership agreement transitions, one function per step, each checking the current state
-under a row lock so that a step happens once; and saving an offer's free places, which accepting
-a handover also changes, by compare-and-set."""
+under a row lock so that a step happens once; saving an offer's free places, which accepting a
+handover also changes, by compare-and-set; and making and revoking API tokens."""
 
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .models import Membership, Offer, PartnershipAgreement
+from .models import ApiToken, Membership, Offer, PartnershipAgreement
+from .models.api_tokens import hash_secret
 
 Status = PartnershipAgreement.Status
 
@@ -126,3 +127,34 @@ def agreement_new_version(*, agreement: PartnershipAgreement) -> PartnershipAgre
     copy.programmes.set(programmes)
     copy.offers.set(offers)
     return copy
+
+
+# --- API tokens for the reporting API -----------------------------------------------------------
+
+
+@transaction.atomic
+def api_token_create(*, organisation, name: str, user) -> tuple[ApiToken, str]:
+    """A new token for `organisation`, made by `user` (a coordinator there). Returns the token
+    and its secret, which is shown once and never stored."""
+    secret = ApiToken.new_secret()
+    token = ApiToken(
+        organisation=organisation,
+        name=name,
+        key_prefix=secret[:8],
+        key_hash=hash_secret(secret),
+        created_by=user,
+    )
+    token.full_clean()
+    token.save()
+    return token, secret
+
+
+@transaction.atomic
+def api_token_revoke(*, token: ApiToken, user) -> ApiToken:
+    """Revoke the token at once; revoking it again changes nothing."""
+    token = ApiToken.objects.select_for_update().get(pk=token.pk)
+    if token.revoked_at is None:
+        token.revoked_at = timezone.now()
+        token.revoked_by = user
+        token.save(update_fields=["revoked_at", "revoked_by"])
+    return token

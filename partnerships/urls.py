@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import agreements, local, offers, organisations, readiness
+from .views import agreements, api_tokens, local, offers, organisations, readiness
 
 app_name = "partnerships"
 
@@ -58,6 +58,12 @@ urlpatterns = [
         "local/activities/<int:pk>/registrations/",
         local.registration_create,
         name="registration_create",
+    ),
+    path("api-tokens/", api_tokens.api_token_list, name="api_token_list"),
+    path(
+        "api-tokens/<int:pk>/revoke/",
+        api_tokens.api_token_revoke_view,
+        name="api_token_revoke",
     ),
     path(
         "readiness/<int:project_pk>/<int:receiver_pk>/",

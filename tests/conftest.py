@@ -9,7 +9,8 @@ questionnaire link for participant A. Each association has an offer; project A h
 agreement with association A, and a fair where association A takes part. Participant A, who
 consents to sharing with association A, has been handed over to its offer (sent, waiting).
 Model 2: a local partnership between a housing plan and a municipality, each with a
-coordinator, and one activity; none of the other roles belongs to it.
+coordinator, and one activity; none of the other roles belongs to it. Coordinator A has made an
+API token for project A (`api_secret_a` is its secret).
 Names end in _a / _b so a test reads as a sentence: `coordinator_b` must get a 404 on A's pages.
 """
 
@@ -35,6 +36,7 @@ from bridging.models import (
 from bridging.readiness import questionnaire_create
 from participants.models import Consent, Participant
 from partnerships.models import (
+    ApiToken,
     LocalActivity,
     LocalPartnership,
     Membership,
@@ -42,6 +44,7 @@ from partnerships.models import (
     Organisation,
     PartnershipAgreement,
 )
+from partnerships.services import api_token_create
 from tests.factories import (
     AgreementFactory,
     ConsentFactory,
@@ -96,6 +99,8 @@ class Cast:
     local_activity: LocalActivity
     plan_coordinator: object
     municipality_coordinator: object
+    api_token_a: ApiToken
+    api_secret_a: str
 
     def user(self, role_name):
         return getattr(self, role_name)
@@ -159,7 +164,12 @@ def _build_cast():
         municipality_contact="Mads",
         started_on=datetime.date(2025, 1, 1),
     )
+    api_token_a, api_secret_a = api_token_create(
+        organisation=project_a, name="Kommunens rapportering", user=coordinator_a
+    )
     return Cast(
+        api_token_a=api_token_a,
+        api_secret_a=api_secret_a,
         local_partnership=local_partnership,
         local_activity=LocalActivity.objects.create(partnership=local_partnership, title="Gåklub"),
         plan_coordinator=member("plan_coordinator", housing_plan, Role.COORDINATOR),

@@ -8,6 +8,7 @@ never the page. Django's admin keeps its own staff check; only its index is list
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from partnerships import hsds
 from partnerships.models import Membership
 
 ROLES = ["anonymous", "coordinator_a", "instructor_a", "staff_a", "coordinator_b", "outsider"]
@@ -428,6 +429,45 @@ MATRIX = {
         lambda cast, user: {"date": "2026-01-01", "participants": "5", "new": "1"},
         statuses(302, 404, 404, 404, 404, 404),
     ),
+    # API tokens: coordinators, for the organisation they act for.
+    "partnerships:api_token_list": ("get", None, None, statuses(302, 200, 403, 403, 200, 403)),
+    "partnerships:api_token_revoke": (
+        "post",
+        lambda cast: {"pk": cast.api_token_a.pk},
+        None,
+        statuses(302, 302, 403, 403, 404, 403),
+    ),
+    # The open offer directory (HSDS): public, no login.
+    **{
+        f"hsds:{name}": ("get", kwargs, None, statuses(200, 200, 200, 200, 200, 200))
+        for name, kwargs in [
+            ("root", None),
+            ("service_list", None),
+            ("service_detail", lambda cast: {"id": cast.offer_a.uuid}),
+            ("organization_list", None),
+            ("organization_detail", lambda cast: {"id": cast.association_a.uuid}),
+            ("service_at_location_list", None),
+            ("service_at_location_detail", lambda cast: {"id": cast.offer_a.site_uuid}),
+            ("taxonomy_list", None),
+            ("taxonomy_detail", lambda cast: {"id": hsds.ACTIVITY_TYPES}),
+            ("taxonomy_term_list", None),
+            ("taxonomy_term_detail", lambda cast: {"id": cast.offer_a.activity_type.uuid}),
+        ]
+    },
+    # The reporting API: a token, never the session (tests/bridging/test_reporting_api.py).
+    "api_schema": ("get", None, None, statuses(200, 200, 200, 200, 200, 200)),
+    "api_docs": ("get", None, None, statuses(200, 200, 200, 200, 200, 200)),
+    **{
+        f"api:{name}": ("get", kwargs, None, statuses(401, 401, 401, 401, 401, 401))
+        for name, kwargs in [
+            ("programme_list", None),
+            ("programme_funnel", programme_a),
+            ("course_list", None),
+            ("course_funnel", course_a),
+            ("local_partnership_list", None),
+            ("local_partnership_detail", local_partnership),
+        ]
+    },
     "bridging:calendar_settings": ("get", None, None, statuses(302, 200, 200, 404, 200, 404)),
     # The secret address is the credential (calendar apps cannot log in).
     "bridging:calendar_feed": (
@@ -444,6 +484,7 @@ POST_ONLY = [
     "partnerships:switch_organisation",
     "participants:instructor_access",
     ("bridging:handover_accept_group", lambda cast: {"pk": cast.member_a.handover_id}),
+    ("partnerships:api_token_revoke", lambda cast: {"pk": cast.api_token_a.pk}),
     (
         "participants:consent_withdraw",
         lambda cast: {"pk": cast.participant_a.pk, "consent_pk": cast.consent_a.pk},

@@ -80,6 +80,10 @@ def seed_offers(organisations, activity_types):
                     "contact_phone": organisation.contact_phone,
                     "accessibility": "Niveaufri adgang og handicaptoilet." if number % 2 else "",
                     "is_active": number != 5 or index % 2 == 0,
+                    # The open offer directory (/hsds/): most are listed, some with their
+                    # contact published, one kept off it.
+                    "is_listed": number != 4,
+                    "contact_public": number % 3 == 0,
                 },
             )
             offers.append(offer)

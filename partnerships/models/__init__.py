@@ -1,4 +1,5 @@
 from .agreements import PartnershipAgreement
+from .api_tokens import ApiToken
 from .local import (
     ActionPlanVersion,
     ActivityDescription,
@@ -18,6 +19,7 @@ from .readiness import READINESS_ITEMS, ReadinessAnswer
 __all__ = [
     "READINESS_ITEMS",
     "ActionPlanVersion",
+    "ApiToken",
     "ActivityDescription",
     "BoundaryEncounter",
     "DevelopmentAssessment",

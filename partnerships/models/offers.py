@@ -1,6 +1,7 @@
 """Offers: the ongoing activities that participants can move on to (tilbud)."""
 
 import datetime
+import uuid as uuid_lib
 
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -40,6 +41,11 @@ class OfferQuerySet(ScopedQuerySet):
     def scoped_to(self, user):
         """The shared directory: every offer, for anyone who works in an organisation."""
         return self.filter(organisation__in=Organisation.objects.visible_to(user))
+
+    def published(self):
+        """The open offer directory: active offers their organisation lists publicly. Seen by
+        anyone, signed in or not (the HSDS API and its export)."""
+        return self.filter(is_active=True, is_listed=True)
 
     def editable_by(self, user):
         """The offers `user` may keep: see Organisation.objects.offers_kept_by."""
@@ -141,6 +147,23 @@ class Offer(models.Model):
     contact_phone = models.CharField(_("contact phone"), max_length=30, blank=True)
     accessibility = models.TextField(_("accessibility"), blank=True)
     is_active = models.BooleanField(_("active"), default=True)
+    is_listed = models.BooleanField(
+        _("listed in the open offer directory"),
+        default=True,
+        help_text=_(
+            "Published as open data (Open Referral HSDS) while the offer is active, for "
+            "municipalities, citizen-service desks and other directories to reuse."
+        ),
+    )
+    contact_public = models.BooleanField(
+        _("publish the contact details"),
+        default=False,
+        help_text=_("Show the contact person, email and phone in the open offer directory."),
+    )
+    # Public identifiers in the open offer directory (HSDS): the offer as a service and as a
+    # service at its venue. Never the database id.
+    uuid = models.UUIDField(default=uuid_lib.uuid4, unique=True, editable=False)
+    site_uuid = models.UUIDField(default=uuid_lib.uuid4, unique=True, editable=False)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
     objects = OfferQuerySet.as_manager()

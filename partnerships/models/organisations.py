@@ -4,6 +4,8 @@
 views never filter by role themselves (see the README's architecture section).
 """
 
+import uuid as uuid_lib
+
 from django.conf import settings
 from django.core.validators import RegexValidator
 from django.db import models
@@ -106,6 +108,8 @@ class Organisation(models.Model):
         ),
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    # The public identifier in the open offer directory (HSDS): never the database id.
+    uuid = models.UUIDField(default=uuid_lib.uuid4, unique=True, editable=False)
 
     objects = OrganisationQuerySet.as_manager()
 
@@ -135,6 +139,7 @@ class ActivityType(models.Model):
     participants' wishes share, so the two can be matched."""
 
     name = models.CharField(_("name"), max_length=100, unique=True)
+    uuid = models.UUIDField(default=uuid_lib.uuid4, unique=True, editable=False)
 
     class Meta:
         verbose_name = _("activity type")

@@ -1,0 +1,273 @@
+"""The reporting API for the journey: programmes and courses with their counts, and the funnel
+per programme and per course. Aggregates only: no endpoint names or describes a participant.
+
+Authenticated with an organisation's API token (partnerships/api_auth.py); every queryset is
+`visible_to(request.user)` narrowed to the token's organisation, so another organisation's
+programme is a 404.
+"""
+
+from django.db.models import Count, IntegerField, OuterRef, Subquery, Value
+from django.db.models.functions import Coalesce
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django_filters import rest_framework as filters
+from drf_spectacular.utils import extend_schema
+from rest_framework import generics, serializers
+from rest_framework.response import Response
+
+from partnerships.api_auth import TokenScoped
+
+from . import funnel as funnel_module
+from .models import Course, Enrolment, Handover, HandoverParticipant, Programme, Session
+
+Status = Enrolment.Status
+
+
+def _count(queryset):
+    """COUNT(*) of a correlated queryset as a subquery, 0 when empty. Each count is its own
+    subquery: joining enrolments and sessions in one query would multiply the rows."""
+    counted = queryset.order_by().annotate(_group=Value(1)).values("_group")
+    return Coalesce(
+        Subquery(counted.annotate(n=Count("*")).values("n")[:1], output_field=IntegerField()),
+        Value(0),
+    )
+
+
+def _enrolment_counts(path):
+    """Enrolled, waitlisted, completed and withdrawn, for the row at OuterRef("pk") via `path`."""
+    enrolments = Enrolment.objects.filter(**{path: OuterRef("pk")})
+    return {
+        f"{status}_count": _count(enrolments.filter(status=status))
+        for status in (Status.ENROLLED, Status.WAITLISTED, Status.COMPLETED, Status.WITHDRAWN)
+    }
+
+
+class EnrolmentCounts(serializers.Serializer):
+    enrolled = serializers.IntegerField(source="enrolled_count")
+    waitlisted = serializers.IntegerField(source="waitlisted_count")
+    completed = serializers.IntegerField(source="completed_count")
+    withdrawn = serializers.IntegerField(source="withdrawn_count")
+
+
+class ProgrammeSerializer(serializers.ModelSerializer):
+    courses = serializers.IntegerField(source="course_count")
+    enrolments = EnrolmentCounts(source="*")
+
+    class Meta:
+        model = Programme
+        fields = [
+            "id",
+            "name",
+            "target_group",
+            "starts_on",
+            "ends_on",
+            "default_bridging_model",
+            "courses",
+            "enrolments",
+        ]
+
+
+class CourseSerializer(serializers.ModelSerializer):
+    enrolments = EnrolmentCounts(source="*")
+    sessions_planned = serializers.IntegerField(source="sessions_planned_count")
+    sessions_held = serializers.IntegerField(source="sessions_held_count")
+
+    class Meta:
+        model = Course
+        fields = [
+            "id",
+            "programme",
+            "name",
+            "status",
+            "venue",
+            "municipality",
+            "weekday",
+            "start_time",
+            "end_time",
+            "start_date",
+            "weeks",
+            "capacity",
+            "enrolments",
+            "sessions_planned",
+            "sessions_held",
+        ]
+
+
+class ProgrammeFilter(filters.FilterSet):
+    name = filters.CharFilter(lookup_expr="icontains")
+    starts_from = filters.DateFilter(field_name="starts_on", lookup_expr="gte")
+    starts_until = filters.DateFilter(field_name="starts_on", lookup_expr="lte")
+    running_on = filters.DateFilter(method="filter_running_on", label="running on this date")
+
+    class Meta:
+        model = Programme
+        fields = ["name", "starts_from", "starts_until", "running_on"]
+
+    def filter_running_on(self, queryset, name, value):
+        return queryset.filter(starts_on__lte=value, ends_on__gte=value)
+
+
+class CourseFilter(filters.FilterSet):
+    name = filters.CharFilter(lookup_expr="icontains")
+    start_from = filters.DateFilter(field_name="start_date", lookup_expr="gte")
+    start_until = filters.DateFilter(field_name="start_date", lookup_expr="lte")
+
+    class Meta:
+        model = Course
+        fields = ["programme", "status", "name", "start_from", "start_until"]
+
+
+def _programmes(request):
+    return Programme.objects.visible_to(request.user).filter(
+        organisation_id=request.auth.organisation_id
+    )
+
+
+def _courses(request):
+    return Course.objects.visible_to(request.user).filter(
+        programme__organisation_id=request.auth.organisation_id
+    )
+
+
+class ProgrammeList(TokenScoped, generics.ListAPIView):
+    """The organisation's programmes, each with its number of courses and enrolments."""
+
+    serializer_class = ProgrammeSerializer
+    filterset_class = ProgrammeFilter
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):  # drf-spectacular
+            return Programme.objects.none()
+        return _programmes(self.request).annotate(
+            course_count=_count(Course.objects.filter(programme=OuterRef("pk"))),
+            **_enrolment_counts("course__programme"),
+        )
+
+
+class CourseList(TokenScoped, generics.ListAPIView):
+    """The organisation's courses, each with its enrolments and sessions planned and held."""
+
+    serializer_class = CourseSerializer
+    filterset_class = CourseFilter
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):  # drf-spectacular
+            return Course.objects.none()
+        sessions = Session.objects.filter(course=OuterRef("pk")).exclude(
+            status=Session.Status.CANCELLED
+        )
+        return (
+            _courses(self.request)
+            .annotate(
+                **_enrolment_counts("course"),
+                sessions_planned_count=_count(sessions),
+                sessions_held_count=_count(sessions.filter(date__lte=timezone.localdate())),
+            )
+            .order_by("start_date", "name", "pk")
+        )
+
+
+class FunnelStage(serializers.Serializer):
+    key = serializers.CharField()
+    label = serializers.CharField()
+    count = serializers.IntegerField()
+    of_enrolled = serializers.IntegerField(
+        allow_null=True, help_text="Per cent of the enrolled (rounded)."
+    )
+    of_previous = serializers.IntegerField(
+        allow_null=True, help_text="Per cent of the stage before (rounded)."
+    )
+
+
+class FunnelBreakdown(serializers.Serializer):
+    label = serializers.CharField()
+    handed_over = serializers.IntegerField()
+    accepted = serializers.IntegerField()
+    declined = serializers.IntegerField()
+    started = serializers.IntegerField()
+    active = serializers.DictField(
+        child=serializers.IntegerField(), help_text="Active at each follow-up month."
+    )
+
+
+class Funnel(serializers.Serializer):
+    programme = serializers.IntegerField()
+    course = serializers.IntegerField(allow_null=True)
+    stages = FunnelStage(many=True)
+    by_bridging_model = FunnelBreakdown(many=True)
+    by_receiving_organisation = FunnelBreakdown(many=True)
+
+
+def _breakdown(rows, label_of):
+    return [
+        {
+            "label": label_of(row),
+            "handed_over": row["handed_over"],
+            "accepted": row["accepted"],
+            "declined": row["declined"],
+            "started": row["started"],
+            "active": {
+                key.removeprefix("active_"): value
+                for key, value in row.items()
+                if key.startswith("active_")
+            },
+        }
+        for row in rows
+    ]
+
+
+def _funnel(request, programme, course=None) -> dict:
+    """The funnel's one definition (bridging/funnel.py) over the programme's or course's
+    enrolments, as the funnel page shows it."""
+    enrolments = Enrolment.objects.visible_to(request.user).filter(course__programme=programme)
+    members = HandoverParticipant.objects.visible_to(request.user).filter(
+        handover__course__programme=programme
+    )
+    if course is not None:
+        enrolments = enrolments.filter(course=course)
+        members = members.filter(handover__course=course)
+    modes = dict(Handover.Mode.choices)
+    stages = funnel_module.funnel(enrolments)
+    return {
+        "programme": programme.pk,
+        "course": course.pk if course else None,
+        "stages": [
+            {key: stage.get(key) for key in ("key", "label", "count", "of_enrolled", "of_previous")}
+            for stage in stages
+        ],
+        "by_bridging_model": _breakdown(
+            funnel_module.breakdown(members, "handover__mode"),
+            lambda row: str(modes.get(row["handover__mode"], "")),
+        ),
+        "by_receiving_organisation": _breakdown(
+            funnel_module.breakdown(members, "handover__receiver__name"),
+            lambda row: row["handover__receiver__name"] or _("Self-organised"),
+        ),
+    }
+
+
+class ProgrammeFunnel(TokenScoped, generics.GenericAPIView):
+    """How far the programme's participants got across the bridge, as counts."""
+
+    serializer_class = Funnel
+    pagination_class = None
+    filter_backends = []
+
+    @extend_schema(responses=Funnel)
+    def get(self, request, pk):
+        programme = get_object_or_404(_programmes(request), pk=pk)
+        return Response(_funnel(request, programme))
+
+
+class CourseFunnel(TokenScoped, generics.GenericAPIView):
+    """How far the course's participants got across the bridge, as counts."""
+
+    serializer_class = Funnel
+    pagination_class = None
+    filter_backends = []
+
+    @extend_schema(responses=Funnel)
+    def get(self, request, pk):
+        course = get_object_or_404(_courses(request).select_related("programme"), pk=pk)
+        return Response(_funnel(request, course.programme, course))

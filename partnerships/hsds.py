@@ -1,0 +1,451 @@
+"""The open offer directory as Open Referral HSDS 3.0 (Human Services Data Specification).
+
+An offer is an HSDS service, its organisation an organization, its venue a location with an
+address, the offer at its venue a service_at_location, its weekly times a schedule (RFC 5545
+style), its fee and adapted fee cost options; the activity type is a taxonomy term and the
+offer's other traits (suits newcomers, level, season, free places, trial sessions) are
+attributes with terms from a second, fixed taxonomy. Contact details only where the offer says
+they may be published. Nothing about participants is ever read here.
+
+Identifiers are UUIDs: stored ones for what can be looked up (organisation, activity type, offer
+as service and as service at location), and for the parts of an offer (schedule, location,
+address, cost options, attributes, contact) UUIDv5 derived from the offer's UUID, stable and
+revealing no database id. Everything of a service comes from the offer's own row with its
+organisation and activity type, so a page of services is one query whatever it nests.
+
+Used by the API (`views/hsds.py`) and by `manage.py export_hsds`.
+"""
+
+import datetime
+import re
+import uuid
+
+from django.db.models import Exists, OuterRef, Q
+from django.utils.dateparse import parse_date, parse_datetime
+from django.utils.timezone import is_naive, make_aware
+from django.utils.translation import gettext as _
+
+from .models import ActivityType, Offer, Organisation
+from .models.offers import Weekday
+
+HSDS_VERSION = "3.0"
+# Fixed namespace for the identifiers that are not stored (the taxonomies and their fixed terms).
+NAMESPACE = uuid.UUID("31a6a245-0476-42c3-9531-269747e13b5f")
+ACTIVITY_TYPES = uuid.uuid5(NAMESPACE, "taxonomy:activity-types")
+OFFER_TRAITS = uuid.uuid5(NAMESPACE, "taxonomy:offer-traits")
+RRULE_DAYS = ["MO", "TU", "WE", "TH", "FR", "SA", "SU"]
+POSTCODE_CITY = re.compile(r"^(?P<street>.*?),?\s+(?P<postcode>\d{4})\s+(?P<city>\S.*)$")
+
+
+class ParameterError(ValueError):
+    """A query parameter the API cannot use; the message is for the client."""
+
+
+def derived_id(base: uuid.UUID, part: str) -> str:
+    return str(uuid.uuid5(base, part))
+
+
+# --- The fixed taxonomy of offer traits -------------------------------------------------------
+
+
+def _trait_terms():
+    """(code, name, condition on offers, value of the attribute for an offer) per trait term."""
+    terms = [
+        (
+            "suits_newcomers",
+            _("Suits people new to exercise"),
+            Q(suits_newcomers=True),
+            lambda offer: "true" if offer.suits_newcomers else None,
+        ),
+        (
+            "free_places",
+            _("Places for new members"),
+            Q(free_places__isnull=False),
+            lambda offer: None if offer.free_places is None else str(offer.free_places),
+        ),
+        (
+            "trial_sessions",
+            _("Free trial sessions"),
+            Q(trial_sessions__gt=0),
+            lambda offer: str(offer.trial_sessions) if offer.trial_sessions else None,
+        ),
+    ]
+    for level, label in Offer.Level.choices:
+        terms.append(
+            (
+                f"level_{level}",
+                _("Level: %(level)s") % {"level": label},
+                Q(level=level),
+                lambda offer, level=level, label=label: (
+                    str(label) if offer.level == level else None
+                ),
+            )
+        )
+    for season, label in Offer.Season.choices:
+        terms.append(
+            (
+                f"season_{season}",
+                _("Season: %(season)s") % {"season": label},
+                Q(season=season),
+                lambda offer, season=season, label=label: (
+                    str(label) if offer.season == season else None
+                ),
+            )
+        )
+    return terms
+
+
+def _trait_term(code, name):
+    return {
+        "id": derived_id(NAMESPACE, f"term:{code}"),
+        "code": code,
+        "name": str(name),
+        "description": str(name),
+        "taxonomy": _("Offer traits"),
+        "taxonomy_id": str(OFFER_TRAITS),
+        "language": "da",
+    }
+
+
+def activity_type_term(activity_type: ActivityType) -> dict:
+    return {
+        "id": str(activity_type.uuid),
+        "name": activity_type.name,
+        "description": _("Activity type: %(name)s") % {"name": activity_type.name},
+        "taxonomy": _("Activity types"),
+        "taxonomy_id": str(ACTIVITY_TYPES),
+        "language": "da",
+    }
+
+
+def taxonomies() -> list[dict]:
+    return [
+        {
+            "id": str(ACTIVITY_TYPES),
+            "name": _("Activity types"),
+            "description": _(
+                "The kinds of activity the offers are (gymnastics, dance, walking …)."
+            ),
+            "version": "1",
+        },
+        {
+            "id": str(OFFER_TRAITS),
+            "name": _("Offer traits"),
+            "description": _(
+                "Whether an offer suits people new to exercise, its level and season, its "
+                "places for new members and free trial sessions."
+            ),
+            "version": "1",
+        },
+    ]
+
+
+def trait_terms() -> list[dict]:
+    return [_trait_term(code, name) for code, name, _condition, _value in _trait_terms()]
+
+
+# --- Querysets and filters --------------------------------------------------------------------
+
+
+def services_queryset():
+    return (
+        Offer.objects.published()
+        .select_related("organisation", "activity_type")
+        .order_by("name", "uuid")
+    )
+
+
+def organisations_queryset():
+    """Organisations with at least one published offer."""
+    return Organisation.objects.filter(
+        Exists(Offer.objects.published().filter(organisation=OuterRef("pk")))
+    ).order_by("name", "uuid")
+
+
+def parse_uuid(value: str, name: str) -> uuid.UUID:
+    try:
+        return uuid.UUID(value)
+    except ValueError:
+        raise ParameterError(_("%(name)s must be a UUID.") % {"name": name}) from None
+
+
+def parse_moment(value: str) -> datetime.datetime:
+    """An ISO 8601 date-time (a time zone offset is advised; without one, Danish time) or a
+    date (its start, Danish time)."""
+    moment = parse_datetime(value)
+    if moment is None:
+        day = parse_date(value)
+        if day is None:
+            raise ParameterError(
+                _("modified_after must be an ISO 8601 date-time, e.g. 2026-01-31T12:00:00+01:00.")
+            )
+        moment = datetime.datetime.combine(day, datetime.time())
+    return make_aware(moment) if is_naive(moment) else moment
+
+
+def search_condition(words: str, fields) -> Q:
+    """Every word must occur in one of the fields (case-insensitive)."""
+    condition = Q()
+    for word in words.split()[:10]:
+        any_field = Q()
+        for field in fields:
+            any_field |= Q(**{f"{field}__icontains": word})
+        condition &= any_field
+    return condition
+
+
+SERVICE_SEARCH_FIELDS = [
+    "name",
+    "description",
+    "organisation__name",
+    "activity_type__name",
+    "municipality",
+    "area",
+    "venue",
+    "target_group",
+]
+
+
+def filter_services(offers, params):
+    """The HSDS list parameters: search, taxonomy_term_id, taxonomy_id, organization_id,
+    modified_after."""
+    if params.get("search"):
+        offers = offers.filter(search_condition(params["search"], SERVICE_SEARCH_FIELDS))
+    if params.get("taxonomy_term_id"):
+        term = parse_uuid(params["taxonomy_term_id"], "taxonomy_term_id")
+        traits = {
+            uuid.UUID(derived_id(NAMESPACE, f"term:{code}")): condition
+            for code, _name, condition, _value in _trait_terms()
+        }
+        offers = offers.filter(traits.get(term, Q(activity_type__uuid=term)))
+    if params.get("taxonomy_id"):
+        taxonomy = parse_uuid(params["taxonomy_id"], "taxonomy_id")
+        if taxonomy not in (ACTIVITY_TYPES, OFFER_TRAITS):
+            offers = offers.none()
+    if params.get("organization_id"):
+        organisation = parse_uuid(params["organization_id"], "organization_id")
+        offers = offers.filter(organisation__uuid=organisation)
+    if params.get("modified_after"):
+        offers = offers.filter(updated_at__gte=parse_moment(params["modified_after"]))
+    return offers
+
+
+# --- Entities ---------------------------------------------------------------------------------
+
+
+def organization(organisation: Organisation) -> dict:
+    """The organisation's public face: name and what kind it is, where. Its own contact details
+    are not published (an offer may publish its contact)."""
+    return {
+        "id": str(organisation.uuid),
+        "name": organisation.name,
+        "description": _("%(kind)s in %(municipality)s")
+        % {"kind": organisation.get_kind_display(), "municipality": organisation.municipality},
+    }
+
+
+def _fees_description(offer: Offer) -> str:
+    parts = [
+        _("Free")
+        if offer.fee == 0
+        else _("%(fee)s kr. %(period)s")
+        % {"fee": offer.fee, "period": offer.get_fee_period_display()}
+    ]
+    if offer.adapted_fee is not None:
+        parts.append(
+            _("adapted fee for participants from a programme: %(fee)s kr.")
+            % {"fee": offer.adapted_fee}
+        )
+    parts.append(_("payment: %(payment)s") % {"payment": offer.get_payment_display()})
+    return "; ".join(str(part) for part in parts)
+
+
+def cost_options(offer: Offer) -> list[dict]:
+    service_id = str(offer.uuid)
+    options = [
+        {
+            "id": derived_id(offer.uuid, "cost_option:fee"),
+            "service_id": service_id,
+            "option": _("Membership fee"),
+            "amount": offer.fee,
+            "currency": "DKK",
+            "amount_description": str(offer.get_fee_period_display()),
+        }
+    ]
+    if offer.adapted_fee is not None:
+        description = str(offer.get_fee_period_display())
+        if offer.adapted_fee_months:
+            description += ", " + _("for the first %(months)s months") % {
+                "months": offer.adapted_fee_months
+            }
+        options.append(
+            {
+                "id": derived_id(offer.uuid, "cost_option:adapted_fee"),
+                "service_id": service_id,
+                "option": _("Adapted fee for participants coming from a bridging programme"),
+                "amount": offer.adapted_fee,
+                "currency": "DKK",
+                "amount_description": description,
+            }
+        )
+    return options
+
+
+def schedule(offer: Offer) -> dict:
+    days = offer.weekdays
+    times = f"{offer.start_time:%H:%M}-{offer.end_time:%H:%M}"
+    return {
+        "id": derived_id(offer.uuid, "schedule"),
+        "service_id": str(offer.uuid),
+        "freq": "WEEKLY",
+        "interval": 1,
+        "wkst": "MO",
+        "byday": ",".join(RRULE_DAYS[day] for day in days),
+        "opens_at": f"{offer.start_time:%H:%M}",
+        "closes_at": f"{offer.end_time:%H:%M}",
+        "description": _("Every week: %(days)s %(times)s (Danish time), %(season)s.")
+        % {
+            "days": ", ".join(str(Weekday(day).label).lower() for day in days),
+            "times": times,
+            "season": str(offer.get_season_display()).lower(),
+        },
+    }
+
+
+def attributes(offer: Offer) -> list[dict]:
+    service_id = str(offer.uuid)
+
+    def attribute(part, term, value=None):
+        entry = {
+            "id": derived_id(offer.uuid, f"attribute:{part}"),
+            "link_id": service_id,
+            "link_type": "service_trait",
+            "link_entity": "service",
+            "taxonomy_term_id": term["id"],
+            "taxonomy_term": term,
+        }
+        if value is not None:
+            entry["value"] = value
+        return entry
+
+    result = [attribute("activity_type", activity_type_term(offer.activity_type))]
+    for code, name, _condition, value_of in _trait_terms():
+        value = value_of(offer)
+        if value is not None:
+            result.append(attribute(code, _trait_term(code, name), value))
+    return result
+
+
+def contacts(offer: Offer) -> list[dict]:
+    if not offer.contact_public or not (
+        offer.contact_name or offer.contact_email or offer.contact_phone
+    ):
+        return []
+    contact_id = derived_id(offer.uuid, "contact")
+    contact = {"id": contact_id, "service_id": str(offer.uuid)}
+    if offer.contact_name:
+        contact["name"] = offer.contact_name
+    if offer.contact_email:
+        contact["email"] = offer.contact_email
+    if offer.contact_phone:
+        contact["phones"] = [
+            {
+                "id": derived_id(offer.uuid, "contact:phone"),
+                "contact_id": contact_id,
+                "number": offer.contact_phone,
+            }
+        ]
+    return [contact]
+
+
+def address(offer: Offer, location_id: str) -> dict:
+    match = POSTCODE_CITY.match(offer.address)
+    street, postcode, city = (
+        (match["street"], match["postcode"], match["city"])
+        if match
+        else (offer.address, "", offer.municipality)
+    )
+    return {
+        "id": derived_id(offer.uuid, "address"),
+        "location_id": location_id,
+        "address_1": street,
+        "city": city,
+        "state_province": "",
+        "postal_code": postcode,
+        "country": "DK",
+        "address_type": "physical",
+    }
+
+
+def location(offer: Offer) -> dict:
+    location_id = derived_id(offer.uuid, "location")
+    result = {
+        "id": location_id,
+        "location_type": "physical",
+        "organization_id": str(offer.organisation.uuid),
+        "name": offer.venue,
+        "description": ", ".join(part for part in [offer.area, offer.municipality] if part),
+    }
+    if offer.address:
+        result["addresses"] = [address(offer, location_id)]
+    if offer.accessibility:
+        result["accessibility"] = [
+            {
+                "id": derived_id(offer.uuid, "accessibility"),
+                "location_id": location_id,
+                "description": offer.accessibility,
+            }
+        ]
+    return result
+
+
+def service_at_location(offer: Offer, *, full: bool) -> dict:
+    result = {
+        "id": str(offer.site_uuid),
+        "service_id": str(offer.uuid),
+        "location_id": derived_id(offer.uuid, "location"),
+        "description": _("%(offer)s at %(venue)s") % {"offer": offer.name, "venue": offer.venue},
+    }
+    if full:
+        result["location"] = location(offer)
+        result["schedules"] = [schedule(offer)]
+        result["contacts"] = contacts(offer)
+    return result
+
+
+def service(offer: Offer, *, full: bool, with_organization: bool = True) -> dict:
+    """The offer as an HSDS service: one-to-one fields only, or `full` with everything nested."""
+    result = {
+        "id": str(offer.uuid),
+        "organization_id": str(offer.organisation.uuid),
+        "name": offer.name,
+        "description": offer.description,
+        "status": "active",
+        "fees_description": _fees_description(offer),
+        "last_modified": offer.updated_at.isoformat(),
+    }
+    if offer.target_group:
+        result["eligibility_description"] = offer.target_group
+    if offer.min_age is not None:
+        result["minimum_age"] = offer.min_age
+    if offer.max_age is not None:
+        result["maximum_age"] = offer.max_age
+    if offer.contact_public and offer.contact_email:
+        result["email"] = offer.contact_email
+    if with_organization:
+        result["organization"] = organization(offer.organisation)
+    if full:
+        result["schedules"] = [schedule(offer)]
+        result["service_at_locations"] = [service_at_location(offer, full=True)]
+        result["cost_options"] = cost_options(offer)
+        result["attributes"] = attributes(offer)
+        result["contacts"] = contacts(offer)
+        result["languages"] = [
+            {
+                "id": derived_id(offer.uuid, "language"),
+                "service_id": str(offer.uuid),
+                "name": _("Danish"),
+                "code": "da",
+            }
+        ]
+    return result
