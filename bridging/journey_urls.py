@@ -61,6 +61,11 @@ urlpatterns = [
         readiness.questionnaire_created,
         name="questionnaire_created",
     ),
+    path(
+        "questionnaires/<int:pk>/open-here/",
+        readiness.questionnaire_open_here,
+        name="questionnaire_open_here",
+    ),
     path("q/<str:token>/", readiness.questionnaire_answer, name="questionnaire_answer"),
     path("courses/<int:pk>/offers/", offers.course_offers, name="course_offers"),
     path("programmes/<int:pk>/fairs/new/", fairs.fair_create, name="fair_create"),

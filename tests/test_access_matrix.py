@@ -237,6 +237,12 @@ MATRIX = {
         None,
         statuses(302, 200, 200, 404, 404, 404),
     ),
+    "bridging:questionnaire_open_here": (
+        "post",
+        lambda cast: {"pk": cast.questionnaire_a.pk},
+        lambda cast, user: {"token": cast.questionnaire_token_a},
+        statuses(302, 302, 302, 404, 404, 404),
+    ),
     # The participant's own link: no login, the secret is the key.
     "bridging:questionnaire_answer": (
         "get",
@@ -481,6 +487,7 @@ MATRIX = {
 # URLs that change state: a GET must be refused (405) for a signed-in user.
 POST_ONLY = [
     "logout",
+    ("bridging:questionnaire_open_here", lambda cast: {"pk": cast.questionnaire_a.pk}),
     "partnerships:switch_organisation",
     "participants:instructor_access",
     ("bridging:handover_accept_group", lambda cast: {"pk": cast.member_a.handover_id}),

@@ -2,6 +2,7 @@
 glance on the course."""
 
 from django.contrib import messages
+from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_not_required
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -17,6 +18,7 @@ from ..services import JourneyError
 from .access import get_course_for_user, project_roles
 
 TOKEN_SESSION_KEY = "questionnaire_links"
+ON_DEVICE_SESSION_KEY = "questionnaire_on_staff_device"
 
 
 def _get_enrolment_for_user(request, pk):
@@ -90,8 +92,23 @@ def questionnaire_created(request, pk):
     return render(
         request,
         "bridging/questionnaire_created.html",
-        {"questionnaire": questionnaire, "link": link},
+        {"questionnaire": questionnaire, "link": link, "token": token},
     )
+
+
+@require_POST
+@project_roles
+def questionnaire_open_here(request, pk):
+    """Hand this device to the participant: the staff member is signed out first, so whoever
+    holds it sees the questionnaire and nothing else; after the answer it shows the login page."""
+    questionnaire = get_object_or_404(Questionnaire.objects.visible_to(request.user), pk=pk)
+    token = request.POST.get("token", "")
+    found = readiness.questionnaire_for_token(token) if token else None
+    if found is None or found.pk != questionnaire.pk:
+        raise Http404
+    logout(request)
+    request.session[ON_DEVICE_SESSION_KEY] = True
+    return redirect("bridging:questionnaire_answer", token=token)
 
 
 @login_not_required
@@ -118,6 +135,12 @@ def questionnaire_answer(request, token):
                 {"message": error.args[0]},
                 status=410,
             )
+        if request.session.pop(ON_DEVICE_SESSION_KEY, False):
+            messages.success(
+                request,
+                _("Thank you for your answers. Hand the device back; staff sign in again here."),
+            )
+            return redirect("login")
         return render(request, "bridging/questionnaire_thanks.html")
     return render(
         request,

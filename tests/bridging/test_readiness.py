@@ -244,6 +244,53 @@ class TestQuestionnaire:
         assert questionnaire.expires_at > timezone.now() + datetime.timedelta(days=13)
 
 
+class TestOnThisDevice:
+    """Issue 12, item 3: handing the staff member's device to the participant."""
+
+    def open_here(self, client, cast, token):
+        url = reverse("bridging:questionnaire_open_here", args=[cast.questionnaire_a.pk])
+        return client.post(url, {"token": token})
+
+    def test_the_page_says_so_before(self, client, cast):
+        client.force_login(cast.instructor_a)
+        response = client.post(
+            reverse("bridging:questionnaire_create", args=[cast.enrolment_a.pk]), {"kind": "end"}
+        )
+        page = client.get(response.url).content.decode()
+        assert "Hvis du åbner det på denne enhed, bliver du logget ud først" in page
+        assert "Log ud og åbn det på denne enhed" in page
+
+    def test_opening_it_here_signs_the_staff_member_out_first(self, client, cast):
+        client.force_login(cast.instructor_a)
+        response = self.open_here(client, cast, cast.questionnaire_token_a)
+        assert response.url == reverse(
+            "bridging:questionnaire_answer", args=[cast.questionnaire_token_a]
+        )
+        assert "_auth_user_id" not in client.session
+        participants = client.get(reverse("participants:participant_list"))
+        assert participants.status_code == 302
+        assert participants.url.startswith(reverse("login"))
+        page = client.get(response.url).content.decode()
+        assert "Jeg ved hvilke tilbud der er i nærområdet" in page
+        assert "Alma" not in page
+
+    def test_after_the_answer_the_device_shows_the_login_page(self, client, cast):
+        client.force_login(cast.instructor_a)
+        self.open_here(client, cast, cast.questionnaire_token_a)
+        response = TestQuestionnaire().answer(client, cast.questionnaire_token_a)
+        assert response.url == reverse("login")
+        page = client.get(response.url).content.decode()
+        assert "Tak for dine svar. Giv enheden tilbage" in page
+        assert Assessment.objects.filter(source="self").count() == 1
+
+    def test_a_wrong_token_or_anothers_questionnaire_is_404_and_nothing_changes(self, client, cast):
+        client.force_login(cast.instructor_a)
+        assert self.open_here(client, cast, "not-the-token").status_code == 404
+        client.force_login(cast.instructor_b)
+        assert self.open_here(client, cast, cast.questionnaire_token_a).status_code == 404
+        assert client.session["_auth_user_id"] == str(cast.instructor_b.pk)
+
+
 def test_course_overview_sorts_lowest_first_and_counts_the_exit_ready(client, cast):
     other = EnrolmentFactory(course=cast.course_a, participant__organisation=cast.project_a,
                              participant__first_name="Bodil")  # fmt: skip

@@ -125,6 +125,23 @@ def test_participant_answers_a_questionnaire_through_the_link(page: Page, live_s
     own = Assessment.objects.filter(enrolment=enrolment, source="self", kind="end").get()
     assert own.wishes_after == "Gå til gymnastik med de andre"
 
+    # On the instructor's own device: told first, signed out, the login page after the answer.
+    page.goto(f"{live_server.url}{enrolment.participant.get_absolute_url()}")
+    page.get_by_label("Spørgeskema til deltageren").first.select_option("follow_up")
+    page.get_by_role("button", name="Lav et link").first.click()
+    expect(page.get_by_text("bliver du logget ud først")).to_be_visible()
+    page.get_by_role("button", name="Log ud og åbn det på denne enhed").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Hvor langt er du nået?")
+    for group in page.locator("fieldset").all()[:8]:
+        group.get_by_label("Helt", exact=True).check()
+    page.get_by_label("Ja").check()
+    page.get_by_role("button", name="Send mine svar").click()
+    expect(page.get_by_text("Tak for dine svar. Giv enheden tilbage")).to_be_visible()
+    expect(page.get_by_label("Brugernavn")).to_be_visible()
+    assert axe_violations(page) == []
+    page.goto(f"{live_server.url}{enrolment.participant.get_absolute_url()}")
+    expect(page.get_by_label("Brugernavn")).to_be_visible()  # signed out: the login page
+
 
 def test_course_overview_is_accessible_and_sortable(page: Page, live_server, demo):
     course = Course.objects.get(status=Course.Status.RUNNING)
