@@ -73,6 +73,10 @@ def participant_export(participant: Participant) -> dict:
             "role": entry.role,
             "action": entry.action,
             "fields": entry.fields,
+            "in_words": (
+                f"{entry.get_role_display()}: {entry.get_action_display()}"
+                + (f": {entry.get_fields_display()}" if entry.fields else "")
+            ),
         }
         for entry in ParticipantAccess.objects.filter(participant=participant).select_related(
             "user"

@@ -2,16 +2,17 @@ import re
 
 from django import forms
 from django.db.models import Q
-from django.urls import reverse
+from django.urls import reverse, reverse_lazy
 from django.utils import timezone
 from django.utils.html import format_html
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from common.forms import OneTimeTokenMixin
+from common.search import SearchModelMultipleChoiceField
 from partnerships.models import ActivityType, Organisation
 from partnerships.models.offers import TimeOfDay, Weekday
 
-from .consent_texts import current_version
 from .models import Consent, Participant
 
 
@@ -158,16 +159,42 @@ class ParticipantSearchForm(forms.Form):
         return queryset
 
 
-class ConsentForm(forms.ModelForm):
-    class Meta:
-        model = Consent
-        fields = ["purpose", "organisation", "given_on", "method"]  # the server sets the version
-        widgets = {"given_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
+class ConsentForm(forms.Form):
+    """The paper consent form: one box per purpose and one per receiving organisation, all
+    given on the same day in the same way and recorded together."""
 
-    def __init__(self, *args, **kwargs):
+    purposes = forms.MultipleChoiceField(
+        label=_("The participant agrees to"),
+        choices=[
+            (purpose, purpose.label)
+            for purpose in Consent.Purpose
+            if purpose != Consent.Purpose.SHARE_CONTACT
+        ],
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+    organisations = SearchModelMultipleChoiceField(
+        queryset=Organisation.objects.none(),
+        search_fields=("name", "municipality"),
+        suggest_url=reverse_lazy("participants:consent_organisation_suggestions"),
+        label=_("Share name and contact details with"),
+        required=False,
+    )
+    given_on = forms.DateField(
+        label=capfirst(_("given on")),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+    method = forms.ChoiceField(label=capfirst(_("how")), choices=Consent.Method.choices)
+    # The text version is not on the form: the server records each purpose's newest wording.
+
+    def __init__(self, *args, participant=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["organisation"].queryset = Organisation.objects.exclude(
+        self.participant = participant
+        self.fields["organisations"].queryset = Organisation.objects.exclude(
             kind__in=[Organisation.Kind.PROJECT, Organisation.Kind.MUNICIPALITY]
+        ).order_by("name", "pk")
+        self.fields["organisations"].label_from_instance = lambda o: (
+            f"{o.name} ({o.municipality})" if o.municipality else o.name
         )
         self.initial.setdefault("given_on", timezone.localdate())
 
@@ -179,16 +206,29 @@ class ConsentForm(forms.ModelForm):
 
     def clean(self):
         cleaned = super().clean()
-        purpose, organisation = cleaned.get("purpose"), cleaned.get("organisation")
-        if purpose:
-            self.instance.text_version = current_version(purpose)
-        if purpose == Consent.Purpose.SHARE_CONTACT and not organisation:
+        purposes = cleaned.get("purposes") or []
+        organisations = cleaned.get("organisations") or []
+        if not purposes and not organisations and "organisations" not in self.errors:
             self.add_error(
-                "organisation", _("Choose the organisation the contact details may go to.")
+                "purposes", _("Tick at least one box, or choose an organisation to share with.")
             )
-        elif purpose and purpose != Consent.Purpose.SHARE_CONTACT and organisation:
+        if self.participant is None:
+            return cleaned
+        active = self.participant.consents.active()
+        given = set(active.filter(purpose__in=purposes).values_list("purpose", flat=True))
+        if given:
+            labels = ", ".join(str(Consent.Purpose(p).label).lower() for p in sorted(given))
             self.add_error(
-                "organisation", _("Only a consent to share contact details names an organisation.")
+                "purposes", _("Already given and not withdrawn: %(what)s.") % {"what": labels}
+            )
+        shared = active.filter(
+            purpose=Consent.Purpose.SHARE_CONTACT, organisation__in=organisations
+        ).select_related("organisation")
+        if shared:
+            names = ", ".join(sorted(c.organisation.name for c in shared))
+            self.add_error(
+                "organisations",
+                _("Already given and not withdrawn: %(what)s.") % {"what": names},
             )
         return cleaned
 

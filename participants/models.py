@@ -7,7 +7,7 @@ consent withdrawal and the access log).
 """
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models.functions import Lower
@@ -376,6 +376,21 @@ class ParticipantAccess(models.Model):
 
     def __str__(self):
         return f"{self.at:%Y-%m-%d %H:%M} {self.user} {self.action}"
+
+    def get_fields_display(self):
+        """The fields in words: a consent's purposes by their labels, a changed field by its
+        name on the form ("telefon", not "phone")."""
+        names = [name.strip() for name in self.fields.split(",") if name.strip()]
+        words = []
+        for name in names:
+            if name in Consent.Purpose.values:
+                words.append(str(Consent.Purpose(name).label).lower())
+            else:
+                try:
+                    words.append(str(Participant._meta.get_field(name).verbose_name))
+                except FieldDoesNotExist:
+                    words.append(name)
+        return ", ".join(words)
 
     def get_role_display(self):
         if not self.role:

@@ -93,22 +93,38 @@ def participant_update(*, form, membership: Membership) -> Participant:
 
 
 @transaction.atomic
-def consent_record(*, form, participant: Participant, membership: Membership) -> Consent:
+def consents_record(
+    *,
+    participant: Participant,
+    membership: Membership,
+    purposes: list[str],
+    organisations: list[Organisation],
+    given_on: datetime.date,
+    method: str,
+) -> list[Consent]:
+    """The paper form: one consent per ticked purpose and one to share contact details per
+    receiving organisation, all given on the same day in the same way; all or none saved."""
+    participant = Participant.objects.select_for_update().get(pk=participant.pk)
     if participant.is_anonymised:
         raise ParticipantError(_("The participant is anonymised; no consent can be recorded."))
-    consent = form.save(commit=False)
-    consent.participant = participant
-    consent.recorded_by = membership.user
-    consent.text_version = current_version(consent.purpose)
-    consent.full_clean()
-    consent.save()
+    shared = {"participant": participant, "given_on": given_on, "method": method,
+              "recorded_by": membership.user}  # fmt: skip
+    consents = [Consent(purpose=purpose, **shared) for purpose in purposes] + [
+        Consent(purpose=Consent.Purpose.SHARE_CONTACT, organisation=organisation, **shared)
+        for organisation in organisations
+    ]
+    for consent in consents:
+        # The server records the version: the newest wording of each purpose.
+        consent.text_version = current_version(consent.purpose)
+        consent.full_clean()
+        consent.save()
     log_access(
         participant=participant,
         membership=membership,
         action=Action.CONSENT,
-        fields=[consent.purpose],
+        fields=sorted({consent.purpose for consent in consents}),
     )
-    return consent
+    return consents
 
 
 @transaction.atomic

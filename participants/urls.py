@@ -13,6 +13,11 @@ urlpatterns = [
     path("participants/<int:pk>/offers/", views.matching_offers, name="matching_offers"),
     path("participants/<int:pk>/consents/new/", views.consent_create, name="consent_create"),
     path(
+        "participants/consents/organisations/",
+        views.consent_organisation_suggestions,
+        name="consent_organisation_suggestions",
+    ),
+    path(
         "participants/<int:pk>/consents/<int:consent_pk>/withdraw/",
         views.consent_withdraw,
         name="consent_withdraw",

@@ -12,9 +12,11 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.utils.translation import ngettext
+from django.views.decorators.http import require_GET, require_POST
 
 from common.forms import create_once, repeated_post
+from common.search import suggestions_response
 from partnerships.access import role_required
 from partnerships.models import Membership, Offer
 
@@ -167,23 +169,49 @@ def matching_offers(request, pk):
 
 @project_roles_only
 def consent_create(request, pk):
+    """The paper consent form: every purpose and receiving organisation ticked at once."""
     participant = _get_rw_participant_for_user(request, pk)
-    form = ConsentForm(request.POST or None)
+    form = ConsentForm(request.POST or None, participant=participant)
     if request.method == "POST" and form.is_valid():
         try:
-            services.consent_record(
-                form=form, participant=participant, membership=request.membership
+            consents = services.consents_record(
+                participant=participant, membership=request.membership, **form.cleaned_data
             )
         except services.ParticipantError as error:
             form.add_error(None, error.args[0])
         else:
-            messages.success(request, _("The consent is recorded."))
+            messages.success(
+                request,
+                ngettext(
+                    "%(count)d consent is recorded.",
+                    "%(count)d consents are recorded.",
+                    len(consents),
+                )
+                % {"count": len(consents)},
+            )
             return redirect(participant)
+    texts = {
+        purpose: consent_text(purpose, current_version(purpose)) for purpose in Consent.Purpose
+    }
     return render(
         request,
         "participants/consent_form.html",
-        {"form": form, "participant": participant, "texts": _consent_texts()},
+        {
+            "form": form,
+            "participant": participant,
+            "texts": texts,
+            "purpose_boxes": [(box, texts[box.data["value"]]) for box in form["purposes"]],
+        },
     )
+
+
+@require_GET
+@project_roles_only
+def consent_organisation_suggestions(request):
+    """A page of receiving organisations for the consent form's search field (the shared
+    directory, the same for every participant)."""
+    _require_coordinator(request)
+    return suggestions_response(request, ConsentForm()["organisations"])
 
 
 @require_POST
@@ -282,11 +310,3 @@ def instructor_access(request):
     else:
         messages.success(request, _("Your instructors can no longer see the participants."))
     return redirect("participants:participant_list")
-
-
-def _consent_texts():
-    """The wording each purpose is consented to today (the version the server records)."""
-    return [
-        (purpose.label, consent_text(purpose, current_version(purpose)))
-        for purpose in Consent.Purpose
-    ]

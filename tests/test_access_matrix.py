@@ -139,6 +139,12 @@ MATRIX = {
         None,
         statuses(302, 200, 403, 404, 404, 404),
     ),
+    "participants:consent_organisation_suggestions": (
+        "get",
+        None,
+        None,
+        statuses(302, 200, 403, 404, 200, 404),
+    ),
     "participants:consent_withdraw": (
         "post",
         lambda cast: {"pk": cast.participant_a.pk, "consent_pk": cast.consent_a.pk},

@@ -41,11 +41,18 @@ def test_coordinator_registers_a_participant_with_consent_and_finds_them(
 
     expect(page.get_by_role("heading", level=1)).to_have_text("Registrér samtykke for Solveig Dahl")
     assert axe_violations(page) == []
-    page.get_by_label("Formål*", exact=True).select_option("registration")
+    # The paper form: a box per purpose, receiving organisations found by search.
+    page.get_by_role("button", name="Registrér samtykke").click()  # nothing ticked
+    expect(page.get_by_text("Sæt mindst ét kryds")).to_be_visible()
+    assert axe_violations(page) == []
+    page.get_by_label("Registrering i forløbet").check()
+    page.get_by_label("Opfølgende kontakt efter forløbet").check()
+    page.get_by_label("Del navn og kontaktoplysninger med").fill("vesterbro senior")
+    page.get_by_label("Vesterbro Seniorgymnastik (København)").check()
     page.get_by_label("Hvordan*", exact=True).select_option("paper")
     page.get_by_role("button", name="Registrér samtykke").click()
 
-    expect(page.get_by_text("Samtykket er registreret.")).to_be_visible()
+    expect(page.get_by_text("3 samtykker er registreret.")).to_be_visible()
     expect(page.get_by_role("heading", level=1)).to_have_text("Solveig Dahl")
     expect(page.get_by_text("Dårlig ryg.")).to_be_visible()
     assert axe_violations(page) == []
@@ -59,7 +66,13 @@ def test_coordinator_registers_a_participant_with_consent_and_finds_them(
 
     participant = Participant.objects.get(first_name="Solveig")
     assert participant.phone == "22 33 44 55"
-    assert Consent.objects.filter(participant=participant, purpose="registration").exists()
+    assert sorted(
+        Consent.objects.filter(participant=participant).values_list("purpose", "organisation__name")
+    ) == [
+        ("follow_up", None),
+        ("registration", None),
+        ("share_contact", "Vesterbro Seniorgymnastik"),
+    ]
 
 
 def test_export_and_anonymise_pages_are_accessible(page: Page, live_server, demo):

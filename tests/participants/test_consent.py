@@ -1,39 +1,49 @@
 """Consent records, their withdrawal, and the sharing-consent service other features call."""
 
 import datetime
+import re
 
 import pytest
 from django.urls import reverse
 
 from participants.models import Consent, ParticipantAccess
 from participants.services import has_sharing_consent, participant_anonymise
-from tests.factories import ConsentFactory
+from tests.factories import ConsentFactory, OrganisationFactory
 
 pytestmark = pytest.mark.django_db
 
 
-def test_coordinator_records_a_consent_to_share_with_a_named_association(client, cast):
+def test_the_paper_form_records_every_ticked_purpose_and_organisation_together(client, cast):
     client.force_login(cast.coordinator_a)
+    evening_school = OrganisationFactory(name="Aftenskole C", kind="evening_school")
+    before = Consent.objects.filter(participant=cast.participant_a).count()
     response = client.post(
         reverse("participants:consent_create", args=[cast.participant_a.pk]),
         {
-            "purpose": "share_contact",
-            "organisation": cast.association_a.pk,
+            "purposes": ["follow_up", "statistics"],
+            "organisations": [evening_school.pk, cast.association_b.pk],
             "given_on": "2026-03-01",
-            "method": "digital",
+            "method": "paper",
             "text_version": "2026-1",
         },
     )
     assert response.status_code == 302
-    consent = Consent.objects.filter(
-        participant=cast.participant_a, purpose="share_contact"
-    ).latest("pk")
-    assert consent.organisation == cast.association_a
-    assert consent.recorded_by == cast.coordinator_a
-    assert "navn og mine kontaktoplysninger" in str(consent.text)
-    assert ParticipantAccess.objects.filter(
-        participant=cast.participant_a, action="consent"
-    ).exists()
+    new = Consent.objects.filter(participant=cast.participant_a).order_by("pk")[before:]
+    assert sorted((c.purpose, c.organisation_id) for c in new) == sorted(
+        [
+            ("follow_up", None),
+            ("statistics", None),
+            ("share_contact", evening_school.pk),
+            ("share_contact", cast.association_b.pk),
+        ]
+    )
+    assert {(c.given_on.isoformat(), c.method, c.recorded_by) for c in new} == {
+        ("2026-03-01", "paper", cast.coordinator_a)
+    }
+    sharing = next(c for c in new if c.organisation_id == cast.association_b.pk)
+    assert "navn og mine kontaktoplysninger" in str(sharing.text)
+    log = ParticipantAccess.objects.filter(participant=cast.participant_a, action="consent")
+    assert list(log.values_list("fields", flat=True)) == ["follow_up, share_contact, statistics"]
 
 
 @pytest.mark.parametrize("posted", ["999", "2020-1", ""])
@@ -41,7 +51,7 @@ def test_the_server_sets_the_consent_text_version(client, cast, posted):
     client.force_login(cast.coordinator_a)
     response = client.post(
         reverse("participants:consent_create", args=[cast.participant_a.pk]),
-        {"purpose": "follow_up", "given_on": "2026-03-01", "method": "paper",
+        {"purposes": ["follow_up"], "given_on": "2026-03-01", "method": "paper",
          "text_version": posted},
     )  # fmt: skip
     assert response.status_code == 302
@@ -60,28 +70,54 @@ def test_a_newer_text_of_a_purpose_is_the_one_recorded(monkeypatch):
 
 
 @pytest.mark.parametrize(
-    ("data", "message"),
+    ("data", "field", "message"),
     [
-        ({"purpose": "share_contact"}, "Vælg den organisation, kontaktoplysningerne må gives til."),
-        ({"purpose": "follow_up", "organisation": "ASSOCIATION"},
-         "Kun et samtykke til at dele kontaktoplysninger nævner en organisation."),
-        ({"given_on": "2999-01-01"}, "Et samtykke kan ikke være givet ud i fremtiden."),
-        ({"method": "telepathy"}, "Marker en gyldig valgmulighed"),
+        ({"purposes": [], "organisations": []}, "purposes",
+         "Sæt mindst ét kryds, eller vælg en organisation at dele med."),
+        ({"purposes": ["registration"]}, "purposes",
+         "Allerede givet og ikke trukket tilbage: registrering i forløbet."),
+        ({"organisations": ["ASSOCIATION"]}, "organisations",
+         "Allerede givet og ikke trukket tilbage: Forening A."),
+        ({"organisations": ["PROJECT"]}, "organisations",
+         "Det valg findes ikke. Søg igen, og vælg et af forslagene."),
+        ({"given_on": "2999-01-01"}, "given_on", "Et samtykke kan ikke være givet ud i fremtiden."),
+        ({"method": "telepathy"}, "method", "Marker en gyldig valgmulighed"),
     ],
 )  # fmt: skip
-def test_bad_consent_input_is_refused_in_danish(client, cast, data, message):
-    payload = {"purpose": "follow_up", "given_on": "2026-03-01", "method": "paper",
+def test_a_rejected_paper_form_keeps_the_ticks_and_shows_the_error_at_its_field(
+    client, cast, data, field, message
+):
+    payload = {"purposes": ["follow_up"], "given_on": "2026-03-01", "method": "paper",
                "text_version": "2026-1", **data}  # fmt: skip
-    if payload.get("organisation") == "ASSOCIATION":
-        payload["organisation"] = cast.association_a.pk
+    if payload.get("organisations") == ["PROJECT"]:
+        payload["organisations"] = [cast.project_b.pk]
+    if payload.get("organisations") == ["ASSOCIATION"]:
+        payload["organisations"] = [cast.association_a.pk]
     client.force_login(cast.coordinator_a)
     before = Consent.objects.count()
     response = client.post(
         reverse("participants:consent_create", args=[cast.participant_a.pk]), payload
     )
     assert response.status_code == 200
-    assert message in response.content.decode()
+    page = response.content.decode()
+    assert message in page
+    if field != "purposes" and "follow_up" in payload["purposes"]:
+        assert re.search(r'<input[^>]*value="follow_up"[^>]*checked', page)
+    if field in ("given_on", "method"):
+        assert re.search(rf'id="error_1_id_{field}"[^>]*>\s*<strong>{re.escape(message)}', page)
+    else:
+        assert f'id="{field}-error"' in page or f'id="error_1_id_{field}"' in page
     assert Consent.objects.count() == before
+
+
+def test_receiving_organisations_are_searched_not_listed(client, cast):
+    client.force_login(cast.coordinator_a)
+    page = client.get(reverse("participants:consent_create", args=[cast.participant_a.pk]))
+    assert "Forening A" not in page.content.decode()
+    url = reverse("participants:consent_organisation_suggestions")
+    found = client.get(url, {"organisations_q": "forening"}).content.decode()
+    assert "Forening A" in found and "Forening B" in found
+    assert "Projekt B" not in client.get(url, {"organisations_q": "projekt"}).content.decode()
 
 
 def test_withdrawal_is_recorded_with_its_date(client, cast):
@@ -155,3 +191,19 @@ class TestHasSharingConsent:
         assert not has_sharing_consent(
             participant=cast.participant_a, organisation=cast.association_a
         )
+
+
+def test_the_access_log_names_purposes_and_fields_in_words(client, cast):
+    client.force_login(cast.coordinator_a)
+    client.post(
+        reverse("participants:consent_create", args=[cast.participant_a.pk]),
+        {"purposes": ["follow_up", "statistics"], "given_on": "2026-03-01", "method": "paper",
+         "text_version": "2026-1"},
+    )  # fmt: skip
+    ParticipantAccess.objects.create(
+        participant=cast.participant_a, action="update", fields="phone, health_notes"
+    )
+    page = client.get(cast.participant_a.get_absolute_url()).content.decode()
+    assert "Registrerede samtykke: opfølgende kontakt efter forløbet, brug i anonymiseret" in page
+    assert "follow_up" not in page.split('id="log-heading"')[1]
+    assert "Ændrede: telefon," in page
