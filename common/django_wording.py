@@ -8,6 +8,8 @@ locale/da/LC_MESSAGES/django.po, where our wording then replaces Django's everyw
 from django.utils.translation import gettext_noop
 
 DJANGO_MESSAGES = [
+    # Django REST framework's catalogue comes before Django's and words this one differently.
+    gettext_noop("Enter a valid email address."),
     gettext_noop("Ensure this value is greater than or equal to %(limit_value)s."),
     gettext_noop("Ensure this value is less than or equal to %(limit_value)s."),
     gettext_noop(

@@ -67,7 +67,7 @@ def test_coordinator_registers_a_participant_in_the_own_project(client, cast):
 @pytest.mark.parametrize(
     ("field", "value", "message"),
     [
-        ("email", "inger@", "Indtast en gyldig e-mail-adresse."),
+        ("email", "inger@", "Indtast en gyldig e-mailadresse."),
         ("phone", "1234", "Indtast et dansk telefonnummer på otte cifre"),
         ("birth_year", "1850", "Indtast et fødselsår fra 1900 og frem."),
         ("birth_year", "2999", "Indtast et fødselsår, der er passeret."),
