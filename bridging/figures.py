@@ -1,73 +1,232 @@
-"""Attendance figures, computed in SQL: one query for a whole roster, whatever its size."""
+"""The journey's figures, each defined once, in SQL: attendance and the exit-ready rule.
 
-from django.db.models import Count, F, IntegerField, OuterRef, Q, Subquery, Value
-from django.db.models.functions import Coalesce
+Every figure here is computed for a *scope* (a queryset of enrolments, already limited by
+`visible_to`) in one query, with the per-enrolment numbers pre-aggregated in common table
+expressions and joined, never with a subquery per row, so the same SQL serves one roster and
+a national installation. The funnel (funnel.py) builds on the same expressions.
+
+- A session is *held* when it is not cancelled and has begun (its date and start time have
+  passed). Only held sessions count, in the numerator as in the denominator: an attendance
+  rate cannot exceed 100 % and "last attended" is never in the future.
+- *Exit-ready* (DOMAIN.md, "the exit-ready participant"): the latest staff assessment puts every
+  one of the eight indicators at or above the programme's minimum, and attendance is at or
+  above the programme's minimum share of the held sessions (no held session yet: attendance
+  does not hold anyone back). `readiness.evaluate` is the same rule in Python for one person;
+  tests/bridging/test_exit_ready_rule.py holds the two together at the boundaries.
+"""
+
+import datetime
+from dataclasses import dataclass
+
+from django.db import connection
 from django.utils import timezone
 
-from .models import Attendance, Course, Enrolment, Session
+from .models import INDICATORS, Assessment, Attendance, Course, Enrolment, Programme, Session
 
 DROPOUT_THRESHOLD = 2
 
 
-def with_attendance_figures(enrolments, today=None):
-    """Annotate enrolments with:
+def _table(model) -> str:
+    return connection.ops.quote_name(model._meta.db_table)
 
-    - past_sessions: the course's sessions up to today that were not cancelled
-    - present_count and last_attended
-    - consecutive_absences: absences since the last time they were present (excused ones
-      neither count nor break the run)
-    """
-    today = today or timezone.localdate()
-    last_present = (
-        Attendance.objects.filter(enrolment=OuterRef("pk"), status=Attendance.Status.PRESENT)
-        .order_by("-session__date")
-        .values("session__date")[:1]
-    )
-    past_sessions = (
-        Session.objects.filter(course=OuterRef("course"), date__lte=today)
-        .exclude(status=Session.Status.CANCELLED)
-        .order_by()
-        .values("course")
-        .annotate(n=Count("pk"))
-        .values("n")
-    )
-    absent = Q(attendances__status=Attendance.Status.ABSENT)
-    return enrolments.annotate(
-        last_attended=Subquery(last_present),
-        past_sessions=Coalesce(Subquery(past_sessions, output_field=IntegerField()), Value(0)),
-        present_count=Count("attendances", filter=Q(attendances__status=Attendance.Status.PRESENT)),
-        consecutive_absences=Count(
-            "attendances",
-            filter=absent
-            & (
-                Q(last_attended__isnull=True) | Q(attendances__session__date__gt=F("last_attended"))
-            ),
-        ),
+
+def now_local() -> datetime.datetime:
+    return timezone.localtime()
+
+
+def held_condition(alias: str, now: datetime.datetime) -> tuple[str, list]:
+    """SQL that is true for a held session `alias`, with its parameters."""
+    today, time = now.date().isoformat(), now.time().replace(microsecond=0).isoformat()
+    return (
+        f"({alias}.status <> 'cancelled' AND ({alias}.date < %s "
+        f"OR ({alias}.date = %s AND {alias}.start_time <= %s)))",
+        [today, today, time],
     )
 
 
-def attendance_share(enrolment) -> float | None:
-    """Percent present of the sessions held so far, unrounded (None before the first session):
-    what the exit-ready rule compares, in Python here and in SQL in funnel.py."""
-    if not enrolment.past_sessions:
-        return None
-    return 100 * enrolment.present_count / enrolment.past_sessions
+def scope_sql(enrolments) -> tuple[str, list]:
+    sql, params = enrolments.order_by().values("pk").query.sql_with_params()
+    return sql, list(params)
 
 
-def attendance_rate(enrolment) -> int | None:
-    """The same, rounded to whole per cent for showing."""
-    share = attendance_share(enrolment)
-    return None if share is None else round(share)
+def attendance_ctes(enrolments, now: datetime.datetime) -> tuple[str, list]:
+    """WITH ... scope(id, course_id), held(course_id, n), present(enrolment_id, n,
+    last_attended), absent_run(enrolment_id, n): the building blocks of every figure."""
+    scope, scope_params = scope_sql(enrolments)
+    held_s, held_s_params = held_condition("s", now)
+    enrolment, session, attendance = _table(Enrolment), _table(Session), _table(Attendance)
+    sql = f"""
+    scope AS (
+        SELECT e.id, e.course_id FROM {enrolment} e WHERE e.id IN ({scope})
+    ),
+    held AS (
+        SELECT s.course_id, COUNT(*) AS n FROM {session} s
+        WHERE s.course_id IN (SELECT course_id FROM scope) AND {held_s}
+        GROUP BY s.course_id
+    ),
+    marks AS (
+        SELECT a.enrolment_id, a.status, s.date FROM {attendance} a
+        JOIN {session} s ON s.id = a.session_id
+        WHERE a.enrolment_id IN (SELECT id FROM scope) AND {held_s}
+    ),
+    present AS (
+        SELECT enrolment_id, COUNT(*) AS n, MAX(date) AS last_attended FROM marks
+        WHERE status = 'present' GROUP BY enrolment_id
+    ),
+    absent_run AS (
+        SELECT m.enrolment_id, COUNT(*) AS n FROM marks m
+        LEFT JOIN present p ON p.enrolment_id = m.enrolment_id
+        WHERE m.status = 'absent' AND (p.last_attended IS NULL OR m.date > p.last_attended)
+        GROUP BY m.enrolment_id
+    )"""
+    return sql, [*scope_params, *held_s_params, *held_s_params]
 
 
-def dropout_warnings(user, today=None):
-    """Enrolments in running courses with DROPOUT_THRESHOLD or more absences in a row."""
-    enrolments = Enrolment.objects.visible_to(user).filter(
+def exit_ready_ctes(enrolments, now: datetime.datetime) -> tuple[str, list]:
+    """The attendance CTEs plus latest(...) and readiness(enrolment_id, assessed, ready)."""
+    base, params = attendance_ctes(enrolments, now)
+    fields = [indicator.field for indicator in INDICATORS]
+    columns = ", ".join(f"a.{field}" for field in fields)
+    meets = " AND ".join(f"l.{field} >= p.readiness_threshold" for field in fields)
+    sql = f"""{base},
+    latest AS (
+        SELECT * FROM (
+            SELECT a.enrolment_id, {columns}, ROW_NUMBER() OVER (
+                PARTITION BY a.enrolment_id
+                ORDER BY a.assessed_on DESC, a.created_at DESC, a.id DESC
+            ) AS rn
+            FROM {_table(Assessment)} a
+            WHERE a.source = 'staff' AND a.enrolment_id IN (SELECT id FROM scope)
+        ) ranked WHERE rn = 1
+    ),
+    readiness AS (
+        SELECT sc.id AS enrolment_id,
+            CASE WHEN l.enrolment_id IS NULL THEN 0 ELSE 1 END AS assessed,
+            CASE WHEN l.enrolment_id IS NOT NULL AND {meets}
+                AND (COALESCE(h.n, 0) = 0
+                     OR COALESCE(pr.n, 0) * 100 >= p.minimum_attendance * h.n)
+            THEN 1 ELSE 0 END AS ready
+        FROM scope sc
+        JOIN {_table(Course)} c ON c.id = sc.course_id
+        JOIN {_table(Programme)} p ON p.id = c.programme_id
+        LEFT JOIN latest l ON l.enrolment_id = sc.id
+        LEFT JOIN held h ON h.course_id = sc.course_id
+        LEFT JOIN present pr ON pr.enrolment_id = sc.id
+    )"""
+    return sql, params
+
+
+def _fetch(sql: str, params: list) -> list[tuple]:
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
+
+
+def _date(value) -> datetime.date | None:
+    if value is None or isinstance(value, datetime.date):
+        return value
+    return datetime.date.fromisoformat(str(value)[:10])
+
+
+@dataclass
+class AttendanceFigures:
+    held_sessions: int = 0
+    present_count: int = 0
+    last_attended: datetime.date | None = None
+    consecutive_absences: int = 0
+
+    @property
+    def rate(self) -> int | None:
+        """Whole per cent present of the held sessions (None before the first is held)."""
+        if not self.held_sessions:
+            return None
+        return round(100 * self.present_count / self.held_sessions)
+
+
+def attendance_figures(enrolments, now=None) -> dict[int, AttendanceFigures]:
+    """Per enrolment in the queryset `enrolments`: its attendance figures. One query."""
+    now = now or now_local()
+    ctes, params = attendance_ctes(enrolments, now)
+    rows = _fetch(
+        f"""WITH {ctes}
+        SELECT sc.id, COALESCE(h.n, 0), COALESCE(pr.n, 0), pr.last_attended, COALESCE(ar.n, 0)
+        FROM scope sc
+        LEFT JOIN held h ON h.course_id = sc.course_id
+        LEFT JOIN present pr ON pr.enrolment_id = sc.id
+        LEFT JOIN absent_run ar ON ar.enrolment_id = sc.id""",
+        params,
+    )
+    return {
+        pk: AttendanceFigures(int(held), int(present), _date(last), int(absent))
+        for pk, held, present, last, absent in rows
+    }
+
+
+def attach_attendance(enrolments: list, now=None) -> list:
+    """Set `figures` (AttendanceFigures) on each enrolment of a list. One query."""
+    if not enrolments:
+        return enrolments
+    found = attendance_figures(Enrolment.objects.filter(pk__in=[e.pk for e in enrolments]), now=now)
+    for enrolment in enrolments:
+        enrolment.figures = found.get(enrolment.pk, AttendanceFigures())
+    return enrolments
+
+
+def exit_ready_ids(enrolments, now=None) -> set[int]:
+    """The enrolments in `enrolments` that are exit-ready now. One query."""
+    now = now or now_local()
+    ctes, params = exit_ready_ctes(enrolments, now)
+    rows = _fetch(f"WITH {ctes} SELECT enrolment_id FROM readiness WHERE ready = 1", params)
+    return {pk for (pk,) in rows}
+
+
+def exit_ready_per_course(enrolments, now=None) -> dict[int, int]:
+    """How many are exit-ready per course, for the programme page. One query."""
+    now = now or now_local()
+    ctes, params = exit_ready_ctes(enrolments, now)
+    rows = _fetch(
+        f"""WITH {ctes}
+        SELECT sc.course_id, SUM(r.ready) FROM scope sc
+        JOIN readiness r ON r.enrolment_id = sc.id GROUP BY sc.course_id""",
+        params,
+    )
+    return {course_id: int(count or 0) for course_id, count in rows}
+
+
+def _dropout_scope(user):
+    return Enrolment.objects.visible_to(user).filter(
         status=Enrolment.Status.ENROLLED, course__status=Course.Status.RUNNING
     )
-    return (
-        with_attendance_figures(enrolments, today)
-        .filter(consecutive_absences__gte=DROPOUT_THRESHOLD)
-        .select_related("participant", "course")
-        .order_by("-consecutive_absences", "participant__last_name")
+
+
+def _dropout_rows(user, now) -> list[tuple[int, int]]:
+    ctes, params = attendance_ctes(_dropout_scope(user), now)
+    return _fetch(
+        f"""WITH {ctes}
+        SELECT enrolment_id, n FROM absent_run WHERE n >= %s""",
+        [*params, DROPOUT_THRESHOLD],
     )
+
+
+def dropout_warnings(user, now=None) -> list:
+    """Enrolments in running courses with DROPOUT_THRESHOLD or more absences in a row, with
+    their figures, most absences first. Two queries."""
+    now = now or now_local()
+    runs = dict(_dropout_rows(user, now))
+    enrolments = list(
+        Enrolment.objects.filter(pk__in=list(runs)).select_related("participant", "course")
+    )
+    attach_attendance(enrolments, now)
+    enrolments.sort(key=lambda e: (-e.figures.consecutive_absences, e.participant.last_name))
+    return enrolments
+
+
+def dropout_count(user, now=None) -> int:
+    """How many dropout warnings `user` has. One query."""
+    now = now or now_local()
+    ctes, params = attendance_ctes(_dropout_scope(user), now)
+    rows = _fetch(
+        f"WITH {ctes} SELECT COUNT(*) FROM absent_run WHERE n >= %s",
+        [*params, DROPOUT_THRESHOLD],
+    )
+    return int(rows[0][0])

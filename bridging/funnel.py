@@ -1,141 +1,158 @@
 """The coordinator's funnel: how many got how far across the bridge, computed in SQL.
 
-enrolled -> completed -> exit-ready -> handed over -> accepted -> started -> active at the
-follow-up months. A participant counts once per enrolment (course).
+A participant counts once per enrolment (course); waitlisted enrolments never had a place and do
+not count. Each stage is a subset of the stage it builds on, so no share can pass 100 %:
+
+    enrolled
+    └ completed the course
+      ├ exit-ready (of the completed)
+      └ handed over (of the completed: sent to an organisation or a self-organised group)
+        └ accepted
+          └ started
+            └ active after 3 / 6 / 12 months, of those whose follow-up is due (or answered);
+              the rest are "not yet due"
+
+Participants handed over without completing the course, and those handed over without being
+exit-ready, are counted on lines of their own beside the funnel. One query, built on the
+attendance and exit-ready expressions of figures.py.
 """
 
-from django.db.models import (
-    Count,
-    Exists,
-    ExpressionWrapper,
-    F,
-    FloatField,
-    IntegerField,
-    OuterRef,
-    Q,
-    Subquery,
-    Value,
-)
-from django.db.models.functions import Coalesce, NullIf
-from django.utils import timezone
+from django.db.models import Count, Q
 from django.utils.translation import gettext_lazy as _
 
-from .models import Assessment, Attendance, Enrolment, FollowUp, HandoverParticipant, Session
-from .models.readiness import INDICATORS, Dimension
+from .figures import _fetch, _table, exit_ready_ctes, now_local
+from .models import Enrolment, FollowUp, HandoverParticipant
 
 FOLLOW_UP_MONTHS = [3, 6, 12]
-Status = HandoverParticipant.Status
 
 
-def _count_subquery(queryset):
-    """COUNT(*) of a correlated queryset, as a subquery (0 when empty)."""
-    counted = queryset.order_by().annotate(_group=Value(1)).values("_group")
-    return Coalesce(
-        Subquery(counted.annotate(n=Count("*")).values("n")[:1], output_field=IntegerField()),
-        Value(0),
-    )
-
-
-def _exit_ready(enrolments, today):
-    """Annotate `exit_ready`: the latest staff assessment meets the programme's threshold on
-    every dimension and attendance meets its minimum (or no session has been held yet)."""
-    latest = Assessment.objects.filter(enrolment=OuterRef("pk"), source="staff").order_by(
-        "-assessed_on", "-created_at"
-    )
-    scores = {i.field: Subquery(latest.values(i.field)[:1]) for i in INDICATORS}
-    present = Attendance.objects.filter(enrolment=OuterRef("pk"), status="present")
-    held = Session.objects.filter(course=OuterRef("course"), date__lte=today).exclude(
-        status=Session.Status.CANCELLED
-    )
-    enrolments = enrolments.annotate(
-        **{f"s_{field}": value for field, value in scores.items()},
-        n_present=_count_subquery(present),
-        n_held=_count_subquery(held),
-    )
-    threshold = F("course__programme__readiness_threshold")
-    dimension_means = {}
-    for dimension in Dimension.values:
-        fields = [f"s_{i.field}" for i in INDICATORS if i.dimension == dimension]
-        total = sum((F(name) for name in fields[1:]), F(fields[0]))
-        dimension_means[dimension] = ExpressionWrapper(
-            total * 1.0 / len(fields), output_field=FloatField()
+def _counts(enrolments, now) -> dict[str, int]:
+    ctes, params = exit_ready_ctes(enrolments.exclude(status=Enrolment.Status.WAITLISTED), now)
+    member, follow_up = _table(HandoverParticipant), _table(FollowUp)
+    today = now.date().isoformat()
+    follow_columns, follow_params = [], []
+    for months in FOLLOW_UP_MONTHS:
+        follow_columns.append(
+            f"MAX(CASE WHEN f.months = {months} AND (f.answer <> '' OR f.due_on <= %s) "
+            f"THEN 1 ELSE 0 END) AS due_{months}, "
+            f"MAX(CASE WHEN f.months = {months} AND f.answer = 'active' "
+            f"THEN 1 ELSE 0 END) AS active_{months}"
         )
-    enrolments = enrolments.annotate(**{f"d_{d}": expr for d, expr in dimension_means.items()})
-    ready = Q(s_knows_offers__isnull=False)
-    for dimension in Dimension.values:
-        ready &= Q(**{f"d_{dimension}__gte": threshold})
-    # The same comparison as readiness.evaluate: the unrounded share of sessions attended.
-    enrolments = enrolments.annotate(
-        share=ExpressionWrapper(
-            F("n_present") * 100.0 / NullIf(F("n_held"), 0), output_field=FloatField()
-        )
-    )
-    ready &= Q(n_held=0) | Q(share__gte=F("course__programme__minimum_attendance"))
-    return enrolments, ready
-
-
-def funnel(enrolments, today=None) -> list[dict]:
-    """The stages as [{"key", "label", "count"}], counted in one query."""
-    today = today or timezone.localdate()
-    enrolments = enrolments.exclude(status=Enrolment.Status.WAITLISTED)
-    members = HandoverParticipant.objects.filter(enrolment=OuterRef("pk"))
-    enrolments, ready = _exit_ready(enrolments, today)
-    enrolments = enrolments.annotate(
-        has_handover=Exists(members),
-        has_accepted=Exists(members.filter(status__in=[Status.ACCEPTED, Status.STARTED])),
-        has_started=Exists(members.filter(status=Status.STARTED)),
+        follow_params.append(today)
+    done = "e.status = 'completed'"
+    sums = {
+        "enrolled": "1 = 1",
+        "completed": done,
+        "exit_ready": f"{done} AND r.ready = 1",
+        "handed_over": f"{done} AND m.handed_over = 1",
+        "accepted": f"{done} AND m.accepted = 1",
+        "started": f"{done} AND m.started = 1",
         **{
-            f"has_active_{months}": Exists(
-                FollowUp.objects.filter(
-                    member__enrolment=OuterRef("pk"), months=months, answer="active"
-                )
-            )
+            key: f"{done} AND m.started = 1 AND fo.{key} = 1"
             for months in FOLLOW_UP_MONTHS
+            for key in (f"due_{months}", f"active_{months}")
         },
-    )
-    counts = enrolments.aggregate(
-        enrolled=Count("pk"),
-        completed=Count("pk", filter=Q(status=Enrolment.Status.COMPLETED)),
-        exit_ready=Count("pk", filter=ready),
-        handed_over=Count("pk", filter=Q(has_handover=True)),
-        accepted=Count("pk", filter=Q(has_accepted=True)),
-        started=Count("pk", filter=Q(has_started=True)),
-        **{
-            f"active_{months}": Count("pk", filter=Q(**{f"has_active_{months}": True}))
-            for months in FOLLOW_UP_MONTHS
-        },
-    )
-    labels = {
-        "enrolled": _("Enrolled"),
-        "completed": _("Completed the course"),
-        "exit_ready": _("Exit-ready"),
-        "handed_over": _("Handed over"),
-        "accepted": _("Accepted"),
-        "started": _("Started"),
-        **{
-            f"active_{months}": _("Active after %(months)s months") % {"months": months}
-            for months in FOLLOW_UP_MONTHS
-        },
+        "handed_over_not_completed": "e.status <> 'completed' AND m.handed_over = 1",
+        "handed_over_not_ready": f"{done} AND m.handed_over = 1 AND r.ready = 0",
     }
-    stages, previous = [], None
-    first = counts["enrolled"] or 0
-    for key, label in labels.items():
+    select = ", ".join(
+        f"COALESCE(SUM(CASE WHEN {condition} THEN 1 ELSE 0 END), 0) AS {key}"
+        for key, condition in sums.items()
+    )
+    sql = f"""WITH {ctes},
+    members AS (
+        SELECT hp.enrolment_id,
+            MAX(CASE WHEN hp.status <> 'proposed' THEN 1 ELSE 0 END) AS handed_over,
+            MAX(CASE WHEN hp.status IN ('accepted', 'started') THEN 1 ELSE 0 END) AS accepted,
+            MAX(CASE WHEN hp.status = 'started' THEN 1 ELSE 0 END) AS started
+        FROM {member} hp WHERE hp.enrolment_id IN (SELECT id FROM scope)
+        GROUP BY hp.enrolment_id
+    ),
+    follow AS (
+        SELECT hp.enrolment_id, {", ".join(follow_columns)}
+        FROM {follow_up} f JOIN {member} hp ON hp.id = f.member_id
+        WHERE hp.status = 'started' AND hp.enrolment_id IN (SELECT id FROM scope)
+        GROUP BY hp.enrolment_id
+    )
+    SELECT {select}
+    FROM scope sc
+    JOIN {_table(Enrolment)} e ON e.id = sc.id
+    LEFT JOIN readiness r ON r.enrolment_id = sc.id
+    LEFT JOIN members m ON m.enrolment_id = sc.id
+    LEFT JOIN follow fo ON fo.enrolment_id = sc.id"""
+    row = _fetch(sql, [*params, *follow_params])[0]
+    return {key: int(value or 0) for key, value in zip(sums, row, strict=True)}
+
+
+def _share(count: int, base: int | None) -> int | None:
+    return round(100 * count / base) if base else None
+
+
+def funnel(enrolments, now=None) -> dict:
+    """{"stages": [...], "aside": [...]} for a queryset of enrolments (already scoped).
+
+    Each stage: key, label, count, base (the count it is a share of), of_enrolled and
+    of_previous (whole per cent, None when the base is 0); the follow-up stages also due and
+    not_due."""
+    now = now or now_local()
+    counts = _counts(enrolments, now)
+    enrolled = counts["enrolled"]
+    plan = [
+        ("enrolled", _("Enrolled"), None),
+        ("completed", _("Completed the course"), "enrolled"),
+        ("exit_ready", _("Exit-ready (of those who completed)"), "completed"),
+        ("handed_over", _("Handed over (of those who completed)"), "completed"),
+        ("accepted", _("Accepted"), "handed_over"),
+        ("started", _("Started"), "accepted"),
+    ]
+    stages = []
+    for key, label, base_key in plan:
         count = counts[key]
+        base = counts[base_key] if base_key else None
         stages.append(
             {
                 "key": key,
                 "label": label,
                 "count": count,
-                "of_enrolled": round(100 * count / first) if first else None,
-                "of_previous": round(100 * count / previous) if previous else None,
+                "base": base,
+                "of_enrolled": _share(count, enrolled),
+                "of_previous": _share(count, base),
             }
         )
-        previous = count
-    return stages
+    for months in FOLLOW_UP_MONTHS:
+        active, due = counts[f"active_{months}"], counts[f"due_{months}"]
+        stages.append(
+            {
+                "key": f"active_{months}",
+                "label": _("Active after %(months)s months") % {"months": months},
+                "count": active,
+                "base": due,
+                "of_enrolled": _share(active, enrolled),
+                "of_previous": _share(active, due),
+                "due": due,
+                "not_due": counts["started"] - due,
+            }
+        )
+    aside = [
+        {
+            "key": "handed_over_not_completed",
+            "label": _("Handed over without completing the course"),
+            "count": counts["handed_over_not_completed"],
+        },
+        {
+            "key": "handed_over_not_ready",
+            "label": _("Handed over without being exit-ready"),
+            "count": counts["handed_over_not_ready"],
+        },
+    ]
+    return {"stages": stages, "aside": aside}
 
 
 def breakdown(members, field: str) -> list[dict]:
-    """Handed over -> accepted -> started -> active, grouped by `field` (mode or receiver)."""
+    """Handed over -> accepted -> started -> active, grouped by `field` (mode or receiver).
+    Proposed but never sent does not count as handed over."""
+    Status = HandoverParticipant.Status
+    members = members.exclude(status=Status.PROPOSED)
     active = {
         f"active_{months}": Count(
             "pk",

@@ -12,7 +12,7 @@ from participants.hooks import TimelineEvent, export_provider, page_section, tim
 from partnerships.hooks import organisation_section, partner_provider
 
 from . import readiness
-from .figures import attendance_share, with_attendance_figures
+from .figures import attach_attendance
 from .forms import QuestionnaireCreateForm
 from .models import (
     Assessment,
@@ -88,22 +88,26 @@ def readiness_section(request, participant):
     with the participant's own view as another series, the same numbers as a table, the verdict
     in words, and the history. Two queries."""
     enrolments = list(
-        with_attendance_figures(
-            Enrolment.objects.visible_to(request.user).on_roster().filter(participant=participant)
-        ).select_related("course__programme")
+        Enrolment.objects.visible_to(request.user)
+        .on_roster()
+        .filter(participant=participant)
+        .select_related("course__programme")
     )
     if not enrolments:
         return ""
     assessments = list(
-        Assessment.objects.filter(enrolment__in=enrolments).select_related("assessed_by")
+        Assessment.objects.filter(enrolment__in=enrolments)
+        .select_related("assessed_by")
+        .order_by("assessed_on", "created_at", "pk")
     )
+    attach_attendance(enrolments)
     blocks = []
     for enrolment in enrolments:
         staff = [a for a in assessments if a.enrolment_id == enrolment.pk and a.source == "staff"]
         own = [a for a in assessments if a.enrolment_id == enrolment.pk and a.source == "self"]
         verdict = readiness.evaluate(
             assessment=staff[-1] if staff else None,
-            attendance_rate=attendance_share(enrolment),
+            figures=enrolment.figures,
             programme=enrolment.course.programme,
         )
         series = []

@@ -1,19 +1,20 @@
 """The exit-ready rule and the writes of assessments and questionnaires.
 
-A participant is exit-ready when the latest assessment by staff puts every dimension at or
-above the programme's threshold *and* their attendance rate is at or above the programme's
-minimum. Self-assessments are shown beside it but do not decide it.
+A participant is exit-ready when the latest assessment by staff puts every one of the eight
+indicators at or above the programme's minimum *and* their attendance of the held sessions is at
+or above the programme's minimum share. Self-assessments are shown beside it but do not decide
+it. The same rule in SQL is in figures.py.
 """
 
 import datetime
 from dataclasses import dataclass, field
-from decimal import Decimal
 
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .models import Assessment, Dimension, Enrolment, Programme, Questionnaire
+from .figures import AttendanceFigures
+from .models import INDICATORS, Assessment, Dimension, Enrolment, Programme, Questionnaire, Score
 from .models.readiness import hash_token
 from .services import JourneyError
 
@@ -24,16 +25,20 @@ DISAGREEMENT = 1  # a difference of a whole step on the scale is worth talking a
 @dataclass
 class Verdict:
     assessment: Assessment | None
-    attendance_share: float | None
-    threshold: Decimal
+    figures: AttendanceFigures
+    minimum: int
     minimum_attendance: int
-    holding_back: list[tuple[str, float]] = field(default_factory=list)
+    holding_back: list[tuple[str, str]] = field(default_factory=list)
     attendance_short: bool = False
 
     @property
     def attendance_rate(self) -> int | None:
-        """Whole per cent, for showing; the rule compares the unrounded share."""
-        return None if self.attendance_share is None else round(self.attendance_share)
+        """Whole per cent, for showing; the rule compares the exact counts."""
+        return self.figures.rate
+
+    @property
+    def minimum_label(self) -> str:
+        return Score(self.minimum).label
 
     @property
     def assessed(self) -> bool:
@@ -49,25 +54,25 @@ class Verdict:
 
 
 def evaluate(
-    *, assessment: Assessment | None, attendance_rate: float | None, programme: Programme
+    *, assessment: Assessment | None, figures: AttendanceFigures | None, programme: Programme
 ) -> Verdict:
-    """`attendance_rate` is the unrounded share (figures.attendance_share), so that this rule
-    and its SQL twin in funnel.py agree at the boundary."""
+    """The exit-ready rule for one enrolment: the same rule as the SQL in figures.py
+    (`exit_ready_ctes`), compared on whole numbers so that both agree at every boundary."""
+    figures = figures or AttendanceFigures()
     verdict = Verdict(
         assessment=assessment,
-        attendance_share=attendance_rate,
-        threshold=programme.readiness_threshold,
+        figures=figures,
+        minimum=programme.readiness_threshold,
         minimum_attendance=programme.minimum_attendance,
     )
     if assessment is not None:
         verdict.holding_back = [
-            (Dimension(dimension).label, score)
-            for dimension, score in assessment.dimension_scores.items()
-            if Decimal(str(score)) < programme.readiness_threshold
+            (indicator.observed, Score(getattr(assessment, indicator.field)).label)
+            for indicator in INDICATORS
+            if getattr(assessment, indicator.field) < programme.readiness_threshold
         ]
-    verdict.attendance_short = (
-        attendance_rate is not None and attendance_rate < programme.minimum_attendance
-    )
+    held, present = figures.held_sessions, figures.present_count
+    verdict.attendance_short = held > 0 and present * 100 < programme.minimum_attendance * held
     return verdict
 
 

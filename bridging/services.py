@@ -114,9 +114,25 @@ def enrolment_withdraw(*, enrolment: Enrolment, reason: str) -> Enrolment | None
     return first_waiting
 
 
-def _check_can_take_attendance(session: Session, enrolment: Enrolment) -> None:
+# Attendance can be taken from this long before a session starts (people arrive early).
+ATTENDANCE_OPENS_BEFORE = datetime.timedelta(hours=1)
+
+
+def attendance_is_open(session: Session, now: datetime.datetime | None = None) -> bool:
+    return (now or timezone.now()) >= session.starts_at() - ATTENDANCE_OPENS_BEFORE
+
+
+def _check_session_open(session: Session) -> None:
     if session.is_cancelled:
         raise JourneyError(_("The session is cancelled; no attendance can be taken."))
+    if not attendance_is_open(session):
+        raise JourneyError(
+            _("The session has not begun; attendance can be taken from an hour before it starts.")
+        )
+
+
+def _check_can_take_attendance(session: Session, enrolment: Enrolment) -> None:
+    _check_session_open(session)
     if enrolment.course_id != session.course_id or enrolment.status not in (
         Enrolment.Status.ENROLLED,
         Enrolment.Status.COMPLETED,
@@ -149,8 +165,7 @@ def attendance_mark(*, session: Session, enrolment: Enrolment, status: str, user
 @transaction.atomic
 def attendance_mark_all_present(*, session: Session, user) -> int:
     """Mark everyone on the roster who has no mark yet as present. Returns how many."""
-    if session.is_cancelled:
-        raise JourneyError(_("The session is cancelled; no attendance can be taken."))
+    _check_session_open(session)
     unmarked = (
         Enrolment.objects.on_roster()
         .filter(course_id=session.course_id)

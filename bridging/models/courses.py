@@ -13,6 +13,8 @@ from partnerships.models import Membership, Organisation
 from partnerships.models.offers import Weekday
 from partnerships.models.organisations import ScopedQuerySet
 
+from .scale import Score
+
 Role = Membership.Role
 
 
@@ -60,13 +62,14 @@ class Programme(models.Model):
         choices=BridgingModel.choices,
         default=BridgingModel.TEAM,
     )
-    readiness_threshold = models.DecimalField(
-        _("readiness threshold per dimension"),
-        max_digits=3,
-        decimal_places=2,
-        default=3,
-        validators=[MinValueValidator(1), MaxValueValidator(4)],
-        help_text=_("On the scale 1 (not yet) to 4 (fully). 3 means 'mostly'."),
+    readiness_threshold = models.PositiveSmallIntegerField(
+        _("minimum on every indicator"),
+        choices=Score.choices,
+        default=Score.MOSTLY,
+        help_text=_(
+            "Exit-ready means at least this on every one of the eight indicators, and the "
+            "minimum attendance."
+        ),
     )
     follow_up_months = models.CharField(
         _("follow-up after (months)"),

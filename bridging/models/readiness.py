@@ -18,6 +18,7 @@ from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 from .enrolment import Enrolment
+from .scale import Score
 
 
 @dataclass(frozen=True)
@@ -95,13 +96,6 @@ INDICATORS = [
     ),
 ]
 INDICATOR_FIELDS = [indicator.field for indicator in INDICATORS]
-
-
-class Score(models.IntegerChoices):
-    NOT_YET = 1, _("Not yet")
-    PARTLY = 2, _("Partly")
-    MOSTLY = 3, _("Mostly")
-    FULLY = 4, _("Fully")
 
 
 def _score_field(indicator: Indicator):

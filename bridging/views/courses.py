@@ -1,7 +1,5 @@
 """Programmes, courses, rosters and enrolment: the coordinator's side of the temporary effort."""
 
-from collections import Counter
-
 from django.contrib import messages
 from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404, redirect, render
@@ -22,7 +20,6 @@ from .access import (
     get_rw_programme_for_user,
     project_roles,
 )
-from .readiness import readiness_rows
 
 
 @coordinators
@@ -81,14 +78,12 @@ def programme_detail(request, pk):
             completed=Count("enrolments", filter=Q(enrolments__status=Enrolment.Status.COMPLETED)),
         )
     )
-    ready = Counter(
-        row["enrolment"].course_id
-        for row in readiness_rows(request.user, programme=programme)
-        if row["verdict"].exit_ready
+    ready = figures.exit_ready_per_course(
+        Enrolment.objects.visible_to(request.user).on_roster().filter(course__programme=programme)
     )
     courses = list(courses)
     for course in courses:
-        course.exit_ready = ready[course.pk]
+        course.exit_ready = ready.get(course.pk, 0)
     return render(
         request,
         "bridging/programme_detail.html",
@@ -140,12 +135,11 @@ def course_update(request, pk):
 def course_detail(request, pk):
     course = get_course_for_user(request, pk)
     enrolments = list(
-        figures.with_attendance_figures(
-            Enrolment.objects.visible_to(request.user).filter(course=course)
-        ).select_related("participant")
+        Enrolment.objects.visible_to(request.user)
+        .filter(course=course)
+        .select_related("participant")
     )
-    for enrolment in enrolments:
-        enrolment.rate = figures.attendance_rate(enrolment)
+    figures.attach_attendance(enrolments)
     roster = [e for e in enrolments if e.status in (e.Status.ENROLLED, e.Status.COMPLETED)]
     waitlist = sorted(
         (e for e in enrolments if e.status == e.Status.WAITLISTED), key=lambda e: e.created_at

@@ -34,7 +34,8 @@ def _scope(request, pk):
 @coordinators
 def programme_funnel(request, pk):
     programme, course, enrolments, members = _scope(request, pk)
-    stages = funnel_module.funnel(enrolments)
+    result = funnel_module.funnel(enrolments)
+    stages = result["stages"]
     modes = dict(Handover.Mode.choices)
     by_mode = funnel_module.breakdown(members, "handover__mode")
     for row in by_mode:
@@ -50,6 +51,7 @@ def programme_funnel(request, pk):
             "course": course,
             "courses": Course.objects.visible_to(request.user).filter(programme=programme),
             "stages": stages,
+            "aside": result["aside"],
             "chart": bars(
                 [(s["label"], s["count"]) for s in stages],
                 title=_("How far the participants got across the bridge"),
@@ -66,7 +68,7 @@ def programme_funnel(request, pk):
 def funnel_export(request, pk, fmt):
     """The funnel's numbers: no personal data."""
     programme, course, enrolments, _members = _scope(request, pk)
-    stages = funnel_module.funnel(enrolments)
+    result = funnel_module.funnel(enrolments)
     return table_response(
         fmt=fmt,
         filename=f"tragt-{programme.pk}" + (f"-hold-{course.pk}" if course else ""),
@@ -75,8 +77,15 @@ def funnel_export(request, pk, fmt):
             _("Count"),
             _("Per cent of enrolled"),
             _("Per cent of the stage before"),
+            _("Not yet due"),
         ],
-        rows=[(s["label"], s["count"], s["of_enrolled"], s["of_previous"]) for s in stages],
+        rows=[
+            *(
+                (str(s["label"]), s["count"], s["of_enrolled"], s["of_previous"], s.get("not_due"))
+                for s in result["stages"]
+            ),
+            *((str(a["label"]), a["count"], None, None, None) for a in result["aside"]),
+        ],
     )
 
 

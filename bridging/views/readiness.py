@@ -22,12 +22,14 @@ ON_DEVICE_SESSION_KEY = "questionnaire_on_staff_device"
 
 
 def _get_enrolment_for_user(request, pk):
-    return get_object_or_404(
-        figures.with_attendance_figures(Enrolment.objects.visible_to(request.user)).select_related(
+    enrolment = get_object_or_404(
+        Enrolment.objects.visible_to(request.user).select_related(
             "participant", "course__programme"
         ),
         pk=pk,
     )
+    figures.attach_attendance([enrolment])
+    return enrolment
 
 
 @project_roles
@@ -50,7 +52,7 @@ def assessment_create(request, pk):
         {
             "form": form,
             "enrolment": enrolment,
-            "attendance_rate": figures.attendance_rate(enrolment),
+            "attendance_rate": enrolment.figures.rate,
             "guide_indicators": [(Dimension(i.dimension).label, i.observed) for i in INDICATORS],
         },
     )
@@ -188,23 +190,22 @@ def _sort_value(row, sort):
 
 def readiness_rows(user, course=None, programme=None):
     """Per enrolment on the roster: its latest staff and own assessments and the verdict.
-    Two queries whatever the number of participants and assessments."""
+    Three queries whatever the number of participants and assessments."""
     enrolments = Enrolment.objects.visible_to(user).on_roster()
     enrolments = enrolments.filter(course=course) if course else enrolments
     enrolments = enrolments.filter(course__programme=programme) if programme else enrolments
-    enrolments = list(
-        figures.with_attendance_figures(enrolments).select_related(
-            "participant", "course__programme"
-        )
+    enrolments = list(enrolments.select_related("participant", "course__programme"))
+    figures.attach_attendance(enrolments)
+    assessments = Assessment.objects.filter(enrolment__in=[e.pk for e in enrolments]).order_by(
+        "assessed_on", "created_at", "pk"
     )
-    assessments = Assessment.objects.filter(enrolment__in=[e.pk for e in enrolments])
     staff = readiness.latest_by_enrolment(a for a in assessments if a.source == "staff")
     own = readiness.latest_by_enrolment(a for a in assessments if a.source == "self")
     rows = []
     for enrolment in enrolments:
         verdict = readiness.evaluate(
             assessment=staff.get(enrolment.pk),
-            attendance_rate=figures.attendance_share(enrolment),
+            figures=enrolment.figures,
             programme=enrolment.course.programme,
         )
         rows.append(

@@ -37,6 +37,7 @@ def session_detail(request, pk):
             "session": session,
             "roster": roster,
             "unmarked": sum(1 for enrolment in roster if enrolment.mark is None),
+            "attendance_open": services.attendance_is_open(session),
             "statuses": Attendance.Status.choices,
             "log_form": SessionLogForm(instance=session),
             "cancel_form": CancelSessionForm(),

@@ -163,7 +163,7 @@ def instructor_home(request):
             .annotate(status_order=status_order)
             .order_by("status_order", "start_date", "name")
             .select_related("programme"),
-            "warning_count": figures.dropout_warnings(request.user).count(),
+            "warning_count": figures.dropout_count(request.user),
         },
     )
 

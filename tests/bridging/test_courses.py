@@ -260,9 +260,9 @@ def test_course_page_query_budget(client, cast, django_assert_num_queries, extra
                                  user=cast.instructor_a)  # fmt: skip
     services.sessions_generate(course=cast.course_a)
     client.force_login(cast.coordinator_a)
-    # 1 session, 2 user, 3 own memberships, 4 the course, 5 roster with figures,
-    # 6 instructors, 7 the participants to enrol, 8 sessions
-    with django_assert_num_queries(8):
+    # 1 session, 2 user, 3 own memberships, 4 the course, 5 roster, 6 its attendance figures,
+    # 7 instructors, 8 the participants to enrol, 9 sessions
+    with django_assert_num_queries(9):
         assert client.get(cast.course_a.get_absolute_url()).status_code == 200
 
 
@@ -275,8 +275,8 @@ def test_programme_pages_query_budget(client, cast, django_assert_num_queries, e
                                  ends_on="2026-02-01")  # fmt: skip
     client.force_login(cast.coordinator_a)
     # 1 session, 2 user, 3 own memberships, 4 the programme, 5 courses with counts,
-    # 6 enrolments with attendance figures, 7 their assessments (exit-ready per course), 8 fairs
-    with django_assert_num_queries(8):
+    # 6 exit-ready per course (one SQL query over attendance and assessments), 7 fairs
+    with django_assert_num_queries(7):
         assert client.get(cast.programme_a.get_absolute_url()).status_code == 200
     # 1 session, 2 user, 3 own memberships, 4 programmes with course counts
     with django_assert_num_queries(4):
