@@ -19,6 +19,7 @@ import datetime
 from dataclasses import dataclass
 
 from django.db import connection
+from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
 from .models import INDICATORS, Assessment, Attendance, Course, Enrolment, Programme, Session
@@ -145,7 +146,7 @@ class AttendanceFigures:
 
 def attendance_figures(enrolments, now=None) -> dict[int, AttendanceFigures]:
     """Per enrolment in the queryset `enrolments`: its attendance figures. One query."""
-    now = now or now_local()
+    now = as_now(now)
     ctes, params = attendance_ctes(enrolments, now)
     rows = _fetch(
         f"""WITH {ctes}
@@ -174,7 +175,7 @@ def attach_attendance(enrolments: list, now=None) -> list:
 
 def exit_ready_ids(enrolments, now=None) -> set[int]:
     """The enrolments in `enrolments` that are exit-ready now. One query."""
-    now = now or now_local()
+    now = as_now(now)
     ctes, params = exit_ready_ctes(enrolments, now)
     rows = _fetch(f"WITH {ctes} SELECT enrolment_id FROM readiness WHERE ready = 1", params)
     return {pk for (pk,) in rows}
@@ -182,7 +183,7 @@ def exit_ready_ids(enrolments, now=None) -> set[int]:
 
 def exit_ready_per_course(enrolments, now=None) -> dict[int, int]:
     """How many are exit-ready per course, for the programme page. One query."""
-    now = now or now_local()
+    now = as_now(now)
     ctes, params = exit_ready_ctes(enrolments, now)
     rows = _fetch(
         f"""WITH {ctes}
@@ -199,34 +200,34 @@ def _dropout_scope(user):
     )
 
 
-def _dropout_rows(user, now) -> list[tuple[int, int]]:
-    ctes, params = attendance_ctes(_dropout_scope(user), now)
-    return _fetch(
-        f"""WITH {ctes}
-        SELECT enrolment_id, n FROM absent_run WHERE n >= %s""",
+def as_now(value=None) -> datetime.datetime:
+    """`now` for the figures: a datetime as it is, a date as the end of that day."""
+    if value is None:
+        return now_local()
+    if isinstance(value, datetime.datetime):
+        return value
+    return timezone.make_aware(datetime.datetime.combine(value, datetime.time(23, 59, 59)))
+
+
+def dropout_warnings(user, now=None):
+    """Enrolments in running courses with DROPOUT_THRESHOLD or more absences in a row, as a
+    queryset (its figures with `attach_attendance`). The run is counted in the SQL of
+    `attendance_ctes`, in one subquery."""
+    ctes, params = attendance_ctes(_dropout_scope(user), as_now(now))
+    running = RawSQL(
+        f"WITH {ctes} SELECT enrolment_id FROM absent_run WHERE n >= %s",
         [*params, DROPOUT_THRESHOLD],
     )
+    return Enrolment.objects.filter(pk__in=running).select_related("participant", "course")
 
 
-def dropout_warnings(user, now=None) -> list:
-    """Enrolments in running courses with DROPOUT_THRESHOLD or more absences in a row, with
-    their figures, most absences first. Two queries."""
-    now = now or now_local()
-    runs = dict(_dropout_rows(user, now))
-    enrolments = list(
-        Enrolment.objects.filter(pk__in=list(runs)).select_related("participant", "course")
-    )
-    attach_attendance(enrolments, now)
+def dropout_list(user, now=None) -> list:
+    """The dropout warnings with their figures, most absences in a row first. Two queries."""
+    enrolments = list(dropout_warnings(user, now))
+    attach_attendance(enrolments, as_now(now))
     enrolments.sort(key=lambda e: (-e.figures.consecutive_absences, e.participant.last_name))
     return enrolments
 
 
 def dropout_count(user, now=None) -> int:
-    """How many dropout warnings `user` has. One query."""
-    now = now or now_local()
-    ctes, params = attendance_ctes(_dropout_scope(user), now)
-    rows = _fetch(
-        f"WITH {ctes} SELECT COUNT(*) FROM absent_run WHERE n >= %s",
-        [*params, DROPOUT_THRESHOLD],
-    )
-    return int(rows[0][0])
+    return dropout_warnings(user, now).count()

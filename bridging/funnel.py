@@ -20,7 +20,7 @@ attendance and exit-ready expressions of figures.py.
 from django.db.models import Count, Q
 from django.utils.translation import gettext_lazy as _
 
-from .figures import _fetch, _table, exit_ready_ctes, now_local
+from .figures import _fetch, _table, as_now, exit_ready_ctes
 from .models import Enrolment, FollowUp, HandoverParticipant
 
 FOLLOW_UP_MONTHS = [3, 6, 12]
@@ -94,7 +94,7 @@ def funnel(enrolments, now=None) -> dict:
     Each stage: key, label, count, base (the count it is a share of), of_enrolled and
     of_previous (whole per cent, None when the base is 0); the follow-up stages also due and
     not_due."""
-    now = now or now_local()
+    now = as_now(now)
     counts = _counts(enrolments, now)
     enrolled = counts["enrolled"]
     plan = [

@@ -241,7 +241,7 @@ def dropout_warnings(request):
         request,
         "bridging/dropout_warnings.html",
         {
-            "warnings": figures.dropout_warnings(request.user),
+            "warnings": figures.dropout_list(request.user),
             "threshold": figures.DROPOUT_THRESHOLD,
         },
     )
