@@ -84,6 +84,8 @@ def coordinator_overview(request):
         # The first rows and, in each row, the size of the whole queue: one query per queue.
         rows = list(queryset.annotate(queue_size=Window(Count("*")))[:QUEUE_PREVIEW])
         count = rows[0].queue_size if rows else 0
+        if key == "drifting":
+            figures.attach_attendance(rows)  # absences in a row: one query for the rows shown
         queues.append({"key": key, "title": title, "rows": rows, "count": count})
     status_counts = dict(
         Participant.objects.visible_to(request.user)
@@ -121,6 +123,8 @@ def work_queue_list(request, key):
         raise Http404
     title, queryset = queues[key]
     page = Paginator(queryset, 50).get_page(request.GET.get("page"))
+    if key == "drifting":
+        figures.attach_attendance(page.object_list)
     return render(
         request,
         "bridging/work_queue.html",

@@ -22,9 +22,12 @@ def demo(transactional_db):
 
 
 def _running_session():
-    """The running demo course's next session, which no one has marked yet."""
+    """The running demo course's latest session that has been held, its marks cleared
+    (attendance is taken only for sessions that have begun)."""
     course = Course.objects.get(status=Course.Status.RUNNING)
-    return Session.objects.filter(course=course, date__gte=timezone.localdate()).first()
+    session = Session.objects.filter(course=course, date__lt=timezone.localdate()).last()
+    Attendance.objects.filter(session=session).delete()
+    return session
 
 
 def _row(page, name):
