@@ -4,15 +4,19 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('bridging', '0005_handover_notified'),
+        ("bridging", "0005_handover_notified"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='programme',
-            name='readiness_threshold',
-            field=models.PositiveSmallIntegerField(choices=[(1, 'Not yet'), (2, 'Partly'), (3, 'Mostly'), (4, 'Fully')], default=3, help_text='Exit-ready means at least this on every one of the eight indicators, and the minimum attendance.', verbose_name='minimum on every indicator'),
+            model_name="programme",
+            name="readiness_threshold",
+            field=models.PositiveSmallIntegerField(
+                choices=[(1, "Not yet"), (2, "Partly"), (3, "Mostly"), (4, "Fully")],
+                default=3,
+                help_text="Exit-ready means at least this on every one of the eight indicators, and the minimum attendance.",
+                verbose_name="minimum on every indicator",
+            ),
         ),
     ]
