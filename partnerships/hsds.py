@@ -17,10 +17,12 @@ Used by the API (`views/hsds.py`) and by `manage.py export_hsds`.
 """
 
 import datetime
+import functools
 import re
 import uuid
 
 from django.db.models import Exists, OuterRef, Q
+from django.utils import translation
 from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.timezone import is_naive, make_aware
 from django.utils.translation import gettext as _
@@ -48,51 +50,61 @@ def derived_id(base: uuid.UUID, part: str) -> str:
 # --- The fixed taxonomy of offer traits -------------------------------------------------------
 
 
-def _trait_terms():
-    """(code, name, condition on offers, value of the attribute for an offer) per trait term."""
-    terms = [
-        (
-            "suits_newcomers",
-            _("Suits people new to exercise"),
-            Q(suits_newcomers=True),
-            lambda offer: "true" if offer.suits_newcomers else None,
-        ),
-        (
-            "free_places",
-            _("Places for new members"),
-            Q(free_places__isnull=False),
-            lambda offer: None if offer.free_places is None else str(offer.free_places),
-        ),
-        (
-            "trial_sessions",
-            _("Free trial sessions"),
-            Q(trial_sessions__gt=0),
-            lambda offer: str(offer.trial_sessions) if offer.trial_sessions else None,
-        ),
-    ]
-    for level, label in Offer.Level.choices:
-        terms.append(
+@functools.cache
+def _traits_in(language: str) -> list[tuple]:
+    """(code, term, condition on offers, value of the attribute for an offer) per trait term,
+    in `language`: built once, not for every offer of every answer."""
+    with translation.override(language):
+        traits = [
             (
-                f"level_{level}",
-                _("Level: %(level)s") % {"level": label},
-                Q(level=level),
-                lambda offer, level=level, label=label: (
-                    str(label) if offer.level == level else None
-                ),
-            )
-        )
-    for season, label in Offer.Season.choices:
-        terms.append(
+                "suits_newcomers",
+                _("Suits people new to exercise"),
+                Q(suits_newcomers=True),
+                lambda offer: "true" if offer.suits_newcomers else None,
+            ),
             (
-                f"season_{season}",
-                _("Season: %(season)s") % {"season": label},
-                Q(season=season),
-                lambda offer, season=season, label=label: (
-                    str(label) if offer.season == season else None
-                ),
+                "free_places",
+                _("Places for new members"),
+                Q(free_places__isnull=False),
+                lambda offer: None if offer.free_places is None else str(offer.free_places),
+            ),
+            (
+                "trial_sessions",
+                _("Free trial sessions"),
+                Q(trial_sessions__gt=0),
+                lambda offer: str(offer.trial_sessions) if offer.trial_sessions else None,
+            ),
+        ]
+        for level, label in Offer.Level.choices:
+            traits.append(
+                (
+                    f"level_{level}",
+                    _("Level: %(level)s") % {"level": label},
+                    Q(level=level),
+                    lambda offer, level=level, label=str(label): (
+                        label if offer.level == level else None
+                    ),
+                )
             )
-        )
-    return terms
+        for season, label in Offer.Season.choices:
+            traits.append(
+                (
+                    f"season_{season}",
+                    _("Season: %(season)s") % {"season": label},
+                    Q(season=season),
+                    lambda offer, season=season, label=str(label): (
+                        label if offer.season == season else None
+                    ),
+                )
+            )
+        return [
+            (code, _trait_term(code, name), condition, value_of)
+            for code, name, condition, value_of in traits
+        ]
+
+
+def _trait_terms() -> list[tuple]:
+    return _traits_in(translation.get_language() or "da")
 
 
 def _trait_term(code, name):
@@ -107,12 +119,43 @@ def _trait_term(code, name):
     }
 
 
+@functools.cache
+def _labels_in(language: str) -> dict:
+    with translation.override(language):
+        return {
+            "activity_types": _("Activity types"),
+            "activity_type": _("Activity type: %(name)s"),
+            "danish": _("Danish"),
+            "fee": _("Membership fee"),
+            "adapted_fee": _("Adapted fee for participants coming from a bridging programme"),
+            "kind_in": _("%(kind)s in %(municipality)s"),
+            "free": _("Free"),
+            "fee_per": _("%(fee)s kr. %(period)s"),
+            "adapted": _("adapted fee for participants from a programme: %(fee)s kr."),
+            "payment": _("payment: %(payment)s"),
+            "first_months": _("for the first %(months)s months"),
+            "every_week": _("Every week: %(days)s %(times)s (Danish time), %(season)s."),
+            "at_venue": _("%(offer)s at %(venue)s"),
+            # Choice labels, looked up by value (get_FOO_display() costs a translation each).
+            "Organisation.kind": {k: str(v) for k, v in Organisation.Kind.choices},
+            "Offer.fee_period": {k: str(v) for k, v in Offer.FeePeriod.choices},
+            "Offer.payment": {k: str(v) for k, v in Offer.Payment.choices},
+            "Offer.season": {k: str(v).lower() for k, v in Offer.Season.choices},
+            "weekday": {k: str(v).lower() for k, v in Weekday.choices},
+        }
+
+
+def _labels() -> dict:
+    return _labels_in(translation.get_language() or "da")
+
+
 def activity_type_term(activity_type: ActivityType) -> dict:
+    labels = _labels()
     return {
         "id": str(activity_type.uuid),
         "name": activity_type.name,
-        "description": _("Activity type: %(name)s") % {"name": activity_type.name},
-        "taxonomy": _("Activity types"),
+        "description": labels["activity_type"] % {"name": activity_type.name},
+        "taxonomy": labels["activity_types"],
         "taxonomy_id": str(ACTIVITY_TYPES),
         "language": "da",
     }
@@ -141,7 +184,7 @@ def taxonomies() -> list[dict]:
 
 
 def trait_terms() -> list[dict]:
-    return [_trait_term(code, name) for code, name, _condition, _value in _trait_terms()]
+    return [term for _code, term, _condition, _value in _trait_terms()]
 
 
 # --- Querysets and filters --------------------------------------------------------------------
@@ -236,53 +279,54 @@ def filter_services(offers, params):
 def organization(organisation: Organisation) -> dict:
     """The organisation's public face: name and what kind it is, where. Its own contact details
     are not published (an offer may publish its contact)."""
+    labels = _labels()
     return {
         "id": str(organisation.uuid),
         "name": organisation.name,
-        "description": _("%(kind)s in %(municipality)s")
-        % {"kind": organisation.get_kind_display(), "municipality": organisation.municipality},
+        "description": labels["kind_in"]
+        % {
+            "kind": labels["Organisation.kind"].get(organisation.kind, organisation.kind),
+            "municipality": organisation.municipality,
+        },
     }
 
 
-def _fees_description(offer: Offer) -> str:
+def _fees_description(offer: Offer, labels: dict) -> str:
+    period = labels["Offer.fee_period"][offer.fee_period]
     parts = [
-        _("Free")
+        labels["free"]
         if offer.fee == 0
-        else _("%(fee)s kr. %(period)s")
-        % {"fee": offer.fee, "period": offer.get_fee_period_display()}
+        else labels["fee_per"] % {"fee": offer.fee, "period": period}
     ]
     if offer.adapted_fee is not None:
-        parts.append(
-            _("adapted fee for participants from a programme: %(fee)s kr.")
-            % {"fee": offer.adapted_fee}
-        )
-    parts.append(_("payment: %(payment)s") % {"payment": offer.get_payment_display()})
-    return "; ".join(str(part) for part in parts)
+        parts.append(labels["adapted"] % {"fee": offer.adapted_fee})
+    parts.append(labels["payment"] % {"payment": labels["Offer.payment"][offer.payment]})
+    return "; ".join(parts)
 
 
 def cost_options(offer: Offer) -> list[dict]:
+    labels = _labels()
     service_id = str(offer.uuid)
+    period = labels["Offer.fee_period"][offer.fee_period]
     options = [
         {
             "id": derived_id(offer.uuid, "cost_option:fee"),
             "service_id": service_id,
-            "option": _("Membership fee"),
+            "option": labels["fee"],
             "amount": offer.fee,
             "currency": "DKK",
-            "amount_description": str(offer.get_fee_period_display()),
+            "amount_description": period,
         }
     ]
     if offer.adapted_fee is not None:
-        description = str(offer.get_fee_period_display())
+        description = period
         if offer.adapted_fee_months:
-            description += ", " + _("for the first %(months)s months") % {
-                "months": offer.adapted_fee_months
-            }
+            description += ", " + labels["first_months"] % {"months": offer.adapted_fee_months}
         options.append(
             {
                 "id": derived_id(offer.uuid, "cost_option:adapted_fee"),
                 "service_id": service_id,
-                "option": _("Adapted fee for participants coming from a bridging programme"),
+                "option": labels["adapted_fee"],
                 "amount": offer.adapted_fee,
                 "currency": "DKK",
                 "amount_description": description,
@@ -292,6 +336,7 @@ def cost_options(offer: Offer) -> list[dict]:
 
 
 def schedule(offer: Offer) -> dict:
+    labels = _labels()
     days = offer.weekdays
     times = f"{offer.start_time:%H:%M}-{offer.end_time:%H:%M}"
     return {
@@ -303,11 +348,11 @@ def schedule(offer: Offer) -> dict:
         "byday": ",".join(RRULE_DAYS[day] for day in days),
         "opens_at": f"{offer.start_time:%H:%M}",
         "closes_at": f"{offer.end_time:%H:%M}",
-        "description": _("Every week: %(days)s %(times)s (Danish time), %(season)s.")
+        "description": labels["every_week"]
         % {
-            "days": ", ".join(str(Weekday(day).label).lower() for day in days),
+            "days": ", ".join(labels["weekday"][day] for day in days),
             "times": times,
-            "season": str(offer.get_season_display()).lower(),
+            "season": labels["Offer.season"][offer.season],
         },
     }
 
@@ -329,10 +374,10 @@ def attributes(offer: Offer) -> list[dict]:
         return entry
 
     result = [attribute("activity_type", activity_type_term(offer.activity_type))]
-    for code, name, _condition, value_of in _trait_terms():
+    for code, term, _condition, value_of in _trait_terms():
         value = value_of(offer)
         if value is not None:
-            result.append(attribute(code, _trait_term(code, name), value))
+            result.append(attribute(code, term, value))
     return result
 
 
@@ -404,7 +449,7 @@ def service_at_location(offer: Offer, *, full: bool) -> dict:
         "id": str(offer.site_uuid),
         "service_id": str(offer.uuid),
         "location_id": derived_id(offer.uuid, "location"),
-        "description": _("%(offer)s at %(venue)s") % {"offer": offer.name, "venue": offer.venue},
+        "description": _labels()["at_venue"] % {"offer": offer.name, "venue": offer.venue},
     }
     if full:
         result["location"] = location(offer)
@@ -421,7 +466,7 @@ def service(offer: Offer, *, full: bool, with_organization: bool = True) -> dict
         "name": offer.name,
         "description": offer.description,
         "status": "active",
-        "fees_description": _fees_description(offer),
+        "fees_description": _fees_description(offer, _labels()),
         "last_modified": offer.updated_at.isoformat(),
     }
     if offer.target_group:
@@ -444,7 +489,7 @@ def service(offer: Offer, *, full: bool, with_organization: bool = True) -> dict
             {
                 "id": derived_id(offer.uuid, "language"),
                 "service_id": str(offer.uuid),
-                "name": _("Danish"),
+                "name": _labels()["danish"],
                 "code": "da",
             }
         ]

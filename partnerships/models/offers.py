@@ -177,6 +177,23 @@ class Offer(models.Model):
             models.Index(fields=["is_active", "municipality"]),
             models.Index(fields=["is_active", "monthly_fee"]),
             models.Index(fields=["is_active", "time_of_day"]),
+            # The open offer directory (HSDS): its order, and `modified_after`.
+            models.Index(
+                fields=["name", "uuid"],
+                include=["id"],
+                condition=models.Q(is_active=True, is_listed=True),
+                name="offer_published_order",
+            ),
+            models.Index(
+                fields=["organisation"],
+                condition=models.Q(is_active=True, is_listed=True),
+                name="offer_published_organisation",
+            ),
+            models.Index(
+                fields=["updated_at"],
+                condition=models.Q(is_active=True, is_listed=True),
+                name="offer_published_updated",
+            ),
         ]
         constraints = [
             models.CheckConstraint(

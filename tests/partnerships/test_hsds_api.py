@@ -449,3 +449,13 @@ def test_detail_query_counts(client, cast, django_assert_num_queries, extra):
         get(client, "service_detail", id=offer.uuid)
     with django_assert_num_queries(2):  # the organisation; its offers
         get(client, "organization_detail", {"full_service": "true"}, id=offer.organisation.uuid)
+
+
+def test_organizations_with_their_services_come_ten_to_a_page(client, cast):
+    _grow(cast, 12)
+    plain = get(client, "organization_list").json()
+    assert plain["size"] == 14
+    full = get(client, "organization_list", {"full": "true"}).json()
+    assert (full["size"], full["total_pages"]) == (10, 2)
+    capped = get(client, "organization_list", {"full": "true", "per_page": 500}).json()
+    assert capped["size"] == 14
