@@ -172,12 +172,27 @@ class FunnelStage(serializers.Serializer):
     key = serializers.CharField()
     label = serializers.CharField()
     count = serializers.IntegerField()
+    base = serializers.IntegerField(
+        allow_null=True, help_text="The count this stage is a share of (none for the first)."
+    )
     of_enrolled = serializers.IntegerField(
-        allow_null=True, help_text="Per cent of the enrolled (rounded)."
+        allow_null=True, help_text="Per cent of the enrolled (whole per cent)."
     )
     of_previous = serializers.IntegerField(
-        allow_null=True, help_text="Per cent of the stage before (rounded)."
+        allow_null=True, help_text="Per cent of the base (whole per cent)."
     )
+    due = serializers.IntegerField(
+        required=False, help_text="Follow-up stages: started and whose follow-up is due."
+    )
+    not_due = serializers.IntegerField(
+        required=False, help_text="Follow-up stages: started, follow-up not yet due."
+    )
+
+
+class FunnelAside(serializers.Serializer):
+    key = serializers.CharField()
+    label = serializers.CharField()
+    count = serializers.IntegerField()
 
 
 class FunnelBreakdown(serializers.Serializer):
@@ -195,6 +210,9 @@ class Funnel(serializers.Serializer):
     programme = serializers.IntegerField()
     course = serializers.IntegerField(allow_null=True)
     stages = FunnelStage(many=True)
+    aside = FunnelAside(
+        many=True, help_text="Handed over without completing, or without being exit-ready."
+    )
     by_bridging_model = FunnelBreakdown(many=True)
     by_receiving_organisation = FunnelBreakdown(many=True)
 
@@ -228,14 +246,12 @@ def _funnel(request, programme, course=None) -> dict:
         enrolments = enrolments.filter(course=course)
         members = members.filter(handover__course=course)
     modes = dict(Handover.Mode.choices)
-    stages = funnel_module.funnel(enrolments)
+    result = funnel_module.funnel(enrolments)
     return {
         "programme": programme.pk,
         "course": course.pk if course else None,
-        "stages": [
-            {key: stage.get(key) for key in ("key", "label", "count", "of_enrolled", "of_previous")}
-            for stage in stages
-        ],
+        "stages": result["stages"],
+        "aside": result["aside"],
         "by_bridging_model": _breakdown(
             funnel_module.breakdown(members, "handover__mode"),
             lambda row: str(modes.get(row["handover__mode"], "")),

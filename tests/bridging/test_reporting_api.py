@@ -69,17 +69,24 @@ def test_the_funnel_is_the_funnel_pages_definition(client, cast):
     body = response.json()
     expected = funnel_module.funnel(Enrolment.objects.filter(course__programme=cast.programme_a))
     assert [(s["key"], s["count"]) for s in body["stages"]] == [
-        (s["key"], s["count"]) for s in expected
+        (s["key"], s["count"]) for s in expected["stages"]
+    ]
+    assert [(s["key"], s["count"]) for s in body["aside"]] == [
+        (s["key"], s["count"]) for s in expected["aside"]
     ]
     assert body["stages"][0] == {
         "key": "enrolled",
         "label": "Tilmeldt",
         "count": 1,
+        "base": None,
         "of_enrolled": 100,
         "of_previous": None,
     }
-    handed_over = next(s for s in body["stages"] if s["key"] == "handed_over")
-    assert handed_over["count"] == 1
+    # Participant A was handed over without completing the course: beside the funnel.
+    aside = {s["key"]: s["count"] for s in body["aside"]}
+    assert aside["handed_over_not_completed"] == 1
+    active = next(s for s in body["stages"] if s["key"] == "active_3")
+    assert {"due", "not_due"} <= set(active)
     assert body["by_receiving_organisation"][0]["label"] == "Forening A"
     assert body["by_receiving_organisation"][0]["handed_over"] == 1
     course = api(client, cast.api_secret_a, "course_funnel", pk=cast.course_a.pk).json()
