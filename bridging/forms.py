@@ -103,6 +103,14 @@ class CourseForm(_TimesMixin, forms.ModelForm):
             .order_by("first_name", "last_name")
         )
         self.fields["instructors"].label_from_instance = lambda u: u.get_full_name() or u.username
+        status = self.fields["status"]
+        if self.instance.pk and self.instance.status == Course.Status.COMPLETED:
+            status.disabled = True
+            status.help_text = _("Undo the completion on the course page.")
+        else:
+            # Completing goes through the course page, which completes the enrolments too.
+            status.choices = [c for c in status.choices if c[0] != Course.Status.COMPLETED]
+            status.help_text = _("Complete the course with the button on the course page.")
         if self.instance.pk:
             # The schedule made the sessions; move or add sessions one by one instead.
             for name in ["weekday", "start_date", "weeks"]:

@@ -29,6 +29,12 @@ urlpatterns = [
     path("courses/<int:pk>/", courses.course_detail, name="course_detail"),
     path("courses/<int:pk>/edit/", courses.course_update, name="course_update"),
     path("courses/<int:pk>/enrol/", courses.enrolment_create, name="enrolment_create"),
+    path("courses/<int:pk>/complete/", courses.course_complete, name="course_complete"),
+    path(
+        "courses/<int:pk>/complete/undo/",
+        courses.course_complete_undo,
+        name="course_complete_undo",
+    ),
     path(
         "courses/<int:pk>/enrolments/<int:enrolment_pk>/withdraw/",
         courses.enrolment_withdraw,

@@ -131,6 +131,53 @@ def _check_session_open(session: Session) -> None:
         )
 
 
+@transaction.atomic
+def course_complete(*, course: Course) -> int:
+    """The course is over: every participant still on the team has completed it (withdrawn and
+    waitlisted stay as they are). Returns how many completed."""
+    course = Course.objects.select_for_update().get(pk=course.pk)
+    if course.status == Course.Status.COMPLETED:
+        raise JourneyError(_("The course is already completed."))
+    if course.status == Course.Status.CANCELLED:
+        raise JourneyError(_("A cancelled course cannot be completed."))
+    completed = Enrolment.objects.filter(course=course, status=Enrolment.Status.ENROLLED).update(
+        status=Enrolment.Status.COMPLETED
+    )
+    course.status = Course.Status.COMPLETED
+    course.save(update_fields=["status"])
+    return completed
+
+
+def course_completion_locked(course: Course) -> bool:
+    """Once a handover from the course has been sent, its completion stands."""
+    from .models import HandoverParticipant
+
+    return (
+        HandoverParticipant.objects.filter(handover__course=course)
+        .exclude(status=HandoverParticipant.Status.PROPOSED)
+        .exists()
+    )
+
+
+@transaction.atomic
+def course_complete_undo(*, course: Course) -> int:
+    """Undo a completion made by mistake, until a handover from the course is sent: the
+    completed go back on the team and the course is running again. Returns how many."""
+    course = Course.objects.select_for_update().get(pk=course.pk)
+    if course.status != Course.Status.COMPLETED:
+        raise JourneyError(_("The course is not completed."))
+    if course_completion_locked(course):
+        raise JourneyError(
+            _("A handover from this course has been sent; the completion can no longer be undone.")
+        )
+    undone = Enrolment.objects.filter(course=course, status=Enrolment.Status.COMPLETED).update(
+        status=Enrolment.Status.ENROLLED
+    )
+    course.status = Course.Status.RUNNING
+    course.save(update_fields=["status"])
+    return undone
+
+
 def _check_can_take_attendance(session: Session, enrolment: Enrolment) -> None:
     _check_session_open(session)
     if enrolment.course_id != session.course_id or enrolment.status not in (

@@ -191,6 +191,13 @@ MATRIX = {
         lambda cast, user: {"participant": cast.participant_a.pk},
         statuses(302, 302, 403, 403, 404, 403),
     ),
+    "bridging:course_complete": ("post", course_a, None, statuses(302, 302, 403, 403, 404, 403)),
+    "bridging:course_complete_undo": (
+        "post",
+        course_a,
+        None,
+        statuses(302, 302, 403, 403, 404, 403),
+    ),
     "bridging:enrolment_withdraw": (
         "post",
         lambda cast: {"pk": cast.course_a.pk, "enrolment_pk": cast.enrolment_a.pk},

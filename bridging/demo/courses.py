@@ -15,7 +15,12 @@ from bridging.models import (
     Session,
 )
 from bridging.models.readiness import hash_token
-from bridging.services import sessions_generate
+from bridging.services import (
+    attendance_mark,
+    course_complete,
+    enrolment_create,
+    sessions_generate,
+)
 from participants.models import Participant
 
 
@@ -62,42 +67,40 @@ def seed_programme(project, users):
     ]
     for index, (name, weeks_ago, status, members, capacity) in enumerate(plans):
         start = today - datetime.timedelta(weeks=weeks_ago)
+        details = {
+            "venue": ["Valby Hallen", "Vesterbro Idrætscenter", "Sydhavn Kulturhus"][index],
+            "address": ["Julius Andersens Vej 3", "Saxogade 10", "Mozarts Plads 2"][index],
+            "weekday": [0, 2, 3][index],
+            "start_time": datetime.time(10 if index < 2 else 14, 0),
+            "end_time": datetime.time(11 if index < 2 else 15, 30),
+            "start_date": start,
+            "weeks": 12,
+            "capacity": capacity,
+        }
+        # A finished course ran first: it is completed below, through the service.
+        first_status = Course.Status.RUNNING if status == Course.Status.COMPLETED else status
         course, _created = Course.objects.update_or_create(
             programme=programme,
             name=name,
-            defaults={
-                "venue": ["Valby Hallen", "Vesterbro Idrætscenter", "Sydhavn Kulturhus"][index],
-                "address": ["Julius Andersens Vej 3", "Saxogade 10", "Mozarts Plads 2"][index],
-                "weekday": [0, 2, 3][index],
-                "start_time": datetime.time(10 if index < 2 else 14, 0),
-                "end_time": datetime.time(11 if index < 2 else 15, 30),
-                "start_date": start,
-                "weeks": 12,
-                "capacity": capacity,
-                "status": status,
-            },
+            defaults=details,
+            create_defaults={**details, "status": first_status},
         )
         course.instructors.add(users["instruktor"])
         sessions_generate(course=course)
         for position, participant in enumerate(members):
-            if status == Course.Status.COMPLETED:
-                enrolment_status = Enrolment.Status.COMPLETED
-            elif position < capacity:
-                enrolment_status = Enrolment.Status.ENROLLED
-            else:
-                enrolment_status = Enrolment.Status.WAITLISTED
-            enrolment, _created = Enrolment.objects.get_or_create(
-                participant=participant,
-                course=course,
-                defaults={
-                    "status": enrolment_status,
-                    "enrolled_on": start - datetime.timedelta(days=14),
-                    "recruitment": participant.recruitment,
-                    "exit_goal_explained": position % 4 != 3,
-                },
-            )
+            enrolment = Enrolment.objects.filter(participant=participant, course=course).first()
+            if enrolment is None:
+                enrolment = enrolment_create(
+                    course=course,
+                    participant=participant,
+                    recruitment=participant.recruitment,
+                    exit_goal_explained=position % 4 != 3,
+                    enrolled_on=start - datetime.timedelta(days=14),
+                )
             seed_attendance(course, enrolment, position, today, users["instruktor"])
-            seed_assessments(course, enrolment, position, start, users["instruktor"])
+            seed_assessments(course, enrolment, position, start, users["instruktor"], status)
+        if status == Course.Status.COMPLETED and course.status != status:
+            course_complete(course=course)
     return programme
 
 
@@ -122,14 +125,11 @@ def seed_attendance(course, enrolment, position, today, instructor):
             status = Attendance.Status.ABSENT
         else:
             status = Attendance.Status.PRESENT
-        Attendance.objects.get_or_create(
-            session=session,
-            enrolment=enrolment,
-            defaults={"status": status, "recorded_by": instructor},
-        )
+        if not Attendance.objects.filter(session=session, enrolment=enrolment).exists():
+            attendance_mark(session=session, enrolment=enrolment, status=status, user=instructor)
 
 
-def seed_assessments(course, enrolment, position, start, instructor):
+def seed_assessments(course, enrolment, position, start, instructor, course_status):
     """Readiness grows over the course; the two drifting participants fall behind on
     engagement and vision. Some participants answered their own questionnaires."""
     if enrolment.status not in (Enrolment.Status.ENROLLED, Enrolment.Status.COMPLETED):

@@ -14,7 +14,7 @@ from bridging.models import (
     HandoverParticipant,
     Programme,
 )
-from bridging.services import enrolment_create
+from bridging.services import course_complete, enrolment_create
 from participants.models import Participant
 
 
@@ -63,11 +63,9 @@ def seed_handovers(organisations, programme, offers, activity_types, users):
             exit_goal_explained=True,
             enrolled_on=old_course.start_date - datetime.timedelta(days=14),
         )
-        enrolment.status = Enrolment.Status.COMPLETED
-        enrolment.save(update_fields=["status"])
         enrolments.append(enrolment)
-    old_course.status = Course.Status.COMPLETED
-    old_course.save(update_fields=["status"])
+    course_complete(course=old_course)
+    enrolments = list(Enrolment.objects.filter(pk__in=[e.pk for e in enrolments]))
     continuing = handovers.continuing_offer_create(
         course=old_course,
         organisation=gym,

@@ -157,6 +157,9 @@ def course_detail(request, pk):
             "waitlist": waitlist,
             "withdrawn": withdrawn,
             "is_coordinator": is_coordinator,
+            "completion_locked": is_coordinator
+            and course.status == Course.Status.COMPLETED
+            and services.course_completion_locked(course),
             "dropout_threshold": figures.DROPOUT_THRESHOLD,
             "enrolment_form": _enrolment_form(request, course) if is_coordinator else None,
             "session_form": SessionForm(
@@ -170,6 +173,35 @@ def _enrolment_form(request, course, data=None):
     return EnrolmentForm(
         data, course=course, participants=Participant.objects.visible_to(request.user)
     )
+
+
+@require_POST
+@coordinators
+def course_complete(request, pk):
+    course = get_rw_course_for_user(request, pk)
+    try:
+        count = services.course_complete(course=course)
+    except services.JourneyError as error:
+        messages.error(request, error.args[0])
+    else:
+        messages.success(
+            request,
+            _("The course is completed: %(count)s participants completed it.") % {"count": count},
+        )
+    return redirect(course)
+
+
+@require_POST
+@coordinators
+def course_complete_undo(request, pk):
+    course = get_rw_course_for_user(request, pk)
+    try:
+        services.course_complete_undo(course=course)
+    except services.JourneyError as error:
+        messages.error(request, error.args[0])
+    else:
+        messages.success(request, _("The completion is undone; the course is running again."))
+    return redirect(course)
 
 
 @require_POST
