@@ -1,4 +1,8 @@
+import time
+
 from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import logout
 from django.shortcuts import render
 from django.utils import translation
 from django.utils.translation import gettext as _
@@ -75,3 +79,26 @@ class RejectNulBytesMiddleware:
             for query in params
             for key, values in query.lists()
         )
+
+
+class AbsoluteSessionLifetimeMiddleware:
+    """A signed-in session ends SESSION_ABSOLUTE_AGE seconds after it began, however busy it is:
+    the idle timeout alone would let a session that is used every few minutes (or a stolen
+    cookie kept warm) live for ever. The next request is then anonymous and goes to the login
+    page."""
+
+    SESSION_KEY = "signed_in_at"
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.user.is_authenticated:
+            now = int(time.time())
+            began = request.session.get(self.SESSION_KEY)
+            if began is None:
+                request.session[self.SESSION_KEY] = now
+            elif now - began > settings.SESSION_ABSOLUTE_AGE:
+                logout(request)
+                messages.info(request, _("You have been signed in for a long time; sign in again."))
+        return self.get_response(request)

@@ -75,8 +75,9 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "bridging.middleware.AbsoluteSessionLifetimeMiddleware",
+    "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "bridging.middleware.NoStoreForSignedInMiddleware",
@@ -148,6 +149,8 @@ AXES_CLIENT_IP_CALLABLE = "common.client_ip.client_ip"
 
 # --- Sessions, cookies and security headers -------------------------------------------------
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
+# However active, a signed-in session ends this long after sign-in (besides the idle timeout).
+SESSION_ABSOLUTE_AGE = int(os.environ.get("SESSION_ABSOLUTE_HOURS", "12")) * 60 * 60
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
@@ -283,9 +286,15 @@ else:
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    # The questionnaire and calendar addresses carry their secret: never write it to a log.
+    "filters": {"redact_secrets": {"()": "common.redact.RedactSecretsFilter"}},
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     "loggers": {
+        # "Not Found: /q/…/", "Gone: …": a filter on the logger rewrites the record itself, so
+        # every handler it reaches sees the redacted line.
+        "django.request": {"filters": ["redact_secrets"]},
+        "django.server": {"filters": ["redact_secrets"]},
         "django.db.backends": {"level": "INFO"},
         # Failed logins and lockouts are WARNING; successes and housekeeping are INFO noise.
         "axes": {"level": "WARNING"},

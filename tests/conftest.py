@@ -87,6 +87,7 @@ class Cast:
     course_b: Course
     session_b: Session
     feed_a: CalendarFeed
+    feed_token_a: str
     questionnaire_a: Questionnaire
     questionnaire_token_a: str
     offer_a: Offer
@@ -154,6 +155,7 @@ def _build_cast():
         user=coordinator_a,
     )
     member_a = handover_send(member=handover.members.get())
+    feed_a, feed_token_a = CalendarFeed.objects.issue(user=instructor_a)
     housing_plan = OrganisationFactory(name="Helhedsplan H", kind="housing_plan")
     municipality = OrganisationFactory(name="Kommune M", kind="municipality")
     local_partnership = LocalPartnership.objects.create(
@@ -188,7 +190,8 @@ def _build_cast():
         enrolment_a=enrolment_a,
         course_b=course_b,
         session_b=SessionFactory(course=course_b),
-        feed_a=CalendarFeed.objects.create(user=instructor_a),
+        feed_a=feed_a,
+        feed_token_a=feed_token_a,
         participant_a=participant_a,
         participant_b=participant_b,
         consent_a=ConsentFactory(participant=participant_a),

@@ -491,7 +491,7 @@ MATRIX = {
     # The secret address is the credential (calendar apps cannot log in).
     "bridging:calendar_feed": (
         "get",
-        lambda cast: {"token": cast.feed_a.token},
+        lambda cast: {"token": cast.feed_token_a},
         None,
         statuses(200, 200, 200, 200, 200, 200),
     ),

@@ -9,16 +9,20 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 from icalendar import Calendar, Event
 
 from ..models import CalendarFeed, Session
-from ..models.calendar import new_token
 from .access import project_roles
 
 FEED_PAST_DAYS = 60
 
 
+FEED_TOKEN_SESSION_KEY = "calendar_feed_token"
+
+
+@never_cache
 @project_roles
 def calendar_settings(request):
     feed = CalendarFeed.objects.filter(user=request.user).first()
@@ -26,27 +30,27 @@ def calendar_settings(request):
         action = request.POST.get("action")
         if action == "revoke" and feed:
             feed.delete()
-            feed = None
             messages.success(request, _("The calendar address no longer works."))
         elif action == "renew":
-            feed, _created = CalendarFeed.objects.update_or_create(
-                user=request.user, defaults={"token": new_token()}
-            )
+            _feed, token = CalendarFeed.objects.issue(user=request.user)
+            # The secret is shown once, on the next page, and never stored in clear.
+            request.session[FEED_TOKEN_SESSION_KEY] = token
             messages.success(
                 request, _("A new calendar address is made; any old one no longer works.")
             )
         return redirect("bridging:calendar_settings")
+    token = request.session.pop(FEED_TOKEN_SESSION_KEY, None)
     feed_url = None
-    if feed:
-        feed_url = request.build_absolute_uri(reverse("bridging:calendar_feed", args=[feed.token]))
-    return render(request, "bridging/calendar_settings.html", {"feed_url": feed_url})
+    if feed and token:
+        feed_url = request.build_absolute_uri(reverse("bridging:calendar_feed", args=[token]))
+    return render(request, "bridging/calendar_settings.html", {"feed": feed, "feed_url": feed_url})
 
 
 @login_not_required
 @require_safe
 def calendar_feed(request, token):
     """The secret in the address is the credential: calendar apps cannot log in."""
-    feed = CalendarFeed.objects.select_related("user").filter(token=token).first()
+    feed = CalendarFeed.objects.select_related("user").for_token(token).first()
     if feed is None or not feed.user.is_active:
         raise Http404
     since = timezone.localdate() - datetime.timedelta(days=FEED_PAST_DAYS)

@@ -108,6 +108,29 @@ def test_without_a_configured_proxy_the_header_is_ignored(client, cast, settings
     assert response.status_code == 429
 
 
+# --- An absolute session lifetime besides the idle timeout (issue 12, item 8) -------------------
+
+
+def test_a_session_ends_twelve_hours_after_sign_in_however_active(client, cast, settings):
+    assert settings.SESSION_ABSOLUTE_AGE == 12 * 60 * 60
+    client.force_login(cast.coordinator_a)
+    overview = reverse("bridging:coordinator_overview")
+    assert client.get(overview).status_code == 200  # the clock starts
+    session = client.session
+    session["signed_in_at"] -= 12 * 60 * 60 - 60  # eleven hours and 59 minutes ago
+    session.save()
+    assert client.get(overview).status_code == 200
+    session = client.session
+    session["signed_in_at"] -= 2 * 60  # now 12 hours and a minute
+    session.save()
+    response = client.get(overview)
+    assert response.status_code == 302
+    assert response.url.startswith(reverse("login"))
+    assert "_auth_user_id" not in client.session
+    page = client.get(response.url).content.decode()
+    assert "Du har været logget ind længe; log ind igen." in page
+
+
 def test_logout_ends_the_session(client, cast):
     client.force_login(cast.coordinator_a)
     response = client.post(reverse("logout"))

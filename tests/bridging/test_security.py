@@ -1,5 +1,6 @@
 """Security baseline: headers, caching, health endpoint, error pages and the production profile."""
 
+import datetime
 import json
 import os
 import secrets
@@ -10,6 +11,7 @@ from pathlib import Path
 import pytest
 from django.test import Client
 from django.urls import path, reverse
+from django.utils import timezone
 
 pytestmark = pytest.mark.django_db
 
@@ -158,6 +160,27 @@ def test_csrf_failure_page_is_danish_and_generic():
     assert "Formularen kunne ikke sendes" in page
     assert '<html lang="da">' in page
     assert "CSRF" not in page
+
+
+def test_secrets_in_addresses_never_reach_the_log(client, cast, caplog):
+    """Issue 12, item 8: Django's "Not Found" / "Gone" lines name the path."""
+    from bridging.models import Questionnaire
+
+    caplog.set_level("WARNING", logger="django.request")
+    token = cast.questionnaire_token_a
+    Questionnaire.objects.filter(pk=cast.questionnaire_a.pk).update(
+        expires_at=timezone.now() - datetime.timedelta(minutes=1)
+    )
+    assert client.get(reverse("bridging:questionnaire_answer", args=[token])).status_code == 410
+    assert client.get(reverse("bridging:questionnaire_answer", args=["gæt"])).status_code == 404
+    feed_secret = "calendarguess123"
+    assert client.get(reverse("bridging:calendar_feed", args=[feed_secret])).status_code == 404
+    lines = [record.getMessage() for record in caplog.records]
+    assert "Gone: /q/[hidden]/" in lines
+    assert "Not Found: /calendar/[hidden].ics" in lines
+    logged = "\n".join(lines) + caplog.text
+    for secret in (token, "gæt", feed_secret):
+        assert secret not in logged
 
 
 def _boom(request):

@@ -123,6 +123,9 @@ def test_coordinator_course_pages_are_accessible(page: Page, live_server, demo):
         re.compile(r"/calendar/.+\.ics$")
     )
     assert axe_violations(page) == []
+    page.reload()  # shown once: only a hash of the secret is kept
+    expect(page.get_by_text("Din kalenderadresse virker")).to_be_visible()
+    expect(page.get_by_label("Din kalenderadresse")).to_have_count(0)
 
 
 def test_course_form_with_errors_is_accessible(page: Page, live_server, demo):
