@@ -15,7 +15,7 @@ def hash_existing_tokens(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("bridging", "0005_handover_notified"),
+        ("bridging", "0006_programme_minimum_per_indicator"),
     ]
 
     operations = [
