@@ -8,4 +8,9 @@ class BridgingConfig(AppConfig):
     verbose_name = _("Bridging")
 
     def ready(self):
+        from django.contrib.auth.signals import user_logged_in
+
         from . import participant_hooks  # noqa: F401  (registers on the participant page)
+        from .middleware import start_session_clock
+
+        user_logged_in.connect(start_session_clock, dispatch_uid="start_session_clock")

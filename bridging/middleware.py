@@ -96,9 +96,14 @@ class AbsoluteSessionLifetimeMiddleware:
         if request.user.is_authenticated:
             now = int(time.time())
             began = request.session.get(self.SESSION_KEY)
-            if began is None:
+            if began is None:  # a session from before this rule: its clock starts now
                 request.session[self.SESSION_KEY] = now
             elif now - began > settings.SESSION_ABSOLUTE_AGE:
                 logout(request)
                 messages.info(request, _("You have been signed in for a long time; sign in again."))
         return self.get_response(request)
+
+
+def start_session_clock(sender, request, user, **kwargs):
+    """At sign-in (receiver of `user_logged_in`, connected in BridgingConfig.ready)."""
+    request.session[AbsoluteSessionLifetimeMiddleware.SESSION_KEY] = int(time.time())
