@@ -202,6 +202,9 @@ REST_FRAMEWORK = {
     # HSDS has its own `format` parameter (json or ndjson); DRF must not read it.
     "URL_FORMAT_OVERRIDE": None,
     "DEFAULT_THROTTLE_CLASSES": ["partnerships.api_auth.ApiTokenThrottle"],
+    # The HSDS throttle counts per client address: the same trusted proxies as the login
+    # lockout, so a client cannot pick its own address with X-Forwarded-For.
+    "NUM_PROXIES": TRUSTED_PROXY_COUNT,
     "DEFAULT_THROTTLE_RATES": {
         "api_token": os.environ.get("API_THROTTLE_RATE", "1000/hour"),
         "hsds": os.environ.get("HSDS_THROTTLE_RATE", "600/minute"),

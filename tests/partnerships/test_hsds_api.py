@@ -338,6 +338,9 @@ def test_throttled_per_client_address(client, directory, monkeypatch):
     monkeypatch.setattr(HsdsThrottle, "THROTTLE_RATES", {"hsds": "3/minute"})
     statuses = [get(client, "taxonomy_list").status_code for _ in range(4)]
     assert statuses == [200, 200, 200, 429]
+    # Without a trusted proxy, a made-up X-Forwarded-For does not make a new client.
+    spoofed = client.get(reverse("hsds:taxonomy_list"), HTTP_X_FORWARDED_FOR="10.9.8.7")
+    assert spoofed.status_code == 429
 
 
 # --- The API description -----------------------------------------------------------------------
