@@ -354,6 +354,10 @@ class AcceptForm(forms.Form):
     buddy = forms.CharField(label=_("Contact or buddy at the organisation"), max_length=200)
 
 
+class StartForm(forms.Form):
+    started_on = forms.DateField(label=_("First session at the offer"), widget=DATE)
+
+
 class DeclineForm(forms.Form):
     reason = forms.ChoiceField(
         label=_("Reason"), choices=[("", "---------"), *HandoverParticipant.DeclineReason.choices]

@@ -6,12 +6,13 @@ from calendar import monthrange
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from participants.models import Participant
 from participants.services import has_sharing_consent
-from partnerships.models import Offer, Organisation
+from partnerships.models import Offer, Organisation, PartnershipAgreement
 
 from . import notifications
 from .models import Course, Enrolment, FollowUp, Handover, HandoverParticipant
@@ -219,6 +220,8 @@ def handover_decline(
     _require(member, Status.SENT, Status.PROPOSED)
     if reason not in HandoverParticipant.DeclineReason.values:
         raise JourneyError(gettext_lazy("Choose a reason for declining."))
+    if reason == HandoverParticipant.DeclineReason.OTHER and not note.strip():
+        raise JourneyError(gettext_lazy("Say in a few words why, when the reason is 'other'."))
     member.status = Status.DECLINED
     member.decline_reason, member.decline_note = reason, note.strip()
     member.answered_at, member.answered_by = timezone.now(), user
@@ -229,17 +232,46 @@ def handover_decline(
     return member
 
 
+# A follow-up can be answered from this long before it falls due, not earlier.
+FOLLOW_UP_OPENS_BEFORE = datetime.timedelta(weeks=3)
+
+
+def start_date_proposal(member: HandoverParticipant) -> datetime.date:
+    """What the start form proposes: the first session agreed at acceptance, or the offer's
+    next session after the acceptance; never a day in the future."""
+    today = timezone.localdate()
+    if member.first_session_on:
+        proposal = member.first_session_on
+    else:
+        since = member.answered_at or member.sent_at
+        proposal = next_session_on(
+            member.handover.offer, timezone.localdate(since) if since else today
+        )
+    return min(proposal, today)
+
+
 @transaction.atomic
 def handover_start(
-    *, member: HandoverParticipant, started_on: datetime.date | None = None
+    *, member: HandoverParticipant, started_on: datetime.date
 ) -> HandoverParticipant:
-    """The first attendance is confirmed; the follow-ups are planned from this date. A
-    self-organised group starts straight from being sent."""
+    """The participant came to the first session at the offer, on `started_on`; the follow-ups
+    fall due from that date. A self-organised group starts straight from being sent. The date
+    cannot be in the future, nor before the acceptance (or, self-organised, the sending)."""
     member = _locked(member)
     allowed = (Status.SENT, Status.ACCEPTED) if not member.handover.offer_id else (Status.ACCEPTED,)
     _require(member, *allowed)
+    if started_on is None:
+        raise JourneyError(gettext_lazy("Give the date of the first session at the offer."))
+    if started_on > timezone.localdate():
+        raise JourneyError(gettext_lazy("The start date cannot be in the future."))
+    since = member.answered_at if member.status == Status.ACCEPTED else member.sent_at
+    if since and started_on < timezone.localdate(since):
+        raise JourneyError(
+            gettext_lazy("The start date cannot be before %(date)s, when it was agreed.")
+            % {"date": date_format(timezone.localdate(since), "SHORT_DATE_FORMAT")}
+        )
     member.status = Status.STARTED
-    member.started_on = started_on or timezone.localdate()
+    member.started_on = started_on
     member.save(update_fields=["status", "started_on"])
     programme = member.handover.course.programme
     FollowUp.objects.bulk_create(
@@ -252,13 +284,26 @@ def handover_start(
     return member
 
 
+def follow_up_opens_on(follow_up: FollowUp) -> datetime.date:
+    return follow_up.due_on - FOLLOW_UP_OPENS_BEFORE
+
+
 @transaction.atomic
 def follow_up_answer(*, follow_up: FollowUp, answer: str, stop_reason: str, user) -> FollowUp:
+    """Answered once, by the receiving organisation's staff or the coordinator, from a few
+    weeks before it falls due; "stopped" needs the reason."""
     follow_up = FollowUp.objects.select_for_update().get(pk=follow_up.pk)
     if follow_up.answer:
         raise JourneyError(gettext_lazy("This follow-up has already been answered."))
     if answer not in FollowUp.Answer.values:
         raise JourneyError(gettext_lazy("Choose active, stopped or unknown."))
+    if timezone.localdate() < follow_up_opens_on(follow_up):
+        raise JourneyError(
+            gettext_lazy("This follow-up can be answered from %(date)s.")
+            % {"date": date_format(follow_up_opens_on(follow_up), "SHORT_DATE_FORMAT")}
+        )
+    if answer == FollowUp.Answer.STOPPED and not stop_reason.strip():
+        raise JourneyError(gettext_lazy("Say why they stopped."))
     follow_up.answer, follow_up.stop_reason = answer, stop_reason.strip()
     follow_up.answered_by, follow_up.answered_at = user, timezone.now()
     follow_up.save(update_fields=["answer", "stop_reason", "answered_by", "answered_at"])
@@ -277,7 +322,17 @@ def add_months(day: datetime.date, months: int) -> datetime.date:
 @transaction.atomic
 def continuing_offer_create(*, course: Course, organisation: Organisation, activity_type) -> Offer:
     """An offer at the receiving organisation that continues the course as it is: same place,
-    same weekday and time, with places for the whole team."""
+    same weekday and time, with places for the whole team, at the fee and on the terms of the
+    partnership agreement in force with the organisation, when there is one."""
+    agreement = (
+        PartnershipAgreement.objects.filter(
+            project=course.programme.organisation_id,
+            receiver=organisation,
+            status=PartnershipAgreement.Status.ACTIVE,
+        )
+        .order_by("-version")
+        .first()
+    )
     offer = Offer(
         organisation=organisation,
         name=_("%(course)s (continues)") % {"course": course.name},
@@ -297,6 +352,14 @@ def continuing_offer_create(*, course: Course, organisation: Organisation, activ
         contact_email=organisation.contact_email,
         contact_phone=organisation.contact_phone,
     )
+    if agreement is not None:
+        if agreement.adapted_fee is not None:
+            offer.fee = offer.adapted_fee = agreement.adapted_fee
+            offer.adapted_fee_months = agreement.adapted_fee_months
+        if agreement.payment_method:
+            offer.description += " " + _("Payment: %(method)s.") % {
+                "method": agreement.payment_method
+            }
     offer.weekdays = [course.weekday]
     offer.save()
     return offer

@@ -87,6 +87,8 @@ def seed_handovers(organisations, programme, offers, activity_types, users):
         handovers.handover_accept(
             member=member, first_session_on=started_on, buddy="Frida Forening", user=staff
         )
+        member = _happened(member, sent=started_on - datetime.timedelta(weeks=3),
+                           answered=started_on - datetime.timedelta(weeks=2))  # fmt: skip
         handovers.handover_start(member=member, started_on=started_on)
         # At 3 months the last one has stopped; at 6 months one more is unknown.
         stopped = number == len(members) - 1
@@ -129,6 +131,8 @@ def seed_handovers(organisations, programme, offers, activity_types, users):
         buddy="Ole Aftenskole",
         user=coordinator,
     )
+    member = _happened(member, sent=today - datetime.timedelta(days=24),
+                       answered=today - datetime.timedelta(days=20))  # fmt: skip
     handovers.handover_start(member=member, started_on=today - datetime.timedelta(days=14))
     group = handovers.handover_propose(
         course=finished,
@@ -154,6 +158,7 @@ def seed_handovers(organisations, programme, offers, activity_types, users):
     )
     for member in self_organised.members.all():
         handovers.handover_send(member=member)
+        member = _happened(member, sent=today - datetime.timedelta(days=28))
         handovers.handover_start(member=member, started_on=today - datetime.timedelta(21))
 
     # The running course: a group sent to the association three weeks ago, still waiting.
@@ -171,3 +176,14 @@ def seed_handovers(organisations, programme, offers, activity_types, users):
     for member in pending.members.all():
         handovers.handover_send(member=member)
     pending.members.update(sent_at=timezone.now() - datetime.timedelta(days=20))
+
+
+def _happened(member, *, sent, answered=None):
+    """History needs its dates: the services stamp "now", so a handover the demo tells as
+    weeks old gets the days it was sent and answered (timestamps only, never a state)."""
+    moment = datetime.time(10)
+    stamps = {"sent_at": timezone.make_aware(datetime.datetime.combine(sent, moment))}
+    if answered is not None:
+        stamps["answered_at"] = timezone.make_aware(datetime.datetime.combine(answered, moment))
+    HandoverParticipant.objects.filter(pk=member.pk).update(**stamps)
+    return HandoverParticipant.objects.get(pk=member.pk)

@@ -20,7 +20,14 @@ from partnerships.access import role_required
 from partnerships.models import Membership, Offer, PartnershipAgreement
 
 from .. import handovers
-from ..forms import AcceptForm, ContinuingOfferForm, DeclineForm, FollowUpForm, HandoverForm
+from ..forms import (
+    AcceptForm,
+    ContinuingOfferForm,
+    DeclineForm,
+    FollowUpForm,
+    HandoverForm,
+    StartForm,
+)
 from ..models import Enrolment, FollowUp, Handover, HandoverParticipant
 from ..services import JourneyError
 from .access import coordinators, get_rw_course_for_user
@@ -176,12 +183,19 @@ def handover_detail(request, pk):
     handover = _get_handover_for_user(request, pk)
     if handover.course.programme.organisation_id != request.membership.organisation_id:
         raise PermissionDenied
-    members = (
+    members = list(
         HandoverParticipant.objects.visible_to(request.user)
         .filter(handover=handover)
         .select_related("participant")
         .prefetch_related("follow_ups")
     )
+    today = timezone.localdate()
+    for member in members:
+        member.handover = handover
+        member.start_proposal = handovers.start_date_proposal(member)
+        for follow_up in member.follow_ups.all():
+            follow_up.is_open = handovers.follow_up_opens_on(follow_up) <= today
+            follow_up.opens_on = handovers.follow_up_opens_on(follow_up)
     return render(
         request,
         "bridging/handover_detail.html",
@@ -252,7 +266,15 @@ def inbox(request):
     today = timezone.localdate()
     waiting = [m for m in members if m.status == Status.SENT]
     accepted = [m for m in members if m.status == Status.ACCEPTED]
-    follow_ups = [(m, f) for m in members for f in m.follow_ups.all() if f.due_on <= today]
+    for member in accepted:
+        member.start_proposal = handovers.start_date_proposal(member)
+    # Follow-ups due soon: open for an answer from a few weeks before they fall due.
+    follow_ups = [
+        (m, f)
+        for m in members
+        for f in m.follow_ups.all()
+        if handovers.follow_up_opens_on(f) <= today
+    ]
     # Everyone shown goes into their access log: one row each, one INSERT for the page.
     log_access_many(
         participant_ids=[m.participant_id for m in [*waiting, *accepted]]
@@ -369,7 +391,10 @@ def handover_transition(request, pk, action):
             handovers.handover_decline(member=member, user=request.user, **form.cleaned_data)
             message = _("The answer is recorded.")
         elif action == "start" and (receiver or project):
-            handovers.handover_start(member=member)
+            form = StartForm(request.POST)
+            if not form.is_valid():
+                raise JourneyError(_("Give the date of the first session at the offer."))
+            handovers.handover_start(member=member, started_on=form.cleaned_data["started_on"])
             message = _("%(name)s has started.") % {"name": member.participant}
         elif action in ("send", "accept", "decline", "start"):
             raise PermissionDenied

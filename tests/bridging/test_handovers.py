@@ -149,7 +149,7 @@ class TestTransitions:
         )
         cast.offer_a.refresh_from_db()
         assert cast.offer_a.free_places == 4
-        step(client, member, "start")
+        step(client, member, "start", started_on=timezone.localdate().isoformat())
         member = fresh(member)
         assert member.status == "started"
         months = sorted(FollowUp.objects.filter(member=member).values_list("months", flat=True))
@@ -161,7 +161,7 @@ class TestTransitions:
     @pytest.mark.parametrize(
         ("status", "action", "data"),
         [
-            ("sent", "start", {}),  # starting before accepting
+            ("sent", "start", {"started_on": datetime.date.today().isoformat()}),  # not accepted
             ("accepted", "accept", {"first_session_on": "2026-12-02", "buddy": "F"}),
             ("accepted", "decline", {"reason": "full"}),
             ("declined", "accept", {"first_session_on": "2026-12-02", "buddy": "F"}),
@@ -421,7 +421,7 @@ def test_the_participant_timeline_shows_the_whole_path(client, cast):
         buddy="Frida",
         user=cast.staff_a,
     )
-    handovers.handover_start(member=cast.member_a, started_on=datetime.date(2026, 12, 2))
+    handovers.handover_start(member=cast.member_a, started_on=timezone.localdate())
     client.force_login(cast.coordinator_a)
     page = client.get(cast.participant_a.get_absolute_url()).content.decode()
     assert "Udsluset (individuel)" in page
@@ -462,7 +462,7 @@ class TestFunnel:
             user=cast.staff_a,
         )
         cast.follow_up_a.delete()
-        handovers.handover_start(member=cast.member_a)
+        handovers.handover_start(member=cast.member_a, started_on=timezone.localdate())
         FollowUp.objects.filter(member=cast.member_a, months=3).update(answer="active")
         member = handovers.handover_propose(
             course=cast.course_a,
