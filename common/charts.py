@@ -12,6 +12,9 @@ CENTRE_X = WIDTH / 2
 CENTRE_Y = SIZE / 2
 RADIUS = 100
 SCALE_MAX = 4
+# Text is sized so that a chart shrunk to a 360 px phone still draws it at 12 px or more.
+FONT = 17
+LEGEND_ROW = 24
 
 
 def _point(index: int, count: int, value: float) -> tuple[float, float]:
@@ -43,8 +46,8 @@ def radar(*, axes: list[str], series: list[dict], title: str, chart_id: str) -> 
     labels = format_html_join(
         "",
         '<text x="{}" y="{}" text-anchor="middle" dominant-baseline="middle" '
-        'font-size="13" fill="#212529">{}</text>',
-        ((*_point(i, count, SCALE_MAX + 0.85), label) for i, label in enumerate(axes)),
+        'font-size="{}" fill="#212529">{}</text>',
+        ((*_point(i, count, SCALE_MAX + 0.85), FONT, label) for i, label in enumerate(axes)),
     )
     polygons = format_html_join(
         "",
@@ -64,20 +67,21 @@ def radar(*, axes: list[str], series: list[dict], title: str, chart_id: str) -> 
     legend = format_html_join(
         "",
         '<line x1="10" y1="{}" x2="34" y2="{}" stroke="{}" stroke-width="2.5"{}/>'
-        '<text x="40" y="{}" dominant-baseline="middle" font-size="12" fill="#212529">{}</text>',
+        '<text x="40" y="{}" dominant-baseline="middle" font-size="{}" fill="#212529">{}</text>',
         (
             (
-                SIZE + 14 + 18 * n,
-                SIZE + 14 + 18 * n,
+                SIZE + 14 + LEGEND_ROW * n,
+                SIZE + 14 + LEGEND_ROW * n,
                 s["colour"],
                 SafeString(' stroke-dasharray="6 4"') if s.get("dashed") else "",
-                SIZE + 14 + 18 * n,
+                SIZE + 14 + LEGEND_ROW * n,
+                FONT,
                 s["label"],
             )
             for n, s in enumerate(series)
         ),
     )
-    height = SIZE + 20 + 18 * len(series)
+    height = SIZE + 20 + LEGEND_ROW * len(series)
     return format_html(
         '<svg viewBox="0 0 {} {}" width="100%" class="radar-chart" role="img" '
         'aria-labelledby="{}" xmlns="http://www.w3.org/2000/svg">'
@@ -98,21 +102,24 @@ def radar(*, axes: list[str], series: list[dict], title: str, chart_id: str) -> 
 def bars(items: list[tuple[str, int]], *, title: str, chart_id: str) -> SafeString:
     """Horizontal bars, one per (label, count), scaled to the largest count."""
     largest = max((count for _label, count in items), default=0) or 1
-    row, label_width, bar_width = 30, 190, 200
+    # Narrow enough that a phone shrinks it little: 15 units of text stay above 12 px.
+    row, label_width, bar_width, font = 30, 190, 110, 15
     rows = format_html_join(
         "",
-        '<text x="0" y="{}" font-size="13" fill="#212529" dominant-baseline="middle">{}</text>'
+        '<text x="0" y="{}" font-size="{}" fill="#212529" dominant-baseline="middle">{}</text>'
         '<rect x="{}" y="{}" width="{}" height="20" fill="#1f5fbf"/>'
-        '<text x="{}" y="{}" font-size="13" fill="#212529" dominant-baseline="middle">{}</text>',
+        '<text x="{}" y="{}" font-size="{}" fill="#212529" dominant-baseline="middle">{}</text>',
         (
             (
                 row * n + 15,
+                font,
                 label,
                 label_width,
                 row * n + 5,
                 round(bar_width * count / largest, 1),
                 label_width + round(bar_width * count / largest, 1) + 6,
                 row * n + 15,
+                font,
                 count,
             )
             for n, (label, count) in enumerate(items)
@@ -121,7 +128,7 @@ def bars(items: list[tuple[str, int]], *, title: str, chart_id: str) -> SafeStri
     return format_html(
         '<svg viewBox="0 0 {} {}" width="100%" class="bar-chart" role="img" '
         'aria-labelledby="{}" xmlns="http://www.w3.org/2000/svg"><title id="{}">{}</title>{}</svg>',
-        label_width + bar_width + 50,
+        label_width + bar_width + 40,
         row * len(items),
         chart_id,
         chart_id,

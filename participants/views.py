@@ -6,11 +6,12 @@ Association staff and users without a project role get a 404 on every page here.
 import json
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import FieldDoesNotExist, PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
@@ -262,16 +263,31 @@ def participant_export_json(request, pk):
     return response
 
 
+def _field_label(name: str) -> str:
+    if name == "registered_by":
+        return _("Registered by")
+    try:
+        return capfirst(Participant._meta.get_field(name).verbose_name)
+    except FieldDoesNotExist:
+        return name
+
+
 @project_roles_only
 def participant_export_page(request, pk):
     participant = _get_rw_participant_for_user(request, pk)
     services.log_access(
         participant=participant, membership=request.membership, action=Action.EXPORT_PAGE
     )
+    data = participant_export(participant)
     return render(
         request,
         "participants/participant_export.html",
-        {"participant": participant, "data": participant_export(participant)},
+        {
+            "participant": participant,
+            "data": data,
+            # The printable page names each field as the forms do, not by its code.
+            "fields": [(_field_label(name), value) for name, value in data["participant"].items()],
+        },
     )
 
 

@@ -1,0 +1,112 @@
+"""On a 360 px phone no page scrolls sideways and no chart text is smaller than 12 px; the
+pages whose tables become stacked rows stay free of WCAG 2.1 A/AA violations.
+
+Each demo role walks every kind of page it can reach by following links from its start page,
+one page per URL pattern (/participants/7/ and /participants/8/ are the same page), in one
+browser with one context per role.
+"""
+
+import re
+from urllib.parse import urljoin, urlsplit
+
+import pytest
+from django.core.management import call_command
+
+from tests.browser.helpers import axe_violations
+
+pytestmark = pytest.mark.browser
+
+PHONE = {"width": 360, "height": 740}
+ROLES = ["koordinator", "instruktor", "forening", "boligsocial"]
+# Files rather than pages, pages that leave the site, and the admin.
+SKIP = re.compile(
+    r"(\.csv|\.json|\.ics|\.xlsx|/export\.|/admin/|/i18n/|/logout|/api/|/hsds/|/q/|"
+    r"/calendar/|format=)"
+)
+MAX_PAGES_PER_ROLE = 80
+# Pages whose wide tables turn into stacked rows on a phone: checked with axe-core as stacked.
+STACKED = re.compile(
+    r"^/(courses/<id>/|courses/<id>/readiness/|programmes/<id>/funnel/|handovers/|local/|"
+    r"participants/<id>/export/)$"
+)
+
+# What each page reports: how wide the document is, and its smallest chart text.
+MEASURE = """() => {
+  const texts = [...document.querySelectorAll('svg text')].filter(t => t.getBBox().width > 0);
+  // As drawn: the font size times the scale of the chart's viewBox on the screen.
+  const sizes = texts.map(t => parseFloat(getComputedStyle(t).fontSize) * t.getScreenCTM().a);
+  const wide = [...document.querySelectorAll('body *')]
+    .filter(e => e.getBoundingClientRect().right > document.documentElement.clientWidth + 1)
+    .filter(e => !e.closest('.table-responsive, .visually-hidden, .visually-hidden-focusable'))
+    .slice(0, 3).map(e => e.tagName.toLowerCase() + '.' + [...e.classList].join('.'));
+  return {scroll: document.documentElement.scrollWidth, wide,
+          smallest: sizes.length ? Math.min(...sizes) : null};
+}"""
+
+
+@pytest.fixture
+def demo(transactional_db):
+    call_command("seed_demo")
+
+
+def _pattern(path: str) -> str:
+    return re.sub(r"/\d+(?=/|$)", "/<id>", path)
+
+
+def _walk(page, base: str) -> tuple[list[str], list[str]]:
+    """Follow same-site links from the start page; return the pages seen and the problems."""
+    seen, problems, queue = set(), [], [f"{base}/"]
+    visited = []
+    while queue and len(visited) < MAX_PAGES_PER_ROLE:
+        url = queue.pop(0)
+        path = urlsplit(url).path + (f"?{urlsplit(url).query}" if urlsplit(url).query else "")
+        key = _pattern(urlsplit(url).path)
+        if key in seen:
+            continue
+        seen.add(key)
+        response = page.goto(url)
+        if (
+            response is None
+            or response.status != 200
+            or "text/html" not in (response.headers.get("content-type", ""))
+        ):
+            continue
+        visited.append(path)
+        measured = page.evaluate(MEASURE)
+        if measured["scroll"] > PHONE["width"]:
+            problems.append(f"{path} is {measured['scroll']} px wide: {measured['wide']}")
+        if measured["smallest"] is not None and measured["smallest"] < 12:
+            problems.append(f"{path} has chart text of {measured['smallest']:.1f} px")
+        if STACKED.match(key):
+            problems += [f"{path}: {v['id']} {v['nodes'][:2]}" for v in axe_violations(page)]
+        for href in page.eval_on_selector_all("a[href]", "els => els.map(e => e.href)"):
+            target = urljoin(url, href).split("#")[0]
+            new = _pattern(urlsplit(target).path) not in seen
+            if target.startswith(base) and not SKIP.search(target) and new:
+                queue.append(target)
+    return visited, problems
+
+
+def test_no_page_of_any_role_scrolls_sideways_on_a_phone(browser, live_server, demo):
+    report = {}
+    problems = []
+    for username in ROLES:
+        context = browser.new_context(viewport=PHONE, locale="da-DK")
+        page = context.new_page()
+        page.set_default_timeout(5_000)
+        page.goto(f"{live_server.url}/accounts/login/")
+        page.get_by_label("Brugernavn").fill(username)
+        page.get_by_label("Adgangskode").fill("demo")
+        page.get_by_role("button", name="Log ind").click()
+        page.wait_for_load_state()
+        visited, found = _walk(page, live_server.url)
+        report[username] = visited
+        problems += [f"{username}: {problem}" for problem in found]
+        context.close()
+    assert problems == [], "\n".join(problems)
+    # The walk reached the pages each role works in (so it cannot pass by seeing nothing).
+    assert len(report["koordinator"]) >= 25
+    assert any("/readiness/" in p for p in report["koordinator"])
+    assert any("/funnel/" in p for p in report["koordinator"])
+    assert any(p.startswith("/local/") for p in report["boligsocial"])
+    assert len(report["instruktor"]) >= 8 and len(report["forening"]) >= 4
