@@ -6,6 +6,7 @@ SHELL := /bin/bash
 
 PYTHON ?= python3
 PORT ?= 8000
+export PORT  # so links in emails (SITE_URL) point at the port `make run` serves on
 UV_VERSION := 0.13.9
 VENV := .venv
 PY := $(VENV)/bin/python

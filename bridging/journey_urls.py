@@ -3,6 +3,7 @@
 from django.urls import path
 
 from .views import (
+    attendance_sheet,
     calendar,
     courses,
     fairs,
@@ -74,6 +75,11 @@ urlpatterns = [
     ),
     path("q/<str:token>/", readiness.questionnaire_answer, name="questionnaire_answer"),
     path("courses/<int:pk>/offers/", offers.course_offers, name="course_offers"),
+    path(
+        "courses/<int:pk>/attendance-sheet/",
+        attendance_sheet.attendance_sheet,
+        name="attendance_sheet",
+    ),
     path("programmes/<int:pk>/fairs/new/", fairs.fair_create, name="fair_create"),
     path("fairs/<int:pk>/", fairs.fair_detail, name="fair_detail"),
     path("fairs/<int:pk>/edit/", fairs.fair_update, name="fair_update"),

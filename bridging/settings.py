@@ -311,7 +311,16 @@ PARTICIPANT_RETENTION_MONTHS = int(os.environ.get("PARTICIPANT_RETENTION_MONTHS"
 
 # --- Handovers ------------------------------------------------------------------------------
 # The address used in notification emails, which carry a link and no personal data.
-SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+# Unset: in development the address `make run` serves on (its PORT), in production the first
+# of ALLOWED_HOSTS over HTTPS.
+SITE_URL = (
+    os.environ.get("SITE_URL")
+    or (
+        f"https://{ALLOWED_HOSTS[0]}"
+        if PRODUCTION
+        else f"http://127.0.0.1:{os.environ.get('PORT') or '8000'}"
+    )
+).rstrip("/")
 # A handover sent with no answer gets a reminder after this many days, and is flagged to the
 # coordinator after as many days again (`manage.py send_reminders`, run daily from cron).
 HANDOVER_REMINDER_DAYS = int(os.environ.get("HANDOVER_REMINDER_DAYS", "14"))

@@ -6,12 +6,13 @@ from django.urls import include, path
 from django.views.i18n import set_language
 from drf_spectacular.views import SpectacularJSONAPIView
 
-from .views import start
+from .views import login, start
 from .views.api_docs import ApiDocsView
 
 urlpatterns = [
     path("", start.home, name="home"),
     path("healthz", start.healthz, name="healthz"),
+    path("accounts/login/", login.LoginView.as_view(), name="login"),
     path("accounts/", include("django.contrib.auth.urls")),
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path("admin/", admin.site.urls),

@@ -264,6 +264,7 @@ MATRIX = {
         statuses(200, 200, 200, 200, 200, 200),
     ),
     "bridging:course_offers": ("get", course_a, None, statuses(302, 200, 200, 404, 404, 404)),
+    "bridging:attendance_sheet": ("get", course_a, None, statuses(302, 200, 200, 404, 404, 404)),
     "bridging:fair_create": ("get", programme_a, None, statuses(302, 200, 403, 403, 404, 403)),
     "bridging:fair_detail": ("get", fair_a, None, statuses(302, 200, 200, 404, 404, 404)),
     "bridging:fair_update": ("get", fair_a, None, statuses(302, 200, 403, 403, 404, 403)),

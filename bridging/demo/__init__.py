@@ -9,6 +9,7 @@
 6. `partnerships`: partnership readiness and agreements with the receivers.
 7. `handovers`: the bridge: handovers in every mode and state, and the follow-ups.
 8. `local`: Model 2, local partnerships between housing plans and municipalities.
+9. `work`: work left waiting: attendance the instructor has not finished taking.
 
 Idempotent: every row is found by its natural key and updated, so running it again changes
 nothing. All people and most organisations here are invented.
@@ -24,6 +25,7 @@ from bridging.demo.offers import seed_offers
 from bridging.demo.organisations import seed_activity_types, seed_organisations, seed_users
 from bridging.demo.partnerships import seed_partnerships
 from bridging.demo.people import seed_participants
+from bridging.demo.work import seed_waiting_work
 
 
 @transaction.atomic
@@ -38,3 +40,4 @@ def build():
     seed_partnerships(organisations, programme, offers, users)
     seed_handovers(organisations, programme, offers, activity_types, users)
     seed_local_partnerships(organisations, users["boligsocial"])
+    seed_waiting_work(programme, users)

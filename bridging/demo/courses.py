@@ -107,7 +107,12 @@ def seed_programme(project, users):
 def seed_attendance(course, enrolment, position, today, instructor):
     if enrolment.status not in (Enrolment.Status.ENROLLED, Enrolment.Status.COMPLETED):
         return
-    past = list(Session.objects.filter(course=course, date__lt=today).order_by("date"))
+    # The weekly sessions only: an extra one (chapter 9) keeps the marks it was given.
+    past = list(
+        Session.objects.filter(
+            course=course, date__lt=today, date__in=course.scheduled_dates()
+        ).order_by("date")
+    )
     for number, session in enumerate(past):
         if session.status == Session.Status.PLANNED:
             session.status = Session.Status.HELD

@@ -6,6 +6,7 @@ nothing. The demo users (password "demo") are never created in production mode.
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
+from django.test.utils import override_settings
 
 from bridging import demo
 from partnerships.models import Organisation
@@ -27,7 +28,9 @@ class Command(BaseCommand):
         if if_empty and Organisation.objects.exists():
             self.stdout.write("The database already has data; demo data left as it is.")
             return
-        demo.build()
+        # The demo's handovers would notify the invented people by email: send none of it.
+        with override_settings(EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend"):
+            demo.build()
         self.stdout.write(self.style.SUCCESS("Demo data is ready."))
         self.stdout.write(
             "Log in as koordinator, instruktor, forening or boligsocial, password 'demo'."
