@@ -1,8 +1,10 @@
 from django import forms
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from common.forms import OneTimeTokenMixin
+from common.search import SearchModelChoiceField
 from participants.models import Participant
 from partnerships.models import ActivityType, Membership, Offer, Organisation
 
@@ -118,10 +120,10 @@ class CourseForm(_TimesMixin, forms.ModelForm):
                 self.fields[name].help_text = _("Move or add single sessions on the course page.")
 
 
-class EnrolmentForm(forms.Form):
-    participant = forms.ModelChoiceField(
-        label=_("Participant"), queryset=Participant.objects.none()
-    )
+class _EnrolmentFields(forms.Form):
+    """What every enrolment asks, and the confirmation when the participant already goes to
+    another running course."""
+
     recruitment = forms.ChoiceField(
         label=_("Recruited through"),
         choices=[("", "---------"), *Participant.Recruitment.choices],
@@ -131,14 +133,96 @@ class EnrolmentForm(forms.Form):
         label=_("The goal of continuing in a permanent offer was explained at recruitment"),
         required=False,
     )
+    confirm_second = forms.BooleanField(
+        label=_("Yes, enrol them on this course as well"),
+        required=False,
+        widget=forms.HiddenInput,
+    )
+
+    def _check_second_course(self, participant, course):
+        if participant is None or course is None or self.cleaned_data.get("confirm_second"):
+            return
+        others = list(
+            Course.objects.filter(
+                status=Course.Status.RUNNING,
+                enrolments__participant=participant,
+                enrolments__status=Enrolment.Status.ENROLLED,
+            )
+            .exclude(pk=course.pk)
+            .values_list("name", flat=True)[:3]
+        )
+        if others:
+            self.fields["confirm_second"].widget = forms.CheckboxInput()
+            self.add_error(
+                "confirm_second",
+                _("%(name)s already goes to %(courses)s, which is running. Tick the box to "
+                  "enrol them here as well.")
+                % {"name": participant, "courses": ", ".join(others)},
+            )  # fmt: skip
+
+
+class EnrolmentForm(_EnrolmentFields):
+    """Enrol on a course: the participant is found by searching, never from a list of all;
+    people already on the course are not offered."""
+
+    field_order = ["participant", "recruitment", "exit_goal_explained", "confirm_second"]
+
+    participant = SearchModelChoiceField(
+        label=_("Participant"),
+        queryset=Participant.objects.none(),
+        search_fields=("first_name", "last_name", "phone", "email"),
+        suggest_url="",
+        help_text=_("Search by name, phone or email."),
+    )
 
     def __init__(self, *args, course, participants, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["participant"].queryset = (
+        self.course = course
+        field = self.fields["participant"]
+        field.queryset = (
             participants.filter(organisation=course.programme.organisation_id)
             .filter(anonymised_at__isnull=True)
-            .order_by("first_name", "last_name")
+            .exclude(enrolments__course=course)
+            .order_by("first_name", "last_name", "pk")
         )
+        field.suggest_url = reverse("bridging:enrolment_suggestions", args=[course.pk])
+        field.label_from_instance = lambda p: f"{p} ({p.birth_year or '?'})"
+
+    def clean(self):
+        cleaned = super().clean()
+        self._check_second_course(cleaned.get("participant"), self.course)
+        return cleaned
+
+
+class ParticipantEnrolmentForm(_EnrolmentFields):
+    """Enrol from the participant's page: one of the project's planned or running courses that
+    they are not on yet (a handful, so a list)."""
+
+    field_order = ["course", "recruitment", "exit_goal_explained", "confirm_second"]
+
+    course = forms.ModelChoiceField(label=_("Course"), queryset=Course.objects.none())
+
+    def __init__(self, *args, participant, courses, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.participant = participant
+        self.fields["course"].queryset = (
+            courses.filter(
+                programme__organisation=participant.organisation_id,
+                status__in=[Course.Status.PLANNED, Course.Status.RUNNING],
+            )
+            .exclude(enrolments__participant=participant)
+            .select_related("programme")
+            .order_by("start_date", "name")
+        )
+        self.fields["course"].label_from_instance = lambda c: (
+            f"{c.name} ({c.get_status_display().lower()}, {c.start_date:%d.%m.%Y})"
+        )
+        self.initial.setdefault("recruitment", participant.recruitment)
+
+    def clean(self):
+        cleaned = super().clean()
+        self._check_second_course(self.participant, cleaned.get("course"))
+        return cleaned
 
 
 class WithdrawForm(forms.Form):

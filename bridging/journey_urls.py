@@ -6,6 +6,7 @@ from .views import (
     attendance_sheet,
     calendar,
     courses,
+    enrolment,
     fairs,
     funnel,
     handovers,
@@ -29,7 +30,13 @@ urlpatterns = [
     path("programmes/<int:pk>/courses/new/", courses.course_create, name="course_create"),
     path("courses/<int:pk>/", courses.course_detail, name="course_detail"),
     path("courses/<int:pk>/edit/", courses.course_update, name="course_update"),
-    path("courses/<int:pk>/enrol/", courses.enrolment_create, name="enrolment_create"),
+    path("courses/<int:pk>/enrol/", enrolment.enrolment_create, name="enrolment_create"),
+    path(
+        "courses/<int:pk>/enrol/participants/",
+        enrolment.enrolment_suggestions,
+        name="enrolment_suggestions",
+    ),
+    path("participants/<int:pk>/enrol/", enrolment.participant_enrol, name="participant_enrol"),
     path("courses/<int:pk>/complete/", courses.course_complete, name="course_complete"),
     path(
         "courses/<int:pk>/complete/undo/",

@@ -9,7 +9,9 @@ from django.utils.translation import gettext as _
 
 from common.charts import radar
 from participants.hooks import TimelineEvent, export_provider, page_section, timeline_provider
+from partnerships.access import active_membership
 from partnerships.hooks import organisation_section, partner_provider
+from partnerships.models import Membership
 
 from . import readiness
 from .figures import attach_attendance
@@ -80,6 +82,32 @@ def enrolments_for_export(participant):
 
 
 SERIES_COLOURS = {"first": "#6c757d", "latest": "#1f5fbf", "own": "#b35c00"}
+
+
+@page_section
+def courses_section(request, participant):
+    """The participant's courses and, for the project's coordinators, "Enrol on a course".
+    One query."""
+    membership = active_membership(request)
+    may_enrol = (
+        membership is not None
+        and membership.role == Membership.Role.COORDINATOR
+        and membership.organisation_id == participant.organisation_id
+        and not participant.is_anonymised
+    )
+    enrolments = list(
+        Enrolment.objects.visible_to(request.user)
+        .filter(participant=participant)
+        .select_related("course")
+        .order_by("-course__start_date")
+    )
+    if not enrolments and not may_enrol:
+        return ""
+    return render_to_string(
+        "bridging/includes/participant_courses.html",
+        {"participant": participant, "enrolments": enrolments, "may_enrol": may_enrol},
+        request=request,
+    )
 
 
 @page_section

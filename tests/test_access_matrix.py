@@ -185,11 +185,18 @@ MATRIX = {
     "bridging:course_create": ("get", programme_a, None, statuses(302, 200, 403, 403, 404, 403)),
     "bridging:course_detail": ("get", course_a, None, statuses(302, 200, 200, 404, 404, 404)),
     "bridging:course_update": ("get", course_a, None, statuses(302, 200, 403, 403, 404, 403)),
-    "bridging:enrolment_create": (
-        "post",
+    "bridging:enrolment_create": ("get", course_a, None, statuses(302, 200, 403, 403, 404, 403)),
+    "bridging:enrolment_suggestions": (
+        "get",
         course_a,
-        lambda cast, user: {"participant": cast.participant_a.pk},
-        statuses(302, 302, 403, 403, 404, 403),
+        lambda cast, user: {"participant_q": "a"},
+        statuses(302, 200, 403, 403, 404, 403),
+    ),
+    "bridging:participant_enrol": (
+        "get",
+        participant_a,
+        None,
+        statuses(302, 200, 403, 403, 404, 403),
     ),
     "bridging:course_complete": ("post", course_a, None, statuses(302, 302, 403, 403, 404, 403)),
     "bridging:course_complete_undo": (

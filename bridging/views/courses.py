@@ -7,10 +7,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from common.forms import create_once, repeated_post
-from participants.models import Participant
 
 from .. import figures, services
-from ..forms import CourseForm, EnrolmentForm, ProgrammeForm, SessionForm, WithdrawForm
+from ..forms import CourseForm, ProgrammeForm, SessionForm, WithdrawForm
 from ..models import Course, Enrolment, Fair, Programme, Session
 from .access import (
     coordinators,
@@ -20,6 +19,7 @@ from .access import (
     get_rw_programme_for_user,
     project_roles,
 )
+from .enrolment import enrolment_form
 
 
 @coordinators
@@ -161,17 +161,11 @@ def course_detail(request, pk):
             and course.status == Course.Status.COMPLETED
             and services.course_completion_locked(course),
             "dropout_threshold": figures.DROPOUT_THRESHOLD,
-            "enrolment_form": _enrolment_form(request, course) if is_coordinator else None,
+            "enrolment_form": enrolment_form(request, course) if is_coordinator else None,
             "session_form": SessionForm(
                 initial={"start_time": course.start_time, "end_time": course.end_time}
             ),  # fmt: skip
         },
-    )
-
-
-def _enrolment_form(request, course, data=None):
-    return EnrolmentForm(
-        data, course=course, participants=Participant.objects.visible_to(request.user)
     )
 
 
@@ -201,28 +195,6 @@ def course_complete_undo(request, pk):
         messages.error(request, error.args[0])
     else:
         messages.success(request, _("The completion is undone; the course is running again."))
-    return redirect(course)
-
-
-@require_POST
-@coordinators
-def enrolment_create(request, pk):
-    course = get_rw_course_for_user(request, pk)
-    form = _enrolment_form(request, course, request.POST)
-    if not form.is_valid():
-        for errors in form.errors.values():
-            for error in errors:
-                messages.error(request, error)
-        return redirect(course)
-    try:
-        enrolment = services.enrolment_create(course=course, **form.cleaned_data)
-    except services.JourneyError as error:
-        messages.error(request, error.args[0])
-    else:
-        if enrolment.status == Enrolment.Status.WAITLISTED:
-            messages.warning(request, _("The course is full; the participant is on the waitlist."))
-        else:
-            messages.success(request, _("The participant is enrolled."))
     return redirect(course)
 
 
