@@ -172,6 +172,7 @@ def seed_handovers(organisations, programme, offers, activity_types, users):
         enrolments=waiting,
         offer=gym_offer,
         user=coordinator,
+        note="De tre vil gerne starte sammen. Ring gerne til dem inden første gang.",
     )
     for member in pending.members.all():
         handovers.handover_send(member=member)

@@ -46,7 +46,7 @@ def test_wrong_password_shows_a_danish_error_that_is_accessible(page: Page, live
     [
         ("koordinator", "Overblik for Seniorer i bevægelse"),
         ("instruktor", "Mine hold og træningsgange"),
-        ("forening", "Vesterbro Seniorgymnastik"),
+        ("forening", "Indbakke for Vesterbro Seniorgymnastik"),  # someone waits for an answer
     ],
 )
 def test_demo_role_logs_in_and_sees_its_start_page(
