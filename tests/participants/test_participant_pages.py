@@ -252,7 +252,8 @@ def test_participant_page_query_budget(client, cast, django_assert_num_queries, 
     # 1 session, 2 user, 3 own memberships, 4 the participant, 5 log the view,
     # 6 preferred activities, 7 timeline: consents, 8 timeline: enrolments with attendance
     # counts, 9 timeline: fair interests, 10-11 timeline: handovers and their follow-ups,
-    # 12 readiness: enrolments, 13 readiness: assessments, 14 readiness: attendance figures,
-    # 15 consents with organisation and recorders, 16 the access log with users
-    with django_assert_num_queries(16):
+    # 12 courses (with "Enrol on a course"), 13 readiness: enrolments, 14 readiness:
+    # assessments, 15 readiness: attendance figures, 16 consents with organisation and
+    # recorders, 17 the access log with users
+    with django_assert_num_queries(17):
         assert client.get(participant.get_absolute_url()).status_code == 200
