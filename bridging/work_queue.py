@@ -74,6 +74,7 @@ def handovers_waiting(user, organisation):
         HandoverParticipant.objects.visible_to(user)
         .filter(
             handover__course__programme__organisation=organisation,
+            handover__receiver__isnull=False,  # a self-organised group answers no one
             status=HandoverParticipant.Status.SENT,
         )
         .select_related("participant", "handover__receiver", "handover__offer")
