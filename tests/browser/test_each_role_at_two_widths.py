@@ -44,6 +44,9 @@ def test_coordinator_works_the_queue_and_enrols(page: Page, live_server, demo, s
     expect(page.get_by_text("4 uden markering")).to_be_visible()
     page.go_back()
     expect(page.get_by_role("link", name=re.compile("tragten"))).to_have_count(2)
+    page.goto(f"{live_server.url}/overview/handovers/")  # a whole queue
+    expect(page.get_by_text("Følg op på udslusningen").first).to_be_visible()
+    _checked(page, width)
 
     # From a participant's page: a second running course needs a tick.
     running = Course.objects.get(status=Course.Status.RUNNING)
@@ -55,6 +58,7 @@ def test_coordinator_works_the_queue_and_enrols(page: Page, live_server, demo, s
         .first()
     )
     page.goto(f"{live_server.url}{enrolment.participant.get_absolute_url()}")
+    assert axe_violations(page) == []
     page.get_by_role("link", name="Tilmeld hold").click()
     page.get_by_label("Hold*", exact=True).select_option(value=str(planned.pk))
     page.get_by_role("button", name="Tilmeld").click()
@@ -113,6 +117,9 @@ def test_instructor_completes_the_missing_attendance(page: Page, live_server, de
     assert marks.count() == 12 and marks.filter(status="absent").count() == 1
     page.goto(f"{live_server.url}/my-courses/")
     expect(page.get_by_role("region", name="Mangler fremmøde")).to_have_count(0)
+    page.goto(f"{live_server.url}/courses/{session.course_id}/attendance-sheet/")
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Fremmødeliste")
+    assert axe_violations(page) == []
 
 
 @pytest.mark.parametrize("size", SIZES)
