@@ -21,7 +21,8 @@ def demo(transactional_db):
 
 def test_staff_update_the_free_places_of_their_offer(page: Page, live_server, demo):
     offer = Offer.objects.filter(organisation__name="Vesterbro Seniorgymnastik").order_by("name")[0]
-    log_in(page, live_server.url, "forening", "demo")
+    log_in(page, live_server.url, "forening", "demo")  # lands on the inbox: people wait
+    page.get_by_role("link", name="Min organisation").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Vesterbro Seniorgymnastik")
     assert axe_violations(page) == []
     item = page.locator(".list-group-item").filter(has_text=offer.name)
@@ -35,7 +36,8 @@ def test_staff_update_the_free_places_of_their_offer(page: Page, live_server, de
 
 
 def test_offer_form_with_errors_and_the_directory_are_accessible(page: Page, live_server, demo):
-    log_in(page, live_server.url, "forening", "demo")
+    log_in(page, live_server.url, "forening", "demo")  # lands on the inbox: people wait
+    page.get_by_role("link", name="Min organisation").click()
     page.get_by_role("link", name="Nyt tilbud").click()
     page.get_by_label("Kontingent (kr.)").fill("-5")
     page.get_by_role("button", name="Gem").click()
