@@ -61,7 +61,7 @@ def test_the_course_page_links_to_the_sheet(client, cast):
 def test_attendance_sheet_query_budget(client, cast, django_assert_num_queries, extra):
     for n in range(extra):
         enrolment = EnrolmentFactory(course=cast.course_a, participant__organisation=cast.project_a)
-        session = SessionFactory(course=cast.course_a, date=datetime.date(2026, 9, 2) +
+        session = SessionFactory(course=cast.course_a, date=datetime.date(2026, 9, 2) -
                                  datetime.timedelta(weeks=n))  # fmt: skip
         services.attendance_mark(session=session, enrolment=enrolment, status="present",
                                  user=cast.instructor_a)  # fmt: skip
