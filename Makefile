@@ -16,7 +16,7 @@ MO_FILES := $(patsubst %.po,%.mo,$(wildcard locale/*/LC_MESSAGES/*.po))
 MAKEMESSAGES := $(PY) manage.py makemessages -l da --no-location --no-obsolete \
 	--ignore ".venv/*" --ignore ".tools/*" --ignore "node_modules/*" --ignore "tests/*"
 
-.PHONY: run test install check format messages lock clean
+.PHONY: run test install check format messages lock clean bench
 
 ## run: install, migrate, seed the demo data into an empty database, serve on 127.0.0.1:$(PORT)
 run: install
@@ -31,6 +31,18 @@ run: install
 ## test: install and run the whole suite (DATABASE_URL picks PostgreSQL; REQUIRE_BROWSER=1 makes a missing Chromium an error)
 test: install
 	$(VENV)/bin/pytest $(PYTEST_ARGS)
+
+## bench: time every page on the national-scale data set (PostgreSQL in DATABASE_URL; README, Benchmark)
+SCALE ?= 1
+BENCH_ENV := DJANGO_ENV=production DEBUG=0 SECRET_KEY=bench-only-not-secret \
+	ALLOWED_HOSTS=127.0.0.1,testserver LOG_LEVEL=WARNING
+bench: install
+	@case "$${DATABASE_URL:-}" in postgres*) ;; \
+		*) echo "Set DATABASE_URL to a PostgreSQL database of its own for the benchmark."; exit 1;; esac
+	$(PY) manage.py migrate --no-input -v0
+	$(PY) manage.py seed_scale --if-empty --scale $(SCALE)
+	$(BENCH_ENV) $(PY) manage.py collectstatic --no-input -v0
+	$(BENCH_ENV) $(PY) -m bench $(BENCH_ARGS)
 
 install: $(VENV)/.installed node_modules/.installed $(MO_FILES)
 

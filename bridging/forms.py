@@ -1,4 +1,5 @@
 from django import forms
+from django.db.models import OuterRef, Subquery
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -270,7 +271,14 @@ class AttendanceForm(forms.Form):
 
     def clean_enrolment(self):
         pk = self.cleaned_data["enrolment"]
-        enrolment = Enrolment.objects.filter(pk=pk, course_id=self.session.course_id).first()
+        # With the participant and the current mark, so the answer can be drawn from it.
+        mark = Attendance.objects.filter(session=self.session, enrolment=OuterRef("pk"))
+        enrolment = (
+            Enrolment.objects.filter(pk=pk, course_id=self.session.course_id)
+            .select_related("participant")
+            .annotate(mark=Subquery(mark.values("status")[:1]))
+            .first()
+        )
         if enrolment is None:
             raise forms.ValidationError(_("The participant is not enrolled on this course."))
         return enrolment

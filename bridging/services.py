@@ -6,7 +6,7 @@ attendance row for corrections) before it counts or changes anything.
 
 import datetime
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -187,12 +187,22 @@ def _check_can_take_attendance(session: Session, enrolment: Enrolment) -> None:
         raise JourneyError(_("The participant is not enrolled on this course."))
 
 
-@transaction.atomic
 def attendance_mark(*, session: Session, enrolment: Enrolment, status: str, user) -> Attendance:
-    """Record or correct one participant's attendance; a correction is logged."""
+    """Record or correct one participant's attendance; a correction is logged.
+
+    A tap in the sports hall, so it is one statement on PostgreSQL: the row is locked, changed
+    and its correction logged (or the first mark inserted) in a single atomic statement; other
+    databases take the same steps in a transaction."""
     _check_can_take_attendance(session, enrolment)
     if status not in Attendance.Status.values:
         raise JourneyError(_("Choose present, absent or excused."))
+    if connection.vendor == "postgresql":
+        return _attendance_mark_in_one_statement(session, enrolment, status, user)
+    return _attendance_mark_in_steps(session, enrolment, status, user)
+
+
+@transaction.atomic
+def _attendance_mark_in_steps(session, enrolment, status, user) -> Attendance:
     attendance, created = Attendance.objects.select_for_update().get_or_create(
         session=session,
         enrolment=enrolment,
@@ -207,6 +217,59 @@ def attendance_mark(*, session: Session, enrolment: Enrolment, status: str, user
         attendance.recorded_at = timezone.now()
         attendance.save(update_fields=["status", "recorded_by", "recorded_at"])
     return attendance
+
+
+_MARK_SQL = """
+WITH old AS (
+    SELECT id, status FROM {attendance}
+    WHERE session_id = %(session)s AND enrolment_id = %(enrolment)s FOR UPDATE
+), changed AS (
+    UPDATE {attendance} AS a
+    SET status = %(status)s, recorded_by_id = %(user)s, recorded_at = %(now)s
+    FROM old WHERE a.id = old.id AND old.status <> %(status)s
+    RETURNING a.id, old.status AS old_status
+), logged AS (
+    INSERT INTO {change} (attendance_id, old_status, new_status, changed_by_id, changed_at)
+    SELECT id, old_status, %(status)s, %(user)s, %(now)s FROM changed
+    RETURNING attendance_id
+), created AS (
+    INSERT INTO {attendance} (session_id, enrolment_id, status, recorded_by_id, recorded_at)
+    SELECT %(session)s, %(enrolment)s, %(status)s, %(user)s, %(now)s
+    WHERE NOT EXISTS (SELECT 1 FROM old)
+    ON CONFLICT (session_id, enrolment_id) DO NOTHING
+    RETURNING id
+)
+SELECT (SELECT id FROM old), (SELECT id FROM created)
+"""
+
+
+def _attendance_mark_in_one_statement(session, enrolment, status, user) -> Attendance:
+    sql = _MARK_SQL.format(
+        attendance=connection.ops.quote_name(Attendance._meta.db_table),
+        change=connection.ops.quote_name(AttendanceChange._meta.db_table),
+    )
+    params = {
+        "session": session.pk,
+        "enrolment": enrolment.pk,
+        "status": status,
+        "user": user.pk,
+        "now": timezone.now(),
+    }
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        old_id, created_id = cursor.fetchone()
+        if old_id is None and created_id is None:
+            # Someone else marked this person in the same instant: now it is a correction.
+            cursor.execute(sql, params)
+            old_id, created_id = cursor.fetchone()
+    return Attendance(
+        pk=old_id or created_id,
+        session=session,
+        enrolment=enrolment,
+        status=status,
+        recorded_by=user,
+        recorded_at=params["now"],
+    )
 
 
 @transaction.atomic

@@ -22,10 +22,18 @@ def _coordinated_organisations(user):
     return Membership.objects.organisations_of(user, Role.COORDINATOR)
 
 
+def _project_organisations(user):
+    """Where the user coordinates or teaches: an indexed lookup that narrows a scope to a few
+    projects before the finer rule is checked row by row (see ParticipantQuerySet)."""
+    return Membership.objects.filter(
+        user=user, role__in=[Role.COORDINATOR, Role.INSTRUCTOR]
+    ).values("organisation")
+
+
 class ProgrammeQuerySet(ScopedQuerySet):
     def scoped_to(self, user):
         """Coordinators see their project's programmes; instructors those they teach in."""
-        return self.filter(
+        return self.filter(organisation__in=_project_organisations(user)).filter(
             models.Q(organisation__in=_coordinated_organisations(user))
             | models.Q(pk__in=Course.objects.filter(instructors=user).values("programme"))
         )
@@ -115,7 +123,7 @@ class Programme(models.Model):
 class CourseQuerySet(ScopedQuerySet):
     def scoped_to(self, user):
         """Coordinators see their project's courses; instructors the courses they teach."""
-        return self.filter(
+        return self.filter(programme__organisation__in=_project_organisations(user)).filter(
             models.Q(programme__organisation__in=_coordinated_organisations(user))
             | models.Q(pk__in=Course.objects.filter(instructors=user).values("pk"))
         )

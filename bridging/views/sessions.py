@@ -2,7 +2,7 @@
 
 from django.contrib import messages
 from django.db.models import OuterRef, Subquery
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -48,7 +48,11 @@ def session_detail(request, pk):
 @require_POST
 @project_roles
 def attendance_mark(request, pk):
-    session = get_session_for_user(request, pk)
+    # A tap in the sports hall: the session (with the marks counted for the bar) and the
+    # enrolment (with its participant and mark) are read once, and the answer is drawn from them.
+    session = get_object_or_404(
+        work_queue.with_marks(Session.objects.visible_to(request.user)), pk=pk
+    )
     form = AttendanceForm(request.POST, session=session)
     error = None
     if form.is_valid():
@@ -64,12 +68,11 @@ def attendance_mark(request, pk):
     else:
         error = next(iter(form.errors.values()))[0]
     if request.htmx and form.is_valid():
-        enrolment = _roster(request, session).get(pk=form.cleaned_data["enrolment"].pk)
-        marked, roster_size = (
-            work_queue.with_marks(Session.objects.filter(pk=session.pk))
-            .values_list("marked", "roster")
-            .get()
-        )
+        enrolment = form.cleaned_data["enrolment"]  # with its participant and mark
+        marked = session.marked
+        if error is None:
+            marked += enrolment.mark is None  # a first mark: one more on the bar's count
+            enrolment.mark = form.cleaned_data["status"]
         # The row, and the bar at the bottom with its count brought up to date (out of band).
         return render(
             request,
@@ -79,8 +82,8 @@ def attendance_mark(request, pk):
                 "enrolment": enrolment,
                 "statuses": Attendance.Status.choices,
                 "error": error,
-                "unmarked": roster_size - marked,
-                "roster_size": roster_size,
+                "unmarked": session.roster - marked,
+                "roster_size": session.roster,
                 "oob": True,
             },
         )
