@@ -213,8 +213,8 @@ def test_marking_one_attendance_is_a_small_request(
                                  status="present", user=cast.instructor_a)  # fmt: skip
     client.force_login(cast.instructor_a)
     # 1 session, 2 user, 3 own memberships, 4 the training session with the marks counted for
-    # the bar, 5 the enrolment with its participant and current mark, 6 the mark: one statement on PostgreSQL (lock, change, log
-    # the correction); other databases take the steps in a transaction.
+    # the bar, 5 the enrolment with its participant and current mark, 6 the mark: one statement
+    # on PostgreSQL (lock, change, log the correction); other databases use a transaction.
     if connection.vendor == "postgresql":
         with django_assert_num_queries(6):
             response = mark(
