@@ -1,11 +1,11 @@
 from django import forms
 from django.db.models import OuterRef, Subquery
-from django.urls import reverse
+from django.urls import reverse, reverse_lazy
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from common.forms import OneTimeTokenMixin
-from common.search import SearchModelChoiceField
+from common.search import SearchModelChoiceField, SearchModelMultipleChoiceField
 from participants.models import Participant
 from partnerships.models import ActivityType, Membership, Offer, Organisation
 
@@ -365,14 +365,17 @@ class QuestionnaireCreateForm(forms.Form):
 
 
 class FairForm(forms.ModelForm):
+    organisations = SearchModelMultipleChoiceField(
+        label=_("Organisations taking part"),
+        queryset=Organisation.objects.none(),
+        search_fields=("name", "municipality"),
+        suggest_url=reverse_lazy("bridging:fair_organisation_suggestions"),
+    )
+
     class Meta:
         model = Fair
         fields = ["name", "date", "place", "organisations", "offers"]
-        widgets = {
-            "date": DATE,
-            "organisations": forms.CheckboxSelectMultiple,
-            "offers": forms.CheckboxSelectMultiple,
-        }
+        widgets = {"date": DATE, "offers": forms.CheckboxSelectMultiple}
         help_texts = {
             "offers": _("Leave empty to present every active offer of the organisations."),
         }
@@ -381,7 +384,8 @@ class FairForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["organisations"].queryset = Organisation.objects.exclude(
             kind__in=[Organisation.Kind.PROJECT, Organisation.Kind.MUNICIPALITY]
-        )
+        ).order_by("name", "pk")
+        self.fields["organisations"].label_from_instance = _organisation_label
         if self.instance.pk:
             self.fields["offers"].queryset = Offer.objects.filter(
                 organisation__in=self.instance.organisations.all(), is_active=True
@@ -390,16 +394,34 @@ class FairForm(forms.ModelForm):
             del self.fields["offers"]
 
 
+def _organisation_label(organisation):
+    return f"{organisation.name} ({organisation.municipality})"
+
+
 class FairVisitorForm(forms.Form):
-    participant = forms.ModelChoiceField(
-        label=_("Participant"), queryset=Participant.objects.none()
+    """Who has come: a participant of the project, found by name (there may be thousands)."""
+
+    participant = SearchModelChoiceField(
+        label=_("Participant"),
+        queryset=Participant.objects.none(),
+        search_fields=("first_name", "last_name"),
+        suggest_url="",
     )
 
-    def __init__(self, *args, participants, **kwargs):
+    def __init__(self, *args, participants, fair, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["participant"].queryset = participants.filter(
-            anonymised_at__isnull=True
-        ).order_by("first_name", "last_name")
+        field = self.fields["participant"]
+        field.queryset = participants.filter(anonymised_at__isnull=True).order_by(
+            "first_name", "last_name", "pk"
+        )
+        field.suggest_url = reverse("bridging:fair_visitor_suggestions", args=[fair.pk])
+        field.label_from_instance = lambda participant: (
+            _("%(name)s, born %(year)s")
+            % {
+                "name": participant,
+                "year": participant.birth_year,
+            }
+        )
 
 
 class FairInterestForm(forms.Form):

@@ -92,6 +92,16 @@ urlpatterns = [
     path("fairs/<int:pk>/edit/", fairs.fair_update, name="fair_update"),
     path("fairs/<int:pk>/visitor/", fairs.fair_visitor, name="fair_visitor"),
     path(
+        "fairs/<int:pk>/visitor/suggestions/",
+        fairs.fair_visitor_suggestions,
+        name="fair_visitor_suggestions",
+    ),
+    path(
+        "fairs/organisation-suggestions/",
+        fairs.fair_organisation_suggestions,
+        name="fair_organisation_suggestions",
+    ),
+    path(
         "fairs/<int:pk>/participants/<int:participant_pk>/interest/",
         fairs.fair_interest,
         name="fair_interest",

@@ -281,6 +281,18 @@ MATRIX = {
         lambda cast, user: {"participant": cast.participant_a.pk},
         statuses(302, 200, 200, 404, 404, 404),
     ),
+    "bridging:fair_visitor_suggestions": (
+        "get",
+        fair_a,
+        None,
+        statuses(302, 200, 200, 404, 404, 404),
+    ),
+    "bridging:fair_organisation_suggestions": (
+        "get",
+        None,
+        None,
+        statuses(302, 200, 403, 403, 200, 403),
+    ),
     "bridging:fair_interest": (
         "post",
         lambda cast: {"pk": cast.fair_a.pk, "participant_pk": cast.participant_a.pk},

@@ -2,12 +2,14 @@
 interests registered on a phone or tablet at the fair."""
 
 from django.contrib import messages
+from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
+from common.search import suggestions_response
 from participants.models import Participant
 from partnerships.models import Offer
 
@@ -64,19 +66,34 @@ def fair_update(request, pk):
     return render(request, "bridging/fair_form.html", {"form": form, "programme": fair.programme})
 
 
+VISITORS_PER_PAGE = 25
+
+
 @project_roles
 def fair_detail(request, pk):
     fair = _get_fair_for_user(request, pk)
-    interests = (
-        FairInterest.objects.filter(fair=fair, participant__in=_participants(request, fair))
-        .select_related("participant", "offer")
-        .order_by("participant__first_name", "participant__last_name")
-    )
-    visitors = {}
-    for interest in interests:
-        visitor = visitors.setdefault(interest.participant, [])
-        if interest.offer:
-            visitor.append(interest)
+    return _render_fair(request, fair)
+
+
+def _render_fair(request, fair, visitor_form=None):
+    """The fair's page; a visitor form that found several matches comes back in `visitor_form`
+    so the matches are shown to choose from."""
+    participants = _participants(request, fair)
+    visitors = Paginator(
+        participants.filter(fair_interests__fair=fair)
+        .distinct()
+        .order_by("first_name", "last_name", "pk"),
+        VISITORS_PER_PAGE,
+    ).get_page(request.GET.get("page"))
+    interests = {}
+    for interest in (
+        FairInterest.objects.filter(
+            fair=fair, offer__isnull=False, participant__in=[p.pk for p in visitors]
+        )
+        .select_related("offer")
+        .order_by("offer__name", "pk")
+    ):
+        interests.setdefault(interest.participant_id, []).append(interest)
     return render(
         request,
         "bridging/fair_detail.html",
@@ -84,10 +101,27 @@ def fair_detail(request, pk):
             "fair": fair,
             "organisations": list(fair.organisations.all()),
             "offers": list(_fair_offers(fair)),
-            "visitors": visitors.items(),
-            "visitor_form": FairVisitorForm(participants=_participants(request, fair)),
+            "visitors": [(p, interests.get(p.pk, [])) for p in visitors],
+            "page": visitors,
+            "visitor_form": visitor_form or FairVisitorForm(participants=participants, fair=fair),
         },
     )
+
+
+@require_GET
+@project_roles
+def fair_visitor_suggestions(request, pk):
+    """A page of the project's participants matching the name typed on the fair page."""
+    fair = _get_fair_for_user(request, pk)
+    form = FairVisitorForm(participants=_participants(request, fair), fair=fair)
+    return suggestions_response(request, form["participant"])
+
+
+@require_GET
+@coordinators
+def fair_organisation_suggestions(request):
+    """A page of organisations matching the name typed on the fair's form."""
+    return suggestions_response(request, FairForm()["organisations"])
 
 
 @project_roles
@@ -96,8 +130,10 @@ def fair_visitor(request, pk):
     the participant came (and goes on to the page); GET shows it."""
     fair = _get_fair_for_user(request, pk)
     data = request.POST if request.method == "POST" else request.GET
-    form = FairVisitorForm(data, participants=_participants(request, fair))
+    form = FairVisitorForm(data, participants=_participants(request, fair), fair=fair)
     if not form.is_valid():
+        if request.method == "POST":  # typed without choosing: show the matches
+            return _render_fair(request, fair, visitor_form=form)
         messages.error(request, _("Choose a participant."))
         return redirect(fair)
     participant = form.cleaned_data["participant"]

@@ -4,7 +4,7 @@ import pytest
 from django.urls import reverse
 
 from bridging.models import Fair, FairInterest
-from tests.factories import OfferFactory
+from tests.factories import OfferFactory, ParticipantFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -85,17 +85,75 @@ def test_the_timeline_and_the_organisation_page_show_the_fair(client, cast):
     assert "Alma" not in page  # the association sees counts, not names
 
 
-@pytest.mark.parametrize("extra", [0, 15])
+@pytest.mark.parametrize("extra", [0, 30])
 def test_fair_page_query_budget(client, cast, django_assert_num_queries, extra):
+    FairInterest.objects.create(fair=cast.fair_a, participant=cast.participant_a)
     for _ in range(extra):
         offer = OfferFactory(organisation=cast.association_a)
+        visitor = ParticipantFactory(organisation=cast.project_a)
         FairInterest.objects.create(fair=cast.fair_a, participant=cast.participant_a,
                                     offer=offer, level="interested")  # fmt: skip
+        FairInterest.objects.create(fair=cast.fair_a, participant=visitor)
     client.force_login(cast.coordinator_a)
-    # 1 session, 2 user, 3 own memberships, 4 the fair, 5 interests with participants and
-    # offers, 6 organisations, 7 are offers chosen, 8 the offers presented, 9 participants
-    with django_assert_num_queries(9):
-        client.get(cast.fair_a.get_absolute_url())
+    # 1 session, 2 user, 3 own memberships, 4 the fair, 5 visitors counted, 6 a page of
+    # visitors, 7 their interests with offers, 8 organisations, 9 are offers chosen, 10 the
+    # offers presented; the visitor search lists no participants
+    with django_assert_num_queries(10):
+        page = client.get(cast.fair_a.get_absolute_url()).content.decode()
+    assert f"Deltagere der kom ({1 + extra})" in page
+
+
+def test_a_visitor_is_found_by_name_among_the_projects_participants(client, cast):
+    ParticipantFactory(organisation=cast.project_a, first_name="Almaz", last_name="Berhe")
+    client.force_login(cast.coordinator_a)
+    url = reverse("bridging:fair_visitor_suggestions", args=[cast.fair_a.pk])
+    page = client.get(url, {"participant_q": "alma"}).content.decode()
+    assert "Alma Andersen, født 1952" in page
+    assert "Almaz Berhe" in page
+    assert "Bodil" not in client.get(url, {"participant_q": "bodil"}).content.decode()
+
+
+@pytest.mark.parametrize("extra", [0, 30])
+def test_visitor_suggestions_query_budget(client, cast, django_assert_num_queries, extra):
+    ParticipantFactory.create_batch(extra, organisation=cast.project_a, first_name="Alma")
+    client.force_login(cast.coordinator_a)
+    url = reverse("bridging:fair_visitor_suggestions", args=[cast.fair_a.pk])
+    # 1 session, 2 user, 3 own memberships, 4 the fair, 5 a page of matches (6 how many more)
+    with django_assert_num_queries(5 if extra < 20 else 6):
+        page = client.get(url, {"participant_q": "alma"}).content.decode()
+    assert page.count('type="radio"') == min(1 + extra, 20)
+
+
+def test_a_name_typed_without_choosing_shows_the_matches_and_registers_no_one(client, cast):
+    client.force_login(cast.coordinator_a)
+    response = client.post(
+        reverse("bridging:fair_visitor", args=[cast.fair_a.pk]), {"participant_q": "Alma"}
+    )
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "Alma Andersen, født 1952" in page
+    assert not FairInterest.objects.exists()
+
+
+def test_a_participant_of_another_project_is_refused_at_the_fair(client, cast):
+    client.force_login(cast.coordinator_a)
+    response = client.post(
+        reverse("bridging:fair_visitor", args=[cast.fair_a.pk]),
+        {"participant": cast.participant_b.pk},
+    )
+    assert response.status_code == 200
+    assert not FairInterest.objects.exists()
+
+
+def test_organisations_for_a_fair_are_found_by_name(client, cast, django_assert_num_queries):
+    client.force_login(cast.coordinator_a)
+    url = reverse("bridging:fair_organisation_suggestions")
+    # 1 session, 2 user, 3 own memberships, 4 a page of matches
+    with django_assert_num_queries(4):
+        page = client.get(url, {"organisations_q": cast.association_a.name}).content.decode()
+    assert cast.association_a.name in page
+    projects = client.get(url, {"organisations_q": cast.project_a.name}).content.decode()
+    assert 'type="checkbox"' not in projects  # a project does not take part in a fair
 
 
 def test_printable_offers_near_the_course_are_those_in_its_municipality(client, cast):

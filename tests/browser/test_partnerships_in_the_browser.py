@@ -62,7 +62,8 @@ def test_coordinator_registers_interests_at_a_fair_on_a_phone(page: Page, live_s
     expect(page.get_by_role("heading", level=1)).to_have_text(fair.name)
     assert axe_violations(page) == []
     participant = fair.programme.courses.get(status="planned").enrolments.first().participant
-    page.get_by_label("Deltager*", exact=True).select_option(str(participant.pk))
+    page.get_by_label("Deltager*", exact=True).fill(participant.last_name)
+    page.get_by_label(f"{participant}, født {participant.birth_year}").check()
     page.get_by_role("button", name="Registrér interesser").click()
     expect(page.get_by_role("heading", level=1)).to_have_text(str(participant))
     page.wait_for_load_state("load")  # htmx is loaded and has wired up the forms
