@@ -1,8 +1,11 @@
 """Forms for Model 2, the local partnerships."""
 
 from django import forms
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from common.search import SearchModelMultipleChoiceField
 
 from .models import (
     ActionPlanVersion,
@@ -102,20 +105,33 @@ class DevelopmentAssessmentForm(_NotBeforeStart, forms.ModelForm):
 
 
 class BoundaryEncounterForm(_NotBeforeStart, forms.ModelForm):
+    # Any of thousands of associations and evening schools: found by name. The partnership's
+    # own housing plan and municipality are ticked to begin with.
+    organisations = SearchModelMultipleChoiceField(
+        label=_("Organisations taking part"),
+        queryset=Organisation.objects.none(),
+        search_fields=("name", "municipality"),
+        suggest_url="",
+    )
+
     class Meta:
         model = BoundaryEncounter
         fields = ["date", "kind", "organisations", "participants", "note"]
-        widgets = {
-            "date": DATE,
-            "organisations": forms.CheckboxSelectMultiple,
-            "note": forms.Textarea(attrs={"rows": 2}),
-        }
+        widgets = {"date": DATE, "note": forms.Textarea(attrs={"rows": 2})}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["organisations"].queryset = Organisation.objects.filter(
-            pk__in=[self.partnership.housing_plan_id, self.partnership.municipality_id]
-        ) | Organisation.objects.filter(kind__in=["association", "evening_school"])
+        parties = [self.partnership.housing_plan_id, self.partnership.municipality_id]
+        field = self.fields["organisations"]
+        field.queryset = (
+            Organisation.objects.filter(pk__in=parties)
+            | Organisation.objects.filter(kind__in=["association", "evening_school"])
+        ).order_by("name", "pk")
+        field.suggest_url = reverse(
+            "partnerships:encounter_organisation_suggestions", args=[self.partnership.pk]
+        )
+        field.label_from_instance = lambda o: f"{o.name} ({o.municipality})"
+        self.initial.setdefault("organisations", parties)
 
 
 class ActionPlanForm(forms.ModelForm):

@@ -41,6 +41,11 @@ urlpatterns = [
         local.local_partnership_record,
         name="local_partnership_record",
     ),
+    path(
+        "local/<int:pk>/organisation-suggestions/",
+        local.encounter_organisation_suggestions,
+        name="encounter_organisation_suggestions",
+    ),
     path("local/<int:pk>/action-plan/", local.action_plan_save, name="action_plan_save"),
     path(
         "local/<int:pk>/activities/new/", local.local_activity_create, name="local_activity_create"

@@ -426,6 +426,12 @@ MATRIX = {
         None,
         statuses(302, 404, 404, 404, 404, 404),
     ),
+    "partnerships:encounter_organisation_suggestions": (
+        "get",
+        local_partnership,
+        None,
+        statuses(302, 404, 404, 404, 404, 404),
+    ),
     "partnerships:local_partnership_record": (
         "post",
         lambda cast: {"pk": cast.local_partnership.pk, "what": "level"},

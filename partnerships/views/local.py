@@ -10,10 +10,11 @@ from django.db.models.functions import Coalesce, TruncMonth
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from common.charts import bars
 from common.exports import table_response
+from common.search import suggestions_response
 
 from ..access import role_required
 from ..forms_local import (
@@ -288,6 +289,15 @@ def local_partnership_record(request, pk, what):
             messages.success(request, message)
         return redirect(partnership)
     return _render_partnership(request, partnership, **{f"{what}_form": form})
+
+
+@require_GET
+@coordinators
+def encounter_organisation_suggestions(request, pk):
+    """A page of organisations matching the name typed in the boundary encounter form."""
+    partnership = _get_partnership_for_user(request, pk)
+    form = BoundaryEncounterForm(partnership=partnership)
+    return suggestions_response(request, form["organisations"])
 
 
 @require_POST

@@ -256,3 +256,31 @@ def test_overview_and_partnership_page_query_budgets(
     # registrations, 12 organisations for the encounter form
     with django_assert_num_queries(12):
         client.get(cast.local_partnership.get_absolute_url())
+
+
+def test_organisations_for_an_encounter_are_found_by_name(client, cast):
+    OrganisationFactory(name="Køge Petanqueklub", kind="association", municipality="Køge")
+    client.force_login(cast.plan_coordinator)
+    url = reverse(
+        "partnerships:encounter_organisation_suggestions", args=[cast.local_partnership.pk]
+    )
+    page = client.get(url, {"organisations_q": "petanque"}).content.decode()
+    assert "Køge Petanqueklub (Køge)" in page
+    form = client.get(cast.local_partnership.get_absolute_url()).content.decode()
+    assert "Køge Petanqueklub" not in form  # no list of every organisation on the page
+    assert f'value="{cast.local_partnership.municipality_id}" id=' in form  # ticked already
+
+
+@pytest.mark.parametrize("extra", [0, 25])
+def test_encounter_suggestions_query_budget(client, cast, django_assert_num_queries, extra):
+    for number in range(extra):
+        OrganisationFactory(name=f"Idrætsklub {number}", kind="association")
+    client.force_login(cast.plan_coordinator)
+    url = reverse(
+        "partnerships:encounter_organisation_suggestions", args=[cast.local_partnership.pk]
+    )
+    # 1 session, 2 user, 3 own memberships, 4 the partnership, 5 a page of matches
+    # (6 how many more, past a page)
+    with django_assert_num_queries(5 if extra < 20 else 6):
+        page = client.get(url, {"organisations_q": "idrætsklub"}).content.decode()
+    assert page.count('type="checkbox"') == min(extra, 20)
