@@ -21,7 +21,13 @@ def offer_list(request):
         .filter(is_active=True)
         .select_related("organisation", "activity_type")
     )
-    page = Paginator(offers, PAGE_SIZE).get_page(request.GET.get("page"))
+    # The page's ids first, read off the directory's index with no joins (page 500 as fast as
+    # page 1), then those offers with their organisations and activity types.
+    page = Paginator(offers.values_list("pk", flat=True), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    rows = offers.in_bulk(list(page.object_list))
+    page.object_list = [rows[pk] for pk in page.object_list]
     query = request.GET.copy()
     query.pop("page", None)
     return render(

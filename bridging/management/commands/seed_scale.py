@@ -236,7 +236,7 @@ class Command(BaseCommand):
             self._step("local partnerships", self._local_partnerships)
             self._step("sequences", self._reset_sequences)
             self._step("foreign keys and indexes", lambda: self._restore_checks(cursor))
-        self._step("analyze", lambda: connection.cursor().execute("ANALYZE"))
+        self._step("vacuum and analyze", lambda: connection.cursor().execute("VACUUM ANALYZE"))
         for label, count in sorted(self.copier.counts.items()):
             self.stdout.write(f"  {label}: {count:,}")
         self.stdout.write(
