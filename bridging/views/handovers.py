@@ -4,7 +4,7 @@ its inbox. Staff see only what a handover needs: never health notes or assessmen
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import Avg, Count, F, Prefetch, Q
+from django.db.models import Avg, Count, F, Max, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -224,6 +224,10 @@ def _paginate(request, queryset):
     return Paginator(queryset, 50).get_page(request.GET.get("page"))
 
 
+INBOX_GROUPS_PER_PAGE = 10
+INBOX_ROWS_PER_PAGE = 25
+
+
 @parties
 def inbox(request):
     """The receiving organisation's inbox: who is coming, what they need to know, and the
@@ -231,22 +235,52 @@ def inbox(request):
     organisation = request.membership.organisation
     if request.membership.role != Role.STAFF:
         raise Http404
-    members = list(
-        HandoverParticipant.objects.visible_to(request.user)
-        .filter(handover__receiver=organisation)
-        .exclude(status=Status.DECLINED)
-        .select_related(
-            "participant",
-            "handover__offer",
-            "handover__course__programme__organisation",
-            "handover__proposed_by",
-        )
-        .prefetch_related(
-            "participant__preferred_activities",
-            Prefetch("follow_ups", queryset=FollowUp.objects.filter(answer="")),
-        )
-        .order_by("status", "-sent_at")
+    # A page at a time, however many are on their way: waiting people grouped by handover
+    # (the newest first), the accepted, and the follow-ups due.
+    mine = HandoverParticipant.objects.visible_to(request.user).filter(
+        handover__receiver=organisation
     )
+    today = timezone.localdate()
+    groups = Paginator(
+        mine.filter(status=Status.SENT)
+        .values("handover")
+        .annotate(last_sent=Max("sent_at"))
+        .order_by("-last_sent", "-handover"),
+        INBOX_GROUPS_PER_PAGE,
+    ).get_page(request.GET.get("page"))
+    shown = (
+        "participant",
+        "handover__offer",
+        "handover__course__programme__organisation",
+        "handover__proposed_by",
+    )
+    waiting = list(
+        mine.filter(status=Status.SENT, handover__in=[row["handover"] for row in groups])
+        .select_related(*shown)
+        .prefetch_related("participant__preferred_activities")
+        .order_by("-sent_at", "pk")
+    )
+    accepted = Paginator(
+        mine.filter(status=Status.ACCEPTED)
+        .select_related("participant", "handover__offer")
+        .order_by("first_session_on", "pk"),
+        INBOX_ROWS_PER_PAGE,
+    ).get_page(request.GET.get("accepted_page"))
+    due = Paginator(
+        FollowUp.objects.filter(
+            member__in=mine.exclude(status=Status.DECLINED),
+            answer="",
+            # Open for an answer from a few weeks before they fall due.
+            due_on__lte=today + handovers.FOLLOW_UP_OPENS_BEFORE,
+        )
+        .select_related("member__participant", "member__handover__offer")
+        .order_by("due_on", "pk"),
+        INBOX_ROWS_PER_PAGE,
+    ).get_page(request.GET.get("follow_ups_page"))
+    follow_ups = [(follow_up.member, follow_up) for follow_up in due]
+    for member in accepted:
+        member.start_proposal = handovers.start_date_proposal(member)
+    members = [*waiting, *accepted]
     consenting = set(
         Consent.objects.active()
         .filter(purpose="share_contact", organisation=organisation,
@@ -263,18 +297,6 @@ def inbox(request):
         accepted=Count("pk", filter=Q(status__in=[Status.ACCEPTED, Status.STARTED])),
         reply_time=Avg(F("answered_at") - F("sent_at")),
     )
-    today = timezone.localdate()
-    waiting = [m for m in members if m.status == Status.SENT]
-    accepted = [m for m in members if m.status == Status.ACCEPTED]
-    for member in accepted:
-        member.start_proposal = handovers.start_date_proposal(member)
-    # Follow-ups due soon: open for an answer from a few weeks before they fall due.
-    follow_ups = [
-        (m, f)
-        for m in members
-        for f in m.follow_ups.all()
-        if handovers.follow_up_opens_on(f) <= today
-    ]
     # Everyone shown goes into their access log: one row each, one INSERT for the page.
     log_access_many(
         participant_ids=[m.participant_id for m in [*waiting, *accepted]]
@@ -287,10 +309,11 @@ def inbox(request):
         "bridging/inbox.html",
         {
             "organisation": organisation,
-            "waiting": waiting,
             "waiting_handovers": _by_handover(waiting, today),
+            "groups": groups,
             "accepted": accepted,
             "follow_ups": follow_ups,
+            "follow_ups_page": due,
             "stats": stats,
             "reply_days": stats["reply_time"].days if stats["reply_time"] else None,
             "accept_share": round(100 * stats["accepted"] / stats["answered"])
