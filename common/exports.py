@@ -8,8 +8,9 @@ In the workbook every text cell is also stored as a string, never parsed.
 
 import csv
 import io
+import itertools
 
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, StreamingHttpResponse
 from openpyxl import Workbook
 
 FORMATS = {
@@ -30,11 +31,29 @@ def _cell(value):
     return "'" + text if text.startswith(FORMULA_STARTS) else text
 
 
-def table_response(*, fmt: str, filename: str, headers: list, rows: list) -> HttpResponse:
+class _Echo:
+    """A file for csv.writer that hands each written line back instead of keeping it."""
+
+    def write(self, value):
+        return value
+
+
+def table_response(*, fmt: str, filename: str, headers: list, rows, stream=False):
+    """`rows` may be any iterable. With `stream=True` a CSV goes out a line at a time as the
+    rows are read (a long list never sits in memory); the workbook is always built whole."""
     if fmt not in FORMATS:
         raise Http404
     headers = [_cell(header) for header in headers]
-    rows = [[_cell(value) for value in row] for row in rows]
+    rows = ([_cell(value) for value in row] for row in rows)
+    if fmt == "csv" and stream:
+        writer = csv.writer(_Echo(), delimiter=";")
+        lines = (writer.writerow(row) for row in rows)
+        response = StreamingHttpResponse(
+            itertools.chain(["\ufeff" + writer.writerow(headers)], lines),
+            content_type=FORMATS[fmt],
+        )
+        response["Content-Disposition"] = f'attachment; filename="{filename}.{fmt}"'
+        return response
     if fmt == "csv":
         buffer = io.StringIO()
         writer = csv.writer(buffer, delimiter=";")

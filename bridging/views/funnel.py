@@ -93,12 +93,25 @@ def funnel_export(request, pk, fmt):
 def handover_export(request, fmt):
     """The handover list with names, for the project's coordinators; every participant in it
     gets an entry in their access log."""
-    members = list(
+    members = (
         HandoverParticipant.objects.visible_to(request.user)
         .filter(handover__course__programme__organisation=request.membership.organisation)
         .select_related("participant", "handover__course", "handover__offer", "handover__receiver")
         .prefetch_related("follow_ups")
         .order_by("handover__created_at", "pk")
+    )
+    # The access log first, in bulk: one row per participant in the list, from their ids.
+    ParticipantAccess.objects.bulk_create(
+        [
+            ParticipantAccess(
+                participant_id=participant_id,
+                user=request.user,
+                role=request.membership.role,
+                action=ParticipantAccess.Action.EXPORT_LIST,
+            )
+            for participant_id in members.values_list("participant_id", flat=True)
+        ],
+        batch_size=5000,
     )
     response = table_response(
         fmt=fmt,
@@ -106,7 +119,7 @@ def handover_export(request, fmt):
         headers=[_("Participant"), _("Course"), _("Bridging model"), _("Offer"),
                  _("Receiving organisation"), _("Status"), _("Sent"), _("Answered"),
                  _("Reason"), _("Started on"), _("Follow-ups")],
-        rows=[
+        rows=(
             (
                 str(m.participant), m.handover.course.name, m.handover.get_mode_display(),
                 m.handover.offer.name if m.handover.offer_id else m.handover.meeting_place,
@@ -120,18 +133,8 @@ def handover_export(request, fmt):
                     f"{f.months}: {f.get_answer_display() or '-'}" for f in m.follow_ups.all()
                 ),
             )
-            for m in members
-        ],
+            for m in members.iterator(chunk_size=1000)
+        ),
+        stream=True,
     )  # fmt: skip
-    ParticipantAccess.objects.bulk_create(
-        [
-            ParticipantAccess(
-                participant_id=m.participant_id,
-                user=request.user,
-                role=request.membership.role,
-                action=ParticipantAccess.Action.EXPORT_LIST,
-            )
-            for m in members
-        ]
-    )
     return response

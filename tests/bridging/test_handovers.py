@@ -526,6 +526,17 @@ class TestExports:
             == 1
         )
 
+    def test_handover_list_as_csv_is_streamed_and_logged_per_participant(self, client, cast):
+        client.force_login(cast.coordinator_a)
+        response = client.get(reverse("bridging:handover_export", args=["csv"]))
+        assert response.streaming
+        text = b"".join(response.streaming_content).decode("utf-8-sig")
+        assert text.splitlines()[0].startswith("Deltager;")
+        assert "Alma Andersen" in text
+        assert ParticipantAccess.objects.filter(
+            participant=cast.participant_a, action="export_list"
+        ).exists()
+
     def test_funnel_as_csv_has_no_personal_data(self, client, cast):
         client.force_login(cast.coordinator_a)
         response = client.get(reverse("bridging:funnel_export", args=[cast.programme_a.pk, "csv"]))
