@@ -66,6 +66,13 @@ PAGES = [
         lambda targets: {"fmt": "csv"},
     ),
     Page("koordinator", "fair page", "bridging:fair_detail", _pk("fair")),
+    Page(
+        "koordinator",
+        "fair visitor search",
+        "bridging:fair_visitor_suggestions",
+        _pk("fair"),
+        query="participant_q=jens",
+    ),
     Page("koordinator", "offer directory", "partnerships:offer_list"),
     Page("koordinator", "offer directory, page 500", "partnerships:offer_list", query="page=500"),
     Page("koordinator", "organisation list", "partnerships:organisation_list"),
