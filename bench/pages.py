@@ -104,6 +104,13 @@ PAGES = [
         _pk("partnership"),
     ),
     Page(
+        "boligsocial",
+        "encounter organisation search",
+        "partnerships:encounter_organisation_suggestions",
+        _pk("partnership"),
+        query="organisations_q=forening",
+    ),
+    Page(
         "boligsocial", "local activity page", "partnerships:local_activity_detail", _pk("activity")
     ),
     Page("boligsocial", "local partnerships export", "partnerships:local_overview_export"),
