@@ -108,7 +108,7 @@ PAGES = [
         "encounter organisation search",
         "partnerships:encounter_organisation_suggestions",
         _pk("partnership"),
-        query="organisations_q=forening",
+        query="organisations_q=12",
     ),
     Page(
         "boligsocial", "local activity page", "partnerships:local_activity_detail", _pk("activity")
