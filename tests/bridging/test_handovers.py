@@ -315,13 +315,33 @@ class TestInbox:
             ).members.get()
             handovers.handover_send(member=member)
         client.force_login(cast.staff_a)
-        # 1 session, 2 user, 3 own memberships, 4 handovers with participants and offers,
-        # 5 wished activities, 6 open follow-ups, 7 sharing consents, 8 response figures,
-        # 9 the access log (one INSERT for everyone shown), 10 the count of who is waiting,
-        # in the navigation
-        with django_assert_num_queries(10):
+        # 1 session, 2 user, 3 own memberships, 4 handovers with someone waiting counted, 5 a
+        # page of them, 6 the people waiting in them with participants and offers, 7 wished
+        # activities, 8 accepted counted (none here: no page read), 9 follow-ups due counted,
+        # 10 a page of them, 11 sharing consents, 12 response figures, 13 the access log (one
+        # INSERT for everyone shown), 14 the count of who is waiting, in the navigation
+        with django_assert_num_queries(14):
             client.get(reverse("bridging:inbox"))
-        assert ParticipantAccess.objects.filter(action="inbox").count() == 1 + extra
+        # Only those on the first page are shown, so only they are logged.
+        assert ParticipantAccess.objects.filter(action="inbox").count() == 1 + min(extra, 10)
+
+    def test_the_inbox_shows_ten_handovers_a_page(self, client, cast):
+        for _ in range(11):
+            enrolment = enrol_with_consent(cast, cast.association_a)
+            member = handovers.handover_propose(
+                course=cast.course_a,
+                mode="individual",
+                offer=cast.offer_a,
+                enrolments=[enrolment],
+                user=cast.coordinator_a,
+            ).members.get()
+            handovers.handover_send(member=member)
+        client.force_login(cast.staff_a)
+        first = client.get(reverse("bridging:inbox")).content.decode()
+        assert "Side 1 af 2" in first
+        assert first.count('action="/handover-participants/') >= 10
+        second = client.get(reverse("bridging:inbox"), {"page": 2}).content.decode()
+        assert "Side 2 af 2" in second
 
     def test_everyone_shown_in_the_inbox_is_in_their_access_log(self, client, cast):
         accepted = handovers.handover_send(
