@@ -4,14 +4,13 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('partnerships', '0008_hsds_indexes'),
+        ("partnerships", "0008_hsds_indexes"),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name='offer',
-            index=models.Index(fields=['is_active', 'name', 'id'], name='offer_directory_order'),
+            model_name="offer",
+            index=models.Index(fields=["is_active", "name", "id"], name="offer_directory_order"),
         ),
     ]
