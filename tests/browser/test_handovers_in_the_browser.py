@@ -27,8 +27,10 @@ def test_whole_team_handover_accepted_followed_up_and_counted(page: Page, live_s
     not_completed_before = aside_before["handed_over_not_completed"]
     log_in(page, live_server.url, "koordinator", "demo")
     page.goto(f"{live_server.url}{course.get_absolute_url()}")
-    page.get_by_role("link", name="Udsluse").click()
-    expect(page.get_by_role("heading", level=1)).to_have_text(f"Udsluse fra {course.name}")
+    page.get_by_role("link", name="Send videre til et fast tilbud").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        f"Send deltagere fra {course.name} videre til et fast tilbud"
+    )
     assert axe_violations(page) == []
 
     page.get_by_label("Aftager*", exact=True).select_option(label="Vesterbro Seniorgymnastik")
@@ -38,7 +40,7 @@ def test_whole_team_handover_accepted_followed_up_and_counted(page: Page, live_s
     expect(page.get_by_text("Kan ikke komme med").first).to_be_visible()  # who lacks consent
     for box in page.locator("input[name=enrolments]:not([disabled])").all():
         box.check()
-    page.get_by_role("button", name="Udsluse", exact=True).click()
+    page.get_by_role("button", name="Send videre til et fast tilbud", exact=True).click()
     expect(page.get_by_text("Udslusningen er oprettet.")).to_be_visible()
     assert axe_violations(page) == []
     handover = Handover.objects.filter(mode="team", course=course).get()

@@ -221,7 +221,7 @@ def test_viewing_a_participant_is_recorded_in_the_access_log(client, cast):
     client.force_login(cast.coordinator_a)
     page = client.get(cast.participant_a.get_absolute_url()).content.decode()
     assert "Adgangslog" in page
-    assert "Så oplysningerne" in page
+    assert "Læste oplysningerne" in page
 
 
 @pytest.mark.parametrize("extra", [0, 30])
