@@ -1,9 +1,11 @@
-from django import forms
+import datetime
+
 from django.db.models import OuterRef, Subquery
 from django.urls import reverse, reverse_lazy
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from common import forms  # Django's forms, held to common limits (common/forms.py)
 from common.forms import OneTimeTokenMixin
 from common.search import SearchModelChoiceField, SearchModelMultipleChoiceField
 from participants.models import Participant
@@ -235,12 +237,27 @@ class WithdrawForm(forms.Form):
 
 
 class SessionForm(_TimesMixin, forms.ModelForm):
-    """Moving a session, or adding one to the course."""
+    """Moving a session, or adding one to the course (the instance knows its course)."""
+
+    WEEKS_BEFORE, WEEKS_AFTER = 8, 26
+    """How far from its course's planned weeks a session may lie."""
 
     class Meta:
         model = Session
         fields = ["date", "start_time", "end_time"]
         widgets = {"date": DATE, "start_time": TIME, "end_time": TIME}
+
+    def clean_date(self):
+        day = self.cleaned_data["date"]
+        planned = self.instance.course.scheduled_dates()
+        first = planned[0] - datetime.timedelta(weeks=self.WEEKS_BEFORE)
+        last = planned[-1] + datetime.timedelta(weeks=self.WEEKS_AFTER)
+        if not first <= day <= last:
+            raise forms.ValidationError(
+                _("A session lies near its course: between %(first)s and %(last)s.")
+                % {"first": first.strftime("%d.%m.%Y"), "last": last.strftime("%d.%m.%Y")}
+            )
+        return day
 
 
 class CancelSessionForm(forms.Form):
@@ -344,6 +361,8 @@ class QuestionnaireForm(_IndicatorsForm):
     """The participant's own questionnaire: the same indicators in the first person."""
 
     label_attribute = "own_words"
+    # Anyone holding the link may post this form: short answers only.
+    text_limits = {"wishes_after": 1000, "known_offers": 1000}
 
     class Meta:
         model = Assessment

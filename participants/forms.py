@@ -1,6 +1,5 @@
 import re
 
-from django import forms
 from django.db.models import Q
 from django.urls import reverse, reverse_lazy
 from django.utils import timezone
@@ -8,6 +7,7 @@ from django.utils.html import format_html
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
+from common import forms  # Django's forms, held to common limits (common/forms.py)
 from common.forms import OneTimeTokenMixin
 from common.search import SearchModelMultipleChoiceField
 from partnerships.models import ActivityType, Organisation

@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from partnerships.models import ActivityType, Membership, Organisation
 from partnerships.models.offers import TimeOfDay, Weekday
 from partnerships.models.organisations import ScopedQuerySet
+from partnerships.municipalities import validate_municipality
 
 phone_validator = RegexValidator(
     r"^(\+45)?(\s*\d){8}$",
@@ -115,7 +116,9 @@ class Participant(models.Model):
         validators=[MinValueValidator(1900, _("Enter a birth year from 1900 on."))],
     )
     gender = models.CharField(_("gender"), max_length=10, choices=Gender.choices, blank=True)
-    municipality = models.CharField(_("municipality"), max_length=100)
+    municipality = models.CharField(
+        _("municipality"), max_length=100, validators=[validate_municipality]
+    )
     home_area = models.CharField(
         _("home area"),
         max_length=100,

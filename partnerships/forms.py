@@ -1,6 +1,7 @@
-from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+
+from common import forms  # Django's forms, held to common limits (common/forms.py)
 
 from .models import ActivityType, ApiToken, Offer, Organisation, PartnershipAgreement
 from .models.offers import TimeOfDay, Weekday

@@ -1,10 +1,10 @@
 """Forms for Model 2, the local partnerships."""
 
-from django import forms
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from common import forms  # Django's forms, held to common limits (common/forms.py)
 from common.search import SearchModelMultipleChoiceField
 
 from .models import (

@@ -14,7 +14,7 @@ NUL_MESSAGE = "NUL-tegn"
 def test_a_nul_in_a_readiness_note_is_refused_with_a_danish_message(client, cast):
     client.force_login(cast.coordinator_a)
     url = f"/readiness/{cast.project_a.pk}/{cast.association_a.pk}/"
-    response = client.post(url, {"r_admin-answer": "yes", "r_admin-note": "a\x00b"})
+    response = client.post(url, {"p_pace-answer": "yes", "p_pace-note": "a\x00b"})
     assert response.status_code == 400
     assert NUL_MESSAGE in response.content.decode()
     assert not ReadinessAnswer.objects.exists()
@@ -71,8 +71,8 @@ def test_the_handover_form_with_an_odd_offer_value_is_answered(client, cast, val
 def test_a_readiness_note_over_500_characters_is_refused_not_cut(client, cast):
     client.force_login(cast.coordinator_a)
     url = f"/readiness/{cast.project_a.pk}/{cast.association_a.pk}/"
-    response = client.post(url, {"r_admin-answer": "yes", "r_admin-note": "x" * 501}, follow=True)
+    response = client.post(url, {"p_pace-answer": "yes", "p_pace-note": "x" * 501}, follow=True)
     assert "højst være på 500 tegn" in response.content.decode()
     assert not ReadinessAnswer.objects.exists()
-    client.post(url, {"r_admin-answer": "yes", "r_admin-note": "x" * 500})
+    client.post(url, {"p_pace-answer": "yes", "p_pace-note": "x" * 500})
     assert ReadinessAnswer.objects.get().note == "x" * 500

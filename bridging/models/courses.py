@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from partnerships.models import Membership, Organisation
 from partnerships.models.offers import Weekday
 from partnerships.models.organisations import ScopedQuerySet
+from partnerships.municipalities import validate_municipality
 
 from .scale import Score
 
@@ -152,6 +153,7 @@ class Course(models.Model):
         _("municipality"),
         max_length=100,
         blank=True,
+        validators=[validate_municipality],
         help_text=_("Where the venue is; offers near it are listed for the participants."),
     )
     weekday = models.PositiveSmallIntegerField(_("weekday"), choices=Weekday.choices)

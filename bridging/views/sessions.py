@@ -169,6 +169,7 @@ def session_create(request, pk):
     course = get_course_for_user(request, pk)
     form = SessionForm(
         request.POST or None,
+        instance=Session(course=course),
         initial={"start_time": course.start_time, "end_time": course.end_time},
     )
     if request.method == "POST" and form.is_valid():

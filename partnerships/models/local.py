@@ -9,12 +9,15 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from ..municipalities import validate_municipality
 from .organisations import Membership, Organisation, ScopedQuerySet
 
 
 class HousingArea(models.Model):
     name = models.CharField(_("name"), max_length=200)
-    municipality = models.CharField(_("municipality"), max_length=100)
+    municipality = models.CharField(
+        _("municipality"), max_length=100, validators=[validate_municipality]
+    )
     housing_plan = models.ForeignKey(
         Organisation,
         verbose_name=_("housing plan"),

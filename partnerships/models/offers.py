@@ -8,6 +8,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from ..municipalities import validate_municipality
 from .organisations import ActivityType, Membership, Organisation, ScopedQuerySet
 
 
@@ -94,7 +95,9 @@ class Offer(models.Model):
     )
     venue = models.CharField(_("venue"), max_length=200)
     address = models.CharField(_("address"), max_length=200, blank=True)
-    municipality = models.CharField(_("municipality"), max_length=100)
+    municipality = models.CharField(
+        _("municipality"), max_length=100, validators=[validate_municipality]
+    )
     area = models.CharField(_("area"), max_length=100, blank=True)
     weekday_mask = models.PositiveSmallIntegerField(_("weekdays"), default=0)
     start_time = models.TimeField(_("starts at"))

@@ -12,6 +12,8 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from ..municipalities import validate_municipality
+
 
 class ScopedQuerySet(models.QuerySet):
     """The shape of the access choke point. `visible_to(user)` shows a signed-out or deactivated
@@ -87,7 +89,9 @@ class Organisation(models.Model):
 
     name = models.CharField(_("name"), max_length=200)
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
-    municipality = models.CharField(_("municipality"), max_length=100)
+    municipality = models.CharField(
+        _("municipality"), max_length=100, validators=[validate_municipality]
+    )
     address = models.CharField(_("address"), max_length=200, blank=True)
     postcode = models.CharField(
         _("postcode"),

@@ -10,6 +10,8 @@ from participants.models import Consent, ParticipantAccess
 from participants.services import has_sharing_consent, participant_anonymise
 from tests.factories import ConsentFactory, OrganisationFactory
 
+NEXT_MONTH = (datetime.date.today() + datetime.timedelta(days=31)).isoformat()
+
 pytestmark = pytest.mark.django_db
 
 
@@ -80,7 +82,7 @@ def test_a_newer_text_of_a_purpose_is_the_one_recorded(monkeypatch):
          "Allerede givet og ikke trukket tilbage: Forening A."),
         ({"organisations": ["PROJECT"]}, "organisations",
          "Det valg findes ikke. Søg igen, og vælg et af forslagene."),
-        ({"given_on": "2999-01-01"}, "given_on", "Et samtykke kan ikke være givet ud i fremtiden."),
+        ({"given_on": NEXT_MONTH}, "given_on", "Et samtykke kan ikke være givet ud i fremtiden."),
         ({"method": "telepathy"}, "method", "Marker en gyldig valgmulighed"),
     ],
 )  # fmt: skip
