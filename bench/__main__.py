@@ -49,7 +49,7 @@ def main():
     parser.add_argument("--repeat", type=int, default=15, help="timed rounds (default 15)")
     parser.add_argument("--seconds", type=float, default=10, help="per load test (default 10)")
     parser.add_argument("--concurrency", type=int, default=4, help="load generators (default 4)")
-    parser.add_argument("--only", help="only pages whose label contains this text")
+    parser.add_argument("--only", help="only pages whose label contains one of these (a,b,c)")
     parser.add_argument("--no-load", action="store_true", help="skip the gunicorn load test")
     parser.add_argument("--out", default="var/bench/latest.json")
     args = parser.parse_args()
@@ -57,7 +57,8 @@ def main():
     # Django empties the query log when a request starts; the bench counts across it.
     request_started.disconnect(reset_queries)
     found = targets()
-    pages = [p for p in PAGES if not args.only or args.only in p.label]
+    only = [text.strip() for text in (args.only or "").split(",") if text.strip()]
+    pages = [p for p in PAGES if not only or any(text in p.label for text in only)]
     clients = _clients()
     floor_url = reverse("bench_floor")
 
