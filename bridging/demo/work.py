@@ -24,7 +24,8 @@ def seed_waiting_work(programme, users):
     if session is None:
         # Added as on the course page's "add a session": the session form, then saved.
         form = SessionForm(
-            {"date": day, "start_time": course.start_time, "end_time": course.end_time}
+            {"date": day, "start_time": course.start_time, "end_time": course.end_time},
+            instance=Session(course=course),
         )
         session = form.save(commit=False)
         session.course = course
