@@ -97,6 +97,12 @@ class Handover(models.Model):
     def get_absolute_url(self):
         return reverse("bridging:handover_detail", args=[self.pk])
 
+    @property
+    def proposer_name(self) -> str:
+        """Who proposed it, for the receiver; empty once that user is deleted."""
+        user = self.proposed_by
+        return (user.get_full_name() or user.username) if user else ""
+
 
 class HandoverParticipantQuerySet(ScopedQuerySet):
     def scoped_to(self, user):

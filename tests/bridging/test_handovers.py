@@ -325,6 +325,14 @@ class TestInbox:
         # Only those on the first page are shown, so only they are logged.
         assert ParticipantAccess.objects.filter(action="inbox").count() == 1 + min(extra, 10)
 
+    def test_the_inbox_names_the_project_when_the_proposer_is_deleted(self, client, cast):
+        proposer = cast.member_a.handover.proposed_by
+        proposer.delete()  # proposed_by is SET_NULL: the handover stays
+        client.force_login(cast.staff_a)
+        response = client.get(reverse("bridging:inbox"))
+        assert response.status_code == 200
+        assert f"Sendt af {cast.project_a.name} den" in response.content.decode()
+
     def test_the_inbox_shows_ten_handovers_a_page(self, client, cast):
         for _ in range(11):
             enrolment = enrol_with_consent(cast, cast.association_a)
