@@ -506,10 +506,18 @@ class FollowUpForm(forms.Form):
 
 
 class ContinuingOfferForm(forms.Form):
+    """Make the offer that continues a course at a receiver the user's project works with
+    (an agreement, a readiness checklist or an earlier handover), never anywhere else."""
+
     organisation = forms.ModelChoiceField(
-        label=_("Receiving organisation"),
-        queryset=Organisation.objects.exclude(
-            kind__in=[Organisation.Kind.PROJECT, Organisation.Kind.MUNICIPALITY]
-        ),
+        label=_("Receiving organisation"), queryset=Organisation.objects.none()
     )
     activity_type = forms.ModelChoiceField(label=_("Activity"), queryset=ActivityType.objects.all())
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["organisation"].queryset = (
+            Organisation.objects.partners_of(user)
+            .exclude(kind=Organisation.Kind.MUNICIPALITY)
+            .order_by("name")
+        )

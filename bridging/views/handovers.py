@@ -88,7 +88,7 @@ def handover_create(request, pk):
             "offer": chosen,
             "rows": _candidate_rows(request, course, roster, chosen),
             "agreement": _agreement(course, chosen),
-            "continuing_form": ContinuingOfferForm(),
+            "continuing_form": ContinuingOfferForm(user=request.user),
         },
     )
 
@@ -155,7 +155,7 @@ def _candidate_rows(request, course, roster, offer):
 def continuing_offer_create(request, pk):
     """A whole-team handover: make the offer that continues the course at the receiver."""
     course = get_rw_course_for_user(request, pk)
-    form = ContinuingOfferForm(request.POST)
+    form = ContinuingOfferForm(request.POST, user=request.user)
     if not form.is_valid():
         messages.error(request, _("Choose the receiving organisation and the activity."))
         return redirect("bridging:handover_create", pk=course.pk)

@@ -43,15 +43,12 @@ class OrganisationQuerySet(ScopedQuerySet):
         """The shared directory: every organisation, for anyone who works in one."""
         return self.filter(models.Exists(Membership.objects.filter(user_id=user.pk)))
 
-    def offers_kept_by(self, user):
-        """The organisations whose offers `user` may keep (add, edit, pause). An organisation's
-        own staff keep its offers. A project's coordinators keep them only for an organisation
-        without staff of its own that their project works with (a partnership agreement, a
-        readiness checklist or, registered by the apps above, a handover), never for a project."""
+    def partners_of(self, user):
+        """The organisations that `user`'s projects (where they coordinate) work with: a
+        partnership agreement, a readiness checklist or, registered by the apps above, a
+        handover. Never a project."""
         if not user.is_authenticated or not user.is_active:
             return self.none()
-        if user.is_superuser:
-            return self.all()
         # Imported here: these models import this module.
         from ..hooks import partner_providers
         from .agreements import PartnershipAgreement
@@ -70,12 +67,20 @@ class OrganisationQuerySet(ScopedQuerySet):
         works_with = models.Q()
         for receivers in partners:
             works_with |= models.Q(pk__in=receivers)
+        return self.filter(works_with).exclude(kind=Organisation.Kind.PROJECT)
+
+    def offers_kept_by(self, user):
+        """The organisations whose offers `user` may keep (add, edit, pause). An organisation's
+        own staff keep its offers. A project's coordinators keep them only for an organisation
+        without staff of its own that their project works with (`partners_of`)."""
+        if not user.is_authenticated or not user.is_active:
+            return self.none()
+        if user.is_superuser:
+            return self.all()
         staffed = Membership.objects.filter(role=Membership.Role.STAFF).values("organisation")
         own = Membership.objects.organisations_of(user, Membership.Role.STAFF)
-        return self.filter(
-            models.Q(pk__in=own)
-            | (works_with & ~models.Q(pk__in=staffed) & ~models.Q(kind=Organisation.Kind.PROJECT))
-        )
+        unstaffed_partners = self.partners_of(user).exclude(pk__in=staffed).values("pk")
+        return self.filter(models.Q(pk__in=own) | models.Q(pk__in=unstaffed_partners))
 
 
 class Organisation(models.Model):

@@ -19,7 +19,8 @@ from bridging.models import Assessment, Enrolment, FollowUp, Handover, HandoverP
 from bridging.models.readiness import INDICATORS
 from bridging.services import JourneyError
 from participants.models import ParticipantAccess
-from tests.factories import ConsentFactory, EnrolmentFactory, OfferFactory
+from partnerships.models import Organisation
+from tests.factories import ConsentFactory, EnrolmentFactory, OfferFactory, OrganisationFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -121,6 +122,19 @@ class TestProposing:
         handover = Handover.objects.get(offer=offer)
         assert response.url == handover.get_absolute_url()
         assert set(handover.members.values_list("status", flat=True)) == {"sent"}
+
+    def test_no_continuing_offer_at_an_organisation_the_project_does_not_work_with(
+        self, client, cast
+    ):
+        stranger = OrganisationFactory(kind=Organisation.Kind.ASSOCIATION, name="Fremmed klub")
+        client.force_login(cast.coordinator_a)
+        page = client.get(reverse("bridging:handover_create", args=[cast.course_a.pk]))
+        assert "Fremmed klub" not in page.content.decode()
+        client.post(
+            reverse("bridging:continuing_offer_create", args=[cast.course_a.pk]),
+            {"organisation": stranger.pk, "activity_type": cast.offer_a.activity_type_id},
+        )
+        assert not stranger.offers.exists()
 
     def test_a_self_organised_group_needs_a_meeting_place(self, cast):
         with pytest.raises(JourneyError, match="hvor den selvorganiserede gruppe mødes"):
