@@ -452,7 +452,14 @@ class FairInterestForm(forms.Form):
 
 class HandoverForm(forms.Form):
     mode = forms.ChoiceField(label=_("Bridging model"), choices=Handover.Mode.choices)
-    offer = forms.ModelChoiceField(label=_("Offer"), queryset=Offer.objects.none(), required=False)
+    offer = SearchModelChoiceField(
+        label=_("Offer"),
+        queryset=Offer.objects.none(),
+        required=False,
+        search_fields=("name", "organisation__name", "venue"),
+        suggest_url=reverse_lazy("bridging:handover_offer_suggestions"),
+        label_from_instance=lambda offer: offer_label(offer),  # defined below
+    )
     enrolments = forms.ModelMultipleChoiceField(
         label=_("Participants"),
         queryset=Enrolment.objects.none(),
@@ -480,6 +487,15 @@ class HandoverForm(forms.Form):
         self.fields["contact_participant"].queryset = Participant.objects.filter(
             pk__in=roster.values("participant")
         )
+
+
+def offer_label(offer) -> str:
+    """How an offer is told apart from its namesakes: name, organisation, days and time, fee."""
+    when = f"{offer.get_weekdays_display()} {offer.start_time:%H.%M}"
+    fee = (
+        _("%(fee)s kr. per month") % {"fee": offer.monthly_fee} if offer.monthly_fee else _("Free")
+    )
+    return f"{offer.name} · {offer.organisation.name} · {when} · {fee}"
 
 
 class AcceptForm(forms.Form):

@@ -108,6 +108,11 @@ urlpatterns = [
     ),
     path("courses/<int:pk>/handovers/new/", handovers.handover_create, name="handover_create"),
     path(
+        "handovers/offer-suggestions/",
+        handovers.handover_offer_suggestions,
+        name="handover_offer_suggestions",
+    ),
+    path(
         "courses/<int:pk>/continuing-offer/",
         handovers.continuing_offer_create,
         name="continuing_offer_create",

@@ -75,7 +75,9 @@ class SearchSelectMultiple(SearchSelect):
 class _SearchFieldMixin:
     """What the single and the multiple field share: searching and labelling a page of rows."""
 
-    def _setup_search(self, search_fields, suggest_url, limit):
+    def _setup_search(self, search_fields, suggest_url, limit, label_from_instance):
+        if label_from_instance is not None:
+            self.label_from_instance = label_from_instance
         self.search_fields = tuple(search_fields)
         self.suggest_url = suggest_url
         self.limit = limit
@@ -133,10 +135,12 @@ class SearchModelChoiceField(_SearchFieldMixin, forms.ModelChoiceField):
         "invalid_choice": _("That choice is not available. Search again and choose a match."),
     }
 
-    def __init__(self, queryset, *, search_fields, suggest_url, limit=20, **kwargs):
+    def __init__(
+        self, queryset, *, search_fields, suggest_url, limit=20, label_from_instance=None, **kwargs
+    ):
         kwargs.setdefault("empty_label", None)
         super().__init__(queryset, **kwargs)
-        self._setup_search(search_fields, suggest_url, limit)
+        self._setup_search(search_fields, suggest_url, limit, label_from_instance)
 
     def clean(self, value):
         if value in self.empty_values and self.widget.query:
@@ -152,9 +156,11 @@ class SearchModelMultipleChoiceField(_SearchFieldMixin, forms.ModelMultipleChoic
         "invalid_pk_value": _("That choice is not available. Search again and choose a match."),
     }
 
-    def __init__(self, queryset, *, search_fields, suggest_url, limit=20, **kwargs):
+    def __init__(
+        self, queryset, *, search_fields, suggest_url, limit=20, label_from_instance=None, **kwargs
+    ):
         super().__init__(queryset, **kwargs)
-        self._setup_search(search_fields, suggest_url, limit)
+        self._setup_search(search_fields, suggest_url, limit, label_from_instance)
 
     def clean(self, value):
         if not value and self.widget.query and self.required:

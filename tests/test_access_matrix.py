@@ -287,6 +287,12 @@ MATRIX = {
         None,
         statuses(302, 200, 200, 404, 404, 404),
     ),
+    "bridging:handover_offer_suggestions": (
+        "get",
+        None,
+        None,
+        statuses(302, 200, 403, 403, 200, 403),
+    ),
     "bridging:fair_organisation_suggestions": (
         "get",
         None,

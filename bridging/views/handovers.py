@@ -11,9 +11,10 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from common.params import id_param
+from common.search import clean_query, suggestions_response
 from participants.models import Consent, ParticipantAccess
 from participants.services import log_access_many
 from partnerships.access import role_required
@@ -48,17 +49,31 @@ def _roster(request, course):
     )
 
 
+def _active_offers(request):
+    offers = Offer.objects.visible_to(request.user).filter(is_active=True)
+    return offers.select_related("organisation").order_by("name", "organisation__name", "pk")
+
+
+@require_GET
+@coordinators
+def handover_offer_suggestions(request):
+    """A page of the offers matching what the coordinator types on the handover form."""
+    form = HandoverForm(roster=Enrolment.objects.none(), offers=_active_offers(request))
+    return suggestions_response(request, form["offer"])
+
+
 @coordinators
 def handover_create(request, pk):
     """Propose a handover: each participant with readiness, attendance, wishes and consent."""
     course = get_rw_course_for_user(request, pk)
-    offers = Offer.objects.visible_to(request.user).filter(is_active=True)
-    offers = offers.select_related("organisation").order_by("organisation__name", "name")
+    offers = _active_offers(request)
     roster = _roster(request, course)
     data = request.POST or None
     initial = {"mode": request.GET.get("mode") or course.programme.default_bridging_model,
                "offer": request.GET.get("offer"), "send_now": True}  # fmt: skip
     form = HandoverForm(data, initial=initial, roster=roster, offers=offers)
+    # Without JavaScript, the text typed in the offer search comes back as its matches.
+    form.fields["offer"].widget.query = clean_query(request.GET.get("offer_q", ""))
     chosen = _chosen_offer(form, offers)
     if request.method == "POST" and form.is_valid():
         try:

@@ -123,6 +123,34 @@ class TestProposing:
         assert response.url == handover.get_absolute_url()
         assert set(handover.members.values_list("status", flat=True)) == {"sent"}
 
+    def test_the_offer_is_found_by_search_and_told_apart_from_its_namesakes(
+        self, client, cast, django_assert_num_queries
+    ):
+        other = OrganisationFactory(kind=Organisation.Kind.ASSOCIATION, name="Anden klub")
+        name = "Dans for seniorer, hold 2"
+        OfferFactory(organisation=cast.association_a, name=name, fee=600, fee_period="half_year")
+        OfferFactory(organisation=other, name=name, fee=0)
+        OfferFactory(organisation=other, name="Noget helt andet")
+        client.force_login(cast.coordinator_a)
+        url = reverse("bridging:handover_offer_suggestions")
+        # 1 session, 2 user, 3 own memberships, 4 a page of matches
+        with django_assert_num_queries(4):
+            page = client.get(url, {"offer_q": "dans seniorer"}).content.decode()
+        assert page.count('type="radio"') == 2
+        assert f"{name} · {cast.association_a.name} · " in page
+        assert "100 kr. pr. måned" in page
+        assert f"{name} · Anden klub · " in page
+        assert "Gratis" in page
+        assert "Noget helt andet" not in page
+        # The proposing page lists no offer until one is chosen or searched for.
+        form = client.get(reverse("bridging:handover_create", args=[cast.course_a.pk]))
+        assert "Noget helt andet" not in form.content.decode()
+        # Without JavaScript, the searched text comes back as its matches.
+        searched = client.get(
+            reverse("bridging:handover_create", args=[cast.course_a.pk]), {"offer_q": "helt andet"}
+        )
+        assert "Noget helt andet · Anden klub" in searched.content.decode()
+
     def test_no_continuing_offer_at_an_organisation_the_project_does_not_work_with(
         self, client, cast
     ):
