@@ -13,9 +13,10 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from common.hashing import hash_secret
+
 from .figures import AttendanceFigures
 from .models import INDICATORS, Assessment, Dimension, Enrolment, Programme, Questionnaire, Score
-from .models.readiness import hash_token
 from .services import JourneyError
 
 QUESTIONNAIRE_VALID_DAYS = 14
@@ -120,7 +121,7 @@ def questionnaire_create(*, enrolment: Enrolment, kind: str, user) -> tuple[Ques
     questionnaire = Questionnaire.objects.create(
         enrolment=enrolment,
         kind=kind,
-        token_hash=hash_token(token),
+        token_hash=hash_secret(token),
         expires_at=timezone.now() + datetime.timedelta(days=QUESTIONNAIRE_VALID_DAYS),
         created_by=user,
     )
@@ -130,7 +131,7 @@ def questionnaire_create(*, enrolment: Enrolment, kind: str, user) -> tuple[Ques
 def questionnaire_for_token(token: str) -> Questionnaire | None:
     return (
         Questionnaire.objects.select_related("enrolment__course", "enrolment__participant")
-        .filter(token_hash=hash_token(token))
+        .filter(token_hash=hash_secret(token))
         .first()
     )
 

@@ -15,8 +15,9 @@ from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from rest_framework import authentication, exceptions
 from rest_framework.throttling import SimpleRateThrottle
 
+from common.hashing import hash_secret
+
 from .models import ApiToken
-from .models.api_tokens import hash_secret
 
 # The last-used time is written at most this often per token, not on every request.
 LAST_USED_RESOLUTION = datetime.timedelta(minutes=1)

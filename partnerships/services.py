@@ -6,8 +6,9 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from common.hashing import hash_secret
+
 from .models import ApiToken, Membership, Offer, PartnershipAgreement
-from .models.api_tokens import hash_secret
 
 Status = PartnershipAgreement.Status
 

@@ -14,13 +14,13 @@ from bridging.models import (
     Questionnaire,
     Session,
 )
-from bridging.models.readiness import hash_token
 from bridging.services import (
     attendance_mark,
     course_complete,
     enrolment_create,
     sessions_generate,
 )
+from common.hashing import hash_secret
 from participants.models import Participant
 
 
@@ -181,7 +181,7 @@ def seed_assessments(course, enrolment, position, start, instructor, course_stat
                 Questionnaire.objects.create(
                     enrolment=enrolment,
                     kind=kind,
-                    token_hash=hash_token(Questionnaire.new_token()),
+                    token_hash=hash_secret(Questionnaire.new_token()),
                     expires_at=timezone.now() - datetime.timedelta(days=1),
                     created_by=instructor,
                     answer=answer,

@@ -10,7 +10,7 @@ from django.conf import settings
 from django.db import models, transaction
 from django.utils.translation import gettext_lazy as _
 
-from .readiness import hash_token
+from common.hashing import hash_secret
 
 
 def new_token() -> str:
@@ -19,7 +19,7 @@ def new_token() -> str:
 
 class CalendarFeedQuerySet(models.QuerySet):
     def for_token(self, token: str):
-        return self.filter(token_hash=hash_token(token))
+        return self.filter(token_hash=hash_secret(token))
 
     def issue(self, *, user) -> tuple["CalendarFeed", str]:
         """A new secret address for `user`; any old one stops working. Returns the feed and the
@@ -27,7 +27,7 @@ class CalendarFeedQuerySet(models.QuerySet):
         token = new_token()
         with transaction.atomic():
             self.filter(user=user).delete()
-            feed = self.create(user=user, token_hash=hash_token(token))
+            feed = self.create(user=user, token_hash=hash_secret(token))
         return feed, token
 
 

@@ -6,7 +6,6 @@ The indicators are the domain's own model (DOMAIN.md, "The exit-ready participan
 Danish wording comes from the practitioners' source word for word.
 """
 
-import hashlib
 import secrets
 from dataclasses import dataclass
 from statistics import mean
@@ -190,10 +189,6 @@ class Assessment(models.Model):
             dimension: mean(getattr(self, i.field) for i in INDICATORS if i.dimension == dimension)
             for dimension in Dimension.values
         }
-
-
-def hash_token(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
 
 
 class QuestionnaireQuerySet(models.QuerySet):

@@ -7,7 +7,6 @@ the pages; the token stops working when it is revoked or that person is no longe
 coordinator there.
 """
 
-import hashlib
 import secrets
 
 from django.conf import settings
@@ -17,10 +16,6 @@ from django.utils.translation import gettext_lazy as _
 from .organisations import Membership, Organisation, ScopedQuerySet
 
 PREFIX = "brb_"
-
-
-def hash_secret(secret: str) -> str:
-    return hashlib.sha256(secret.encode()).hexdigest()
 
 
 class ApiTokenQuerySet(ScopedQuerySet):

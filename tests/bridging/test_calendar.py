@@ -5,7 +5,7 @@ from django.urls import reverse
 from icalendar import Calendar
 
 from bridging.models import CalendarFeed
-from bridging.models.readiness import hash_token
+from common.hashing import hash_secret
 
 pytestmark = pytest.mark.django_db
 
@@ -57,7 +57,7 @@ def test_a_deactivated_instructors_feed_stops(client, cast):
 
 def test_only_a_hash_of_the_secret_is_stored(cast):
     feed = CalendarFeed.objects.get(user=cast.instructor_a)
-    assert feed.token_hash == hash_token(cast.feed_token_a)
+    assert feed.token_hash == hash_secret(cast.feed_token_a)
     stored = [str(value) for value in CalendarFeed.objects.values_list(flat=False).get()]
     assert not any(cast.feed_token_a in value for value in stored)
 
@@ -88,5 +88,5 @@ def test_the_migration_keeps_existing_addresses_working(transactional_db):
     old_apps.get_model("bridging", "CalendarFeed").objects.create(user_id=user.pk, token="gammel")
     call_command("migrate", verbosity=0)
     feed = CalendarFeed.objects.get(user_id=user.pk)
-    assert feed.token_hash == hash_token("gammel")
+    assert feed.token_hash == hash_secret("gammel")
     assert CalendarFeed.objects.for_token("gammel").get() == feed

@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from bridging import readiness
 from bridging.models import INDICATORS, Assessment, Attendance, Questionnaire
-from bridging.models.readiness import hash_token
+from common.hashing import hash_secret
 from tests.factories import EnrolmentFactory
 
 pytestmark = pytest.mark.django_db
@@ -149,7 +149,7 @@ class TestQuestionnaire:
     def test_link_is_long_random_and_only_its_hash_is_stored(self, cast):
         token = cast.questionnaire_token_a
         assert len(token) >= 40
-        assert cast.questionnaire_a.token_hash == hash_token(token)
+        assert cast.questionnaire_a.token_hash == hash_secret(token)
         assert token not in cast.questionnaire_a.token_hash
 
     def test_participant_answers_once_without_logging_in(self, client, cast):
