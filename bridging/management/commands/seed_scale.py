@@ -135,11 +135,15 @@ class Copier:
         return range(start, start + count)
 
     def _fillers(self, model, columns):
-        """Values for the NOT NULL columns the caller leaves out: each field's default."""
+        """Values for the NOT NULL columns the caller leaves out: each field's default. A
+        unique field with a callable default (a UUID) gets a new value on every row."""
         now = timezone.now()
-        names, values = [], []
+        names, values, per_row = [], [], []
         for field in model._meta.concrete_fields:
             if field.column in columns or field.null:
+                continue
+            if field.unique and field.has_default() and callable(field.default):
+                per_row.append(field)
                 continue
             if getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False):
                 value = now
@@ -151,12 +155,13 @@ class Copier:
                 raise CommandError(f"{model.__name__}.{field.name} needs a value")
             names.append(field.column)
             values.append(_text(value))
-        return names, "".join("\t" + value for value in values)
+        filler = "".join("\t" + value for value in values)
+        return [*names, *(f.column for f in per_row)], filler, [f.default for f in per_row]
 
     def copy(self, model, columns: list[str], rows) -> int:
         """COPY `rows` (tuples in the order of `columns`, which are column names) into the
         model's table. Returns how many rows were written."""
-        filler_names, filler = self._fillers(model, columns)
+        filler_names, filler, unique_defaults = self._fillers(model, columns)
         table = model._meta.db_table
         names = ", ".join(f'"{name}"' for name in [*columns, *filler_names])
         sql = f'COPY "{table}" ({names}) FROM STDIN'
@@ -165,6 +170,8 @@ class Copier:
         for row in rows:
             buffer.write("\t".join(map(_text, row)))
             buffer.write(filler)
+            for default in unique_defaults:
+                buffer.write("\t" + _text(default()))
             buffer.write("\n")
             written += 1
             if written % self.CHUNK == 0:
