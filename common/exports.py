@@ -9,9 +9,11 @@ In the workbook every text cell is also stored as a string, never parsed.
 import csv
 import io
 import itertools
+import tempfile
 
-from django.http import Http404, HttpResponse, StreamingHttpResponse
+from django.http import FileResponse, Http404, HttpResponse, StreamingHttpResponse
 from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
 
 FORMATS = {
     "csv": "text/csv; charset=utf-8",
@@ -39,8 +41,9 @@ class _Echo:
 
 
 def table_response(*, fmt: str, filename: str, headers: list, rows, stream=False):
-    """`rows` may be any iterable. With `stream=True` a CSV goes out a line at a time as the
-    rows are read (a long list never sits in memory); the workbook is always built whole."""
+    """`rows` may be any iterable. With `stream=True` a long list never sits in memory: a CSV
+    goes out a line at a time as the rows are read; a workbook is written row by row
+    (openpyxl's write-only mode) to a temporary file, which is then sent from disk."""
     if fmt not in FORMATS:
         raise Http404
     headers = [_cell(header) for header in headers]
@@ -60,17 +63,36 @@ def table_response(*, fmt: str, filename: str, headers: list, rows, stream=False
         writer.writerow(headers)
         writer.writerows(rows)
         content = "\ufeff" + buffer.getvalue()  # the BOM tells Excel the file is UTF-8
+    elif stream:
+        target = tempfile.TemporaryFile()  # noqa: SIM115 (FileResponse closes it once sent)
+        try:
+            _write_workbook(target, headers, rows)
+        except BaseException:
+            target.close()
+            raise
+        target.seek(0)
+        return FileResponse(
+            target, as_attachment=True, filename=f"{filename}.{fmt}", content_type=FORMATS[fmt]
+        )
     else:
-        workbook = Workbook()
-        sheet = workbook.active
-        for row in [headers, *rows]:
-            sheet.append(row)
-            for cell in sheet[sheet.max_row]:
-                if isinstance(cell.value, str):
-                    cell.data_type = "s"  # text, even if it looks like a formula or a number
-        stream = io.BytesIO()
-        workbook.save(stream)
-        content = stream.getvalue()
+        buffer = io.BytesIO()
+        _write_workbook(buffer, headers, rows)
+        content = buffer.getvalue()
     response = HttpResponse(content, content_type=FORMATS[fmt])
     response["Content-Disposition"] = f'attachment; filename="{filename}.{fmt}"'
     return response
+
+
+def _write_workbook(target, headers, rows):
+    """One sheet, written a row at a time; text cells are stored as text, never parsed."""
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet()
+    for row in itertools.chain([headers], rows):
+        cells = []
+        for value in row:
+            cell = WriteOnlyCell(sheet, value)
+            if isinstance(value, str):
+                cell.data_type = "s"  # text, even if it looks like a formula or a number
+            cells.append(cell)
+        sheet.append(cells)
+    workbook.save(target)

@@ -585,7 +585,8 @@ class TestExports:
     def test_handover_list_as_excel_with_names_is_logged_per_participant(self, client, cast):
         client.force_login(cast.coordinator_a)
         response = client.get(reverse("bridging:handover_export", args=["xlsx"]))
-        sheet = load_workbook(io.BytesIO(response.content)).active
+        assert response.streaming  # written to a temporary file, sent from disk
+        sheet = load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
         rows = list(sheet.iter_rows(values_only=True))
         assert rows[0][0] == "Deltager"
         assert rows[1][0] == "Alma Andersen"

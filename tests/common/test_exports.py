@@ -50,7 +50,7 @@ def test_the_handover_list_export_neutralises_an_offer_name(client, cast):
     client.force_login(cast.coordinator_a)
     response = client.get("/handovers/export.xlsx")
     assert response.status_code == 200
-    sheet = load_workbook(io.BytesIO(response.content)).active
+    sheet = load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
     values = [cell.value for row in sheet.iter_rows() for cell in row]
     assert "'" + cast.offer_a.name in values
     assert all(cell.data_type != "f" for row in sheet.iter_rows() for cell in row)
