@@ -20,6 +20,8 @@ import shutil
 from dataclasses import dataclass
 
 import pytest
+from django.db import transaction
+from django.test import override_settings
 
 from bridging.handovers import handover_propose, handover_send
 from bridging.models import (
@@ -218,6 +220,18 @@ def fast_password_hashing(settings):
 @pytest.fixture
 def cast(db):
     return _build_cast()
+
+
+@pytest.fixture(scope="module")
+def module_cast(django_db_setup, django_db_blocker):
+    """One cast for a whole test module, rolled back at its end. Each test's own transaction
+    (pytest-django's `db`, which the test must request) nests inside it, so what a test writes
+    is undone after it: for modules of hundreds of small cases, such as the matrices."""
+    with django_db_blocker.unblock(), transaction.atomic():
+        with override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]):
+            cast = _build_cast()
+        yield cast
+        transaction.set_rollback(True)
 
 
 @pytest.fixture

@@ -565,7 +565,8 @@ CASES = [(name, role) for name in MATRIX for role in ROLES]
 
 
 @pytest.mark.parametrize(("url_name", "role"), CASES, ids=[f"{n}-{r}" for n, r in CASES])
-def test_url_role_matrix(client, cast, url_name, role):
+def test_url_role_matrix(client, module_cast, db, url_name, role):
+    cast = module_cast
     method, kwargs, data, expected = MATRIX[url_name]
     user = None if role == "anonymous" else cast.user(role)
     if user is not None:
@@ -577,7 +578,8 @@ def test_url_role_matrix(client, cast, url_name, role):
 
 
 @pytest.mark.parametrize("entry", POST_ONLY, ids=lambda e: e if isinstance(e, str) else e[0])
-def test_get_on_a_state_changing_url_is_405(client, cast, entry):
+def test_get_on_a_state_changing_url_is_405(client, module_cast, db, entry):
+    cast = module_cast
     url_name, kwargs = entry if isinstance(entry, tuple) else (entry, None)
     client.force_login(cast.coordinator_a)
     assert client.get(reverse(url_name, kwargs=kwargs(cast) if kwargs else None)).status_code == 405

@@ -11,12 +11,10 @@ back afterwards, so the 400-odd posts stay fast on PostgreSQL and SQLite alike.
 
 import pytest
 from django.apps import apps
-from django.db import connection, transaction
-from django.test import override_settings
+from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from tests.conftest import _build_cast
 from tests.test_access_matrix import MATRIX
 
 ROLES = [
@@ -252,17 +250,12 @@ def writes(queries):
 
 
 @pytest.fixture(scope="module")
-def shared_cast(django_db_setup, django_db_blocker):
-    """One cast for the whole module, rolled back at its end; each test's own transaction nests
-    inside it (pytest-django's `db`)."""
-    with django_db_blocker.unblock(), transaction.atomic():
-        with override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]):
-            cast = _build_cast()
-        # Tables holding the cast's rows are re-read in full; a write to any table is caught
-        # as it happens (see `writes`).
-        cast.filled = [model for model in WATCHED if model._base_manager.exists()]
-        yield cast
-        transaction.set_rollback(True)
+def shared_cast(module_cast, django_db_blocker):
+    """Tables holding the cast's rows are re-read in full; a write to any table is caught as it
+    happens (see `writes`)."""
+    with django_db_blocker.unblock():
+        module_cast.filled = [model for model in WATCHED if model._base_manager.exists()]
+    return module_cast
 
 
 def test_every_state_changing_object_url_is_in_the_post_matrix():
