@@ -65,6 +65,12 @@ PAGES = [
         "bridging:handover_export",
         lambda targets: {"fmt": "csv"},
     ),
+    Page(
+        "koordinator",
+        "handover export (Excel)",
+        "bridging:handover_export",
+        lambda targets: {"fmt": "xlsx"},
+    ),
     Page("koordinator", "fair page", "bridging:fair_detail", _pk("fair")),
     Page(
         "koordinator",
