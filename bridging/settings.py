@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "django.contrib.postgres",  # the trigram indexes of the offer search (PostgreSQL only)
     "axes",
     "crispy_forms",
     "crispy_bootstrap5",

@@ -8,12 +8,13 @@ import uuid
 
 import pytest
 from django.core.cache import cache
+from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 from drf_spectacular.generators import SchemaGenerator
 
 from partnerships import hsds
-from partnerships.models import Offer
+from partnerships.models import ActivityType, Offer, Organisation
 from tests.factories import ActivityTypeFactory, OfferFactory, OrganisationFactory
 from tests.hsds import assert_page, assert_valid, openapi
 
@@ -233,6 +234,71 @@ def test_search_needs_every_word(client, directory):
     assert names("forening") == {"Tilbud A", "Tilbud B", "Seniordans"}
     assert names("dans forening") == {"Seniordans"}
     assert names("seniordans roskilde-ikke") == set()
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "query"),
+    [
+        ("name", "Morgenyoga", "GENYO"),
+        ("description", "Vi mødes ved søen", "VED søen"),
+        ("municipality", "Roskilde", "roskil"),
+        ("area", "Ellekær", "ELLEkær"),
+        ("venue", "Gymnastiksalen", "salen"),
+        ("target_group", "Kvinder over 60", "kvinder"),
+    ],
+)
+def test_search_finds_a_word_inside_any_text_of_the_offer(client, directory, field, value, query):
+    found = OfferFactory(name="Fundet", **({} if field == "name" else {field: value}))
+    if field == "name":
+        Offer.objects.filter(pk=found.pk).update(name=value)
+    contents = get(client, "service_list", {"search": query}).json()["contents"]
+    assert [s["id"] for s in contents] == [str(found.uuid)]
+
+
+def test_search_finds_the_organisation_and_the_activity_type_and_lists_an_offer_once(
+    client, directory
+):
+    def ids(query):
+        page = get(client, "service_list", {"search": query}).json()
+        assert page["total_items"] == len(page["contents"])
+        return [s["id"] for s in page["contents"]]
+
+    published = directory["published"]
+    # "dans" is in the offer's name and its activity type's: one result, counted once.
+    assert ids("dans") == [str(published.uuid)]
+    assert ids("ANS SENIOR") == [str(published.uuid)]
+    club = OfferFactory(organisation=OrganisationFactory(name="Idrætsklubben Ølby"), name="Zumba")
+    assert ids("KLUBBEN") == [str(club.uuid)]
+    # A word matches inside one text; it does not run across two of them.
+    assert ids("SeniordansHallen") == []
+
+
+def _copies(model, pk, number, name):
+    """`number` copies of one row, made in the database: `name` is SQL of `number`."""
+    columns = [f.column for f in model._meta.concrete_fields if f.column != "id"]
+    made = {"name": name, "uuid": "gen_random_uuid()", "site_uuid": "gen_random_uuid()"}
+    table = model._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} ({', '.join(columns)}) "
+            f"SELECT {', '.join(made.get(c, c) for c in columns)} FROM {table}, "
+            "generate_series(1, %s) AS number WHERE id = %s",
+            [number, pk],
+        )
+        cursor.execute(f"ANALYZE {table}")
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="trigram indexes are PostgreSQL's")
+def test_search_reads_the_trigram_index_on_postgresql(directory):
+    """At national scale PostgreSQL finds a word through the trigram index of migration 0011
+    (not by reading every offer), so its expression must stay the one the search builds."""
+    published = directory["published"]
+    _copies(Offer, published.pk, 20000, "'Stavgang ' || number")
+    _copies(Organisation, published.organisation_id, 6000, "'Klub ' || number")
+    _copies(ActivityType, published.activity_type_id, 50, "'Type ' || number")
+    plan = hsds.search_services(hsds.services_queryset(), "seniordans").explain()
+    assert "offer_published_search" in plan
+    assert "Seq Scan on partnerships_offer" not in plan
 
 
 def test_taxonomy_filters(client, directory):
