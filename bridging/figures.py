@@ -46,41 +46,49 @@ def held_condition(alias: str, now: datetime.datetime) -> tuple[str, list]:
 
 
 def scope_sql(enrolments) -> tuple[str, list]:
-    sql, params = enrolments.order_by().values("pk").query.sql_with_params()
+    """The scope's SQL, selecting (id, course_id) of each enrolment."""
+    sql, params = enrolments.order_by().values("pk", "course_id").query.sql_with_params()
     return sql, list(params)
 
 
 def attendance_ctes(enrolments, now: datetime.datetime) -> tuple[str, list]:
-    """WITH ... scope(id, course_id), held(course_id, n), present(enrolment_id, n,
-    last_attended), absent_run(enrolment_id, n): the building blocks of every figure."""
+    """WITH ... scope(id, course_id), held_sessions(id, course_id, date), held(course_id, n),
+    present(enrolment_id, n, last_attended), absent_run(enrolment_id, n): the building blocks
+    of every figure. The marks are read through the few held sessions of the scope's courses
+    (by the attendance's session index), not by looking up a session for every attendance
+    row, and the run of absences with a window over them, not a join per row."""
     scope, scope_params = scope_sql(enrolments)
     held_s, held_s_params = held_condition("s", now)
-    enrolment, session, attendance = _table(Enrolment), _table(Session), _table(Attendance)
+    session, attendance = _table(Session), _table(Attendance)
     sql = f"""
-    scope AS (
-        SELECT e.id, e.course_id FROM {enrolment} e WHERE e.id IN ({scope})
+    scope(id, course_id) AS ({scope}),
+    held_sessions AS (
+        SELECT s.id, s.course_id, s.date FROM {session} s
+        WHERE s.course_id IN (SELECT course_id FROM scope) AND {held_s}
     ),
     held AS (
-        SELECT s.course_id, COUNT(*) AS n FROM {session} s
-        WHERE s.course_id IN (SELECT course_id FROM scope) AND {held_s}
-        GROUP BY s.course_id
+        SELECT course_id, COUNT(*) AS n FROM held_sessions GROUP BY course_id
     ),
     marks AS (
-        SELECT a.enrolment_id, a.status, s.date FROM {attendance} a
-        JOIN {session} s ON s.id = a.session_id
-        WHERE a.enrolment_id IN (SELECT id FROM scope) AND {held_s}
+        SELECT a.enrolment_id, a.status, hs.date FROM held_sessions hs
+        JOIN {attendance} a ON a.session_id = hs.id
     ),
     present AS (
         SELECT enrolment_id, COUNT(*) AS n, MAX(date) AS last_attended FROM marks
-        WHERE status = 'present' GROUP BY enrolment_id
+        WHERE status = 'present' AND enrolment_id IN (SELECT id FROM scope)
+        GROUP BY enrolment_id
+    ),
+    since_present AS (
+        SELECT enrolment_id, status, date, MAX(CASE WHEN status = 'present' THEN date END)
+            OVER (PARTITION BY enrolment_id) AS last_attended
+        FROM marks WHERE enrolment_id IN (SELECT id FROM scope)
     ),
     absent_run AS (
-        SELECT m.enrolment_id, COUNT(*) AS n FROM marks m
-        LEFT JOIN present p ON p.enrolment_id = m.enrolment_id
-        WHERE m.status = 'absent' AND (p.last_attended IS NULL OR m.date > p.last_attended)
-        GROUP BY m.enrolment_id
+        SELECT enrolment_id, COUNT(*) AS n FROM since_present
+        WHERE status = 'absent' AND (last_attended IS NULL OR date > last_attended)
+        GROUP BY enrolment_id
     )"""
-    return sql, [*scope_params, *held_s_params, *held_s_params]
+    return sql, [*scope_params, *held_s_params]
 
 
 def exit_ready_ctes(enrolments, now: datetime.datetime) -> tuple[str, list]:
