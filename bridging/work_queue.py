@@ -116,19 +116,24 @@ def end_assessments_missing(user, organisation, today=None):
     has_end = Assessment.objects.filter(
         enrolment=OuterRef("pk"), kind=Assessment.Kind.END, source=Assessment.Source.STAFF
     )
+    # The courses first (their last session once per course, not once per enrolment).
+    courses = (
+        Course.objects.filter(programme__organisation=organisation)
+        .exclude(status=Course.Status.CANCELLED)
+        .annotate(
+            ends_on=Max("sessions__date", filter=~Q(sessions__status=Session.Status.CANCELLED))
+        )
+        .filter(
+            ends_on__gte=today - datetime.timedelta(days=END_ASSESSMENT_AFTER_DAYS),
+            ends_on__lte=today + datetime.timedelta(days=END_ASSESSMENT_BEFORE_DAYS),
+        )
+        .values("pk")
+    )
     return (
         Enrolment.objects.visible_to(user)
         .on_roster()
-        .filter(
-            course__programme__organisation=organisation,
-            participant__anonymised_at__isnull=True,
-        )
-        .exclude(course__status=Course.Status.CANCELLED)
+        .filter(course__in=courses, participant__anonymised_at__isnull=True)
         .annotate(course_ends=_last_session())
-        .filter(
-            course_ends__gte=today - datetime.timedelta(days=END_ASSESSMENT_AFTER_DAYS),
-            course_ends__lte=today + datetime.timedelta(days=END_ASSESSMENT_BEFORE_DAYS),
-        )
         .exclude(Exists(has_end))
         .select_related("participant", "course")
         .order_by("course_ends", "course__name", "participant__first_name", "pk")
