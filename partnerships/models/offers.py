@@ -213,6 +213,13 @@ class Offer(models.Model):
                 condition=models.Q(is_active=True, is_listed=True),
                 name="offer_published_updated",
             ),
+            # The search's offers of an activity type, read off the index alone.
+            models.Index(
+                fields=["activity_type"],
+                include=["id"],
+                condition=models.Q(is_active=True, is_listed=True),
+                name="offer_published_activity_type",
+            ),
             # The directory's order: a late page is read off the index, not sorted anew.
             models.Index(fields=["is_active", "name", "id"], name="offer_directory_order"),
             # And on PostgreSQL only, outside the model state (SQLite has no such index):

@@ -24,7 +24,7 @@ from rest_framework.throttling import AnonRateThrottle
 from rest_framework.views import APIView
 
 from .. import hsds
-from ..models import ActivityType, Offer
+from ..models import ActivityType, Offer, Organisation
 
 PER_PAGE = 50
 MAX_PER_PAGE = 200
@@ -109,14 +109,15 @@ def _page(request, count, fetch, serialize, *, per_page=PER_PAGE, max_per_page=M
     }
 
 
-def _queryset_page(request, queryset, serialize, **sizes) -> dict:
+def _queryset_page(request, queryset, serialize, rows=None, **sizes) -> dict:
     """A page of `queryset`. The page's ids are found first (on the ordering's index alone) and
-    then their rows with the joins, so a page deep into 30,000 offers does not join every row
-    before it ("deferred join"). Still one query."""
+    then their rows with the joins from `rows` (the same queryset without its filters), so a
+    page deep into 30,000 offers does not join every row before it ("deferred join"), and a
+    search is not run a second time for the rows. Still one query."""
 
     def fetch(offset, limit):
         ids = queryset.order_by(*queryset.query.order_by).values("pk")[offset : offset + limit]
-        return queryset.filter(pk__in=ids)
+        return (queryset if rows is None else rows).filter(pk__in=ids)
 
     return _page(request, queryset.count, fetch, serialize, **sizes)
 
@@ -188,7 +189,12 @@ class ServiceListView(HsdsView):
         if request.query_params.get("format") == "ndjson":
             return self._ndjson(offers)
         return Response(
-            _queryset_page(request, offers, lambda offer: hsds.service(offer, full=full))
+            _queryset_page(
+                request,
+                offers,
+                lambda offer: hsds.service(offer, full=full),
+                rows=hsds.services_queryset(),
+            )
         )
 
     def _ndjson(self, offers):
@@ -244,9 +250,10 @@ class OrganizationListView(HsdsView):
                 hsds.search_condition(request.query_params["search"], ["name", "municipality"])
             )
         full, full_service = _flag(request, "full"), _flag(request, "full_service")
+        rows = Organisation.objects.order_by(*organisations.query.order_by)
         sizes = {}
         if full:
-            organisations = organisations.prefetch_related(_published_offers())
+            rows = rows.prefetch_related(_published_offers())
             # Each organization carries its services: fewer to a page.
             sizes = {"per_page": FULL_PER_PAGE, "max_per_page": FULL_MAX_PER_PAGE}
         return Response(
@@ -254,6 +261,7 @@ class OrganizationListView(HsdsView):
                 request,
                 organisations,
                 lambda organisation: _organization(organisation, full, full_service),
+                rows=rows,
                 **sizes,
             )
         )
@@ -321,6 +329,7 @@ class ServiceAtLocationListView(HsdsView):
                 request,
                 self.services(),
                 lambda offer: hsds.service_at_location(offer, full=full),
+                rows=hsds.services_queryset(),
             )
         )
 
