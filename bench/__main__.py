@@ -64,6 +64,7 @@ def main():
         client = clients[page.user or "koordinator"]
         url = floor_url if page.url_name == "bench_floor" else page.url(found)
         headers = {"HX-Request": "true"} if page.htmx else {}
+        headers.update(page.headers(found) if page.headers else {})
         if page.method == "post":
             response = client.post(url, page.data(found, number), secure=True, headers=headers)
         else:

@@ -5,7 +5,8 @@ signed in), a label for the table, the URL name, and how to find its arguments i
 (`targets()` below finds the objects once).
 """
 
-from dataclasses import dataclass, field
+import datetime
+from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
 from django.urls import reverse
@@ -13,7 +14,9 @@ from django.utils import timezone
 
 from bridging.models import Course, Fair, Programme, Session
 from participants.models import Participant
-from partnerships.models import LocalActivity, LocalPartnership, Membership, Organisation
+from partnerships import hsds
+from partnerships.models import LocalActivity, LocalPartnership, Membership, Offer, Organisation
+from partnerships.services import api_token_create
 
 
 @dataclass
@@ -27,15 +30,23 @@ class Page:
     data: object = None  # a function of (targets, round number) returning the POST data
     htmx: bool = False
     load: bool = False  # also measured for requests/s under gunicorn
-    headers: dict = field(default_factory=dict)
+    headers: object = None  # a function of the targets returning request headers
 
     def url(self, targets) -> str:
         url = reverse(self.url_name, kwargs=self.kwargs(targets) if self.kwargs else None)
-        return f"{url}?{self.query}" if self.query else url
+        return f"{url}?{self.query.format(**targets)}" if self.query else url
 
 
 def _pk(name):
     return lambda targets: {"pk": targets[name]}
+
+
+def _id(name):
+    return lambda targets: {"id": targets[name]}
+
+
+def _token_of(username):
+    return lambda targets: {"Authorization": f"Bearer {targets['tokens'][username]}"}
 
 
 def _mark(targets, number):
@@ -122,6 +133,59 @@ PAGES = [
     Page("boligsocial", "local partnerships export", "partnerships:local_overview_export"),
 ]
 
+# The open offer directory (HSDS 3.0): public, asked by a visitor who is not signed in.
+PAGES += [
+    Page(None, "hsds metadata", "hsds:root"),
+    Page(None, "hsds services", "hsds:service_list"),
+    Page(None, "hsds services, full", "hsds:service_list", query="full=true"),
+    Page(None, "hsds services, page 100", "hsds:service_list", query="page=100"),
+    Page(None, "hsds services search", "hsds:service_list", query="search=dans"),
+    Page(None, "hsds services search, 2 words", "hsds:service_list", query="search=yoga+k%C3%B8ge"),
+    Page(None, "hsds services by term", "hsds:service_list", query="taxonomy_term_id={term}"),
+    Page(None, "hsds services by trait", "hsds:service_list", query="taxonomy_term_id={trait}"),
+    Page(None, "hsds services modified", "hsds:service_list", query="modified_after={week_ago}"),
+    Page(None, "hsds service", "hsds:service_detail", _id("service")),
+    Page(None, "hsds organizations", "hsds:organization_list"),
+    Page(None, "hsds organizations search", "hsds:organization_list", query="search=k%C3%B8ge"),
+    Page(None, "hsds organization", "hsds:organization_detail", _id("organization")),
+    Page(None, "hsds service_at_locations", "hsds:service_at_location_list"),
+    Page(None, "hsds service_at_location", "hsds:service_at_location_detail", _id("site")),
+    Page(None, "hsds taxonomy_terms", "hsds:taxonomy_term_list"),
+]
+
+# The reporting API, with a token of the user's organisation (made for the run).
+PAGES += [
+    Page("koordinator", "api programmes", "api:programme_list", headers=_token_of("koordinator")),
+    Page("koordinator", "api courses", "api:course_list", headers=_token_of("koordinator")),
+    Page(
+        "koordinator",
+        "api programme funnel",
+        "api:programme_funnel",
+        _pk("programme"),
+        headers=_token_of("koordinator"),
+    ),
+    Page(
+        "koordinator",
+        "api course funnel",
+        "api:course_funnel",
+        _pk("course"),
+        headers=_token_of("koordinator"),
+    ),
+    Page(
+        "boligsocial",
+        "api local partnerships",
+        "api:local_partnership_list",
+        headers=_token_of("boligsocial"),
+    ),
+    Page(
+        "boligsocial",
+        "api local partnership",
+        "api:local_partnership_detail",
+        _pk("partnership"),
+        headers=_token_of("boligsocial"),
+    ),
+]
+
 
 def targets() -> dict:
     """The objects the pages are about, found in the `seed_scale` data by its demo users."""
@@ -148,6 +212,7 @@ def targets() -> dict:
     ).first()
     boligsocial = users["boligsocial"]
     partnership = LocalPartnership.objects.visible_to(boligsocial).order_by("pk").first()
+    offer = Offer.objects.published().select_related("organisation", "activity_type").first()
     return {
         "programme": programme.pk,
         "course": course.pk,
@@ -160,7 +225,23 @@ def targets() -> dict:
         "partnership": partnership.pk,
         "activity": LocalActivity.objects.filter(partnership=partnership).first().pk,
         "participants": Participant.objects.filter(organisation=project).count(),
+        "service": offer.uuid,
+        "site": offer.site_uuid,
+        "organization": offer.organisation.uuid,
+        "term": offer.activity_type.uuid,
+        "trait": hsds.derived_id(hsds.NAMESPACE, "term:suits_newcomers"),
+        "week_ago": (timezone.localdate() - datetime.timedelta(days=7)).isoformat(),
+        "tokens": {
+            "koordinator": _token(koordinator, project),
+            "boligsocial": _token(boligsocial, partnership.housing_plan),
+        },
     }
+
+
+def _token(user, organisation) -> str:
+    """A new API token of the organisation for this run, made as a coordinator makes one."""
+    _made, secret = api_token_create(organisation=organisation, name="make bench", user=user)
+    return secret
 
 
 USERNAMES = ["koordinator", "instruktor", "forening", "boligsocial"]
