@@ -286,6 +286,8 @@ ENDPOINTS = [
     ("course_list", {}, 4, "secret"),
     # token; last used; programme; the funnel's one query; two breakdowns
     ("programme_funnel", {"pk": "programme"}, 6, "secret"),
+    # token; last used; course; the funnel's one query; two breakdowns
+    ("course_funnel", {"pk": "course"}, 6, "secret"),
     # token; last used; count; page; housing areas
     ("local_partnership_list", {}, 5, "plan"),
     # token; last used; partnership; areas; levels; stages; activities with their counts
@@ -299,7 +301,11 @@ def test_query_counts_do_not_grow(
     client, cast, plan_token, django_assert_num_queries, extra, name, kwargs, queries, who
 ):
     _grow(cast, extra)
-    objects = {"programme": cast.programme_a.pk, "partnership": cast.local_partnership.pk}
+    objects = {
+        "programme": cast.programme_a.pk,
+        "course": cast.course_a.pk,
+        "partnership": cast.local_partnership.pk,
+    }
     secret = cast.api_secret_a if who == "secret" else plan_token
     with django_assert_num_queries(queries):
         response = api(client, secret, name, **{k: objects[v] for k, v in kwargs.items()})

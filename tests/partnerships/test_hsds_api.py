@@ -490,6 +490,17 @@ LISTS = [
     ("service_list", {}, 2),  # count; the page of offers with organisation and activity type
     ("service_list", {"full": "true"}, 2),  # the same: everything nests from the offer's row
     ("service_list", {"search": "a", "taxonomy_id": str(hsds.ACTIVITY_TYPES)}, 2),
+    # every filter at once: still the count and the page (the search is subqueries of both)
+    (
+        "service_at_location_list",
+        {
+            "search": "tilbud hallen",
+            "taxonomy_term_id": hsds.derived_id(hsds.NAMESPACE, "term:free_places"),
+            "modified_after": "2020-01-01",
+            "per_page": 5,
+        },
+        2,
+    ),
     ("service_at_location_list", {"full": "true"}, 2),  # count; the page
     ("organization_list", {}, 2),  # count; the page
     ("organization_list", {"full": "true", "full_service": "true"}, 3),  # + their offers
@@ -508,6 +519,7 @@ def test_list_query_counts_do_not_grow(
         response = get(client, name, query)
     assert response.status_code == 200
     assert response.json()["size"] >= 1 if name != "taxonomy_list" else True
+    assert response.json()["total_items"] >= 1
 
 
 @pytest.mark.parametrize("extra", [0, 12])
@@ -518,6 +530,10 @@ def test_detail_query_counts(client, cast, django_assert_num_queries, extra):
         get(client, "service_detail", id=offer.uuid)
     with django_assert_num_queries(2):  # the organisation; its offers
         get(client, "organization_detail", {"full_service": "true"}, id=offer.organisation.uuid)
+    with django_assert_num_queries(1):  # the offer with organisation and activity type
+        get(client, "service_at_location_detail", id=offer.site_uuid)
+    with django_assert_num_queries(1):  # the activity type
+        get(client, "taxonomy_term_detail", id=offer.activity_type.uuid)
 
 
 def test_organizations_with_their_services_come_ten_to_a_page(client, cast):
