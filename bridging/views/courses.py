@@ -1,6 +1,7 @@
 """Programmes, courses, rosters and enrolment: the coordinator's side of the temporary effort."""
 
 from django.contrib import messages
+from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -239,13 +240,18 @@ def enrolment_withdraw(request, pk, enrolment_pk):
     return redirect(course)
 
 
+DROPOUT_PAGE_SIZE = 50
+
+
 @project_roles
 def dropout_warnings(request):
+    """The warnings, most absences in a row first, a page at a time."""
+    warnings = figures.dropout_list(request.user)
     return render(
         request,
         "bridging/dropout_warnings.html",
         {
-            "warnings": figures.dropout_list(request.user),
+            "page": Paginator(warnings, DROPOUT_PAGE_SIZE).get_page(request.GET.get("page")),
             "threshold": figures.DROPOUT_THRESHOLD,
         },
     )

@@ -204,6 +204,24 @@ def test_attendance_page_query_budget(client, cast, django_assert_num_queries, e
         assert client.get(cast.session_a.get_absolute_url()).status_code == 200
 
 
+@pytest.mark.parametrize("extra", [1, 12])
+def test_dropout_warnings_query_budget(client, cast, django_assert_num_queries, extra):
+    today = timezone.localdate()
+    sessions = [
+        SessionFactory(course=cast.course_a, date=today - datetime.timedelta(days))
+        for days in (14, 7)
+    ]
+    for _ in range(extra):
+        enrolment = EnrolmentFactory(course=cast.course_a, participant__organisation=cast.project_a)
+        for session in sessions:
+            Attendance.objects.create(session=session, enrolment=enrolment, status="absent")
+    client.force_login(cast.coordinator_a)
+    # 1 session, 2 user, 3 own memberships, 4 the warnings, 5 their figures
+    with django_assert_num_queries(5):
+        response = client.get(reverse("bridging:dropout_warnings"))
+    assert response.content.decode().count("<tr>") == 1 + extra  # the header and a row each
+
+
 @pytest.mark.parametrize("status", ["present", "absent"])  # the first mark, a correction
 def test_marking_one_attendance_is_a_small_request(
     client, cast, django_assert_num_queries, django_assert_max_num_queries, status
@@ -284,6 +302,33 @@ class TestFigures:
         assert (enrolment.present_count, enrolment.held_sessions) == (1, 1)
         assert enrolment.last_attended == timezone.localdate() - datetime.timedelta(7)
         assert Attendance.objects.filter(session=next_week).exists()
+
+    def test_dropout_list_is_shown_a_page_at_a_time_most_absences_first(
+        self, client, cast, monkeypatch
+    ):
+        from bridging.views import courses
+
+        monkeypatch.setattr(courses, "DROPOUT_PAGE_SIZE", 1)
+        cast.session_a.delete()
+        other = EnrolmentFactory(
+            course=cast.course_a,
+            participant__organisation=cast.project_a,
+            participant__first_name="Bodil",
+            participant__last_name="Berg",
+        )
+        today = timezone.localdate()
+        for days_ago, statuses in [(21, ("absent", "absent")), (14, ("absent", "absent"))]:
+            session = SessionFactory(course=cast.course_a, date=today - datetime.timedelta(days_ago))
+            for enrolment, status in zip([cast.enrolment_a, other], statuses, strict=True):
+                Attendance.objects.create(session=session, enrolment=enrolment, status=status)
+        session = SessionFactory(course=cast.course_a, date=today - datetime.timedelta(7))
+        Attendance.objects.create(session=session, enrolment=other, status="absent")
+        client.force_login(cast.coordinator_a)
+        first = client.get(reverse("bridging:dropout_warnings")).content.decode()
+        second = client.get(reverse("bridging:dropout_warnings"), {"page": 2}).content.decode()
+        assert "Bodil Berg" in first and "Alma Andersen" not in first  # three in a row, first
+        assert "Alma Andersen" in second and "Bodil Berg" not in second
+        assert "Side 1 af 2" in first
 
     def test_dropout_list_shows_two_absences_in_a_row_in_running_courses(self, client, cast):
         cast.session_a.delete()
