@@ -318,7 +318,9 @@ class TestFigures:
         )
         today = timezone.localdate()
         for days_ago, statuses in [(21, ("absent", "absent")), (14, ("absent", "absent"))]:
-            session = SessionFactory(course=cast.course_a, date=today - datetime.timedelta(days_ago))
+            session = SessionFactory(
+                course=cast.course_a, date=today - datetime.timedelta(days_ago)
+            )
             for enrolment, status in zip([cast.enrolment_a, other], statuses, strict=True):
                 Attendance.objects.create(session=session, enrolment=enrolment, status=status)
         session = SessionFactory(course=cast.course_a, date=today - datetime.timedelta(7))
