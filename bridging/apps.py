@@ -10,7 +10,10 @@ class BridgingConfig(AppConfig):
     def ready(self):
         from django.contrib.auth.signals import user_logged_in
 
-        from . import participant_hooks  # noqa: F401  (registers on the participant page)
+        from . import (
+            participant_hooks,  # noqa: F401  (registers on the participant page)
+            status,  # noqa: F401  (registers the participant's derived status)
+        )
         from .middleware import start_session_clock
 
         user_logged_in.connect(start_session_clock, dispatch_uid="start_session_clock")

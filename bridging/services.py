@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from participants.models import Participant
 
 from .models import Attendance, AttendanceChange, Course, Enrolment, Session
+from .status import programme_end_refresh
 
 
 class JourneyError(Exception):
@@ -145,6 +146,11 @@ def course_complete(*, course: Course) -> int:
     )
     course.status = Course.Status.COMPLETED
     course.save(update_fields=["status"])
+    programme_end_refresh(
+        Enrolment.objects.filter(course=course, status=Enrolment.Status.COMPLETED).values_list(
+            "participant", flat=True
+        )
+    )
     return completed
 
 
@@ -170,11 +176,12 @@ def course_complete_undo(*, course: Course) -> int:
         raise JourneyError(
             _("A handover from this course has been sent; the completion can no longer be undone.")
         )
-    undone = Enrolment.objects.filter(course=course, status=Enrolment.Status.COMPLETED).update(
-        status=Enrolment.Status.ENROLLED
-    )
+    completed = Enrolment.objects.filter(course=course, status=Enrolment.Status.COMPLETED)
+    participant_ids = list(completed.values_list("participant", flat=True))
+    undone = completed.update(status=Enrolment.Status.ENROLLED)
     course.status = Course.Status.RUNNING
     course.save(update_fields=["status"])
+    programme_end_refresh(participant_ids)
     return undone
 
 

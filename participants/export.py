@@ -20,6 +20,8 @@ PARTICIPANT_FIELDS = [
     "home_area",
     "recruitment",
     "status",
+    "withdrawn_on",
+    "withdrawn_reason",
     "ended_on",
     "health_notes",
     "preferred_weekdays",
@@ -39,6 +41,7 @@ def _value(value):
 
 
 def participant_export(participant: Participant) -> dict:
+    participant.get_status_display()  # the derived status, read once if not annotated
     data = {
         "exported_at": timezone.now().isoformat(),
         "participant": {name: _value(getattr(participant, name)) for name in PARTICIPANT_FIELDS},

@@ -60,8 +60,6 @@ class ParticipantForm(OneTimeTokenMixin, forms.ModelForm):
             "municipality",
             "home_area",
             "recruitment",
-            "status",
-            "ended_on",
             "health_notes",
             "preferred_activities",
             "preferred_weekdays",
@@ -72,7 +70,6 @@ class ParticipantForm(OneTimeTokenMixin, forms.ModelForm):
             "motivation",
         ]
         widgets = {
-            "ended_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
             "health_notes": forms.Textarea(attrs={"rows": 3}),
             "motivation": forms.Textarea(attrs={"rows": 3}),
         }
@@ -155,7 +152,7 @@ class ParticipantSearchForm(forms.Form):
                 Q(home_area__icontains=data["area"]) | Q(municipality__icontains=data["area"])
             )
         if data["status"]:
-            queryset = queryset.filter(status=data["status"])
+            queryset = queryset.filter(status=data["status"])  # with_status(): derived in SQL
         return queryset
 
 
@@ -242,6 +239,24 @@ class WithdrawConsentForm(forms.Form):
         day = self.cleaned_data["withdrawn_on"]
         if day > timezone.localdate():
             raise forms.ValidationError(_("A withdrawal cannot be dated in the future."))
+        return day
+
+
+class WithdrawParticipantForm(forms.Form):
+    withdrawn_on = forms.DateField(
+        label=_("Left the programme on"),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+    reason = forms.CharField(label=_("Reason for leaving"), max_length=200)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.initial.setdefault("withdrawn_on", timezone.localdate())
+
+    def clean_withdrawn_on(self):
+        day = self.cleaned_data["withdrawn_on"]
+        if day > timezone.localdate():
+            raise forms.ValidationError(_("The date cannot be in the future."))
         return day
 
 

@@ -49,3 +49,66 @@ def page_section(function: PageSectionProvider) -> PageSectionProvider:
 
 def page_sections(request, participant) -> list[str]:
     return [html for provider in page_section_providers if (html := provider(request, participant))]
+
+
+WithdrawalHandler = Callable[[object], None]
+withdrawal_handlers: list[WithdrawalHandler] = []
+
+
+def withdrawal_handler(function: WithdrawalHandler) -> WithdrawalHandler:
+    """Register a function (participant) run in the transaction that records the participant
+    leaving the programme, e.g. to take them off their courses."""
+    withdrawal_handlers.append(function)
+    return function
+
+
+# --- The participant's status ------------------------------------------------------------------
+# Derived, never typed. This app knows only what it holds itself (the coordinator's "left the
+# programme" and the registration consent); the app that holds the journey (bridging) registers
+# the whole definition with `status_definition`, building on `withdrawn_condition`.
+
+StatusDefinition = Callable[[datetime.date], object]
+_status_definitions: list[StatusDefinition] = []
+
+
+def status_definition(function: StatusDefinition) -> StatusDefinition:
+    """Register the function (today) -> SQL expression of `Participant.Status`. The last one
+    registered is the definition."""
+    _status_definitions.append(function)
+    return function
+
+
+def withdrawn_condition(today: datetime.date):
+    """Left the programme (the coordinator's action), or withdrew the consent to be registered
+    in it and has no registration consent in force on `today`."""
+    from django.db.models import Exists, OuterRef, Q
+
+    from .models import Consent
+
+    registration = Consent.objects.filter(
+        participant=OuterRef("pk"), purpose=Consent.Purpose.REGISTRATION
+    )
+    return Q(withdrawn_on__isnull=False) | (
+        Exists(registration.filter(withdrawn_on__lte=today))
+        & ~Exists(
+            registration.filter(given_on__lte=today).filter(
+                Q(withdrawn_on__isnull=True) | Q(withdrawn_on__gt=today)
+            )
+        )
+    )
+
+
+def status_expression(today: datetime.date | None = None):
+    from django.db.models import Case, CharField, Value, When
+    from django.utils import timezone
+
+    from .models import Participant
+
+    today = today or timezone.localdate()
+    if _status_definitions:
+        return _status_definitions[-1](today)
+    return Case(
+        When(withdrawn_condition(today), then=Value(Participant.Status.WITHDRAWN)),
+        default=Value(Participant.Status.RECRUITED),
+        output_field=CharField(),
+    )

@@ -49,6 +49,14 @@ class ParticipantQuerySet(ScopedQuerySet):
             | models.Q(pk__in=taught.values("pk"))
         )
 
+    def with_status(self, today=None):
+        """Annotate `status`, a value of `Participant.Status`, derived in SQL from what
+        happened. The one definition is registered by the app that holds the journey
+        (bridging/status.py, through participants.hooks); see the README."""
+        from .hooks import status_expression
+
+        return self.annotate(status=status_expression(today))
+
 
 class Participant(models.Model):
     class Gender(models.TextChoices):
@@ -66,8 +74,12 @@ class Participant(models.Model):
         OTHER = "other", _("Other")
 
     class Status(models.TextChoices):
+        """The participant's status, in the order of the journey. It is never stored: it is
+        derived from what happened, by `ParticipantQuerySet.with_status()`."""
+
         RECRUITED = "recruited", _("Recruited")
-        ACTIVE = "active", _("In the programme")
+        IN_COURSE = "in_course", _("In a course")
+        HANDED_OVER = "handed_over", _("Handed over")
         CONTINUED = "continued", _("Continued in a permanent offer")
         ENDED = "ended", _("Ended without continuing")
         WITHDRAWN = "withdrawn", _("Withdrawn")
@@ -128,14 +140,17 @@ class Participant(models.Model):
     recruitment = models.CharField(
         _("recruited through"), max_length=20, choices=Recruitment.choices, blank=True
     )
-    status = models.CharField(
-        _("status"), max_length=20, choices=Status.choices, default=Status.RECRUITED
-    )
+    # Typed by a coordinator: the participant left the programme ("Udmeldt af forløbet").
+    withdrawn_on = models.DateField(_("withdrawn from the programme on"), null=True, blank=True)
+    withdrawn_reason = models.CharField(_("reason for leaving"), max_length=200, blank=True)
     ended_on = models.DateField(
         _("programme ended on"),
         null=True,
         blank=True,
-        help_text=_("When the participant's programme ended. Starts the retention period."),
+        help_text=_(
+            "When the participant's programme ended: set when a course of theirs is completed "
+            "or they leave the programme. Starts the retention period."
+        ),
     )
     health_notes = models.TextField(
         _("physical capacity and health considerations"),
@@ -221,6 +236,15 @@ class Participant(models.Model):
     @property
     def is_anonymised(self):
         return self.anonymised_at is not None
+
+    def get_status_display(self):
+        """The derived status in words. Read from the `with_status()` annotation when the
+        participant came with it, otherwise through the same SQL definition (one query)."""
+        status = getattr(self, "status", None)
+        if status is None:
+            status = Participant.objects.with_status().values_list("status", flat=True)
+            status = self.status = status.get(pk=self.pk)
+        return Participant.Status(status).label
 
     def get_preferred_weekdays_display(self):
         return [Weekday(day).label for day in self.preferred_weekdays]

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from partnerships.models import Membership, Organisation
 
+from . import hooks
 from .consent_texts import current_version
 from .models import Consent, Participant, ParticipantAccess
 
@@ -147,6 +148,38 @@ def consent_withdraw(
         fields=[consent.purpose],
     )
     return consent
+
+
+@transaction.atomic
+def participant_withdraw(
+    *, participant: Participant, membership: Membership, on: datetime.date, reason: str
+) -> Participant:
+    """The participant leaves the programme on `on`: the one status a coordinator records by
+    hand (every other status follows from what happened). The programme ends that day; the
+    app that holds the courses takes them off theirs (see hooks.withdrawal_handlers)."""
+    participant = Participant.objects.select_for_update().get(pk=participant.pk)
+    if participant.is_anonymised:
+        raise ParticipantError(_("The participant is anonymised."))
+    if participant.withdrawn_on is not None:
+        raise ParticipantError(_("The participant has already left the programme."))
+    if not reason.strip():
+        raise ParticipantError(_("Give a reason for leaving the programme."))
+    if on > timezone.localdate():
+        raise ParticipantError(_("The date cannot be in the future."))
+    if on < timezone.localdate(participant.created_at):
+        raise ParticipantError(_("The date cannot be before the participant was registered."))
+    participant.withdrawn_on, participant.withdrawn_reason = on, reason.strip()
+    participant.ended_on = max(participant.ended_on or on, on)
+    participant.save(update_fields=["withdrawn_on", "withdrawn_reason", "ended_on", "updated_at"])
+    for handler in hooks.withdrawal_handlers:
+        handler(participant)
+    log_access(
+        participant=participant,
+        membership=membership,
+        action=Action.UPDATE,
+        fields=["withdrawn_on", "withdrawn_reason"],
+    )
+    return participant
 
 
 def has_sharing_consent(

@@ -23,7 +23,13 @@ def registration_and_consents(participant):
             yield TimelineEvent(
                 on=consent.withdrawn_on, title=_("Consent withdrawn"), detail=purpose
             )
-    if participant.ended_on:
+    if participant.withdrawn_on:
+        yield TimelineEvent(
+            on=participant.withdrawn_on,
+            title=_("Left the programme"),
+            detail=participant.withdrawn_reason,
+        )
+    elif participant.ended_on:
         yield TimelineEvent(
             on=participant.ended_on,
             title=_("Programme ended"),

@@ -33,6 +33,11 @@ urlpatterns = [
         name="participant_export_page",
     ),
     path(
+        "participants/<int:pk>/withdraw/",
+        views.participant_withdraw,
+        name="participant_withdraw",
+    ),
+    path(
         "participants/<int:pk>/anonymise/",
         views.participant_anonymise,
         name="participant_anonymise",

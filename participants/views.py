@@ -30,6 +30,7 @@ from .forms import (
     ParticipantForm,
     ParticipantSearchForm,
     WithdrawConsentForm,
+    WithdrawParticipantForm,
 )
 from .models import Consent, Participant, ParticipantAccess
 
@@ -49,7 +50,8 @@ def _require_coordinator(request):
 
 def _get_participant_for_user(request, pk):
     return get_object_or_404(
-        Participant.objects.visible_to(request.user).select_related("organisation"), pk=pk
+        Participant.objects.visible_to(request.user).with_status().select_related("organisation"),
+        pk=pk,
     )
 
 
@@ -65,7 +67,9 @@ def _get_rw_participant_for_user(request, pk):
 def participant_list(request):
     form = ParticipantSearchForm(request.GET or None)
     participants = form.filter(
-        Participant.objects.visible_to(request.user).filter(anonymised_at__isnull=True)
+        Participant.objects.visible_to(request.user)
+        .filter(anonymised_at__isnull=True)
+        .with_status()
     )
     page = Paginator(participants, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
@@ -287,6 +291,44 @@ def participant_export_page(request, pk):
             "data": data,
             # The printable page names each field as the forms do, not by its code.
             "fields": [(_field_label(name), value) for name, value in data["participant"].items()],
+        },
+    )
+
+
+@project_roles_only
+def participant_withdraw(request, pk):
+    """The participant leaves the programme: a coordinator's action with a date and a reason,
+    confirmed on its own page. Every other status follows from what happened."""
+    participant = _get_rw_participant_for_user(request, pk)
+    if participant.is_anonymised or participant.withdrawn_on:
+        raise PermissionDenied
+    form = WithdrawParticipantForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.participant_withdraw(
+                participant=participant,
+                membership=request.membership,
+                on=form.cleaned_data["withdrawn_on"],
+                reason=form.cleaned_data["reason"],
+            )
+        except services.ParticipantError as error:
+            form.add_error(None, error.args[0])
+        else:
+            messages.success(request, _("It is recorded that the participant left the programme."))
+            return redirect(participant)
+    return render(
+        request,
+        "confirm_action.html",
+        {
+            "title": _("%(name)s leaves the programme") % {"name": participant},
+            "warning": _(
+                "The participant is taken off every planned or running course, and the first "
+                "on the waitlist gets the place. The status becomes 'Withdrawn'."
+            ),
+            "form": form,
+            "action": request.path,
+            "button": _("Record that the participant left"),
+            "back": participant.get_absolute_url(),
         },
     )
 

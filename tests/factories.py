@@ -57,7 +57,6 @@ class ParticipantFactory(factory.django.DjangoModelFactory):
     municipality = "Køge"
     home_area = "Ellemarken"
     recruitment = "doctor"
-    status = "active"
     health_notes = "Nyt knæ; undgå hop."
     motivation = "Vil gerne kunne gå en tur med hunden igen."
     preferred_weekdays = [0, 2]

@@ -163,6 +163,12 @@ MATRIX = {
         None,
         statuses(302, 200, 403, 404, 404, 404),
     ),
+    "participants:participant_withdraw": (
+        "get",
+        participant_a,
+        None,
+        statuses(302, 200, 403, 404, 404, 404),
+    ),
     "participants:participant_anonymise": (
         "get",
         participant_a,

@@ -63,6 +63,10 @@ POSTS = {
         COORDINATOR,
     ),
     "participants:consent_withdraw": (lambda cast: {"withdrawn_on": "2026-02-01"}, COORDINATOR),
+    "participants:participant_withdraw": (
+        lambda cast: {"withdrawn_on": "2026-02-01", "reason": "Flyttet"},
+        COORDINATOR,
+    ),
     "participants:participant_anonymise": (
         lambda cast: {"confirm": "on", "name": str(cast.participant_a)},
         COORDINATOR,

@@ -4,6 +4,7 @@ import datetime
 
 from django.utils import timezone
 
+from bridging.demo.people import cast
 from bridging.models import (
     INDICATORS,
     Assessment,
@@ -21,7 +22,6 @@ from bridging.services import (
     sessions_generate,
 )
 from common.hashing import hash_secret
-from participants.models import Participant
 
 
 def seed_programme(project, users):
@@ -42,11 +42,7 @@ def seed_programme(project, users):
             "default_bridging_model": Programme.BridgingModel.TEAM,
         },
     )
-    participants = list(
-        Participant.objects.filter(organisation=project, anonymised_at__isnull=True)
-        .exclude(status=Participant.Status.ENDED)
-        .order_by("pk")
-    )
+    participants = cast(project, "course", "recruited", "last_year")
     # (name, weeks ago it started, status, participants, capacity)
     plans = [
         ("Hold 1: Valby, mandag formiddag", 16, Course.Status.COMPLETED, participants[:8], 14),

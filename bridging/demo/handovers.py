@@ -5,7 +5,7 @@ import datetime
 from django.utils import timezone
 
 from bridging import handovers
-from bridging.demo.people import consent_to
+from bridging.demo.people import cast, consent_to
 from bridging.models import (
     Course,
     Enrolment,
@@ -15,7 +15,6 @@ from bridging.models import (
     Programme,
 )
 from bridging.services import course_complete, enrolment_create
-from participants.models import Participant
 
 
 def seed_handovers(organisations, programme, offers, activity_types, users):
@@ -52,9 +51,7 @@ def seed_handovers(organisations, programme, offers, activity_types, users):
         status=Course.Status.RUNNING,  # completed below, once the team is enrolled
     )
     old_course.instructors.add(users["instruktor"])
-    team = list(
-        Participant.objects.filter(organisation=project, status=Participant.Status.CONTINUED)
-    )[:6]
+    team = cast(project, "last_year")[:6]
     enrolments = []
     for participant in team:
         enrolment = enrolment_create(

@@ -80,14 +80,9 @@ MOTIVATIONS = [
     "Jeg har altid danset og vil gerne i gang igen.",
 ]
 
-STATUS_CYCLE = [
-    Participant.Status.ACTIVE,
-    Participant.Status.ACTIVE,
-    Participant.Status.ACTIVE,
-    Participant.Status.RECRUITED,
-    Participant.Status.CONTINUED,
-    Participant.Status.ENDED,
-]
+# The part each participant plays in the story (their status follows from what the later
+# chapters do with them; nothing here stores a status).
+STORY_CYCLE = ["course", "course", "course", "recruited", "last_year", "ended"]
 # (project, how many participants, municipality)
 
 PARTICIPANT_GROUPS = [
@@ -111,14 +106,11 @@ def seed_participants(organisations, users, activity_types):
         for i in range(count):
             first = FIRST_NAMES[(n * 7) % len(FIRST_NAMES)]
             last = LAST_NAMES[(n * 5 + i) % len(LAST_NAMES)]
-            status = STATUS_CYCLE[n % len(STATUS_CYCLE)]
-            ended_long_ago = n % 11 == 10
-            if ended_long_ago:
-                status = Participant.Status.ENDED
+            role = story_role(n)
             ended_on = None
-            if ended_long_ago:
+            if role == "long_ago":
                 ended_on = today - datetime.timedelta(days=800 + n)
-            elif status in (Participant.Status.CONTINUED, Participant.Status.ENDED):
+            elif role in ("last_year", "ended"):
                 ended_on = today - datetime.timedelta(days=40 + n)
             participant, _created = Participant.objects.update_or_create(
                 organisation=project,
@@ -132,7 +124,6 @@ def seed_participants(organisations, users, activity_types):
                     "home_area": HOME_AREAS[municipality][n % 4],
                     "gender": "female" if FIRST_NAMES.index(first) < 15 else "male",
                     "recruitment": list(Participant.Recruitment.values)[n % 6],
-                    "status": status,
                     "ended_on": ended_on,
                     "health_notes": HEALTH_NOTES[n % len(HEALTH_NOTES)],
                     "preferred_weekdays": [n % 5, (n + 2) % 5],
@@ -149,6 +140,22 @@ def seed_participants(organisations, users, activity_types):
             )
             seed_consents(participant, n, receivers, users["koordinator"])
             n += 1
+
+
+def story_role(n: int) -> str:
+    return "long_ago" if n % 11 == 10 else STORY_CYCLE[n % len(STORY_CYCLE)]
+
+
+def cast(project, *roles):
+    """The project's participants who play one of `roles` in the story, in the order they
+    were registered."""
+    offset = 0
+    for name, count, _municipality in PARTICIPANT_GROUPS:
+        if name == project.name:
+            break
+        offset += count
+    participants = Participant.objects.filter(organisation=project).order_by("pk")
+    return [p for i, p in enumerate(participants) if story_role(offset + i) in roles]
 
 
 def seed_consents(participant, n, receivers, coordinator):

@@ -208,6 +208,17 @@ class Course(models.Model):
         )
         return [first + datetime.timedelta(weeks=week) for week in range(self.weeks)]
 
+    def last_day(self) -> datetime.date:
+        """The course's last day: its last scheduled or added session, or, completed early,
+        the last one held; never after today."""
+        from django.utils import timezone
+
+        sessions = self.sessions.exclude(status=Session.Status.CANCELLED)
+        if self.status == Course.Status.COMPLETED:
+            sessions = sessions.filter(date__lte=timezone.localdate())
+        last = sessions.aggregate(last=models.Max("date"))["last"]
+        return min(last or self.scheduled_dates()[-1], timezone.localdate())
+
 
 class SessionQuerySet(models.QuerySet):
     def visible_to(self, user):

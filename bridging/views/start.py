@@ -87,9 +87,11 @@ def coordinator_overview(request):
         if key == "drifting":
             figures.attach_attendance(rows)  # absences in a row: one query for the rows shown
         queues.append({"key": key, "title": title, "rows": rows, "count": count})
+    # Per derived status (bridging/status.py), as the participant list filters them.
     status_counts = dict(
         Participant.objects.visible_to(request.user)
         .filter(organisation=organisation, anonymised_at__isnull=True)
+        .with_status()
         .values_list("status")
         .annotate(n=Count("pk"))
         .order_by()

@@ -434,12 +434,6 @@ class Command(BaseCommand):
         ids = iter(copier.ids(Participant, total))
         self.project_participants = []
         rows = []
-        statuses = [Participant.Status.ACTIVE] * 6 + [
-            Participant.Status.CONTINUED,
-            Participant.Status.ENDED,
-            Participant.Status.RECRUITED,
-            Participant.Status.WITHDRAWN,
-        ]
         for index, (project, count) in enumerate(
             zip(self.projects, self.participants_per_project, strict=True)
         ):
@@ -457,7 +451,6 @@ class Command(BaseCommand):
                         f"{rng.randrange(20_000_000, 99_999_999)}",
                         rng.randrange(1935, 1965),
                         municipality,
-                        rng.choice(statuses),
                         rng.choice([[0, 2], [1], [3, 4], []]),
                         rng.choice([["morning"], ["afternoon", "evening"], []]),
                         rng.choice([None, 200, 400]),
@@ -474,7 +467,6 @@ class Command(BaseCommand):
                 "phone",
                 "birth_year",
                 "municipality",
-                "status",
                 "preferred_weekdays",
                 "preferred_times",
                 "max_monthly_fee",

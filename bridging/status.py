@@ -1,0 +1,100 @@
+"""The participant's status, derived from what happened on the journey: one definition in SQL,
+registered with participants.hooks so that `Participant.objects.with_status()` (the participant
+list and page, the coordinator's overview, the exports) uses it everywhere.
+
+In the order of precedence, the first that holds:
+
+1. withdrawn: the coordinator recorded that they left the programme, or the consent to be
+   registered was withdrawn and none is in force;
+2. continued at a permanent offer: started at an offer (or a self-organised group) and no
+   follow-up has said they stopped;
+3. handed over: in an open handover, i.e. sent or accepted;
+4. in a course: enrolled (not waitlisted) on a planned or running course;
+5. ended without continuing: completed or left a course, or a handover was declined or they
+   stopped, and nothing above is open;
+6. recruited: registered and nothing else yet (also: only waitlisted, or a handover proposed
+   but not sent).
+"""
+
+import datetime
+
+from django.db.models import Case, CharField, Exists, OuterRef, Value, When
+from django.utils.translation import gettext_lazy as _
+
+from participants.hooks import status_definition, withdrawal_handler, withdrawn_condition
+from participants.models import Participant
+
+from .models import Course, Enrolment, FollowUp, HandoverParticipant
+
+Status = Participant.Status
+Member = HandoverParticipant.Status
+
+
+@status_definition
+def participant_status(today: datetime.date):
+    members = HandoverParticipant.objects.filter(participant=OuterRef("pk"))
+    stopped = FollowUp.objects.filter(member=OuterRef("pk"), answer=FollowUp.Answer.STOPPED)
+    started = members.filter(status=Member.STARTED)
+    continuing = started.exclude(Exists(stopped))
+    enrolments = Enrolment.objects.filter(participant=OuterRef("pk"))
+    return Case(
+        When(withdrawn_condition(today), then=Value(Status.WITHDRAWN)),
+        When(Exists(continuing), then=Value(Status.CONTINUED)),
+        When(
+            Exists(members.filter(status__in=[Member.SENT, Member.ACCEPTED])),
+            then=Value(Status.HANDED_OVER),
+        ),
+        When(
+            Exists(
+                enrolments.filter(
+                    status=Enrolment.Status.ENROLLED,
+                    course__status__in=[Course.Status.PLANNED, Course.Status.RUNNING],
+                )
+            ),
+            then=Value(Status.IN_COURSE),
+        ),
+        When(
+            Exists(
+                enrolments.filter(
+                    status__in=[Enrolment.Status.COMPLETED, Enrolment.Status.WITHDRAWN]
+                )
+            )
+            | Exists(members.filter(status=Member.DECLINED))
+            | Exists(started),
+            then=Value(Status.ENDED),
+        ),
+        default=Value(Status.RECRUITED),
+        output_field=CharField(),
+    )
+
+
+@withdrawal_handler
+def leave_courses(participant):
+    """Leaving the programme takes the participant off every planned or running course (the
+    first on the waitlist gets the place), in the same transaction."""
+    from .services import enrolment_withdraw
+
+    for enrolment in Enrolment.objects.filter(
+        participant=participant,
+        status__in=[Enrolment.Status.ENROLLED, Enrolment.Status.WAITLISTED],
+        course__status__in=[Course.Status.PLANNED, Course.Status.RUNNING],
+    ):
+        enrolment_withdraw(enrolment=enrolment, reason=str(_("Left the programme")))
+
+
+def programme_end_refresh(participant_ids) -> None:
+    """The programme end date follows from the courses: the last day of the latest course the
+    participant completed, or the day they left the programme, whichever is later. Kept on the
+    participant (indexed) for the retention rule; set by the services that end a course."""
+    participants = list(Participant.objects.filter(pk__in=participant_ids))
+    completed = Enrolment.objects.filter(
+        participant__in=participants, status=Enrolment.Status.COMPLETED
+    ).select_related("course")
+    ends = {}
+    for enrolment in completed:
+        end = enrolment.course.last_day()
+        ends[enrolment.participant_id] = max(ends.get(enrolment.participant_id, end), end)
+    for participant in participants:
+        days = [day for day in (ends.get(participant.pk), participant.withdrawn_on) if day]
+        participant.ended_on = max(days) if days else None
+    Participant.objects.bulk_update(participants, ["ended_on"])
