@@ -120,8 +120,11 @@ def _require(member, *statuses):
 
 
 @transaction.atomic
-def handover_send(*, member: HandoverParticipant) -> HandoverParticipant:
-    """Send to the receiving organisation; a self-organised group is simply on its way."""
+def handover_send(
+    *, member: HandoverParticipant, at: datetime.datetime | None = None
+) -> HandoverParticipant:
+    """Send to the receiving organisation; a self-organised group is simply on its way. `at`
+    (now when not given) lets a record of the past, such as the demo's history, keep its date."""
     member = _locked(member)
     _require(member, Status.PROPOSED)
     if member.handover.offer_id and not has_sharing_consent(
@@ -132,7 +135,7 @@ def handover_send(*, member: HandoverParticipant) -> HandoverParticipant:
             % {"name": member.participant, "organisation": member.handover.receiver}
         )
     member.status = Status.SENT
-    member.sent_at = timezone.now()
+    member.sent_at = _moment(at)
     member.save(update_fields=["status", "sent_at"])
     _announce(member)
     return member
@@ -140,7 +143,12 @@ def handover_send(*, member: HandoverParticipant) -> HandoverParticipant:
 
 @transaction.atomic
 def handover_accept(
-    *, member: HandoverParticipant, first_session_on: datetime.date, buddy: str, user
+    *,
+    member: HandoverParticipant,
+    first_session_on: datetime.date,
+    buddy: str,
+    user,
+    at: datetime.datetime | None = None,
 ) -> HandoverParticipant:
     """Accept, taking one of the offer's free places: the offer row is locked while counting, so
     two staff accepting the last place at once cannot both succeed."""
@@ -158,7 +166,7 @@ def handover_accept(
     member.status = Status.ACCEPTED
     member.first_session_on = first_session_on
     member.buddy = buddy.strip()
-    member.answered_at, member.answered_by = timezone.now(), user
+    member.answered_at, member.answered_by = _moment(at, after=member.sent_at), user
     member.save(update_fields=["status", "first_session_on", "buddy", "answered_at", "answered_by"])
     _announce(member)
     return member
@@ -214,7 +222,12 @@ def next_session_on(offer: Offer | None, today: datetime.date) -> datetime.date:
 
 @transaction.atomic
 def handover_decline(
-    *, member: HandoverParticipant, reason: str, note: str, user
+    *,
+    member: HandoverParticipant,
+    reason: str,
+    note: str,
+    user,
+    at: datetime.datetime | None = None,
 ) -> HandoverParticipant:
     member = _locked(member)
     _require(member, Status.SENT, Status.PROPOSED)
@@ -224,12 +237,25 @@ def handover_decline(
         raise JourneyError(gettext_lazy("Say in a few words why, when the reason is 'other'."))
     member.status = Status.DECLINED
     member.decline_reason, member.decline_note = reason, note.strip()
-    member.answered_at, member.answered_by = timezone.now(), user
+    member.answered_at, member.answered_by = _moment(at, after=member.sent_at), user
     member.save(
         update_fields=["status", "decline_reason", "decline_note", "answered_at", "answered_by"]
     )
     _announce(member)
     return member
+
+
+def _moment(at: datetime.datetime | None, after: datetime.datetime | None = None):
+    """When a transition happened: now, or an explicit moment in the past (never the future,
+    never before the step it answers)."""
+    now = timezone.now()
+    if at is None:
+        return now
+    if at > now:
+        raise JourneyError(gettext_lazy("The moment cannot be in the future."))
+    if after is not None and at < after:
+        raise JourneyError(gettext_lazy("The answer cannot come before the handover was sent."))
+    return at
 
 
 # A follow-up can be answered from this long before it falls due, not earlier.
@@ -289,7 +315,14 @@ def follow_up_opens_on(follow_up: FollowUp) -> datetime.date:
 
 
 @transaction.atomic
-def follow_up_answer(*, follow_up: FollowUp, answer: str, stop_reason: str, user) -> FollowUp:
+def follow_up_answer(
+    *,
+    follow_up: FollowUp,
+    answer: str,
+    stop_reason: str,
+    user,
+    at: datetime.datetime | None = None,
+) -> FollowUp:
     """Answered once, by the receiving organisation's staff or the coordinator, from a few
     weeks before it falls due; "stopped" needs the reason."""
     follow_up = FollowUp.objects.select_for_update().get(pk=follow_up.pk)
@@ -297,7 +330,8 @@ def follow_up_answer(*, follow_up: FollowUp, answer: str, stop_reason: str, user
         raise JourneyError(gettext_lazy("This follow-up has already been answered."))
     if answer not in FollowUp.Answer.values:
         raise JourneyError(gettext_lazy("Choose active, stopped or unknown."))
-    if timezone.localdate() < follow_up_opens_on(follow_up):
+    answered_at = _moment(at)
+    if timezone.localdate(answered_at) < follow_up_opens_on(follow_up):
         raise JourneyError(
             gettext_lazy("This follow-up can be answered from %(date)s.")
             % {"date": date_format(follow_up_opens_on(follow_up), "SHORT_DATE_FORMAT")}
@@ -305,7 +339,7 @@ def follow_up_answer(*, follow_up: FollowUp, answer: str, stop_reason: str, user
     if answer == FollowUp.Answer.STOPPED and not stop_reason.strip():
         raise JourneyError(gettext_lazy("Say why they stopped."))
     follow_up.answer, follow_up.stop_reason = answer, stop_reason.strip()
-    follow_up.answered_by, follow_up.answered_at = user, timezone.now()
+    follow_up.answered_by, follow_up.answered_at = user, answered_at
     follow_up.save(update_fields=["answer", "stop_reason", "answered_by", "answered_at"])
     return follow_up
 

@@ -144,14 +144,19 @@ def check_open(questionnaire: Questionnaire) -> None:
 
 
 @transaction.atomic
-def questionnaire_answer(*, questionnaire: Questionnaire, form) -> Assessment:
-    """Save the participant's answers once: the row lock makes a double submit harmless."""
+def questionnaire_answer(
+    *, questionnaire: Questionnaire, form, on: datetime.date | None = None
+) -> Assessment:
+    """Save the participant's answers once: the row lock makes a double submit harmless. `on`
+    dates an answer given on paper earlier (today when not given)."""
     questionnaire = Questionnaire.objects.select_for_update().get(pk=questionnaire.pk)
     check_open(questionnaire)
     assessment = form.save(commit=False)
     assessment.enrolment_id = questionnaire.enrolment_id
     assessment.kind = questionnaire.kind
     assessment.source = Assessment.Source.SELF
+    if on is not None:
+        assessment.assessed_on = on
     assessment.full_clean()
     assessment.save()
     questionnaire.answer = assessment

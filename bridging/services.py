@@ -45,6 +45,18 @@ def sessions_generate(*, course: Course) -> list[Session]:
 
 
 @transaction.atomic
+def session_log_save(*, form, user) -> Session:
+    """Save a validated SessionLogForm: what was done, the exit talk, the team feeling. A
+    planned session that gets a log has been held."""
+    session = form.save(commit=False)
+    if session.status == Session.Status.PLANNED:
+        session.status = Session.Status.HELD
+    session.logged_by = user
+    session.save()
+    return session
+
+
+@transaction.atomic
 def session_cancel(*, session: Session, reason: str, user) -> Session:
     session = Session.objects.select_for_update().get(pk=session.pk)
     if not reason.strip():

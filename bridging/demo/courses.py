@@ -4,34 +4,20 @@ import datetime
 
 from django.utils import timezone
 
+from bridging.demo import pages
 from bridging.demo.people import cast
-from bridging.models import (
-    INDICATORS,
-    Assessment,
-    Attendance,
-    Course,
-    Enrolment,
-    Programme,
-    Questionnaire,
-    Session,
-)
-from bridging.services import (
-    attendance_mark,
-    course_complete,
-    enrolment_create,
-    sessions_generate,
-)
-from common.hashing import hash_secret
+from bridging.models import INDICATORS, Attendance, Course, Enrolment, Programme, Session
+from bridging.services import attendance_mark, course_complete, enrolment_create
 
 
 def seed_programme(project, users):
     """The demo programme: a finished course, one running mid-way and one planned, with
     attendance in which a few participants drift away."""
     today = timezone.localdate()
-    programme, _created = Programme.objects.update_or_create(
-        organisation=project,
-        name="Seniorer i bevægelse 2026",
-        defaults={
+    programme = pages.programme(
+        project,
+        "Seniorer i bevægelse 2026",
+        {
             "description": "12 ugers motion for inaktive ældre, der bagefter fortsætter i "
             "en forening, en aftenskole eller en selvorganiseret gruppe.",
             "target_group": "Inaktive borgere over 65 år",
@@ -40,6 +26,9 @@ def seed_programme(project, users):
             "exit_goal": "Fra første gang siger vi: Holdet slutter efter 12 uger, og målet er, "
             "at I fortsætter sammen i en forening eller på egen hånd.",
             "default_bridging_model": Programme.BridgingModel.TEAM,
+            "readiness_threshold": 3,
+            "follow_up_months": "3,6,12",
+            "minimum_attendance": 75,
         },
     )
     participants = cast(project, "course", "recruited", "last_year")
@@ -63,26 +52,25 @@ def seed_programme(project, users):
     ]
     for index, (name, weeks_ago, status, members, capacity) in enumerate(plans):
         start = today - datetime.timedelta(weeks=weeks_ago)
-        details = {
-            "venue": ["Valby Hallen", "Vesterbro Idrætscenter", "Sydhavn Kulturhus"][index],
-            "address": ["Julius Andersens Vej 3", "Saxogade 10", "Mozarts Plads 2"][index],
-            "weekday": [0, 2, 3][index],
-            "start_time": datetime.time(10 if index < 2 else 14, 0),
-            "end_time": datetime.time(11 if index < 2 else 15, 30),
-            "start_date": start,
-            "weeks": 12,
-            "capacity": capacity,
-        }
         # A finished course ran first: it is completed below, through the service.
         first_status = Course.Status.RUNNING if status == Course.Status.COMPLETED else status
-        course, _created = Course.objects.update_or_create(
-            programme=programme,
-            name=name,
-            defaults=details,
-            create_defaults={**details, "status": first_status},
+        course = pages.course(
+            programme,
+            name,
+            {
+                "venue": ["Valby Hallen", "Vesterbro Idrætscenter", "Sydhavn Kulturhus"][index],
+                "address": ["Julius Andersens Vej 3", "Saxogade 10", "Mozarts Plads 2"][index],
+                "municipality": "København",
+                "weekday": [0, 2, 3][index],
+                "start_time": "10:00" if index < 2 else "14:00",
+                "end_time": "11:30" if index < 2 else "15:30",
+                "start_date": start,
+                "weeks": 12,
+                "capacity": capacity,
+                "status": first_status,
+                "instructors": [users["instruktor"].pk],
+            },
         )
-        course.instructors.add(users["instruktor"])
-        sessions_generate(course=course)
         for position, participant in enumerate(members):
             enrolment = Enrolment.objects.filter(participant=participant, course=course).first()
             if enrolment is None:
@@ -111,12 +99,15 @@ def seed_attendance(course, enrolment, position, today, instructor):
     )
     for number, session in enumerate(past):
         if session.status == Session.Status.PLANNED:
-            session.status = Session.Status.HELD
-            session.exit_theme = number in (3, 8, 10)
-            session.team_building = number % 3 == 0
-            session.content = "Opvarmning, styrke på stole, balance og en gåtur i grupper."
-            session.logged_by = instructor
-            session.save()
+            pages.session_log(
+                session,
+                {
+                    "content": "Opvarmning, styrke på stole, balance og en gåtur i grupper.",
+                    "exit_theme": number in (3, 8, 10),
+                    "team_building": number % 3 == 0,
+                },
+                instructor,
+            )
         drifting = position in (2, 7) and number >= len(past) - 3
         if drifting:
             status = Attendance.Status.ABSENT
@@ -138,7 +129,7 @@ def seed_assessments(course, enrolment, position, start, instructor, course_stat
     points = {
         Course.Status.COMPLETED: [("start", 0), ("midway", 6), ("end", 11)],
         Course.Status.RUNNING: [("start", 0), ("midway", 5)],
-    }.get(course.status, [])
+    }.get(course_status, [])
     drifting = position in (2, 7)
     for step, (kind, week) in enumerate(points):
         base = 1 + step + (position % 3 == 0)
@@ -148,37 +139,23 @@ def seed_assessments(course, enrolment, position, start, instructor, course_stat
             if drifting and indicator.dimension in ("engagement", "vision"):
                 score = 1 + (step > 1)
             scores[indicator.field] = max(1, min(4, score))
-        Assessment.objects.get_or_create(
-            enrolment=enrolment,
-            kind=kind,
-            source=Assessment.Source.STAFF,
-            defaults={
+        on = start + datetime.timedelta(weeks=week)
+        pages.assessment(
+            enrolment,
+            {
+                "kind": kind,
+                "assessed_on": on,
                 **scores,
-                "assessed_on": start + datetime.timedelta(weeks=week),
-                "assessed_by": instructor,
                 "note": "Trives på holdet." if not drifting else "Er begyndt at udeblive.",
             },
+            instructor,
         )
         if kind in ("start", "end") and position % 2 == 0:
             own = {field: min(4, value + (position % 4 == 0)) for field, value in scores.items()}
-            answer, created = Assessment.objects.get_or_create(
-                enrolment=enrolment,
-                kind=kind,
-                source=Assessment.Source.SELF,
-                defaults={
-                    **own,
-                    "assessed_on": start + datetime.timedelta(weeks=week),
-                    "wishes_after": "Fortsætte med gymnastik sammen med de andre fra holdet.",
-                    "known_offers": "Seniorgymnastik i Vesterbro, gåklubben.",
-                    "continue_with_team": "yes",
-                },
-            )
-            if created:
-                Questionnaire.objects.create(
-                    enrolment=enrolment,
-                    kind=kind,
-                    token_hash=hash_secret(Questionnaire.new_token()),
-                    expires_at=timezone.now() - datetime.timedelta(days=1),
-                    created_by=instructor,
-                    answer=answer,
-                )
+            answers = {
+                **own,
+                "wishes_after": "Fortsætte med gymnastik sammen med de andre fra holdet.",
+                "known_offers": "Seniorgymnastik i Vesterbro, gåklubben.",
+                "continue_with_team": "yes",
+            }
+            pages.own_assessment(enrolment, kind, answers, on, instructor)

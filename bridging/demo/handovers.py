@@ -5,14 +5,13 @@ import datetime
 from django.utils import timezone
 
 from bridging import handovers
+from bridging.demo import pages
 from bridging.demo.people import cast, consent_to
 from bridging.models import (
     Course,
     Enrolment,
     FollowUp,
     Handover,
-    HandoverParticipant,
-    Programme,
 )
 from bridging.services import course_complete, enrolment_create
 
@@ -27,41 +26,48 @@ def seed_handovers(organisations, programme, offers, activity_types, users):
     project = programme.organisation
     gym = organisations["Vesterbro Seniorgymnastik"]
 
-    # Last year: a 12-week course whose whole team continued at the association.
-    last_year, _created = Programme.objects.get_or_create(
-        organisation=project,
-        name="Seniorer i bevægelse 2025",
-        defaults={
+    # Last year: a 12-week course whose whole team continued at the association; the rest of
+    # last year's team completed the course without continuing.
+    last_year = pages.programme(
+        project,
+        "Seniorer i bevægelse 2025",
+        {
             "starts_on": today - datetime.timedelta(weeks=52),
             "ends_on": today - datetime.timedelta(weeks=36),
             "exit_goal": "Holdet fortsætter sammen i en forening efter 12 uger.",
+            **PROGRAMME_SETTINGS,
         },
     )
-    old_course = Course.objects.create(
-        programme=last_year,
-        name="Hold 2025: Vesterbro, tirsdag formiddag",
-        venue="Vesterbro Hallen",
-        address="Vesterbrogade 150",
-        municipality="København",
-        weekday=1,
-        start_time=datetime.time(10),
-        end_time=datetime.time(11, 30),
-        start_date=today - datetime.timedelta(weeks=50),
-        capacity=12,
-        status=Course.Status.RUNNING,  # completed below, once the team is enrolled
+    old_course = pages.course(
+        last_year,
+        "Hold 2025: Vesterbro, tirsdag formiddag",
+        {
+            "venue": "Vesterbro Hallen",
+            "address": "Vesterbrogade 150",
+            "municipality": "København",
+            "weekday": 1,
+            "start_time": "10:00",
+            "end_time": "11:30",
+            "start_date": today - datetime.timedelta(weeks=50),
+            "weeks": 12,
+            "capacity": 12,
+            "status": Course.Status.RUNNING,  # completed below, once the team is enrolled
+            "instructors": [users["instruktor"].pk],
+        },
     )
-    old_course.instructors.add(users["instruktor"])
     team = cast(project, "last_year")[:6]
     enrolments = []
-    for participant in team:
+    for participant in team + cast(project, "ended"):
         enrolment = enrolment_create(
             course=old_course,
             participant=participant,
             exit_goal_explained=True,
             enrolled_on=old_course.start_date - datetime.timedelta(days=14),
         )
-        enrolments.append(enrolment)
+        if participant in team:
+            enrolments.append(enrolment)
     course_complete(course=old_course)
+    seed_long_ago(project, users)
     enrolments = list(Enrolment.objects.filter(pk__in=[e.pk for e in enrolments]))
     continuing = handovers.continuing_offer_create(
         course=old_course,
@@ -80,12 +86,14 @@ def seed_handovers(organisations, programme, offers, activity_types, users):
     started_on = today - datetime.timedelta(weeks=30)
     members = list(team_handover.members.all())
     for number, member in enumerate(members):
-        handovers.handover_send(member=member)
+        handovers.handover_send(member=member, at=_at(started_on - datetime.timedelta(weeks=3)))
         handovers.handover_accept(
-            member=member, first_session_on=started_on, buddy="Frida Forening", user=staff
+            member=member,
+            first_session_on=started_on,
+            buddy="Frida Forening",
+            user=staff,
+            at=_at(started_on - datetime.timedelta(weeks=2)),
         )
-        member = _happened(member, sent=started_on - datetime.timedelta(weeks=3),
-                           answered=started_on - datetime.timedelta(weeks=2))  # fmt: skip
         handovers.handover_start(member=member, started_on=started_on)
         # At 3 months the last one has stopped; at 6 months one more is unknown.
         stopped = number == len(members) - 1
@@ -93,16 +101,14 @@ def seed_handovers(organisations, programme, offers, activity_types, users):
         if not stopped:
             answers[6] = "unknown" if number == len(members) - 2 else "active"
         for months, answer in answers.items():
+            follow_up = FollowUp.objects.get(member=member, months=months)
             handovers.follow_up_answer(
-                follow_up=FollowUp.objects.get(member=member, months=months),
+                follow_up=follow_up,
                 answer=answer,
                 user=staff,
                 stop_reason="Flyttet til Jylland" if answer == "stopped" else "",
+                at=_at(follow_up.due_on),
             )
-    HandoverParticipant.objects.filter(handover=team_handover).update(
-        sent_at=timezone.now() - datetime.timedelta(weeks=33),
-        answered_at=timezone.now() - datetime.timedelta(weeks=32),
-    )
 
     # This year's finished course: individual, group (declined: full) and self-organised.
     finished = programme.courses.get(status=Course.Status.COMPLETED)
@@ -121,15 +127,14 @@ def seed_handovers(organisations, programme, offers, activity_types, users):
         user=coordinator,
     )
     member = individual.members.get()
-    handovers.handover_send(member=member)
+    handovers.handover_send(member=member, at=_at(today - datetime.timedelta(days=24)))
     handovers.handover_accept(
         member=member,
         first_session_on=today - datetime.timedelta(14),
         buddy="Ole Aftenskole",
         user=coordinator,
+        at=_at(today - datetime.timedelta(days=20)),
     )
-    member = _happened(member, sent=today - datetime.timedelta(days=24),
-                       answered=today - datetime.timedelta(days=20))  # fmt: skip
     handovers.handover_start(member=member, started_on=today - datetime.timedelta(days=14))
     group = handovers.handover_propose(
         course=finished,
@@ -139,9 +144,13 @@ def seed_handovers(organisations, programme, offers, activity_types, users):
         user=coordinator,
     )
     for member in group.members.all():
-        handovers.handover_send(member=member)
+        handovers.handover_send(member=member, at=_at(today - datetime.timedelta(days=25)))
         handovers.handover_decline(
-            member=member, reason="full", note="Holdet er fuldt til foråret.", user=coordinator
+            member=member,
+            reason="full",
+            note="Holdet er fuldt til foråret.",
+            user=coordinator,
+            at=_at(today - datetime.timedelta(days=22)),
         )
     self_organised = handovers.handover_propose(
         course=finished,
@@ -154,8 +163,7 @@ def seed_handovers(organisations, programme, offers, activity_types, users):
         meeting_time="Torsdag kl. 10",
     )
     for member in self_organised.members.all():
-        handovers.handover_send(member=member)
-        member = _happened(member, sent=today - datetime.timedelta(days=28))
+        handovers.handover_send(member=member, at=_at(today - datetime.timedelta(days=28)))
         handovers.handover_start(member=member, started_on=today - datetime.timedelta(21))
 
     # The running course: a group sent to the association three weeks ago, still waiting.
@@ -172,16 +180,59 @@ def seed_handovers(organisations, programme, offers, activity_types, users):
         note="De tre vil gerne starte sammen. Ring gerne til dem inden første gang.",
     )
     for member in pending.members.all():
-        handovers.handover_send(member=member)
-    pending.members.update(sent_at=timezone.now() - datetime.timedelta(days=20))
+        handovers.handover_send(member=member, at=_at(today - datetime.timedelta(days=20)))
 
 
-def _happened(member, *, sent, answered=None):
-    """History needs its dates: the services stamp "now", so a handover the demo tells as
-    weeks old gets the days it was sent and answered (timestamps only, never a state)."""
-    moment = datetime.time(10)
-    stamps = {"sent_at": timezone.make_aware(datetime.datetime.combine(sent, moment))}
-    if answered is not None:
-        stamps["answered_at"] = timezone.make_aware(datetime.datetime.combine(answered, moment))
-    HandoverParticipant.objects.filter(pk=member.pk).update(**stamps)
-    return HandoverParticipant.objects.get(pk=member.pk)
+PROGRAMME_SETTINGS = {
+    "default_bridging_model": "team",
+    "readiness_threshold": 3,
+    "follow_up_months": "3,6,12",
+    "minimum_attendance": 75,
+}
+
+
+def seed_long_ago(project, users):
+    """A course two and a half years ago: its participants' programme ended then, and those
+    without a consent to follow-up contact are due for anonymisation (the retention command's
+    dry run lists them)."""
+    today = timezone.localdate()
+    programme = pages.programme(
+        project,
+        "Seniorer i bevægelse 2024",
+        {
+            "starts_on": today - datetime.timedelta(weeks=132),
+            "ends_on": today - datetime.timedelta(weeks=116),
+            **PROGRAMME_SETTINGS,
+        },
+    )
+    course = pages.course(
+        programme,
+        "Hold 2024: Valby, fredag formiddag",
+        {
+            "venue": "Valby Hallen",
+            "municipality": "København",
+            "weekday": 4,
+            "start_time": "10:00",
+            "end_time": "11:30",
+            "start_date": today - datetime.timedelta(weeks=130),
+            "weeks": 12,
+            "capacity": 12,
+            "status": Course.Status.RUNNING,
+            "instructors": [users["instruktor"].pk],
+        },
+    )
+    if course.status == Course.Status.COMPLETED:
+        return
+    for participant in cast(project, "long_ago"):
+        enrolment_create(
+            course=course,
+            participant=participant,
+            exit_goal_explained=True,
+            enrolled_on=course.start_date - datetime.timedelta(days=14),
+        )
+    course_complete(course=course)
+
+
+def _at(day):
+    """Ten in the morning of `day`: when the demo tells that a step happened."""
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time(10)))

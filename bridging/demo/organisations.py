@@ -173,6 +173,7 @@ ORGANISATIONS = [
 DEMO_USERS = [
     ("koordinator", "Karin", "Koordinator", "Seniorer i bevægelse", Role.COORDINATOR),
     ("instruktor", "Ivan", "Instruktør", "Seniorer i bevægelse", Role.INSTRUCTOR),
+    ("koege", "Kim", "Koordinator", "Aktiv i Køge Nord", Role.COORDINATOR),
     ("forening", "Frida", "Forening", "Vesterbro Seniorgymnastik", Role.STAFF),
     ("boligsocial", "Bo", "Boligsocial", "Boligsocial helhedsplan Køge Nord", Role.COORDINATOR),
 ]

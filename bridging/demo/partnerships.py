@@ -5,7 +5,12 @@ import datetime
 from django.utils import timezone
 
 from partnerships import services as partnership_services
-from partnerships.models import READINESS_ITEMS, PartnershipAgreement, ReadinessAnswer
+from partnerships.models import (
+    READINESS_ITEMS,
+    Membership,
+    PartnershipAgreement,
+    ReadinessAnswer,
+)
 
 
 def seed_partnerships(organisations, programme, offers, users):
@@ -32,11 +37,15 @@ def seed_partnerships(organisations, programme, offers, users):
                     else coordinator,
                 },
             )
+    # Vesterbro: last season's agreement ended and this season's in force; Valby: sent for
+    # signing; the walking club and Køge: drafts. Each step through the agreement page's
+    # services, signed by a coordinator of the project and a staff member of the receiver.
+    signers = [Membership.objects.get(user=user) for user in (coordinator, staff)]
     plans = [
-        ("Vesterbro Seniorgymnastik", "active"),
+        ("Vesterbro Seniorgymnastik", "renewed"),
         ("Aftenskolen Valby", "sent"),
         ("Gåklubben Søndermarken", "draft"),
-        ("Køge Gang og Motion", "ended"),
+        ("Køge Gang og Motion", "draft"),
     ]
     for receiver_name, target in plans:
         receiver = organisations[receiver_name]
@@ -67,10 +76,14 @@ def seed_partnerships(organisations, programme, offers, users):
         partnership_services.agreement_send(agreement=agreement)
         if target == "sent":
             continue
-        agreement.project_signed_by, agreement.receiver_signed_by = coordinator, staff
-        agreement.project_signed_at = agreement.receiver_signed_at = timezone.now()
-        agreement.status = PartnershipAgreement.Status.SIGNED
-        agreement.save()
+        for signer in signers:
+            partnership_services.agreement_sign(agreement=agreement, membership=signer)
         partnership_services.agreement_activate(agreement=agreement)
-        if target == "ended":
-            partnership_services.agreement_end(agreement=agreement)
+        # A new season: the terms go into a new version, signed and put in force; the old
+        # version ends.
+        renewed = partnership_services.agreement_new_version(agreement=agreement)
+        partnership_services.agreement_end(agreement=agreement)
+        partnership_services.agreement_send(agreement=renewed)
+        for signer in signers:
+            partnership_services.agreement_sign(agreement=renewed, membership=signer)
+        partnership_services.agreement_activate(agreement=renewed)

@@ -4,8 +4,10 @@ import datetime
 
 from django.utils import timezone
 
-from participants.consent_texts import CURRENT_VERSION
+from participants import services as participant_services
+from participants.forms import ParticipantForm
 from participants.models import Consent, Participant
+from partnerships.models import Membership
 
 FIRST_NAMES = [
     "Birthe",
@@ -83,6 +85,8 @@ MOTIVATIONS = [
 # The part each participant plays in the story (their status follows from what the later
 # chapters do with them; nothing here stores a status).
 STORY_CYCLE = ["course", "course", "course", "recruited", "last_year", "ended"]
+# Who left the programme again (the coordinator's "Meld ud af forløbet"), and why.
+LEAVING = {5: "Flyttet til Jylland", 33: "Har fået et job med skiftende arbejdstider"}
 # (project, how many participants, municipality)
 
 PARTICIPANT_GROUPS = [
@@ -92,54 +96,97 @@ PARTICIPANT_GROUPS = [
 
 
 def seed_participants(organisations, users, activity_types):
-    """44 invented participants with wishes and consents; some ended long ago, so the
-    retention command has something to show in a dry run."""
-    today = timezone.localdate()
+    """44 invented participants with wishes and consents, registered and consenting through
+    the same services as the registration and consent pages. Some took part long ago, so the
+    retention command has something to show in a dry run (chapter 7 completes their course)."""
     receivers = [
         organisations["Vesterbro Seniorgymnastik"],
         organisations["Aftenskolen Valby"],
         organisations["Køge Gang og Motion"],
     ]
+    coordinators = {
+        "Seniorer i bevægelse": users["koordinator"],
+        "Aktiv i Køge Nord": users["koege"],
+    }
     n = 0
     for project_name, count, municipality in PARTICIPANT_GROUPS:
         project = organisations[project_name]
+        membership = Membership.objects.get(user=coordinators[project_name], organisation=project)
         for i in range(count):
             first = FIRST_NAMES[(n * 7) % len(FIRST_NAMES)]
             last = LAST_NAMES[(n * 5 + i) % len(LAST_NAMES)]
-            role = story_role(n)
-            ended_on = None
-            if role == "long_ago":
-                ended_on = today - datetime.timedelta(days=800 + n)
-            elif role in ("last_year", "ended"):
-                ended_on = today - datetime.timedelta(days=40 + n)
-            participant, _created = Participant.objects.update_or_create(
-                organisation=project,
-                first_name=first,
-                last_name=last,
-                birth_year=1944 + (n * 3) % 22,
-                defaults={
-                    "phone": f"00 00 {n // 100:02d} {n % 100:02d}",
-                    "email": f"{first.lower()}.{last.lower()}{n}@example.org".replace("ø", "oe"),
-                    "municipality": municipality,
-                    "home_area": HOME_AREAS[municipality][n % 4],
-                    "gender": "female" if FIRST_NAMES.index(first) < 15 else "male",
-                    "recruitment": list(Participant.Recruitment.values)[n % 6],
-                    "ended_on": ended_on,
-                    "health_notes": HEALTH_NOTES[n % len(HEALTH_NOTES)],
-                    "preferred_weekdays": [n % 5, (n + 2) % 5],
-                    "preferred_times": [["morning"], ["afternoon"], ["morning", "evening"]][n % 3],
-                    "max_travel_km": [2, 5, 10, 3][n % 4],
-                    "max_monthly_fee": [100, 150, 200, 300][n % 4],
-                    "continue_with_team": list(Participant.TeamPreference.values)[n % 3],
-                    "motivation": MOTIVATIONS[n % len(MOTIVATIONS)],
-                    "created_by": users["koordinator"],
-                },
-            )
-            participant.preferred_activities.set(
-                [activity_types[n % 8], activity_types[(n + 3) % 8]]
-            )
-            seed_consents(participant, n, receivers, users["koordinator"])
+            birth_year = 1944 + (n * 3) % 22
+            participant = Participant.objects.filter(
+                organisation=project, first_name=first, last_name=last, birth_year=birth_year
+            ).first()
+            if participant is None:
+                form = ParticipantForm(
+                    {
+                        "first_name": first,
+                        "last_name": last,
+                        "birth_year": birth_year,
+                        "phone": f"00 00 {n // 100:02d} {n % 100:02d}",
+                        "email": f"{first.lower()}.{last.lower()}{n}@example.org".replace(
+                            "ø", "oe"
+                        ),
+                        "municipality": municipality,
+                        "home_area": HOME_AREAS[municipality][n % 4],
+                        "gender": "female" if FIRST_NAMES.index(first) < 15 else "male",
+                        "recruitment": list(Participant.Recruitment.values)[n % 6],
+                        "health_notes": HEALTH_NOTES[n % len(HEALTH_NOTES)],
+                        "preferred_activities": [
+                            activity_types[n % 8].pk,
+                            activity_types[(n + 3) % 8].pk,
+                        ],
+                        "preferred_weekdays": [n % 5, (n + 2) % 5],
+                        "preferred_times": [["morning"], ["afternoon"], ["morning", "evening"]][
+                            n % 3
+                        ],
+                        "max_travel_km": [2, 5, 10, 3][n % 4],
+                        "max_monthly_fee": [100, 150, 200, 300][n % 4],
+                        "continue_with_team": list(Participant.TeamPreference.values)[n % 3],
+                        "motivation": MOTIVATIONS[n % len(MOTIVATIONS)],
+                    },
+                    organisation=project,
+                )
+                if not form.is_valid():
+                    raise ValueError(f"Demo participant {first} {last}: {form.errors.as_text()}")
+                participant = participant_services.participant_create(
+                    form=form, membership=membership
+                )
+                seed_consents(participant, n, receivers, membership)
+                if n in LEAVING:  # left the programme the day they were registered, as told
+                    participant_services.participant_withdraw(
+                        participant=participant,
+                        membership=membership,
+                        on=timezone.localdate(participant.created_at),
+                        reason=LEAVING[n],
+                    )
             n += 1
+
+
+def seed_consents(participant, n, receivers, membership):
+    """The paper consent form, recorded as the consent page does; the long-ago participants
+    gave theirs when they joined, years ago."""
+    today = timezone.localdate()
+    given_on = today - datetime.timedelta(days=1000 if story_role(n) == "long_ago" else 90)
+    purposes = [Consent.Purpose.REGISTRATION, Consent.Purpose.STATISTICS]
+    if n % 11 != 10:
+        purposes.append(Consent.Purpose.FOLLOW_UP)
+    sharing = [receivers[n % len(receivers)]] if n % 3 == 0 else []
+    consents = participant_services.consents_record(
+        participant=participant,
+        membership=membership,
+        purposes=purposes,
+        organisations=sharing,
+        given_on=given_on,
+        method=Consent.Method.PAPER,
+    )
+    if n % 9 == 0:  # one in nine later withdrew the consent to share their contact details
+        shared = next(c for c in consents if c.purpose == Consent.Purpose.SHARE_CONTACT)
+        participant_services.consent_withdraw(
+            consent=shared, membership=membership, on=given_on + datetime.timedelta(days=30)
+        )
 
 
 def story_role(n: int) -> str:
@@ -155,47 +202,16 @@ def cast(project, *roles):
             break
         offset += count
     participants = Participant.objects.filter(organisation=project).order_by("pk")
-    return [p for i, p in enumerate(participants) if story_role(offset + i) in roles]
-
-
-def seed_consents(participant, n, receivers, coordinator):
-    given_on = (participant.ended_on or timezone.localdate()) - datetime.timedelta(days=90)
-    purposes = [Consent.Purpose.REGISTRATION, Consent.Purpose.STATISTICS]
-    if n % 11 != 10:
-        purposes.append(Consent.Purpose.FOLLOW_UP)
-    for purpose in purposes:
-        Consent.objects.get_or_create(
-            participant=participant,
-            purpose=purpose,
-            defaults={
-                "text_version": CURRENT_VERSION,
-                "given_on": given_on,
-                "method": Consent.Method.PAPER,
-                "recorded_by": coordinator,
-            },
-        )
-    if n % 3 == 0:
-        sharing = {
-            "participant": participant,
-            "purpose": Consent.Purpose.SHARE_CONTACT,
-            "organisation": receivers[n % len(receivers)],
-        }
-        consent = Consent.objects.filter(**sharing).order_by("pk").first()
-        if consent is None:
-            consent = Consent.objects.create(
-                **sharing,
-                text_version=CURRENT_VERSION,
-                given_on=given_on,
-                method=Consent.Method.VERBAL,
-                recorded_by=coordinator,
-            )
-        if n % 9 == 0 and consent.withdrawn_on is None:
-            consent.withdrawn_on = given_on + datetime.timedelta(days=30)
-            consent.withdrawal_recorded_by = coordinator
-            consent.save(update_fields=["withdrawn_on", "withdrawal_recorded_by"])
+    return [
+        p
+        for i, p in enumerate(participants)
+        if story_role(offset + i) in roles and p.withdrawn_on is None
+    ]
 
 
 def consent_to(participants, organisation, coordinator):
+    """Consent to share contact details with `organisation`, on the consent page's service,
+    for those who have none in force."""
     for participant in participants:
         sharing = Consent.objects.active().filter(
             participant=participant,
@@ -203,12 +219,13 @@ def consent_to(participants, organisation, coordinator):
             organisation=organisation,
         )
         if not sharing.exists():
-            Consent.objects.create(
+            participant_services.consents_record(
                 participant=participant,
-                purpose=Consent.Purpose.SHARE_CONTACT,
-                organisation=organisation,
-                text_version=CURRENT_VERSION,
+                membership=Membership.objects.get(
+                    user=coordinator, organisation=participant.organisation
+                ),
+                purposes=[],
+                organisations=[organisation],
                 given_on=timezone.localdate() - datetime.timedelta(weeks=40),
                 method=Consent.Method.PAPER,
-                recorded_by=coordinator,
             )

@@ -111,11 +111,7 @@ def session_log(request, pk):
     session = get_session_for_user(request, pk)
     form = SessionLogForm(request.POST, instance=session)
     if form.is_valid():
-        session = form.save(commit=False)
-        if session.status == Session.Status.PLANNED:
-            session.status = Session.Status.HELD
-        session.logged_by = request.user
-        session.save()
+        session = services.session_log_save(form=form, user=request.user)
         messages.success(request, _("The session log is saved."))
     else:
         for errors in form.errors.values():

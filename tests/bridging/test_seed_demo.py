@@ -1,5 +1,7 @@
 """The demo data command."""
 
+import datetime
+
 import pytest
 from django.contrib.auth import authenticate, get_user_model
 from django.core.management import CommandError, call_command
@@ -56,3 +58,82 @@ def test_seed_demo_refuses_in_production(settings):
     with pytest.raises(CommandError):
         call_command("seed_demo")
     assert not get_user_model().objects.filter(username="koordinator").exists()
+
+
+def test_the_demo_holds_only_what_the_services_can_produce():
+    """seed_demo goes through the pages' services: every status is derived, every step has
+    its moment in order and none in the future, and each figure can be reached by a user."""
+    from django.utils import timezone
+
+    from bridging.models import Course, Enrolment, FollowUp, HandoverParticipant, Session
+    from bridging.status import programme_end_refresh
+    from participants.models import Consent, Participant, ParticipantAccess
+    from partnerships.models import PartnershipAgreement
+
+    call_command("seed_demo")
+    now, today = timezone.now(), timezone.localdate()
+    statuses = dict(
+        Participant.objects.filter(organisation__name="Seniorer i bevægelse")
+        .with_status()
+        .values_list("pk", "status")
+    )
+    shown = set(statuses.values()) | set(
+        Participant.objects.filter(organisation__name="Aktiv i Køge Nord")
+        .with_status()
+        .values_list("status", flat=True)
+    )
+    assert shown == set(Participant.Status.values)
+
+    # Registered, consenting and leaving through the services, which log each step.
+    for participant in Participant.objects.all():
+        actions = set(participant.access_log.values_list("action", flat=True))
+        assert {"create", "consent"} <= actions, participant
+        assert (participant.withdrawn_on is not None) == bool(participant.withdrawn_reason)
+    assert not Consent.objects.filter(recorded_by__isnull=True).exists()
+    assert not Consent.objects.filter(
+        withdrawn_on__isnull=False, withdrawal_recorded_by__isnull=True
+    ).exists()
+
+    # The programme end date follows from the courses (and leaving), as the services set it.
+    before = dict(Participant.objects.values_list("pk", "ended_on"))
+    programme_end_refresh(list(before))
+    assert dict(Participant.objects.values_list("pk", "ended_on")) == before
+
+    # Courses, sessions and attendance as the course and session pages leave them.
+    assert (
+        not Enrolment.objects.filter(status="completed")
+        .exclude(course__status=Course.Status.COMPLETED)
+        .exists()
+    )
+    assert not Enrolment.objects.filter(
+        status="enrolled", course__status=Course.Status.COMPLETED
+    ).exists()
+    assert not Session.objects.filter(status="held", logged_by__isnull=True).exists()
+    assert not Session.objects.filter(attendances__isnull=False, date__gt=today).exists()
+
+    # The handovers: each step after the one before, none in the future.
+    for member in HandoverParticipant.objects.select_related("handover"):
+        if member.status == "proposed":
+            assert member.sent_at is None
+            continue
+        assert member.sent_at is not None and member.sent_at <= now
+        if member.answered_at is not None:
+            assert member.sent_at <= member.answered_at <= now
+        elif member.handover.offer_id:
+            assert member.status == "sent", member
+        if member.status == "started":
+            since = member.answered_at or member.sent_at
+            assert timezone.localdate(since) <= member.started_on <= today
+    for follow_up in FollowUp.objects.exclude(answer=""):
+        assert (
+            follow_up.due_on - datetime.timedelta(weeks=3)
+            <= timezone.localdate(follow_up.answered_at)
+            <= today
+        )
+
+    # Agreements beyond a draft were sent; signed ones signed by both sides.
+    agreements = PartnershipAgreement.objects.exclude(status="draft")
+    assert not agreements.filter(sent_at__isnull=True).exists()
+    assert not agreements.exclude(status="sent").filter(project_signed_at__isnull=True).exists()
+    assert not agreements.exclude(status="sent").filter(receiver_signed_at__isnull=True).exists()
+    assert ParticipantAccess.objects.exists()

@@ -33,5 +33,5 @@ class Command(BaseCommand):
             demo.build()
         self.stdout.write(self.style.SUCCESS("Demo data is ready."))
         self.stdout.write(
-            "Log in as koordinator, instruktor, forening or boligsocial, password 'demo'."
+            "Log in as koordinator, instruktor, koege, forening or boligsocial, password 'demo'."
         )
