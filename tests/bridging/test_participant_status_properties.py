@@ -106,7 +106,7 @@ def build(people):
 
 
 class StatusOverRandomJourneys(TestCase):
-    @settings(max_examples=40, deadline=None,
+    @settings(max_examples=30, deadline=None,
               suppress_health_check=[HealthCheck.too_slow])  # fmt: skip
     @given(st.lists(person, min_size=1, max_size=6))
     def test_every_participant_has_exactly_one_status_and_the_counts_add_up(self, people):
