@@ -8,7 +8,7 @@ The paths, parameters and operation ids follow the HSDS API description (openapi
 import json
 import math
 
-from django.db.models import Prefetch
+from django.db.models import Count, Prefetch, Window
 from django.http import Http404, StreamingHttpResponse
 from django.urls import reverse
 from django.utils import translation
@@ -87,15 +87,15 @@ def _positive(request, name, default) -> int:
     return number
 
 
-def _page(request, count, fetch, serialize, *, per_page=PER_PAGE, max_per_page=MAX_PER_PAGE):
-    """HSDS's page envelope around `serialize` of `fetch(offset, limit)`."""
+def _page_size(request, per_page=PER_PAGE, max_per_page=MAX_PER_PAGE) -> tuple[int, int]:
     if request.query_params.get("format", "json") != "json":
         raise ParseError(_("format must be json here."))
     page = _positive(request, "page", 1)
-    per_page = min(_positive(request, "per_page", per_page), max_per_page)
-    total = count()
-    offset = (page - 1) * per_page
-    contents = [serialize(item) for item in fetch(offset, per_page)] if offset < total else []
+    return page, min(_positive(request, "per_page", per_page), max_per_page)
+
+
+def _envelope(page, per_page, total, contents) -> dict:
+    """HSDS's page envelope."""
     total_pages = math.ceil(total / per_page)
     return {
         "total_items": total,
@@ -109,17 +109,41 @@ def _page(request, count, fetch, serialize, *, per_page=PER_PAGE, max_per_page=M
     }
 
 
-def _queryset_page(request, queryset, serialize, rows=None, **sizes) -> dict:
-    """A page of `queryset`. The page's ids are found first (on the ordering's index alone) and
-    then their rows with the joins from `rows` (the same queryset without its filters), so a
-    page deep into 30,000 offers does not join every row before it ("deferred join"), and a
-    search is not run a second time for the rows. Still one query."""
+def _page(request, count, fetch, serialize, **sizes):
+    """A page of `serialize` of `fetch(offset, limit)`, out of `count()`."""
+    page, per_page = _page_size(request, **sizes)
+    total = count()
+    offset = (page - 1) * per_page
+    contents = [serialize(item) for item in fetch(offset, per_page)] if offset < total else []
+    return _envelope(page, per_page, total, contents)
 
-    def fetch(offset, limit):
-        ids = queryset.order_by(*queryset.query.order_by).values("pk")[offset : offset + limit]
-        return (queryset if rows is None else rows).filter(pk__in=ids)
 
-    return _page(request, queryset.count, fetch, serialize, **sizes)
+def _queryset_page(request, queryset, serialize, rows=None, searched=False, **sizes) -> dict:
+    """A page of `queryset`: the page's ids are found on the ordering's index, then their rows
+    with the joins from `rows` (the queryset without its filters), so a page deep into 30,000
+    offers does not join every row before it, nor runs a search again for the rows.
+
+    The number of results is a COUNT, read off an index. A search's results cannot be counted
+    without running the search, so then the number comes with the page's ids, COUNT(*) OVER ()
+    (the search runs once; a page past the end costs a count)."""
+    page, per_page = _page_size(request, **sizes)
+    offset = (page - 1) * per_page
+    ordered = queryset.order_by(*queryset.query.order_by)
+    rows = queryset if rows is None else rows
+    if not searched:
+        total = queryset.count()
+        ids = ordered.values("pk")[offset : offset + per_page]
+        contents = [serialize(item) for item in rows.filter(pk__in=ids)] if offset < total else []
+        return _envelope(page, per_page, total, contents)
+    found = list(
+        ordered.annotate(total_items=Window(Count("pk"))).values_list("pk", "total_items")[
+            offset : offset + per_page
+        ]
+    )
+    if not found:
+        return _envelope(page, per_page, queryset.count() if offset else 0, [])
+    items = rows.filter(pk__in=[pk for pk, _total in found])
+    return _envelope(page, per_page, found[0][1], [serialize(item) for item in items])
 
 
 class HsdsView(APIView):
@@ -194,6 +218,7 @@ class ServiceListView(HsdsView):
                 offers,
                 lambda offer: hsds.service(offer, full=full),
                 rows=hsds.services_queryset(),
+                searched=bool(request.query_params.get("search")),
             )
         )
 
@@ -330,6 +355,7 @@ class ServiceAtLocationListView(HsdsView):
                 self.services(),
                 lambda offer: hsds.service_at_location(offer, full=full),
                 rows=hsds.services_queryset(),
+                searched=bool(request.query_params.get("search")),
             )
         )
 
