@@ -226,12 +226,18 @@ class Participant(models.Model):
         ]
 
     def __str__(self):
-        if self.is_anonymised:
-            return str(_("Anonymised participant %(number)s") % {"number": self.pk})
-        return f"{self.first_name} {self.last_name}"
+        return self.name_from(self.pk, self.first_name, self.last_name, self.anonymised_at)
 
     def get_absolute_url(self):
         return reverse("participants:participant_detail", args=[self.pk])
+
+    @staticmethod
+    def name_from(pk, first_name, last_name, anonymised_at) -> str:
+        """The name shown for a participant, from plain values (a long export needs no model
+        instance per row)."""
+        if anonymised_at is not None:
+            return str(_("Anonymised participant %(number)s") % {"number": pk})
+        return f"{first_name} {last_name}"
 
     @property
     def is_anonymised(self):

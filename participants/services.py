@@ -6,7 +6,7 @@ transaction as the change.
 
 import datetime
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -60,6 +60,22 @@ def log_access_many(
         )
         for participant_id in dict.fromkeys(participant_ids)
     )
+
+
+def log_access_for(participant_ids, *, membership: Membership, action: str) -> int:
+    """One access-log row per participant in `participant_ids` (a queryset selecting the one
+    column `participant_id`), written by the database in one INSERT ... SELECT: however long
+    the list, no row passes through Python. Returns how many were written."""
+    sql, params = participant_ids.order_by().query.sql_with_params()
+    table = connection.ops.quote_name(ParticipantAccess._meta.db_table)
+    now = connection.ops.adapt_datetimefield_value(timezone.now())
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} (participant_id, user_id, role, action, fields, at) "
+            f"SELECT DISTINCT ids.participant_id, %s, %s, %s, '', %s FROM ({sql}) ids",
+            [membership.user_id, membership.role, action, now, *params],
+        )
+        return cursor.rowcount
 
 
 @transaction.atomic

@@ -10,6 +10,7 @@ from common.charts import bars
 from common.exports import table_response
 from common.params import id_param
 from participants.models import Participant, ParticipantAccess
+from participants.services import log_access_for
 
 from .. import funnel as funnel_module
 from ..models import Course, Enrolment, FollowUp, Handover, HandoverParticipant
@@ -133,15 +134,15 @@ def _export_rows(members):
         ):
             follow_ups[member_id].append(f"{months}: {answers.get(answer) or '-'}")
         for row in chunk:
-            participant = Participant(
-                pk=row["participant_id"],
-                first_name=row["participant__first_name"],
-                last_name=row["participant__last_name"],
-                anonymised_at=row["participant__anonymised_at"],
+            participant = Participant.name_from(
+                row["participant_id"],
+                row["participant__first_name"],
+                row["participant__last_name"],
+                row["participant__anonymised_at"],
             )
             sent_at, answered_at = row["sent_at"], row["answered_at"]
             yield (
-                str(participant),
+                participant,
                 row["handover__course__name"],
                 modes.get(row["handover__mode"], ""),
                 row["handover__offer__name"]
@@ -166,18 +167,11 @@ def handover_export(request, fmt):
         .filter(handover__course__programme__organisation=request.membership.organisation)
         .order_by("handover__created_at", "pk")
     )
-    # The access log first, in bulk: one row per participant in the list, from their ids.
-    ParticipantAccess.objects.bulk_create(
-        [
-            ParticipantAccess(
-                participant_id=participant_id,
-                user=request.user,
-                role=request.membership.role,
-                action=ParticipantAccess.Action.EXPORT_LIST,
-            )
-            for participant_id in members.values_list("participant_id", flat=True)
-        ],
-        batch_size=5000,
+    # The access log first, in bulk: one row per participant in the list, in one statement.
+    log_access_for(
+        members.values("participant_id"),
+        membership=request.membership,
+        action=ParticipantAccess.Action.EXPORT_LIST,
     )
     response = table_response(
         fmt=fmt,

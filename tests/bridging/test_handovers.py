@@ -590,12 +590,9 @@ class TestExports:
         rows = list(sheet.iter_rows(values_only=True))
         assert rows[0][0] == "Deltager"
         assert rows[1][0] == "Alma Andersen"
-        assert (
-            ParticipantAccess.objects.filter(
-                participant=cast.participant_a, action="export_list"
-            ).count()
-            == 1
-        )
+        entry = ParticipantAccess.objects.get(participant=cast.participant_a, action="export_list")
+        assert (entry.user, entry.role) == (cast.coordinator_a, "coordinator")
+        assert abs(timezone.now() - entry.at) < datetime.timedelta(minutes=1)
 
     def test_handover_list_as_csv_is_streamed_and_logged_per_participant(self, client, cast):
         client.force_login(cast.coordinator_a)
