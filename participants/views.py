@@ -66,9 +66,10 @@ def _get_rw_participant_for_user(request, pk):
 @project_roles_only
 def participant_list(request):
     form = ParticipantSearchForm(request.GET or None)
+    # The project the user acts for now, as the overview counts it.
     participants = form.filter(
         Participant.objects.visible_to(request.user)
-        .filter(anonymised_at__isnull=True)
+        .filter(organisation=request.membership.organisation, anonymised_at__isnull=True)
         .with_status()
     )
     page = Paginator(participants, PAGE_SIZE).get_page(request.GET.get("page"))

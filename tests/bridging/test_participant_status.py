@@ -13,7 +13,12 @@ from bridging.services import course_complete, course_complete_undo, enrolment_c
 from participants import services as participant_services
 from participants.models import Participant
 from partnerships.models import Membership
-from tests.factories import ConsentFactory, CourseFactory, ParticipantFactory
+from tests.factories import (
+    ConsentFactory,
+    CourseFactory,
+    MembershipFactory,
+    ParticipantFactory,
+)
 
 Status = Participant.Status
 TODAY = timezone.localdate()
@@ -131,6 +136,17 @@ def test_overview_counts_open_lists_that_agree_with_each_participant_page(client
         url = reverse("participants:participant_list")
         listed = client.get(url, {"status": status.value}).context["page"].object_list
         assert sorted(p.pk for p in listed) == expected[status]
+
+
+def test_a_coordinator_of_two_projects_sees_the_counts_and_list_of_the_one_acted_for(client, cast):
+    MembershipFactory(user=cast.coordinator_a, organisation=cast.project_b,
+                      role=Membership.Role.COORDINATOR)  # fmt: skip
+    client.force_login(cast.coordinator_a)  # acts for the first by name: Projekt A
+    overview = client.get(reverse("bridging:coordinator_overview"))
+    counts = {value: count for value, _label, count in overview.context["participants"]}
+    listed = client.get(reverse("participants:participant_list")).context["page"]
+    assert listed.paginator.count == sum(counts.values()) == 1
+    assert [p.pk for p in listed.object_list] == [cast.participant_a.pk]
 
 
 def test_the_registration_form_asks_for_neither_status_nor_end_date(client, cast):
