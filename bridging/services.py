@@ -84,6 +84,8 @@ def enrolment_create(
         raise JourneyError(_("The course is over or cancelled; no one can be enrolled."))
     if Enrolment.objects.filter(course=course, participant=participant).exists():
         raise JourneyError(_("The participant is already on this course."))
+    if Participant.objects.filter(pk=participant.pk, withdrawn_on__isnull=False).exists():
+        raise JourneyError(_("The participant has left the programme; no one can enrol them."))
     taken = Enrolment.objects.filter(course=course, status=Enrolment.Status.ENROLLED).count()
     status = Enrolment.Status.ENROLLED if taken < course.capacity else Enrolment.Status.WAITLISTED
     try:

@@ -9,7 +9,12 @@ from django.urls import reverse
 from django.utils import timezone
 
 from bridging import handovers
-from bridging.services import course_complete, course_complete_undo, enrolment_create
+from bridging.services import (
+    JourneyError,
+    course_complete,
+    course_complete_undo,
+    enrolment_create,
+)
 from participants import services as participant_services
 from participants.models import Participant
 from partnerships.models import Membership
@@ -225,6 +230,17 @@ def test_leaving_with_bad_input_says_why_keeps_the_text_and_saves_nothing(
     participant.refresh_from_db()
     assert participant.withdrawn_on is None
     assert cast.enrolment_a.__class__.objects.get(pk=cast.enrolment_a.pk).status == "enrolled"
+
+
+def test_a_participant_who_left_cannot_be_enrolled_again(cast):
+    participant = ParticipantFactory(organisation=cast.project_a)
+    participant_services.participant_withdraw(
+        participant=participant, membership=coordinator(cast), on=TODAY, reason="Flyttet"
+    )
+    with pytest.raises(JourneyError, match="udmeldt af forløbet"):
+        enrolment_create(course=cast.course_a, participant=participant)
+    assert not participant.enrolments.exists()
+    assert status_of(participant) == Status.WITHDRAWN
 
 
 def test_instructor_cannot_record_that_a_participant_left(client, cast):
