@@ -29,10 +29,10 @@ run: install
 	$(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 ## test: install and run the whole suite (DATABASE_URL picks PostgreSQL; REQUIRE_BROWSER=1 makes a missing Chromium an error)
-# One worker per core (pytest-xdist); each test file stays on one worker, so a module's shared data is built once.
+# One worker per core (pytest-xdist); a worker that runs out of tests takes over the rest of another's.
 TEST_WORKERS ?= auto
 test: install
-	$(VENV)/bin/pytest -n $(TEST_WORKERS) --dist loadfile $(PYTEST_ARGS)
+	$(VENV)/bin/pytest -n $(TEST_WORKERS) --dist worksteal $(PYTEST_ARGS)
 
 ## bench: time every page on the national-scale data set (PostgreSQL in DATABASE_URL; README, Benchmark)
 SCALE ?= 1
