@@ -116,6 +116,13 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+# A safety net, not a fix: PostgreSQL's JIT compiles a query whose estimated cost is high (a
+# figure over thousands of rows), which can take seconds longer than running it. Pages answer
+# in milliseconds, so the app's connections run without it (POSTGRES_JIT=1: with).
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and not env_bool(
+    "POSTGRES_JIT", False
+):
+    DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c jit=off"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Authentication -------------------------------------------------------------------------
