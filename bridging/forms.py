@@ -479,6 +479,15 @@ class HandoverForm(forms.Form):
     send_now = forms.BooleanField(
         label=_("Send to the organisation now"), required=False, initial=True
     )
+    overlap_reason = forms.CharField(
+        label=_("Why hand over someone who is already on their way"),
+        max_length=300,
+        required=False,
+        help_text=_(
+            "Needed only when a participant you chose is already in an open handover "
+            "(proposed, sent, accepted, or started and not stopped)."
+        ),
+    )
 
     def __init__(self, *args, roster, offers, **kwargs):
         super().__init__(*args, **kwargs)

@@ -25,6 +25,15 @@ from .models import Enrolment, FollowUp, HandoverParticipant
 
 FOLLOW_UP_MONTHS = [3, 6, 12]
 
+# A participant withdrawn from a handover (their consent to share was withdrawn) keeps the
+# stages they had reached: sent, accepted (answered, never declined) and started (a start date).
+HANDED_OVER = "(hp.status <> 'proposed' AND NOT (hp.status = 'withdrawn' AND hp.sent_at IS NULL))"
+ACCEPTED = (
+    "(hp.status IN ('accepted', 'started') "
+    "OR (hp.status = 'withdrawn' AND hp.answered_at IS NOT NULL))"
+)
+STARTED = "(hp.status = 'started' OR (hp.status = 'withdrawn' AND hp.started_on IS NOT NULL))"
+
 
 def _counts(enrolments, now) -> dict[str, int]:
     ctes, params = exit_ready_ctes(enrolments.exclude(status=Enrolment.Status.WAITLISTED), now)
@@ -62,16 +71,16 @@ def _counts(enrolments, now) -> dict[str, int]:
     sql = f"""WITH {ctes},
     members AS (
         SELECT hp.enrolment_id,
-            MAX(CASE WHEN hp.status <> 'proposed' THEN 1 ELSE 0 END) AS handed_over,
-            MAX(CASE WHEN hp.status IN ('accepted', 'started') THEN 1 ELSE 0 END) AS accepted,
-            MAX(CASE WHEN hp.status = 'started' THEN 1 ELSE 0 END) AS started
+            MAX(CASE WHEN {HANDED_OVER} THEN 1 ELSE 0 END) AS handed_over,
+            MAX(CASE WHEN {ACCEPTED} THEN 1 ELSE 0 END) AS accepted,
+            MAX(CASE WHEN {STARTED} THEN 1 ELSE 0 END) AS started
         FROM {member} hp WHERE hp.enrolment_id IN (SELECT id FROM scope)
         GROUP BY hp.enrolment_id
     ),
     follow AS (
         SELECT hp.enrolment_id, {", ".join(follow_columns)}
         FROM {follow_up} f JOIN {member} hp ON hp.id = f.member_id
-        WHERE hp.status = 'started' AND hp.enrolment_id IN (SELECT id FROM scope)
+        WHERE {STARTED} AND hp.enrolment_id IN (SELECT id FROM scope)
         GROUP BY hp.enrolment_id
     )
     SELECT {select}
@@ -152,7 +161,8 @@ def breakdown(members, field: str) -> list[dict]:
     """Handed over -> accepted -> started -> active, grouped by `field` (mode or receiver).
     Proposed but never sent does not count as handed over."""
     Status = HandoverParticipant.Status
-    members = members.exclude(status=Status.PROPOSED)
+    withdrawn = Q(status=Status.WITHDRAWN)
+    members = members.exclude(status=Status.PROPOSED).exclude(withdrawn & Q(sent_at__isnull=True))
     active = {
         f"active_{months}": Count(
             "pk",
@@ -166,10 +176,17 @@ def breakdown(members, field: str) -> list[dict]:
         .annotate(
             handed_over=Count("pk", distinct=True),
             accepted=Count(
-                "pk", distinct=True, filter=Q(status__in=[Status.ACCEPTED, Status.STARTED])
+                "pk",
+                distinct=True,
+                filter=Q(status__in=[Status.ACCEPTED, Status.STARTED])
+                | (withdrawn & Q(answered_at__isnull=False)),
             ),
             declined=Count("pk", distinct=True, filter=Q(status=Status.DECLINED)),
-            started=Count("pk", distinct=True, filter=Q(status=Status.STARTED)),
+            started=Count(
+                "pk",
+                distinct=True,
+                filter=Q(status=Status.STARTED) | (withdrawn & Q(started_on__isnull=False)),
+            ),
             **active,
         )
         .order_by(field)

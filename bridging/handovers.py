@@ -5,6 +5,7 @@ import datetime
 from calendar import monthrange
 
 from django.db import transaction
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -41,6 +42,72 @@ def blockers(*, enrolment: Enrolment, offer: Offer | None) -> list[str]:
     return reasons
 
 
+class OverlapError(JourneyError):
+    """Someone is already in an open handover and no reason was given for another one; the
+    message names them and belongs at the form's reason field."""
+
+
+def open_handovers(participants):
+    """The handovers that keep each of `participants` (ids or a queryset of ids) on their way:
+    proposed, sent, accepted, or started and not (yet) stopped at a follow-up."""
+    stopped = FollowUp.objects.filter(member=OuterRef("pk"), answer=FollowUp.Answer.STOPPED)
+    return (
+        HandoverParticipant.objects.filter(
+            participant__in=participants, status__in=HandoverParticipant.OPEN_STATUSES
+        )
+        .exclude(Q(status=Status.STARTED) & Exists(stopped))
+        .select_related("handover__offer", "handover__receiver")
+        .order_by("participant_id", "-handover__created_at", "-pk")
+    )
+
+
+def state_label(member: HandoverParticipant) -> str:
+    """Where a participant's handover stands, in words: "Accepted at Gymnastik, Forening A
+    on 3 November 2026"."""
+    handover = member.handover
+    target = (
+        f"{handover.offer.name}, {handover.receiver.name}"
+        if handover.offer_id
+        else handover.meeting_place
+    )
+    moments = {
+        Status.PROPOSED: (gettext_lazy("Proposed for %(target)s on %(date)s"), handover.created_at),
+        Status.SENT: (gettext_lazy("Handed over to %(target)s on %(date)s"), member.sent_at),
+        Status.ACCEPTED: (gettext_lazy("Accepted at %(target)s on %(date)s"), member.answered_at),
+        Status.STARTED: (gettext_lazy("Started at %(target)s on %(date)s"), member.started_on),
+    }
+    label, moment = moments.get(member.status, (None, None))
+    if label is None or moment is None:
+        return f"{member.get_status_display()}: {target}"
+    day = timezone.localdate(moment) if isinstance(moment, datetime.datetime) else moment
+    return str(label) % {"target": target, "date": date_format(day, "DATE_FORMAT")}
+
+
+def _check_one_bridge_at_a_time(enrolments, overlap_reason: str) -> set[int]:
+    """Lock the participants, then find those already on their way: they may only join another
+    handover with a stated reason. Returns their ids."""
+    ids = sorted({enrolment.participant_id for enrolment in enrolments})
+    list(Participant.objects.select_for_update().filter(pk__in=ids).order_by("pk"))
+    current = {}
+    for member in open_handovers(ids):
+        current.setdefault(member.participant_id, member)
+    if current and not overlap_reason.strip():
+        names = {e.participant_id: e.participant for e in enrolments}
+        states = [(names[pk], state_label(member)) for pk, member in current.items()]
+        raise OverlapError(
+            gettext_lazy(
+                "Already in an open handover: %(who)s. Say why they should be handed over "
+                "again, or leave them out."
+            )
+            % {
+                "who": "; ".join(
+                    f"{name} ({state[:1].lower()}{state[1:]})" for name, state in states
+                )
+            }
+        )
+    return set(current)
+
+
 @transaction.atomic
 def handover_propose(
     *,
@@ -54,9 +121,11 @@ def handover_propose(
     meeting_time: str = "",
     note: str = "",
     send_now: bool = False,
+    overlap_reason: str = "",
 ) -> Handover:
     """Propose a handover and, with `send_now`, send every member in the same transaction:
-    all of it is saved, or none of it."""
+    all of it is saved, or none of it. One bridge at a time: someone already in an open
+    handover joins another only with `overlap_reason`, kept on their row."""
     if not enrolments:
         raise JourneyError(gettext_lazy("Choose at least one participant."))
     if mode == Handover.Mode.SELF_ORGANISED:
@@ -80,6 +149,7 @@ def handover_propose(
         raise JourneyError(
             gettext_lazy("Cannot be included: %(who)s.") % {"who": "; ".join(refused)}
         )
+    overlapping = _check_one_bridge_at_a_time(enrolments, overlap_reason)
     handover = Handover.objects.create(
         course=course,
         mode=mode,
@@ -93,7 +163,12 @@ def handover_propose(
     )
     HandoverParticipant.objects.bulk_create(
         [
-            HandoverParticipant(handover=handover, participant=e.participant, enrolment=e)
+            HandoverParticipant(
+                handover=handover,
+                participant=e.participant,
+                enrolment=e,
+                overlap_reason=overlap_reason.strip() if e.participant_id in overlapping else "",
+            )
             for e in enrolments
         ]
     )
@@ -348,6 +423,44 @@ def add_months(day: datetime.date, months: int) -> datetime.date:
     month_index = day.month - 1 + months
     year, month = day.year + month_index // 12, month_index % 12 + 1
     return datetime.date(year, month, min(day.day, monthrange(year, month)[1]))
+
+
+@transaction.atomic
+def handovers_withdraw_for_consent(
+    *, participant: Participant, organisation: Organisation, on: datetime.date, reason: str
+) -> list[HandoverParticipant]:
+    """The participant no longer consents to sharing with `organisation`: withdraw them from
+    every handover to it that is not over (proposed, sent, accepted or started), so its staff
+    no longer see the name anywhere and cannot accept. A place taken by an acceptance that has
+    not started is given back. Nothing happens while another sharing consent still covers it."""
+    if has_sharing_consent(participant=participant, organisation=organisation, on=on):
+        return []
+    members = list(
+        HandoverParticipant.objects.select_for_update(of=("self",))
+        .filter(
+            participant=participant,
+            handover__receiver=organisation,
+            status__in=HandoverParticipant.OPEN_STATUSES,
+        )
+        .select_related("handover")
+        .order_by("pk")
+    )
+    if not members:
+        return []
+    places = {}
+    for member in members:
+        if member.status == Status.ACCEPTED and member.handover.offer_id:
+            places[member.handover.offer_id] = places.get(member.handover.offer_id, 0) + 1
+    for offer in Offer.objects.select_for_update().filter(pk__in=places, free_places__isnull=False):
+        offer.free_places += places[offer.pk]
+        offer.save(update_fields=["free_places"])
+    now = timezone.now()
+    for member in members:
+        member.status = Status.WITHDRAWN
+        member.withdrawn_at = now
+        member.withdrawn_reason = reason.strip()
+    HandoverParticipant.objects.bulk_update(members, ["status", "withdrawn_at", "withdrawn_reason"])
+    return members
 
 
 # --- Team handover: the hold continues at the receiving organisation -------------------------

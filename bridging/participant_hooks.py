@@ -3,17 +3,28 @@
 
 from django.db.models import Count, Prefetch, Q
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
 from common.charts import radar
-from participants.hooks import TimelineEvent, export_provider, page_section, timeline_provider
+from participants.hooks import (
+    OfferAction,
+    TimelineEvent,
+    export_provider,
+    offer_action_provider,
+    on_consent_withdrawn,
+    page_section,
+    timeline_provider,
+)
+from participants.models import Consent
 from partnerships.access import active_membership
 from partnerships.hooks import organisation_section, partner_provider
 from partnerships.models import Membership
 
-from . import readiness
+from . import handovers, readiness
 from .figures import attach_attendance
 from .forms import QuestionnaireCreateForm
 from .models import (
@@ -267,8 +278,21 @@ def handover_path(participant):
         yield TimelineEvent(
             on=timezone.localdate(handover.created_at),
             title=_("Handed over (%(mode)s)") % {"mode": str(handover.get_mode_display()).lower()},
-            detail=target,
+            detail=target
+            + (
+                " · "
+                + _("While another handover was open: %(reason)s")
+                % {"reason": member.overlap_reason}
+                if member.overlap_reason
+                else ""
+            ),
         )
+        if member.withdrawn_at:
+            yield TimelineEvent(
+                on=timezone.localdate(member.withdrawn_at),
+                title=_("Withdrawn from the handover"),
+                detail=f"{target} · {member.withdrawn_reason}",
+            )
         if member.answered_at:
             yield TimelineEvent(
                 on=timezone.localdate(member.answered_at),
@@ -297,6 +321,9 @@ def handovers_for_export(participant):
             "sent_at": m.sent_at.isoformat() if m.sent_at else None,
             "answered_at": m.answered_at.isoformat() if m.answered_at else None,
             "decline_reason": m.decline_reason,
+            "overlap_reason": m.overlap_reason,
+            "withdrawn_at": m.withdrawn_at.isoformat() if m.withdrawn_at else None,
+            "withdrawn_reason": m.withdrawn_reason,
             "started_on": m.started_on.isoformat() if m.started_on else None,
             "follow_ups": [
                 {"months": f.months, "answer": f.answer, "stop_reason": f.stop_reason}
@@ -313,3 +340,54 @@ def handovers_for_export(participant):
 def handed_over_to(projects):
     """A project works with the organisations it has handed participants over to."""
     return Handover.objects.filter(course__programme__organisation__in=projects).values("receiver")
+
+
+@on_consent_withdrawn
+def withdraw_from_handovers(*, consent, membership):
+    """No consent to share with an organisation: no handover to it either (one service)."""
+    if consent.purpose != Consent.Purpose.SHARE_CONTACT or not consent.organisation_id:
+        return
+    handovers.handovers_withdraw_for_consent(
+        participant=consent.participant,
+        organisation=consent.organisation,
+        on=consent.withdrawn_on,
+        reason=_("The consent to share with %(organisation)s was withdrawn on %(date)s.")
+        % {
+            "organisation": consent.organisation,
+            "date": date_format(consent.withdrawn_on, "SHORT_DATE_FORMAT"),
+        },
+    )
+
+
+@offer_action_provider
+def propose_handover_to_offer(request, participant):
+    """On the participant's matching offers: "Propose a handover to this offer", opening the
+    handover form of their latest course, prefilled with them and the offer. One query."""
+    membership = active_membership(request)
+    if (
+        membership is None
+        or membership.role != Membership.Role.COORDINATOR
+        or membership.organisation_id != participant.organisation_id
+        or participant.is_anonymised
+    ):
+        return None
+    enrolment = (
+        Enrolment.objects.visible_to(request.user)
+        .on_roster()
+        .filter(participant=participant, course__programme__organisation=membership.organisation)
+        .order_by("-course__start_date", "-pk")
+        .only("pk", "course_id")
+        .first()
+    )
+    if enrolment is None:
+        return None
+    base = reverse("bridging:handover_create", args=[enrolment.course_id])
+    label = _("Propose a handover to this offer")
+    return lambda offer: [
+        OfferAction(
+            label=label,
+            url=base
+            + "?"
+            + urlencode({"mode": "individual", "offer": offer.pk, "enrolment": enrolment.pk}),
+        )
+    ]

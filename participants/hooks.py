@@ -112,3 +112,39 @@ def status_expression(today: datetime.date | None = None):
         default=Value(Participant.Status.RECRUITED),
         output_field=CharField(),
     )
+
+
+# Called inside the transaction that records a consent's withdrawal, with keyword arguments
+# `consent` and `membership`: an app above this one undoes what the consent allowed (e.g.
+# bridging withdraws the participant from handovers to the organisation).
+ConsentWithdrawalHandler = Callable[..., None]
+consent_withdrawal_handlers: list[ConsentWithdrawalHandler] = []
+
+
+def on_consent_withdrawn(function: ConsentWithdrawalHandler) -> ConsentWithdrawalHandler:
+    consent_withdrawal_handlers.append(function)
+    return function
+
+
+# For each offer on the participant's "matching offers" page, links to act on it (e.g. bridging
+# proposes a handover to it): a function (request, participant) -> a function (offer) -> list of
+# OfferAction, or None when the user can do nothing there. The outer call may query once; the
+# inner one must not query.
+@dataclass(frozen=True)
+class OfferAction:
+    label: str
+    url: str
+
+
+OfferActionProvider = Callable[[object, object], Callable[[object], list[OfferAction]] | None]
+offer_action_providers: list[OfferActionProvider] = []
+
+
+def offer_action_provider(function: OfferActionProvider) -> OfferActionProvider:
+    offer_action_providers.append(function)
+    return function
+
+
+def offer_actions(request, participant) -> Callable[[object], list[OfferAction]]:
+    makers = [m for provider in offer_action_providers if (m := provider(request, participant))]
+    return lambda offer: [action for make in makers for action in make(offer)]

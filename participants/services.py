@@ -157,6 +157,8 @@ def consent_withdraw(
     consent.withdrawn_on = on
     consent.withdrawal_recorded_by = membership.user
     consent.save(update_fields=["withdrawn_on", "withdrawal_recorded_by"])
+    for handler in hooks.consent_withdrawal_handlers:
+        handler(consent=consent, membership=membership)
     log_access(
         participant=consent.participant,
         membership=membership,

@@ -162,6 +162,9 @@ def matching_offers(request, pk):
     if participant.is_anonymised:
         raise Http404
     matches = matching.matching_offers(participant, Offer.objects.visible_to(request.user))
+    actions = hooks.offer_actions(request, participant)
+    for match in matches:
+        match.actions = actions(match.offer)
     return render(
         request,
         "participants/matching_offers.html",

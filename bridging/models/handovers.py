@@ -110,12 +110,10 @@ class HandoverParticipantQuerySet(ScopedQuerySet):
         organisations_of = Membership.objects.organisations_of
         coordinating = organisations_of(user, Membership.Role.COORDINATOR)
         receiving = organisations_of(user, Membership.Role.STAFF)
+        hidden = [HandoverParticipant.Status.PROPOSED, HandoverParticipant.Status.WITHDRAWN]
         return self.filter(
             models.Q(handover__course__programme__organisation__in=coordinating)
-            | (
-                models.Q(handover__receiver__in=receiving)
-                & ~models.Q(status=HandoverParticipant.Status.PROPOSED)
-            )
+            | (models.Q(handover__receiver__in=receiving) & ~models.Q(status__in=hidden))
         )
 
 
@@ -126,6 +124,11 @@ class HandoverParticipant(models.Model):
         ACCEPTED = "accepted", _("Accepted")
         DECLINED = "declined", _("Declined")
         STARTED = "started", _("Started")
+        WITHDRAWN = "withdrawn", _("Withdrawn from the handover")
+
+    # A participant is on their way in these states: another handover needs a stated reason.
+    # (Started counts until a follow-up says they stopped; see handovers.open_handovers.)
+    OPEN_STATUSES = (Status.PROPOSED, Status.SENT, Status.ACCEPTED, Status.STARTED)
 
     class DeclineReason(models.TextChoices):
         FULL = "full", _("Full")
@@ -166,6 +169,12 @@ class HandoverParticipant(models.Model):
     )
     decline_note = models.CharField(_("about the reason"), max_length=300, blank=True)
     started_on = models.DateField(_("started on"), null=True, blank=True)
+    # Why the coordinator handed over someone already in an open handover (one bridge at a time).
+    overlap_reason = models.CharField(
+        _("why another handover while one is open"), max_length=300, blank=True
+    )
+    withdrawn_at = models.DateTimeField(_("withdrawn"), null=True, blank=True)
+    withdrawn_reason = models.CharField(_("why withdrawn"), max_length=300, blank=True)
     reminded_at = models.DateTimeField(_("reminded"), null=True, blank=True)
     flagged_at = models.DateTimeField(_("flagged to the coordinator"), null=True, blank=True)
     # When the mail about sending and about the answer was accepted by the mail server.
@@ -187,6 +196,10 @@ class HandoverParticipant(models.Model):
             models.CheckConstraint(
                 condition=~models.Q(status="declined") | ~models.Q(decline_reason=""),
                 name="handover_decline_has_reason",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(status="withdrawn") | models.Q(withdrawn_at__isnull=False),
+                name="handover_withdrawn_has_time",
             ),
         ]
         indexes = [models.Index(fields=["status", "sent_at"])]

@@ -21,6 +21,7 @@ from partnerships.access import role_required
 from partnerships.models import Membership, Offer, PartnershipAgreement
 
 from .. import handovers
+from ..figures import exit_ready_ids
 from ..forms import (
     AcceptForm,
     ContinuingOfferForm,
@@ -71,6 +72,9 @@ def handover_create(request, pk):
     data = request.POST or None
     initial = {"mode": request.GET.get("mode") or course.programme.default_bridging_model,
                "offer": request.GET.get("offer"), "send_now": True}  # fmt: skip
+    if enrolment_pk := id_param(request.GET.get("enrolment")):
+        # From the participant's matching offers: them, ticked.
+        initial["enrolments"] = [str(enrolment_pk)]
     form = HandoverForm(data, initial=initial, roster=roster, offers=offers)
     # Without JavaScript, the text typed in the offer search comes back as its matches.
     form.fields["offer"].widget.query = clean_query(request.GET.get("offer_q", ""))
@@ -88,12 +92,16 @@ def handover_create(request, pk):
                 meeting_time=form.cleaned_data["meeting_time"],
                 note=form.cleaned_data["note"],
                 send_now=form.cleaned_data["send_now"],
+                overlap_reason=form.cleaned_data["overlap_reason"],
             )
+        except handovers.OverlapError as error:
+            form.add_error("overlap_reason", error.args[0])
         except JourneyError as error:
             form.add_error(None, error.args[0])
         else:
             messages.success(request, _("The handover is created."))
             return redirect(handover)
+    rows = _candidate_rows(request, course, roster, chosen)
     return render(
         request,
         "bridging/handover_form.html",
@@ -101,7 +109,8 @@ def handover_create(request, pk):
             "course": course,
             "form": form,
             "offer": chosen,
-            "rows": _candidate_rows(request, course, roster, chosen),
+            "rows": rows,
+            "anyone_on_their_way": any(row["open_handover"] for row in rows),
             "agreement": _agreement(course, chosen),
             "continuing_form": ContinuingOfferForm(user=request.user),
         },
@@ -130,8 +139,16 @@ def _agreement(course, offer):
 
 def _candidate_rows(request, course, roster, offer):
     """Per participant on the roster: readiness verdict, attendance, wishes against the offer,
-    and whether they may be included (consent). Four queries whatever the team size."""
+    whether they may be included (consent), whether they are exit-ready (the one rule, in
+    figures.py) and the handover they are already on their way in, if any. Seven queries
+    whatever the team size."""
     verdicts = {row["enrolment"].pk: row["verdict"] for row in readiness_rows(request.user, course)}
+    ready = exit_ready_ids(roster)
+    on_their_way = {}
+    for member in handovers.open_handovers(roster.values("participant")).filter(
+        pk__in=HandoverParticipant.objects.visible_to(request.user).values("pk")
+    ):
+        on_their_way.setdefault(member.participant_id, member)
     consenting = set()
     if offer is not None:
         consenting = set(
@@ -158,9 +175,11 @@ def _candidate_rows(request, course, roster, offer):
                 _("no consent to share name and contact details with %(organisation)s")
                 % {"organisation": offer.organisation}
             )
+        current = on_their_way.get(participant.pk)
         result.append(
             {"enrolment": enrolment, "verdict": verdicts.get(enrolment.pk), "wishes": wishes,
-             "blocked": blocked}
+             "blocked": blocked, "exit_ready": enrolment.pk in ready,
+             "open_handover": handovers.state_label(current) if current else ""}
         )  # fmt: skip
     return result
 

@@ -117,11 +117,17 @@ class TestProposing:
                 "offer": offer.pk,
                 "enrolments": [cast.enrolment_a.pk, second.pk],
                 "send_now": "on",
+                # The cast's participant is already on their way to Tilbud A.
+                "overlap_reason": "Hele holdet fortsætter; Tilbud A er kun om lørdagen.",
             },
         )
         handover = Handover.objects.get(offer=offer)
         assert response.url == handover.get_absolute_url()
         assert set(handover.members.values_list("status", flat=True)) == {"sent"}
+        assert dict(handover.members.values_list("participant", "overlap_reason")) == {
+            cast.participant_a.pk: "Hele holdet fortsætter; Tilbud A er kun om lørdagen.",
+            second.participant_id: "",
+        }
 
     def test_the_offer_is_found_by_search_and_told_apart_from_its_namesakes(
         self, client, cast, django_assert_num_queries

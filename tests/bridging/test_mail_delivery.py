@@ -113,6 +113,7 @@ def test_a_whole_team_sent_at_once_is_all_or_nothing(client, cast):
         "offer": cast.offer_a.pk,
         "enrolments": [e.pk for e in [cast.enrolment_a, *enrolments]],
         "send_now": "on",
+        "overlap_reason": "Hele holdet fortsætter sammen.",  # Alma is already on her way
     }
     with mock.patch.object(handovers, "handover_send", send_failing_on_the_third):
         response = client.post(reverse("bridging:handover_create", args=[cast.course_a.pk]), data)

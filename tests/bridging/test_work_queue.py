@@ -270,7 +270,8 @@ def test_each_tap_brings_the_count_of_the_bar_up_to_date(client, cast):
 def test_a_self_organised_group_on_its_way_waits_for_no_answer(client, cast):
     handover = handover_propose(course=cast.course_a, mode="self_organised",
                                 enrolments=[cast.enrolment_a], offer=None,
-                                user=cast.coordinator_a, meeting_place="Parken")  # fmt: skip
+                                user=cast.coordinator_a, meeting_place="Parken",
+                                overlap_reason="Går også i parken")  # fmt: skip
     handover_send(member=handover.members.get())
     queues, _ = overview(client, cast.coordinator_a)
     assert [m.pk for m in queues["handovers"]["rows"]] == [cast.member_a.pk]

@@ -104,6 +104,7 @@ def test_matching_page_query_budget(client, cast, participant, django_assert_num
     OfferFactory.create_batch(extra)
     client.force_login(cast.coordinator_a)
     # 1 session, 2 user, 3 own memberships, 4 the participant, 5 wished activities (ids),
-    # 6 ranked offers, 7 wished activities (for the heading)
-    with django_assert_num_queries(7):
+    # 6 the latest course they are on (bridging's "propose a handover to this offer"),
+    # 7 ranked offers, 8 wished activities (for the heading)
+    with django_assert_num_queries(8):
         client.get(reverse("participants:matching_offers", args=[participant.pk]))
