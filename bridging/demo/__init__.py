@@ -8,6 +8,8 @@
 5. `fair`: the association fair where participants met the local offers.
 6. `partnerships`: partnership readiness and agreements with the receivers.
 7. `handovers`: the bridge: handovers in every mode and state, and the follow-ups.
+   `bridges`: one bridge at a time: a second handover with the coordinator's reason, and a
+   handover withdrawn because the participant withdrew her consent to share.
 8. `local`: Model 2, local partnerships between housing plans and municipalities.
 9. `work`: work left waiting: attendance the instructor has not finished taking.
 
@@ -17,6 +19,7 @@ nothing. All people and most organisations here are invented.
 
 from django.db import transaction
 
+from bridging.demo.bridges import seed_second_bridges
 from bridging.demo.courses import seed_programme
 from bridging.demo.fair import seed_fair
 from bridging.demo.handovers import seed_handovers
@@ -39,5 +42,6 @@ def build():
     seed_fair(programme, organisations, offers, users["koordinator"])
     seed_partnerships(organisations, programme, offers, users)
     seed_handovers(organisations, programme, offers, activity_types, users)
+    seed_second_bridges(programme, users["koordinator"])
     seed_local_partnerships(organisations, users["boligsocial"])
     seed_waiting_work(programme, users)

@@ -16,6 +16,13 @@ from bridging.models import (
 from bridging.services import course_complete, enrolment_create
 
 
+# Some of this year's participants still go to last year's team at the association (started, not
+# stopped): another handover for them needs the coordinator's reason (one bridge at a time).
+STILL_ON_LAST_YEARS_TEAM = (
+    "Går stadig på sidste års hold i foreningen og vil gerne have et tilbud mere ved siden af."
+)
+
+
 def seed_handovers(organisations, programme, offers, activity_types, users):
     """Handovers in every mode and state. Last year's programme shows the whole path: a team
     that continued at an association, answered follow-ups at 3 and 6 months."""
@@ -125,6 +132,7 @@ def seed_handovers(organisations, programme, offers, activity_types, users):
         enrolments=roster[:1],
         offer=yoga,
         user=coordinator,
+        overlap_reason=STILL_ON_LAST_YEARS_TEAM,
     )
     member = individual.members.get()
     handovers.handover_send(member=member, at=_at(today - datetime.timedelta(days=24)))
@@ -142,6 +150,7 @@ def seed_handovers(organisations, programme, offers, activity_types, users):
         enrolments=roster[1:3],
         offer=walking,
         user=coordinator,
+        overlap_reason=STILL_ON_LAST_YEARS_TEAM,
     )
     for member in group.members.all():
         handovers.handover_send(member=member, at=_at(today - datetime.timedelta(days=25)))
@@ -158,6 +167,7 @@ def seed_handovers(organisations, programme, offers, activity_types, users):
         enrolments=roster[3:7],
         offer=None,
         user=coordinator,
+        overlap_reason=STILL_ON_LAST_YEARS_TEAM,
         contact_participant=roster[3].participant,
         meeting_place="Valby Parken, ved legepladsen",
         meeting_time="Torsdag kl. 10",
@@ -177,6 +187,7 @@ def seed_handovers(organisations, programme, offers, activity_types, users):
         enrolments=waiting,
         offer=gym_offer,
         user=coordinator,
+        overlap_reason=STILL_ON_LAST_YEARS_TEAM,
         note="De tre vil gerne starte sammen. Ring gerne til dem inden første gang.",
     )
     for member in pending.members.all():

@@ -137,3 +137,20 @@ def test_the_demo_holds_only_what_the_services_can_produce():
     assert not agreements.exclude(status="sent").filter(project_signed_at__isnull=True).exists()
     assert not agreements.exclude(status="sent").filter(receiver_signed_at__isnull=True).exists()
     assert ParticipantAccess.objects.exists()
+
+
+def test_the_demo_shows_a_second_bridge_with_a_reason_and_a_withdrawn_consent(client):
+    from bridging.demo.bridges import SECOND_REASON
+    from bridging.models import HandoverParticipant
+
+    call_command("seed_demo")
+    second = HandoverParticipant.objects.get(overlap_reason=SECOND_REASON)
+    assert second.status == "sent"
+    withdrawn = HandoverParticipant.objects.get(status="withdrawn")
+    assert "blev trukket tilbage" in withdrawn.withdrawn_reason
+    client.force_login(get_user_model().objects.get(username="forening"))
+    inbox = client.get("/inbox/").content.decode()
+    assert withdrawn.participant.first_name not in inbox or (
+        # a namesake may be waiting; the withdrawn one's row is not
+        f"started-{withdrawn.pk}" not in inbox
+    )

@@ -2,10 +2,16 @@
 the course, the association accepts in its inbox and answers a follow-up, and the funnel shows
 it. Every page is checked with axe-core."""
 
+import datetime
+
 import pytest
+from django.contrib.auth import get_user_model
 from django.core.management import call_command
+from django.utils import timezone, translation
+from django.utils.formats import date_format
 from playwright.sync_api import Page, expect
 
+from bridging import handovers
 from bridging.funnel import funnel
 from bridging.models import Course, Enrolment, FollowUp, Handover, HandoverParticipant
 from tests.browser.helpers import axe_violations, log_in
@@ -48,6 +54,15 @@ def test_whole_team_handover_accepted_followed_up_and_counted(page: Page, live_s
     expect(page.get_by_text("Kan ikke komme med").first).to_be_visible()  # who lacks consent
     for box in page.locator("input[name=enrolments]:not([disabled])").all():
         box.check()
+    # Some of the team are already on their way elsewhere: one bridge at a time, unless the
+    # coordinator says why.
+    expect(page.get_by_text("På vej").first).to_be_visible()
+    page.get_by_role("button", name="Send videre til et fast tilbud", exact=True).click()
+    reason = page.get_by_label("Hvorfor sende videre, når deltageren allerede er på vej")
+    expect(reason).to_have_attribute("aria-invalid", "true")
+    expect(page.get_by_text("Allerede i en åben udslusning:")).to_be_visible()
+    assert axe_violations(page) == []
+    reason.fill("Hele holdet fortsætter sammen; de tre må vælge.")
     page.get_by_role("button", name="Send videre til et fast tilbud", exact=True).click()
     expect(page.get_by_text("Udslusningen er oprettet.")).to_be_visible()
     assert axe_violations(page) == []
@@ -106,4 +121,61 @@ def test_whole_team_handover_accepted_followed_up_and_counted(page: Page, live_s
     expect(page.get_by_text("Accepteret").first).to_be_visible()
     assert axe_violations(page) == []
     page.goto(f"{live_server.url}/handovers/")
+    assert axe_violations(page) == []
+
+
+def test_coordinator_completes_a_course_and_undoes_it(page: Page, live_server, demo):
+    course = Course.objects.get(status=Course.Status.PLANNED)  # no handover sent from it
+    on_team = set(course.enrolments.filter(status="enrolled").values_list("pk", flat=True))
+    waiting = course.enrolments.filter(status="waitlisted").count()
+    log_in(page, live_server.url, "koordinator", "demo")
+    page.goto(f"{live_server.url}{course.get_absolute_url()}")
+    page.get_by_role("button", name="Markér holdet som gennemført").click()
+    expect(page.get_by_text(f"{len(on_team)} deltagere gennemførte det")).to_be_visible()
+    expect(page.locator("th .badge", has_text="Gennemført")).to_have_count(len(on_team))
+    assert axe_violations(page) == []
+    assert set(course.enrolments.filter(status="completed").values_list("pk", flat=True)) == (
+        on_team
+    )
+    assert course.enrolments.filter(status="waitlisted").count() == waiting
+    page.get_by_role("button", name="Fortryd gennemførelsen").click()
+    expect(page.get_by_text("Gennemførelsen er fortrudt")).to_be_visible()
+    expect(page.get_by_role("button", name="Markér holdet som gennemført")).to_be_visible()
+    assert not course.enrolments.filter(status="completed").exists()
+
+
+def test_association_confirms_a_start_with_a_date_and_follow_ups_fall_due_from_it(
+    page: Page, live_server, demo
+):
+    member = HandoverParticipant.objects.filter(status="sent", handover__offer__isnull=False)[0]
+    offer = member.handover.offer
+    accepted_on = timezone.localdate() - datetime.timedelta(days=15)
+    first_session = handovers.next_session_on(offer, accepted_on)  # what the inbox proposes
+    staff = get_user_model().objects.get(username="forening")
+    handovers.handover_accept(member=member, first_session_on=first_session, buddy="F", user=staff)
+    HandoverParticipant.objects.filter(pk=member.pk).update(  # accepted 15 days ago
+        answered_at=timezone.now() - datetime.timedelta(days=15)
+    )
+    log_in(page, live_server.url, "forening", "demo")
+    page.goto(f"{live_server.url}/inbox/")
+    date_field = page.locator(f"#started-{member.pk}")
+    expect(date_field).to_have_value(first_session.isoformat())
+    started = first_session + datetime.timedelta(days=1)
+    date_field.fill(started.isoformat())
+    page.get_by_role("button", name="Bekræft at deltageren er startet").first.click()
+    expect(page.get_by_text(f"{member.participant} er startet.")).to_be_visible()
+    assert axe_violations(page) == []
+    member.refresh_from_db()
+    assert (member.status, member.started_on) == ("started", started)
+
+    page.context.clear_cookies()
+    log_in(page, live_server.url, "koordinator", "demo")
+    page.goto(f"{live_server.url}{member.handover.get_absolute_url()}")
+    card = page.locator(f"#member-{member.pk}")
+    with translation.override("da"):
+        for months in (3, 6, 12):
+            due = date_format(handovers.add_months(started, months), "SHORT_DATE_FORMAT")
+            expect(card.get_by_text(f"Efter {months} måneder: kan besvares fra")).to_contain_text(
+                f"senest {due}"
+            )
     assert axe_violations(page) == []
