@@ -15,7 +15,6 @@ from bridging.models import (
 )
 from bridging.services import course_complete, enrolment_create
 
-
 # Some of this year's participants still go to last year's team at the association (started, not
 # stopped): another handover for them needs the coordinator's reason (one bridge at a time).
 STILL_ON_LAST_YEARS_TEAM = (
