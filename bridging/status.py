@@ -18,7 +18,7 @@ In the order of precedence, the first that holds:
 
 import datetime
 
-from django.db.models import Case, CharField, Exists, OuterRef, Value, When
+from django.db.models import Case, CharField, Exists, OuterRef, Q, Value, When
 from django.utils.translation import gettext_lazy as _
 
 from participants.hooks import status_definition, withdrawal_handler, withdrawn_condition
@@ -34,7 +34,11 @@ Member = HandoverParticipant.Status
 def participant_status(today: datetime.date):
     members = HandoverParticipant.objects.filter(participant=OuterRef("pk"))
     stopped = FollowUp.objects.filter(member=OuterRef("pk"), answer=FollowUp.Answer.STOPPED)
-    started = members.filter(status=Member.STARTED)
+    # Withdrawn from a handover after starting (the consent to share was withdrawn): they
+    # still started, as the funnel counts them (funnel.STARTED).
+    started = members.filter(
+        Q(status=Member.STARTED) | Q(status=Member.WITHDRAWN, started_on__isnull=False)
+    )
     continuing = started.exclude(Exists(stopped))
     enrolments = Enrolment.objects.filter(participant=OuterRef("pk"))
     return Case(
