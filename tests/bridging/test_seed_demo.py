@@ -120,7 +120,9 @@ def test_the_demo_holds_only_what_the_services_can_produce():
         if member.answered_at is not None:
             assert member.sent_at <= member.answered_at <= now
         elif member.handover.offer_id:
-            assert member.status == "sent", member
+            assert member.status in ("sent", "withdrawn"), member
+        if member.status == "withdrawn":
+            assert member.sent_at <= member.withdrawn_at <= now
         if member.status == "started":
             since = member.answered_at or member.sent_at
             assert timezone.localdate(since) <= member.started_on <= today
