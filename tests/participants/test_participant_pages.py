@@ -236,6 +236,23 @@ def test_participant_list_query_budget(client, cast, django_assert_num_queries, 
         assert client.get(reverse("participants:participant_list")).status_code == 200
 
 
+def test_participant_list_pages_keep_the_order_and_show_each_rows_status(client, cast, monkeypatch):
+    from participants import views
+
+    monkeypatch.setattr(views, "PAGE_SIZE", 1)
+    ParticipantFactory(organisation=cast.project_a, first_name="Zenia", last_name="Zornig")
+    client.force_login(cast.coordinator_a)
+    first = client.get(reverse("participants:participant_list"))
+    pages = first.context["page"].paginator.num_pages
+    rows = {}
+    for number in range(1, pages + 1):
+        response = client.get(reverse("participants:participant_list"), {"page": number})
+        (row,) = response.context["page"]
+        rows[(row.last_name, row.first_name)] = row.__dict__["status"]  # annotated, no query
+    assert list(rows) == sorted(rows) and len(rows) == pages
+    assert rows[("Zornig", "Zenia")] == "recruited"
+
+
 @pytest.mark.parametrize("extra", [0, 15])
 def test_participant_page_query_budget(client, cast, django_assert_num_queries, extra):
     participant = cast.participant_a
