@@ -4,8 +4,8 @@ coordinators of the two organisations in a partnership see it (404 for everyone 
 import difflib
 
 from django.contrib import messages
-from django.db import IntegrityError, transaction
-from django.db.models import Count, IntegerField, Max, OuterRef, Q, Subquery, Sum
+from django.db import IntegrityError
+from django.db.models import Count, IntegerField, OuterRef, Q, Subquery, Sum
 from django.db.models.functions import Coalesce, TruncMonth
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -16,6 +16,7 @@ from common.charts import bars
 from common.exports import table_response
 from common.search import suggestions_response
 
+from .. import services_local
 from ..access import role_required
 from ..forms_local import (
     ActionPlanForm,
@@ -29,7 +30,6 @@ from ..forms_local import (
     TrackStepForm,
 )
 from ..models import (
-    ActivityDescription,
     DevelopmentAssessment,
     HousingArea,
     LevelChange,
@@ -183,7 +183,7 @@ def local_partnership_create(request):
         return redirect("partnerships:local_overview")
     form = LocalPartnershipForm(request.POST or None, organisation=organisation)
     if request.method == "POST" and form.is_valid():
-        partnership = form.save()
+        partnership = services_local.partnership_create(form=form)
         messages.success(request, _("The local partnership is created."))
         return redirect(partnership)
     return render(request, "partnerships/local_partnership_form.html", {"form": form})
@@ -256,10 +256,10 @@ def _render_partnership(request, partnership, **bound):
 
 
 FORMS = {
-    "level": (LevelChangeForm, "judged_by", _("The collaboration level is recorded.")),
-    "step": (TrackStepForm, "recorded_by", _("The step is recorded.")),
-    "assessment": (DevelopmentAssessmentForm, "assessed_by", _("The assessment is recorded.")),
-    "encounter": (BoundaryEncounterForm, None, _("The boundary encounter is recorded.")),
+    "level": (LevelChangeForm, _("The collaboration level is recorded.")),
+    "step": (TrackStepForm, _("The step is recorded.")),
+    "assessment": (DevelopmentAssessmentForm, _("The assessment is recorded.")),
+    "encounter": (BoundaryEncounterForm, _("The boundary encounter is recorded.")),
 }
 
 
@@ -272,17 +272,11 @@ def local_partnership_record(request, pk, what):
     partnership = _get_partnership_for_user(request, pk)
     if what not in FORMS:
         raise Http404
-    form_class, user_field, message = FORMS[what]
+    form_class, message = FORMS[what]
     form = form_class(request.POST, partnership=partnership)
     if form.is_valid():
-        record = form.save(commit=False)
-        record.partnership = partnership
-        if user_field:
-            setattr(record, user_field, request.user)
         try:
-            with transaction.atomic():
-                record.save()
-                form.save_m2m()
+            services_local.partnership_record(form=form, partnership=partnership, user=request.user)
         except IntegrityError:  # a second submit of a step already done: harmless
             messages.info(request, _("That step is already recorded."))
         else:
@@ -308,13 +302,7 @@ def action_plan_save(request, pk):
     form = ActionPlanForm(request.POST)
     if not form.is_valid():
         return _render_partnership(request, partnership, plan_form=form)
-    with transaction.atomic():
-        plan = form.save(commit=False)
-        plan.partnership = partnership
-        plan.created_by = request.user
-        latest = partnership.action_plans.select_for_update().aggregate(v=Max("version"))
-        plan.version = (latest["v"] or 0) + 1
-        plan.save()
+    plan = services_local.action_plan_save(form=form, partnership=partnership, user=request.user)
     messages.success(
         request,
         _("Version %(version)s of the action plan is saved.") % {"version": plan.version},
@@ -327,10 +315,7 @@ def local_activity_create(request, pk):
     partnership = _get_partnership_for_user(request, pk)
     form = LocalActivityForm(request.POST or None, partnership=partnership)
     if request.method == "POST" and form.is_valid():
-        activity = form.save(commit=False)
-        activity.partnership = partnership
-        activity.save()
-        form.save_m2m()
+        activity = services_local.activity_create(form=form, partnership=partnership)
         messages.success(request, _("The activity is created."))
         return redirect(activity)
     return render(
@@ -404,13 +389,8 @@ def description_create(request, pk):
     form = DescriptionForm(request.POST)
     if not form.is_valid():
         return _render_activity(request, activity, description_form=form)
-    with transaction.atomic():
-        latest = LocalActivity.objects.select_for_update().get(pk=activity.pk)
-        number = (latest.descriptions.aggregate(n=Max("number"))["n"] or 0) + 1
-        ActivityDescription.objects.create(
-            activity=activity, number=number, created_by=request.user, **form.cleaned_data
-        )
-    messages.success(request, _("Version %(number)s is saved.") % {"number": number})
+    description = services_local.description_create(form=form, activity=activity, user=request.user)
+    messages.success(request, _("Version %(number)s is saved.") % {"number": description.number})
     return redirect(activity)
 
 
@@ -421,8 +401,6 @@ def registration_create(request, pk):
     form = RegistrationForm(request.POST)
     if not form.is_valid():
         return _render_activity(request, activity, registration_form=form)
-    registration = form.save(commit=False)
-    registration.activity = activity
-    registration.save()
+    services_local.registration_create(form=form, activity=activity)
     messages.success(request, _("The registration is saved."))
     return redirect(activity)
