@@ -11,12 +11,16 @@ from django.utils.translation import gettext as _
 
 from common.charts import radar
 from participants.hooks import (
+    KeyFigure,
+    NextStep,
     OfferAction,
+    Summary,
     TimelineEvent,
     export_provider,
     offer_action_provider,
     on_consent_withdrawn,
     page_section,
+    summary_provider,
     timeline_provider,
 )
 from participants.models import Consent
@@ -95,23 +99,152 @@ def enrolments_for_export(participant):
 SERIES_COLOURS = {"first": "#6c757d", "latest": "#1f5fbf", "own": "#b35c00"}
 
 
-@page_section
-def courses_section(request, participant):
-    """The participant's courses and, for the project's coordinators, "Enrol on a course".
-    One query."""
+def _may_enrol(request, participant) -> bool:
     membership = active_membership(request)
-    may_enrol = (
+    return (
         membership is not None
         and membership.role == Membership.Role.COORDINATOR
         and membership.organisation_id == participant.organisation_id
         and not participant.is_anonymised
     )
+
+
+def _journey(request, participant) -> dict:
+    """The participant's courses, assessments and attendance figures as this user may see them,
+    read once per request and shared by the summary and the sections. Three queries: the
+    enrolments, their assessments, their attendance figures."""
+    cache = request.__dict__.setdefault("_participant_journey", {})
+    if participant.pk in cache:
+        return cache[participant.pk]
     enrolments = list(
         Enrolment.objects.visible_to(request.user)
         .filter(participant=participant)
-        .select_related("course")
-        .order_by("-course__start_date")
+        .select_related("course__programme")
+        .order_by("-course__start_date", "-pk")
     )
+    on_roster = [
+        e for e in enrolments if e.status in (Enrolment.Status.ENROLLED, Enrolment.Status.COMPLETED)
+    ]
+    assessments = []
+    if on_roster:
+        assessments = list(
+            Assessment.objects.filter(enrolment__in=on_roster)
+            .select_related("assessed_by")
+            .order_by("assessed_on", "created_at", "pk")
+        )
+        attach_attendance(on_roster)
+    for enrolment in on_roster:
+        staff = [a for a in assessments if a.enrolment_id == enrolment.pk and a.source == "staff"]
+        enrolment.staff_assessments = staff
+        enrolment.own_assessments = [
+            a for a in assessments if a.enrolment_id == enrolment.pk and a.source == "self"
+        ]
+        enrolment.verdict = readiness.evaluate(
+            assessment=staff[-1] if staff else None,
+            figures=enrolment.figures,
+            programme=enrolment.course.programme,
+        )
+    cache[participant.pk] = {"enrolments": enrolments, "on_roster": on_roster}
+    return cache[participant.pk]
+
+
+@summary_provider
+def journey_summary(request, participant):
+    """The summary's course, attendance and exit readiness, and the next step on the journey."""
+    journey = _journey(request, participant)
+    current = journey["on_roster"][0] if journey["on_roster"] else None
+    figures, steps = [], []
+    if journey["enrolments"]:
+        latest = journey["enrolments"][0]
+        figures.append(
+            KeyFigure(
+                label=_("Course"),
+                value=latest.course.name,
+                icon="people",
+                detail=latest.get_status_display(),
+                url=latest.course.get_absolute_url(),
+            )
+        )
+    else:
+        figures.append(KeyFigure(label=_("Course"), value=_("Not on a course"), icon="people"))
+    if current is not None:
+        rate = current.figures.rate
+        figures.append(
+            KeyFigure(
+                label=_("Attendance"),
+                value="–" if rate is None else f"{rate} %",
+                icon="calendar-check",
+                detail=_("%(present)s of %(held)s sessions")
+                % {"present": current.figures.present_count, "held": current.figures.held_sessions},
+            )
+        )
+        verdict = current.verdict
+        if not verdict.assessed:
+            value = _("Not assessed yet")
+        elif verdict.exit_ready:
+            value = _("Exit-ready")
+        else:
+            value = _("Not exit-ready yet")
+        figures.append(
+            KeyFigure(
+                label=_("Readiness"),
+                value=value,
+                icon="signpost-split",
+                detail=date_format(verdict.assessment.assessed_on, "SHORT_DATE_FORMAT")
+                if verdict.assessed
+                else "",
+                url="#readiness-heading",
+            )
+        )
+    if participant.is_anonymised:
+        return Summary(figures=figures, next_steps=[])
+    if not journey["enrolments"] and _may_enrol(request, participant):
+        steps.append(
+            NextStep(
+                text=_("Not on a course yet."),
+                action=_("Enrol on a course"),
+                url=reverse("bridging:participant_enrol", args=[participant.pk]),
+                icon="person-plus",
+            )
+        )
+    elif current is not None and current.status == Enrolment.Status.ENROLLED:
+        if current.verdict.exit_ready:
+            steps.append(
+                NextStep(
+                    text=_("Exit-ready: find a permanent offer that fits."),
+                    action=_("Matching offers"),
+                    url=reverse("participants:matching_offers", args=[participant.pk]),
+                    icon="search",
+                )
+            )
+        else:
+            steps.append(
+                NextStep(
+                    text=_("Not assessed yet on this course.")
+                    if not current.verdict.assessed
+                    else _("Talk about what comes next and record how far they have come."),
+                    action=_("New assessment"),
+                    url=reverse("bridging:assessment_create", args=[current.pk]),
+                    icon="clipboard-check",
+                )
+            )
+    elif current is not None:
+        steps.append(
+            NextStep(
+                text=_("The course is completed: find a permanent offer that fits."),
+                action=_("Matching offers"),
+                url=reverse("participants:matching_offers", args=[participant.pk]),
+                icon="search",
+            )
+        )
+    return Summary(figures=figures, next_steps=steps)
+
+
+@page_section
+def courses_section(request, participant):
+    """The participant's courses and, for the project's coordinators, "Enrol on a course"."""
+    may_enrol = _may_enrol(request, participant)
+    enrolments = _journey(request, participant)["enrolments"]
     if not enrolments and not may_enrol:
         return ""
     return render_to_string(
@@ -126,29 +259,13 @@ def readiness_section(request, participant):
     """Exit readiness on the participant page: a star chart of first against latest assessment
     with the participant's own view as another series, the same numbers as a table, the verdict
     in words, and the history. Two queries."""
-    enrolments = list(
-        Enrolment.objects.visible_to(request.user)
-        .on_roster()
-        .filter(participant=participant)
-        .select_related("course__programme")
-    )
+    enrolments = _journey(request, participant)["on_roster"]
     if not enrolments:
         return ""
-    assessments = list(
-        Assessment.objects.filter(enrolment__in=enrolments)
-        .select_related("assessed_by")
-        .order_by("assessed_on", "created_at", "pk")
-    )
-    attach_attendance(enrolments)
     blocks = []
     for enrolment in enrolments:
-        staff = [a for a in assessments if a.enrolment_id == enrolment.pk and a.source == "staff"]
-        own = [a for a in assessments if a.enrolment_id == enrolment.pk and a.source == "self"]
-        verdict = readiness.evaluate(
-            assessment=staff[-1] if staff else None,
-            figures=enrolment.figures,
-            programme=enrolment.course.programme,
-        )
+        staff, own = enrolment.staff_assessments, enrolment.own_assessments
+        verdict = enrolment.verdict
         series = []
         if len(staff) > 1:
             series.append(("first", _("First assessment (%(date)s)"), staff[0]))

@@ -148,3 +148,49 @@ def offer_action_provider(function: OfferActionProvider) -> OfferActionProvider:
 def offer_actions(request, participant) -> Callable[[object], list[OfferAction]]:
     makers = [m for provider in offer_action_providers if (m := provider(request, participant))]
     return lambda offer: [action for make in makers for action in make(offer)]
+
+
+@dataclass(frozen=True)
+class KeyFigure:
+    """A figure for the summary at the top of the participant page (a card)."""
+
+    label: str
+    value: str
+    icon: str = ""
+    detail: str = ""
+    url: str = ""
+
+
+@dataclass(frozen=True)
+class NextStep:
+    """What to do next with the participant: a sentence and the page's one primary action."""
+
+    text: str
+    action: str
+    url: str
+    icon: str = "arrow-right"
+
+
+@dataclass
+class Summary:
+    figures: list[KeyFigure]
+    next_steps: list[NextStep]
+
+
+SummaryProvider = Callable[[object, object], Summary | None]
+summary_providers: list[SummaryProvider] = []
+
+
+def summary_provider(function: SummaryProvider) -> SummaryProvider:
+    """Register a function (request, participant) -> Summary for the top of the page."""
+    summary_providers.append(function)
+    return function
+
+
+def summary(request, participant) -> Summary:
+    collected = Summary(figures=[], next_steps=[])
+    for provider in summary_providers:
+        if part := provider(request, participant):
+            collected.figures += part.figures
+            collected.next_steps += part.next_steps
+    return collected

@@ -10,6 +10,7 @@ from django.core.exceptions import FieldDoesNotExist, PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
@@ -138,18 +139,37 @@ def participant_detail(request, pk):
     participant = _get_participant_for_user(request, pk)
     services.log_access(participant=participant, membership=request.membership, action=Action.VIEW)
     is_coordinator = request.membership.role == Role.COORDINATOR
-    consents = Consent.objects.visible_to(request.user).filter(participant=participant)
+    consents = list(
+        Consent.objects.visible_to(request.user)
+        .filter(participant=participant)
+        .select_related("organisation", "recorded_by", "withdrawal_recorded_by")
+    )
+    today = timezone.localdate()
+    summary = hooks.summary(request, participant)
+    active = [c for c in consents if c.withdrawn_on is None or c.withdrawn_on > today]
+    registered = any(c.purpose == Consent.Purpose.REGISTRATION for c in active)
+    if is_coordinator and not participant.is_anonymised and not registered:
+        summary.next_steps.insert(
+            0,
+            hooks.NextStep(
+                text=_("No consent to registration is recorded."),
+                action=_("Record consent"),
+                url=reverse("participants:consent_create", args=[participant.pk]),
+                icon="file-earmark-check",
+            ),
+        )
     context = {
         "participant": participant,
         "is_coordinator": is_coordinator,
         "show_health": request.membership.role in Participant.HEALTH_ROLES,
         "activities": list(participant.preferred_activities.all()),
-        "consents": consents.select_related(
-            "organisation", "recorded_by", "withdrawal_recorded_by"
-        ),
+        "consents": consents,
+        "active_consents": len(active),
+        "summary": summary,
+        "next_step": summary.next_steps[0] if summary.next_steps else None,
         "timeline": hooks.timeline(participant),
         "sections": hooks.page_sections(request, participant),
-        "today": timezone.localdate(),
+        "today": today,
     }
     if is_coordinator:
         log = ParticipantAccess.objects.visible_to(request.user).filter(participant=participant)

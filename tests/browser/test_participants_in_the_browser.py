@@ -54,6 +54,7 @@ def test_coordinator_registers_a_participant_with_consent_and_finds_them(
 
     expect(page.get_by_text("3 samtykker er registreret.")).to_be_visible()
     expect(page.get_by_role("heading", level=1)).to_have_text("Solveig Dahl")
+    page.get_by_role("heading", name="Fysisk formåen og helbred").click()  # a folded section
     expect(page.get_by_text("Dårlig ryg.")).to_be_visible()
     assert axe_violations(page) == []
 
@@ -79,11 +80,14 @@ def test_export_and_anonymise_pages_are_accessible(page: Page, live_server, demo
     participant = Participant.objects.filter(organisation__name="Seniorer i bevægelse").first()
     log_in(page, live_server.url, "koordinator", "demo")
     page.goto(f"{live_server.url}{participant.get_absolute_url()}")
+    rights = page.get_by_role("heading", name="Deltagerens rettigheder")
+    rights.click()  # the section is folded away until wanted
     page.get_by_role("link", name="Alt, hvad vi har registreret, som side til udskrift").click()
     expect(page.get_by_role("heading", level=1)).to_have_text(f"Oplysninger om {participant}")
     assert axe_violations(page) == []
 
     page.goto(f"{live_server.url}{participant.get_absolute_url()}")
+    rights.click()
     page.get_by_role("link", name="Anonymisér (slet personoplysninger)").click()
     page.get_by_role("button", name="Anonymisér for altid").click()
     expect(page.get_by_text("Sæt kryds for at bekræfte.")).to_be_visible()
@@ -101,7 +105,19 @@ def test_instructor_reads_a_participant_on_a_phone(page: Page, live_server, demo
     participant = Participant.objects.filter(organisation__name="Seniorer i bevægelse").first()
     log_in(page, live_server.url, "instruktor", "demo")
     page.goto(f"{live_server.url}{participant.get_absolute_url()}")
+    # The summary on top with the one primary action; the rest folded under its headings.
+    summary = page.get_by_role("region", name="Overblik")
+    expect(summary.get_by_text("Fremmøde")).to_be_visible()
+    expect(page.locator("main .btn-primary")).to_have_count(1)
+    expect(summary.locator(".btn-primary")).to_be_visible()
     expect(page.get_by_role("heading", name="Fysisk formåen og helbred")).to_be_visible()
     expect(page.get_by_role("heading", name="Adgangslog")).to_have_count(0)
+    assert page.evaluate("document.documentElement.scrollHeight") < 2_600  # was 4,600
+    health = page.locator(".health-notes")
+    expect(health).to_be_hidden()
+    # Opened by keyboard, without a script of ours.
+    page.locator("summary").filter(has_text="Fysisk formåen og helbred").focus()
+    page.keyboard.press("Enter")
+    expect(health).to_be_visible()
     assert page.evaluate("document.documentElement.scrollWidth") <= 360
     assert axe_violations(page) == []

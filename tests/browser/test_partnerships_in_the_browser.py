@@ -136,7 +136,8 @@ def test_readiness_checklist_and_matching_offers_are_accessible(page: Page, live
     assert axe_violations(page) == []
     page.get_by_role("link", name="Deltagere", exact=True).first.click()
     page.get_by_role("link").filter(has_text="Andersen").first.click()
-    page.get_by_role("link", name="Tilbud der passer").click()
+    page.get_by_text("Ønsker for tiden efter").click()  # a folded section of the page
+    page.get_by_role("link", name="Tilbud der passer").last.click()
     expect(page.locator("ol.list-group li").first).to_be_visible()
     assert axe_violations(page) == []
 

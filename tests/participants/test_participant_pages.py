@@ -270,10 +270,41 @@ def test_participant_page_query_budget(client, cast, django_assert_num_queries, 
             **dict.fromkeys([i.field for i in INDICATORS], 3),
         )  # fmt: skip
     # 1 session, 2 user, 3 own memberships, 4 the participant, 5 log the view,
-    # 6 preferred activities, 7 timeline: consents, 8 timeline: enrolments with attendance
-    # counts, 9 timeline: fair interests, 10-11 timeline: handovers and their follow-ups,
-    # 12 courses (with "Enrol on a course"), 13 readiness: enrolments, 14 readiness:
-    # assessments, 15 readiness: attendance figures, 16 consents with organisation and
-    # recorders, 17 the access log with users
-    with django_assert_num_queries(17):
+    # 6 consents with organisation and recorders (the summary's next step and the section),
+    # 7 the enrolments, 8 their assessments, 9 their attendance figures (read once for the
+    # summary, the courses and the readiness), 10 timeline: consents, 11 timeline:
+    # enrolments with attendance counts, 12 timeline: fair interests, 13-14 timeline:
+    # handovers and their follow-ups, 15 preferred activities, 16 the access log with users
+    with django_assert_num_queries(16):
         assert client.get(participant.get_absolute_url()).status_code == 200
+
+
+def _next_step(page: str) -> str:
+    """The summary's next step: the page's one primary action."""
+    assert page.count("btn btn-primary") == 1
+    return page.split('class="card card-body next-step')[1].split("</div>")[0]
+
+
+def test_the_page_opens_with_a_summary_and_the_next_step_as_its_one_primary_action(client, cast):
+    client.force_login(cast.coordinator_a)
+    page = client.get(cast.participant_a.get_absolute_url()).content.decode()
+    summary = page.split('id="summary-heading"')[1].split("</section>")[0]
+    assert "Hold A" in summary and "Fremmøde" in summary and "Parathed" in summary
+    step = _next_step(page)  # on a course, not assessed yet
+    assert reverse("bridging:assessment_create", args=[cast.enrolment_a.pk]) in step
+    # The rest is folded away under its headings.
+    assert '<details class="page-section">\n  <summary><h2 id="consents-heading">' in page
+
+    newcomer = ParticipantFactory(organisation=cast.project_a)
+    step = _next_step(client.get(newcomer.get_absolute_url()).content.decode())
+    assert "Samtykket til registrering i forløbet mangler." in step
+    assert reverse("participants:consent_create", args=[newcomer.pk]) in step
+    ConsentFactory(participant=newcomer)
+    step = _next_step(client.get(newcomer.get_absolute_url()).content.decode())
+    assert "Tilmeld hold" in step
+
+
+def test_the_instructor_is_offered_the_assessment_not_the_consent(client, cast):
+    client.force_login(cast.instructor_a)
+    step = _next_step(client.get(cast.participant_a.get_absolute_url()).content.decode())
+    assert reverse("bridging:assessment_create", args=[cast.enrolment_a.pk]) in step
