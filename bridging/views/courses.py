@@ -91,6 +91,10 @@ def programme_detail(request, pk):
         {
             "programme": programme,
             "courses": courses,
+            "totals": {
+                key: sum(getattr(course, key) for course in courses)
+                for key in ("enrolled", "waitlisted", "completed", "exit_ready")
+            },
             "fairs": Fair.objects.visible_to(request.user).filter(programme=programme),
         },
     )

@@ -6,6 +6,7 @@ from django.db import DatabaseError, connection
 from django.db.models import Case, Count, When, Window
 from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
@@ -40,6 +41,14 @@ def home(request):
 
 
 QUEUE_PREVIEW = 5
+# The key figures' icons (Bootstrap Icons), one per participant status.
+STATUS_ICONS = {
+    Participant.Status.RECRUITED: "person-plus",
+    Participant.Status.ACTIVE: "person-walking",
+    Participant.Status.CONTINUED: "signpost-split",
+    Participant.Status.ENDED: "person-dash",
+    Participant.Status.WITHDRAWN: "person-x",
+}
 # Running courses first, finished ones after (cancelled ones are not shown).
 COURSE_ORDER = [Course.Status.RUNNING, Course.Status.PLANNED, Course.Status.COMPLETED]
 
@@ -96,8 +105,15 @@ def coordinator_overview(request):
         .annotate(n=Count("pk"))
         .order_by()
     )
+    list_url = reverse("participants:participant_list")
     participants = [
-        (value, label, status_counts.get(value, 0)) for value, label in Participant.Status.choices
+        {
+            "label": label,
+            "count": status_counts.get(value, 0),
+            "icon": STATUS_ICONS.get(value, "person"),
+            "url": f"{list_url}?status={value}",
+        }
+        for value, label in Participant.Status.choices
     ]
     return render(
         request,
