@@ -75,3 +75,29 @@ def test_anonymising_is_apart_from_the_exports_and_confirmed_on_its_own_page(cli
     box = re.search(r'<div class="risky-action-box">(.*?)</div>', page, re.S).group(1)
     assert reverse("participants:participant_anonymise", args=[cast.participant_a.pk]) in box
     assert "participant_export" not in box and "export" not in box
+
+
+def test_ending_an_agreement_takes_two_steps(client, cast):
+    from partnerships import services
+    from partnerships.models import Membership
+
+    agreement = cast.agreement_a
+    services.agreement_send(agreement=agreement)
+    for user in (cast.coordinator_a, cast.staff_a):
+        services.agreement_sign(agreement=agreement, membership=Membership.objects.get(user=user))
+    client.force_login(cast.coordinator_a)
+    page = client.get(agreement.get_absolute_url()).content.decode()
+    url = reverse("partnerships:agreement_transition", args=[agreement.pk, "end"])
+    assert _disclosure_holds_the_form(page, url)
+    assert "Bring aftalen til ophør…" in page and "Ja, bring aftalen til ophør" in page
+
+
+def test_turning_the_calendar_address_off_takes_two_steps(client, cast):
+    from bridging.models import CalendarFeed
+
+    CalendarFeed.objects.issue(user=cast.instructor_a)
+    client.force_login(cast.instructor_a)
+    page = client.get(reverse("bridging:calendar_settings")).content.decode()
+    blocks = re.findall(r'<details class="risky-action">(.*?)</details>', page, re.S)
+    assert any('value="revoke"' in block for block in blocks)
+    assert "Sluk for adressen…" in page
