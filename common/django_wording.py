@@ -16,4 +16,9 @@ DJANGO_MESSAGES = [
         "Please enter a correct %(username)s and password. Note that both fields may be "
         "case-sensitive."
     ),
+    # Stock Danish: "Marker en gyldig valgmulighed ..."
+    gettext_noop("Select a valid choice. %(value)s is not one of the available choices."),
+    gettext_noop("Select a valid choice. That choice is not one of the available choices."),
+    # Stock Danish: "Indtast en gyldig tid."
+    gettext_noop("Enter a valid time."),
 ]

@@ -136,7 +136,7 @@ def test_participant_page_shows_chart_table_verdict_and_history(client, cast):
     assert "Første vurdering (01.09.2026)" in page
     assert "Deltagerens egen vurdering (02.09.2026)" in page
     assert "Hun har en god ide om hvad hun vil og hvordan hun opnår det: delvist" in page
-    assert "Deltageren ser det anderledes på: Vision" in page
+    assert "Deltageren vurderer sig selv anderledes på Vision." in page
     assert "Alle vurderinger" in page
 
 

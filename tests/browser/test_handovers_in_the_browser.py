@@ -41,7 +41,7 @@ def test_whole_team_handover_accepted_followed_up_and_counted(page: Page, live_s
 
     # An existing offer is found by search, told apart by organisation, time and fee.
     page.get_by_label("Tilbud", exact=True).fill("vesterbro")
-    expect(page.get_by_text('forslag til "vesterbro"')).to_be_visible()
+    expect(page.get_by_text("forslag til »vesterbro«")).to_be_visible()
     page.locator("input[name=offer][type=radio]").first.check()
     page.get_by_role("button", name="Vis", exact=True).click()
     expect(page.locator("#offer-heading")).to_contain_text("Vesterbro Seniorgymnastik")

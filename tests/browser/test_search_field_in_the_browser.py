@@ -20,7 +20,7 @@ def test_someone_searches_chooses_and_searches_again(page: Page, live_server, tr
     page.goto(f"{live_server.url}/pick/")
 
     page.get_by_label("Forening*").fill("køge")
-    expect(page.get_by_text('2 forslag til "køge"')).to_be_visible()
+    expect(page.get_by_text("2 forslag til »køge«")).to_be_visible()
     page.keyboard.press("Tab")  # into the matches: the first radio button
     page.keyboard.press("ArrowDown")  # arrow keys choose within a radio group
     expect(page.get_by_label("Køge Roklub")).to_be_checked()

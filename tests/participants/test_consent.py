@@ -83,7 +83,7 @@ def test_a_newer_text_of_a_purpose_is_the_one_recorded(monkeypatch):
         ({"organisations": ["PROJECT"]}, "organisations",
          "Det valg findes ikke. Søg igen, og vælg et af forslagene."),
         ({"given_on": NEXT_MONTH}, "given_on", "Et samtykke kan ikke være givet ud i fremtiden."),
-        ({"method": "telepathy"}, "method", "Marker en gyldig valgmulighed"),
+        ({"method": "telepathy"}, "method", "Vælg en af mulighederne; telepathy"),
     ],
 )  # fmt: skip
 def test_a_rejected_paper_form_keeps_the_ticks_and_shows_the_error_at_its_field(
@@ -209,3 +209,25 @@ def test_the_access_log_names_purposes_and_fields_in_words(client, cast):
     assert "Registrerede samtykke: opfølgende kontakt efter forløbet, brug i anonymiseret" in page
     assert "follow_up" not in page.split('id="log-heading"')[1]
     assert "Ændrede: telefon," in page
+
+
+@pytest.mark.parametrize("extra", [0, 30])
+def test_the_paper_form_query_budget(client, cast, django_assert_num_queries, extra):
+    """The form and its rejected post run the same queries whatever the number of receiving
+    organisations and of consents already given."""
+    ticked = [OrganisationFactory(kind="association").pk for _ in range(extra)]
+    for organisation in ticked:
+        ConsentFactory(participant=cast.participant_a, purpose="share_contact",
+                       organisation_id=organisation)  # fmt: skip
+    url = reverse("participants:consent_create", args=[cast.participant_a.pk])
+    client.force_login(cast.coordinator_a)
+    # 1 session, 2 user, 3 own memberships, 4 the participant
+    with django_assert_num_queries(4):
+        assert client.get(url).status_code == 200
+    # 1-4 the same, 5 the ticked organisations, 6 the consents to sharing already given to
+    # them, with their names (refused: given twice), 7 the ticked organisations, shown again
+    with django_assert_num_queries(7):
+        response = client.post(url, {"organisations": ticked or [cast.association_a.pk]})
+    assert response.status_code == 200
+    assert "Allerede givet og ikke trukket tilbage" in response.content.decode()
+    assert Consent.objects.filter(participant=cast.participant_a).count() == extra + 2

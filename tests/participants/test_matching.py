@@ -67,7 +67,7 @@ def test_too_expensive_goes_last(participant):
     participant.max_monthly_fee = 200
     matches = matching_offers(participant, Offer.objects.all())
     assert [m.offer.name for m in matches] == ["Første", "Anden"]
-    assert "400 kr. om måneden er mere end 200 kr." in matches[1].warnings
+    assert "400 kr. pr. måned er mere end 200 kr." in matches[1].warnings
 
 
 def test_own_area_and_municipality_come_first(participant):

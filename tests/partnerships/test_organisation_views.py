@@ -25,7 +25,7 @@ def test_directory_ignores_an_unknown_kind_instead_of_failing(client, cast):
     client.force_login(cast.coordinator_a)
     response = client.get(reverse("partnerships:organisation_list"), {"kind": "bogus"})
     assert response.status_code == 200
-    assert "Marker en gyldig valgmulighed" in response.content.decode()
+    assert "Vælg en af mulighederne" in response.content.decode()
     assert len(response.context["page"].object_list) == Organisation.objects.count()
 
 
