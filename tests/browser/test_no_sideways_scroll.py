@@ -25,10 +25,12 @@ SKIP = re.compile(
     r"/calendar/|format=)"
 )
 MAX_PAGES_PER_ROLE = 80
-# Pages whose wide tables turn into stacked rows on a phone: checked with axe-core as stacked.
+# Pages whose wide tables turn into stacked rows on a phone, and the pages with key figures
+# and folded sections: checked with axe-core as a phone shows them.
 STACKED = re.compile(
     r"^/(courses/<id>/|courses/<id>/readiness/|programmes/<id>/funnel/|handovers/|local/|"
-    r"participants/<id>/export/)$"
+    r"participants/<id>/export/|programmes/<id>/|participants/<id>/|overview/|my-courses/|"
+    r"organisations/<id>/|agreements/<id>/)$"
 )
 
 # What each page reports: how wide the document is, and its smallest chart text.
