@@ -44,7 +44,8 @@ QUEUE_PREVIEW = 5
 # The key figures' icons (Bootstrap Icons), one per participant status.
 STATUS_ICONS = {
     Participant.Status.RECRUITED: "person-plus",
-    Participant.Status.ACTIVE: "person-walking",
+    Participant.Status.IN_COURSE: "person-walking",
+    Participant.Status.HANDED_OVER: "send",
     Participant.Status.CONTINUED: "signpost-split",
     Participant.Status.ENDED: "person-dash",
     Participant.Status.WITHDRAWN: "person-x",
