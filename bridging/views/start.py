@@ -109,6 +109,7 @@ def coordinator_overview(request):
     list_url = reverse("participants:participant_list")
     participants = [
         {
+            "value": value,
             "label": label,
             "count": status_counts.get(value, 0),
             "icon": STATUS_ICONS.get(value, "person"),

@@ -112,7 +112,7 @@ def test_overview_counts_open_lists_that_agree_with_each_participant_page(client
     people = journey(cast)
     client.force_login(cast.coordinator_a)
     overview = client.get(reverse("bridging:coordinator_overview"))
-    counts = {value: count for value, _label, count in overview.context["participants"]}
+    counts = {status["value"]: status["count"] for status in overview.context["participants"]}
     assert counts == {
         Status.RECRUITED: 2,
         Status.IN_COURSE: 2,
