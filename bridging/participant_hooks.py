@@ -182,7 +182,7 @@ def journey_summary(request, participant):
         if not verdict.assessed:
             value = _("Not assessed yet")
         elif verdict.exit_ready:
-            value = _("Exit-ready")
+            value = _("Ready to move on")
         else:
             value = _("Not exit-ready yet")
         figures.append(
