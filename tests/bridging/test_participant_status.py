@@ -148,7 +148,7 @@ def test_a_coordinator_of_two_projects_sees_the_counts_and_list_of_the_one_acted
                       role=Membership.Role.COORDINATOR)  # fmt: skip
     client.force_login(cast.coordinator_a)  # acts for the first by name: Projekt A
     overview = client.get(reverse("bridging:coordinator_overview"))
-    counts = {value: count for value, _label, count in overview.context["participants"]}
+    counts = {status["value"]: status["count"] for status in overview.context["participants"]}
     listed = client.get(reverse("participants:participant_list")).context["page"]
     assert listed.paginator.count == sum(counts.values()) == 1
     assert [p.pk for p in listed.object_list] == [cast.participant_a.pk]
