@@ -1,7 +1,7 @@
 """The demo data, told as a story in chapters: `python manage.py seed_demo` runs `build()`.
 
 1. `organisations`: the projects, the receiving organisations, the municipalities and housing
-   plans, the demo users who work in them, and the activity types.
+   plans and their housing areas, the demo users who work in them, and the activity types.
 2. `people`: the participants of the two projects, their wishes and their consents.
 3. `offers`: the permanent offers participants can move on to.
 4. `courses`: this year's programme, its three courses, attendance and readiness assessments.
@@ -25,7 +25,12 @@ from bridging.demo.fair import seed_fair
 from bridging.demo.handovers import seed_handovers
 from bridging.demo.local import seed_local_partnerships
 from bridging.demo.offers import seed_offers
-from bridging.demo.organisations import seed_activity_types, seed_organisations, seed_users
+from bridging.demo.organisations import (
+    seed_activity_types,
+    seed_housing_areas,
+    seed_organisations,
+    seed_users,
+)
 from bridging.demo.partnerships import seed_partnerships
 from bridging.demo.people import seed_participants
 from bridging.demo.work import seed_waiting_work
@@ -34,6 +39,7 @@ from bridging.demo.work import seed_waiting_work
 @transaction.atomic
 def build():
     organisations = seed_organisations()
+    seed_housing_areas(organisations)
     users = seed_users(organisations)
     activity_types = seed_activity_types()
     seed_participants(organisations, users, activity_types)

@@ -2,7 +2,7 @@
 
 from django.contrib.auth import get_user_model
 
-from partnerships.models import ActivityType, Membership, Organisation
+from partnerships.models import ActivityType, HousingArea, Membership, Organisation
 
 Kind = Organisation.Kind
 Role = Membership.Role
@@ -179,6 +179,14 @@ DEMO_USERS = [
 ]
 
 
+# The housing areas each housing plan works in. Like the organisations, they are reference
+# data: no page makes them (the local partnership and activity forms choose among them).
+HOUSING_AREAS = {
+    "Boligsocial helhedsplan Køge Nord": ["Ellemarken", "Søndre Park"],
+    "Boligsocial helhedsplan Roskilde Øst": ["Østervang", "Hedeparken"],
+    "Boligsocial helhedsplan Sydhavnen": ["Sydhavnen", "Kongens Enghave", "Mozarts Plads"],
+}
+
 ACTIVITY_TYPES = [
     "Gymnastik",
     "Dans",
@@ -218,6 +226,16 @@ def seed_organisations():
             },
         )
     return organisations
+
+
+def seed_housing_areas(organisations):
+    for plan, areas in HOUSING_AREAS.items():
+        for area in areas:
+            HousingArea.objects.get_or_create(
+                name=area,
+                municipality=organisations[plan].municipality,
+                housing_plan=organisations[plan],
+            )
 
 
 def seed_users(organisations):

@@ -156,3 +156,77 @@ def test_the_demo_shows_a_second_bridge_with_a_reason_and_a_withdrawn_consent(cl
         # a namesake may be waiting; the withdrawn one's row is not
         f"started-{withdrawn.pk}" not in inbox
     )
+
+
+def test_the_demo_of_local_partnerships_is_what_their_pages_can_record(client):
+    """Model 2 in the demo: every record passes the page's own form again (dated from the
+    partnership's start to today), carries who recorded it, and versions are numbered 1, 2, ...
+    as the pages number them; the partnership page tells the story."""
+    from django.forms.models import model_to_dict
+    from django.urls import reverse
+    from django.utils import timezone
+
+    from partnerships import forms_local as forms
+    from partnerships.models import LocalActivity, LocalPartnership
+
+    call_command("seed_demo")
+    today = timezone.localdate()
+    partnerships = list(LocalPartnership.objects.order_by("name"))
+    assert len(partnerships) == 3
+    for partnership in partnerships:
+        assert partnership.started_on <= today
+        records = [
+            (forms.LevelChangeForm, partnership.level_changes.all(), "judged_by"),
+            (forms.TrackStepForm, partnership.track_steps.all(), "recorded_by"),
+            (forms.DevelopmentAssessmentForm, partnership.assessments.all(), "assessed_by"),
+            (forms.BoundaryEncounterForm, partnership.encounters.all(), None),
+        ]
+        for form_class, rows, user_field in records:
+            assert rows, (partnership, form_class)
+            for row in rows:
+                data = model_to_dict(row, fields=form_class._meta.fields)
+                data = {k: v for k, v in data.items() if v is not None}
+                if "organisations" in data:
+                    data["organisations"] = [o.pk for o in data["organisations"]]
+                form = form_class(data, partnership=partnership)
+                assert form.is_valid(), (row, form.errors)
+                assert user_field is None or getattr(row, user_field) is not None
+        versions = list(partnership.action_plans.values_list("version", "created_by"))
+        assert [v for v, _by in versions] == list(range(1, len(versions) + 1))
+        assert all(by is not None for _v, by in versions)
+    for activity in LocalActivity.objects.filter(partnership__in=partnerships):
+        data = model_to_dict(activity, fields=forms.LocalActivityForm._meta.fields)
+        data["areas"] = [a.pk for a in data["areas"]]
+        form = forms.LocalActivityForm(data, partnership=activity.partnership)
+        assert form.is_valid(), form.errors
+        assert set(activity.areas.all()) <= set(activity.partnership.areas.all())
+        numbers = list(activity.descriptions.values_list("number", "created_by"))
+        assert [n for n, _by in numbers] == list(range(1, len(numbers) + 1))
+        assert all(by is not None for _n, by in numbers)
+        for registration in activity.registrations.all():
+            data = model_to_dict(registration, fields=forms.RegistrationForm._meta.fields)
+            data = {k: v for k, v in data.items() if v is not None}
+            assert forms.RegistrationForm(data).is_valid(), registration
+
+    # The story on the pages: levels and stages differ, activities have two versions and
+    # registrations, as the housing plan's coordinator sees them.
+    client.force_login(get_user_model().objects.get(username="boligsocial"))
+    overview = client.get(reverse("partnerships:local_overview")).content.decode()
+    assert all(p.name in overview for p in partnerships)
+    sydhavnen = LocalPartnership.objects.get(name="Nye veje i Sydhavnen")
+    page = client.get(sydhavnen.get_absolute_url()).content.decode()
+    assert "Niveau 3" in page
+    activity = sydhavnen.activities.order_by("title").first()
+    assert activity.descriptions.count() in (1, 2)
+    assert activity.registrations.count() == 6
+
+
+def test_the_demo_writes_no_model_2_row_directly():
+    """Chapter 8 goes through the pages' forms and partnerships/services_local.py only."""
+    import inspect
+
+    from bridging.demo import local
+
+    source = inspect.getsource(local)
+    for direct in (".objects.create(", "bulk_create(", ".update(", ".save(", ".set("):
+        assert direct not in source, direct
