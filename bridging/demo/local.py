@@ -21,10 +21,8 @@ from partnerships.forms_local import (
     RegistrationForm,
     TrackStepForm,
 )
-from partnerships.models import HousingArea, LocalPartnership, Membership
+from partnerships.models import HousingArea, LocalPartnership
 from partnerships.models.local import TRACK_STEPS
-
-Role = Membership.Role
 
 # Model 2: (partnership, housing plan, municipality, areas, levels over time, stage, practice)
 LOCAL_PARTNERSHIPS = [
@@ -78,9 +76,6 @@ def seed_local_partnerships(organisations, coordinator):
         LOCAL_PARTNERSHIPS
     ):
         plan_org, municipality_org = organisations[plan], organisations[municipality]
-        Membership.objects.get_or_create(
-            user=coordinator, organisation=plan_org, defaults={"role": Role.COORDINATOR}
-        )
         if LocalPartnership.objects.filter(name=name, housing_plan=plan_org).exists():
             continue
         by_name = {a.name: a for a in HousingArea.objects.filter(housing_plan=plan_org)}

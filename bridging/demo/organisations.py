@@ -257,6 +257,14 @@ def seed_users(organisations):
             user=user, organisation=organisations[organisation_name], defaults={"role": role}
         )
         users[username] = user
+    # The housing plans' coordinator also coordinates the two other housing plans' local
+    # partnerships (chapter 8).
+    for plan in HOUSING_AREAS:
+        Membership.objects.get_or_create(
+            user=users["boligsocial"],
+            organisation=organisations[plan],
+            defaults={"role": Role.COORDINATOR},
+        )
     organisations["Seniorer i bevægelse"].instructors_see_participants = True
     organisations["Seniorer i bevægelse"].save(update_fields=["instructors_see_participants"])
     return users
