@@ -21,7 +21,12 @@ import datetime
 from django.db.models import Case, CharField, Exists, OuterRef, Q, Value, When
 from django.utils.translation import gettext_lazy as _
 
-from participants.hooks import status_definition, withdrawal_handler, withdrawn_condition
+from participants.hooks import (
+    per_participant,
+    status_definition,
+    withdrawal_handler,
+    withdrawn_condition,
+)
 from participants.models import Participant
 
 from .models import Course, Enrolment, FollowUp, HandoverParticipant
@@ -31,8 +36,10 @@ Member = HandoverParticipant.Status
 
 
 @status_definition
-def participant_status(today: datetime.date):
-    members = HandoverParticipant.objects.filter(participant=OuterRef("pk"))
+def participant_status(today: datetime.date, row_by_row: bool = False):
+    members = per_participant(
+        HandoverParticipant.objects.filter(participant=OuterRef("pk")), row_by_row
+    )
     stopped = FollowUp.objects.filter(member=OuterRef("pk"), answer=FollowUp.Answer.STOPPED)
     # Withdrawn from a handover after starting (the consent to share was withdrawn): they
     # still started, as the funnel counts them (funnel.STARTED).
@@ -40,9 +47,9 @@ def participant_status(today: datetime.date):
         Q(status=Member.STARTED) | Q(status=Member.WITHDRAWN, started_on__isnull=False)
     )
     continuing = started.exclude(Exists(stopped))
-    enrolments = Enrolment.objects.filter(participant=OuterRef("pk"))
+    enrolments = per_participant(Enrolment.objects.filter(participant=OuterRef("pk")), row_by_row)
     return Case(
-        When(withdrawn_condition(today), then=Value(Status.WITHDRAWN)),
+        When(withdrawn_condition(today, row_by_row), then=Value(Status.WITHDRAWN)),
         When(Exists(continuing), then=Value(Status.CONTINUED)),
         When(
             Exists(members.filter(status__in=[Member.SENT, Member.ACCEPTED])),

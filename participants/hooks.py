@@ -67,26 +67,40 @@ def withdrawal_handler(function: WithdrawalHandler) -> WithdrawalHandler:
 # programme" and the registration consent); the app that holds the journey (bridging) registers
 # the whole definition with `status_definition`, building on `withdrawn_condition`.
 
-StatusDefinition = Callable[[datetime.date], object]
+StatusDefinition = Callable[[datetime.date, object], object]
 _status_definitions: list[StatusDefinition] = []
 
 
 def status_definition(function: StatusDefinition) -> StatusDefinition:
-    """Register the function (today) -> SQL expression of `Participant.Status`. The last one
-    registered is the definition."""
+    """Register the function (today, row_by_row) -> SQL expression of `Participant.Status`. The
+    last one registered is the definition; it passes each subquery through `per_participant`."""
     _status_definitions.append(function)
     return function
 
 
-def withdrawn_condition(today: datetime.date):
+def per_participant(queryset, row_by_row: bool, field="participant"):
+    """`queryset`, facts about the outer participant (`field` = OuterRef("pk")), as a subquery
+    PostgreSQL runs for each participant through the index on `field` when `row_by_row`.
+    Left alone, it turns a subquery over thousands of participants into one hash of the whole
+    table (every enrolment in the country for a project's counts); the extra condition, true
+    for every row the subquery keeps, stops that rewrite. The result is the same."""
+    if not row_by_row:
+        return queryset
+    from django.db.models import OuterRef
+
+    return queryset.filter(**{f"{field}__gte": OuterRef("pk")})
+
+
+def withdrawn_condition(today: datetime.date, row_by_row: bool = False):
     """Left the programme (the coordinator's action), or withdrew the consent to be registered
     in it and has no registration consent in force on `today`."""
     from django.db.models import Exists, OuterRef, Q
 
     from .models import Consent
 
-    registration = Consent.objects.filter(
-        participant=OuterRef("pk"), purpose=Consent.Purpose.REGISTRATION
+    registration = per_participant(
+        Consent.objects.filter(participant=OuterRef("pk"), purpose=Consent.Purpose.REGISTRATION),
+        row_by_row,
     )
     return Q(withdrawn_on__isnull=False) | (
         Exists(registration.filter(withdrawn_on__lte=today))
@@ -98,7 +112,7 @@ def withdrawn_condition(today: datetime.date):
     )
 
 
-def status_expression(today: datetime.date | None = None):
+def status_expression(today: datetime.date | None = None, row_by_row: bool = False):
     from django.db.models import Case, CharField, Value, When
     from django.utils import timezone
 
@@ -106,9 +120,9 @@ def status_expression(today: datetime.date | None = None):
 
     today = today or timezone.localdate()
     if _status_definitions:
-        return _status_definitions[-1](today)
+        return _status_definitions[-1](today, row_by_row)
     return Case(
-        When(withdrawn_condition(today), then=Value(Participant.Status.WITHDRAWN)),
+        When(withdrawn_condition(today, row_by_row), then=Value(Participant.Status.WITHDRAWN)),
         default=Value(Participant.Status.RECRUITED),
         output_field=CharField(),
     )

@@ -49,13 +49,18 @@ class ParticipantQuerySet(ScopedQuerySet):
             | models.Q(pk__in=taught.values("pk"))
         )
 
-    def with_status(self, today=None):
+    def with_status(self, today=None, row_by_row=False):
         """Annotate `status`, a value of `Participant.Status`, derived in SQL from what
         happened. The one definition is registered by the app that holds the journey
-        (bridging/status.py, through participants.hooks); see the README."""
+        (bridging/status.py, through participants.hooks); see the README.
+
+        `row_by_row` looks each fact the status reads (enrolments, handovers, consents) up
+        per participant by index: the same status, but a project's thousands of participants
+        read only their own rows instead of PostgreSQL hashing whole tables (the coordinator's
+        counts: 0.3 s -> 0.08 s at 5,000 of 100,000). Not for counting everyone at once."""
         from .hooks import status_expression
 
-        return self.annotate(status=status_expression(today))
+        return self.annotate(status=status_expression(today, row_by_row))
 
 
 class Participant(models.Model):
