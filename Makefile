@@ -23,7 +23,7 @@ run: install
 	$(PY) manage.py migrate --no-input
 	$(PY) manage.py seed_demo --if-empty
 	@echo
-	@echo "  Demo logins (password: demo): koordinator, instruktor, forening, boligsocial"
+	@echo "  Demo logins (password: demo): koordinator, instruktor, koege, forening, boligsocial"
 	@echo "  Open http://127.0.0.1:$(PORT)/"
 	@echo
 	$(PY) manage.py runserver 127.0.0.1:$(PORT)

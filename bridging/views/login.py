@@ -11,6 +11,7 @@ from ..demo.organisations import DEMO_USERS as SEEDED_USERS
 
 DESCRIPTIONS = {
     "koordinator": _("coordinator of a project: the work queue, programmes, handovers"),
+    "koege": _("coordinator of another project: sees only its own participants"),
     "instruktor": _("instructor: the week's sessions and attendance, on a phone"),
     "forening": _("staff of an association: the inbox of people on their way"),
     "boligsocial": _("coordinator in housing plans: the local partnerships"),

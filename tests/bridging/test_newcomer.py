@@ -11,10 +11,11 @@ import pytest
 from django.core.management import call_command
 from django.urls import reverse
 
+from bridging.demo.organisations import DEMO_USERS
 from tests.factories import UserFactory
 
 ROOT = Path(__file__).resolve().parents[2]
-DEMO_NAMES = ["koordinator", "instruktor", "forening", "boligsocial"]
+DEMO_NAMES = [user[0] for user in DEMO_USERS]  # the users seed_demo makes
 
 
 @pytest.mark.django_db(transaction=True)
