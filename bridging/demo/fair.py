@@ -4,7 +4,11 @@ import datetime
 
 from django.utils import timezone
 
-from bridging.models import Course, Enrolment, Fair, FairInterest
+from bridging.demo.pages import valid
+from bridging.fairs import fair_interest_set, fair_visit_register
+from bridging.forms import FairInterestForm, FairVisitorForm
+from bridging.models import Course, Enrolment, Fair
+from participants.models import Participant
 
 
 def seed_fair(programme, organisations, offers, coordinator):
@@ -26,20 +30,26 @@ def seed_fair(programme, organisations, offers, coordinator):
     visitors = Enrolment.objects.filter(
         course__programme=programme, course__status=Course.Status.RUNNING
     ).select_related("participant")[:8]
+    # The fair page: the coordinator finds each visitor by name, then marks the offers.
+    participants = Participant.objects.visible_to(coordinator).filter(
+        organisation=programme.organisation_id
+    )
     for position, enrolment in enumerate(visitors):
-        FairInterest.objects.get_or_create(
-            fair=fair,
-            participant=enrolment.participant,
-            offer=None,
-            defaults={"registered_by": coordinator},
+        form = valid(
+            FairVisitorForm(
+                {"participant": enrolment.participant.pk}, participants=participants, fair=fair
+            )
         )
+        participant = form.cleaned_data["participant"]
+        fair_visit_register(fair=fair, participant=participant, user=coordinator)
         for step in range(position % 3 + 1):
-            FairInterest.objects.get_or_create(
+            offer = presented[(position * 3 + step) % len(presented)]
+            level = "trial" if step == 0 else "interested"
+            form = valid(FairInterestForm({"offer": offer.pk, "level": level}))
+            fair_interest_set(
                 fair=fair,
-                participant=enrolment.participant,
-                offer=presented[(position * 3 + step) % len(presented)],
-                defaults={
-                    "level": "trial" if step == 0 else "interested",
-                    "registered_by": coordinator,
-                },
+                participant=participant,
+                offer=offer,
+                level=form.cleaned_data["level"],
+                user=coordinator,
             )

@@ -13,6 +13,7 @@ from common.search import suggestions_response
 from participants.models import Participant
 from partnerships.models import Offer
 
+from ..fairs import fair_interest_set, fair_visit_register
 from ..forms import FairForm, FairInterestForm, FairVisitorForm
 from ..models import Fair, FairInterest
 from .access import coordinators, get_rw_programme_for_user, project_roles
@@ -138,12 +139,7 @@ def fair_visitor(request, pk):
         return redirect(fair)
     participant = form.cleaned_data["participant"]
     if request.method == "POST":
-        FairInterest.objects.get_or_create(
-            fair=fair,
-            participant=participant,
-            offer=None,
-            defaults={"registered_by": request.user},
-        )
+        fair_visit_register(fair=fair, participant=participant, user=request.user)
         return redirect(_visitor_url(fair, participant))
     return render(request, "bridging/fair_visitor.html", _visitor_context(fair, participant))
 
@@ -179,16 +175,13 @@ def fair_interest(request, pk, participant_pk):
     if offer is None:
         messages.error(request, _("The offer is not presented at this fair."))
     else:
-        level = form.cleaned_data["level"]
-        if level:
-            FairInterest.objects.update_or_create(
-                fair=fair,
-                participant=participant,
-                offer=offer,
-                defaults={"level": level, "registered_by": request.user},
-            )
-        else:
-            FairInterest.objects.filter(fair=fair, participant=participant, offer=offer).delete()
+        fair_interest_set(
+            fair=fair,
+            participant=participant,
+            offer=offer,
+            level=form.cleaned_data["level"],
+            user=request.user,
+        )
     if request.htmx and offer is not None:
         offer.level = form.cleaned_data["level"]
         return render(

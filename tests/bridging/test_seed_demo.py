@@ -237,3 +237,18 @@ def test_the_demo_writes_no_model_2_row_directly():
         ".set(",
     ):
         assert direct not in source, direct
+
+
+def test_the_fair_and_partnership_chapters_write_no_page_row_directly():
+    """The fair's interests, the readiness answers and the draft agreements are made through
+    the pages' forms and services, not with ORM calls of the demo's own."""
+    import inspect
+
+    from bridging.demo import fair
+
+    for module, models in [
+        (fair, ["FairInterest"]),
+    ]:
+        source = inspect.getsource(module)
+        for model in models:
+            assert f"{model}.objects" not in source, (module.__name__, model)
