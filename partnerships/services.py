@@ -2,13 +2,23 @@
 under a row lock so that a step happens once; saving an offer's free places, which accepting a
 handover also changes, by compare-and-set; and making and revoking API tokens."""
 
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from common.hashing import hash_secret
 
-from .models import ApiToken, Membership, Offer, PartnershipAgreement
+from .models import (
+    READINESS_ITEMS,
+    ApiToken,
+    Membership,
+    Offer,
+    PartnershipAgreement,
+    ReadinessAnswer,
+)
+from .models.readiness import Side
 
 Status = PartnershipAgreement.Status
 
@@ -45,6 +55,16 @@ def offer_save_places(*, form, update_fields=None) -> Offer:
     offer.save(update_fields=update_fields)
     form.save_m2m()
     return offer
+
+
+@transaction.atomic
+def agreement_create(*, form, project) -> PartnershipAgreement:
+    """Save a validated AgreementForm as a new draft agreement of `project`."""
+    agreement = form.save(commit=False)
+    agreement.project = project
+    agreement.save()
+    form.save_m2m()
+    return agreement
 
 
 def _locked(agreement) -> PartnershipAgreement:
@@ -159,3 +179,66 @@ def api_token_revoke(*, token: ApiToken, user) -> ApiToken:
         token.revoked_by = user
         token.save(update_fields=["revoked_at", "revoked_by"])
     return token
+
+
+def readiness_own_sides(membership: Membership, receiver) -> set[str]:
+    """Each party answers its own side of the readiness checklist. The project's coordinators
+    also answer the receiving organisation's side while it has no staff users of its own."""
+    if membership.role == Membership.Role.STAFF:
+        return {Side.RECEIVER}
+    staffed = Membership.objects.filter(organisation=receiver, role=Membership.Role.STAFF).exists()
+    return {Side.PROJECT} if staffed else {Side.PROJECT, Side.RECEIVER}
+
+
+@transaction.atomic
+def readiness_answers_save(
+    *, project, receiver, membership: Membership, user, data
+) -> tuple[int, list]:
+    """Save the readiness checklist as posted (`<item>-answer`, `<item>-note`) by `user` in
+    their active `membership`: a new dated answer for every item whose answer or note changed;
+    nothing half-saved. Returns (answers saved, error messages). An answer posted for the other
+    party's side is refused as a whole (the page offers none)."""
+    own_sides = readiness_own_sides(membership, receiver)
+    current = {
+        a.item: a
+        for a in ReadinessAnswer.objects.visible_to(user)
+        .filter(project=project, receiver=receiver)
+        .latest()
+    }
+    new, errors = [], set()
+    note_limit = ReadinessAnswer._meta.get_field("note").max_length
+    Answer = ReadinessAnswer.Answer
+    for item in READINESS_ITEMS:
+        answer = data.get(f"{item.key}-answer", "")
+        note = data.get(f"{item.key}-note", "").strip()
+        if item.side not in own_sides and (answer or note):
+            raise PermissionDenied
+        if len(note) > note_limit:
+            errors.add(
+                gettext("A note can be at most %(limit)s characters; nothing was saved.")
+                % {"limit": note_limit}
+            )
+            continue
+        if not answer:
+            continue
+        if answer not in Answer.values:
+            errors.add(gettext("Choose yes, partly or no."))
+            continue
+        old = current.get(item.key)
+        if old and old.answer == answer and old.note == note:
+            continue
+        new.append(
+            ReadinessAnswer(
+                project=project,
+                receiver=receiver,
+                item=item.key,
+                answer=answer,
+                note=note,
+                answered_on=timezone.localdate(),
+                answered_by=user,
+            )
+        )
+    if errors:
+        return 0, sorted(errors)
+    ReadinessAnswer.objects.bulk_create(new)
+    return len(new), []

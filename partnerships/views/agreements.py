@@ -55,10 +55,7 @@ def agreement_create(request):
                "project_contact": request.user.get_full_name()}  # fmt: skip
     form = AgreementForm(request.POST or None, project=project, initial=initial)
     if request.method == "POST" and form.is_valid():
-        agreement = form.save(commit=False)
-        agreement.project = project
-        agreement.save()
-        form.save_m2m()
+        agreement = services.agreement_create(form=form, project=project)
         messages.success(request, _("The draft agreement is saved."))
         return redirect(agreement)
     return render(request, "partnerships/agreement_form.html", {"form": form, "agreement": None})

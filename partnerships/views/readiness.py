@@ -1,12 +1,11 @@
 """The two-sided partnership readiness checklist between a project and a receiving organisation."""
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from .. import services
 from ..access import role_required
 from ..models import READINESS_ITEMS, Membership, Organisation, ReadinessAnswer
 from ..models.readiness import Area, Side
@@ -29,15 +28,6 @@ def _get_pair_for_user(request, project_pk, receiver_pk):
     return project, receiver
 
 
-def _own_sides(membership, receiver) -> set[str]:
-    """Each party answers its own side. The project's coordinators also answer the receiving
-    organisation's side while it has no staff users of its own to do it."""
-    if membership.role == Role.STAFF:
-        return {Side.RECEIVER}
-    staffed = Membership.objects.filter(organisation=receiver, role=Role.STAFF).exists()
-    return {Side.PROJECT} if staffed else {Side.PROJECT, Side.RECEIVER}
-
-
 @role_required(Role.COORDINATOR, Role.STAFF, hidden=True)
 def readiness_checklist(request, project_pk, receiver_pk):
     project, receiver = _get_pair_for_user(request, project_pk, receiver_pk)
@@ -48,9 +38,15 @@ def readiness_checklist(request, project_pk, receiver_pk):
         .latest()
         .select_related("answered_by")
     }
-    own_sides = _own_sides(request.membership, receiver)
+    own_sides = services.readiness_own_sides(request.membership, receiver)
     if request.method == "POST":
-        changed, errors = _save(request, project, receiver, answers, own_sides)
+        changed, errors = services.readiness_answers_save(
+            project=project,
+            receiver=receiver,
+            membership=request.membership,
+            user=request.user,
+            data=request.POST,
+        )
         if errors:
             for error in errors:
                 messages.error(request, error)
@@ -81,43 +77,3 @@ def readiness_checklist(request, project_pk, receiver_pk):
         {"project": project, "receiver": receiver, "sides": sides, "answers": Answer.choices},
     )
 
-
-def _save(request, project, receiver, current, own_sides):
-    """A new dated answer for every item whose answer or note changed; nothing half-saved.
-    An answer posted for the other party's side is refused as a whole (the page offers none)."""
-    new, errors = [], set()
-    note_limit = ReadinessAnswer._meta.get_field("note").max_length
-    for item in READINESS_ITEMS:
-        answer = request.POST.get(f"{item.key}-answer", "")
-        note = request.POST.get(f"{item.key}-note", "").strip()
-        if item.side not in own_sides and (answer or note):
-            raise PermissionDenied
-        if len(note) > note_limit:
-            errors.add(
-                _("A note can be at most %(limit)s characters; nothing was saved.")
-                % {"limit": note_limit}
-            )
-            continue
-        if not answer:
-            continue
-        if answer not in Answer.values:
-            errors.add(_("Choose yes, partly or no."))
-            continue
-        old = current.get(item.key)
-        if old and old.answer == answer and old.note == note:
-            continue
-        new.append(
-            ReadinessAnswer(
-                project=project,
-                receiver=receiver,
-                item=item.key,
-                answer=answer,
-                note=note,
-                answered_on=timezone.localdate(),
-                answered_by=request.user,
-            )
-        )
-    if errors:
-        return 0, sorted(errors)
-    ReadinessAnswer.objects.bulk_create(new)
-    return len(new), []

@@ -244,11 +244,13 @@ def test_the_fair_and_partnership_chapters_write_no_page_row_directly():
     the pages' forms and services, not with ORM calls of the demo's own."""
     import inspect
 
-    from bridging.demo import fair
+    from bridging.demo import fair, partnerships
 
     for module, models in [
         (fair, ["FairInterest"]),
+        (partnerships, ["ReadinessAnswer", "PartnershipAgreement"]),
     ]:
         source = inspect.getsource(module)
         for model in models:
-            assert f"{model}.objects" not in source, (module.__name__, model)
+            for write in ("create(", "get_or_create(", "update_or_create(", "bulk_create("):
+                assert f"{model}.objects.{write}" not in source, (module.__name__, model)
