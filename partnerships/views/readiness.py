@@ -76,4 +76,3 @@ def readiness_checklist(request, project_pk, receiver_pk):
         "partnerships/readiness_checklist.html",
         {"project": project, "receiver": receiver, "sides": sides, "answers": Answer.choices},
     )
-
