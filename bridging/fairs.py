@@ -1,6 +1,19 @@
-"""Writes of the association fair page: who came, and each visitor's interest in an offer."""
+"""Writes of the association fair page: the fair itself, who came, and each visitor's interest
+in an offer."""
+
+from django.db import transaction
 
 from .models import Fair, FairInterest
+
+
+@transaction.atomic
+def fair_create(*, form, programme) -> Fair:
+    """A fair of the programme, from the fair page's valid form (with its organisations)."""
+    fair = form.save(commit=False)
+    fair.programme = programme
+    fair.save()
+    form.save_m2m()
+    return fair
 
 
 def fair_visit_register(*, fair: Fair, participant, user) -> FairInterest:

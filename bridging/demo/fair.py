@@ -5,27 +5,30 @@ import datetime
 from django.utils import timezone
 
 from bridging.demo.pages import valid
-from bridging.fairs import fair_interest_set, fair_visit_register
-from bridging.forms import FairInterestForm, FairVisitorForm
+from bridging.fairs import fair_create, fair_interest_set, fair_visit_register
+from bridging.forms import FairForm, FairInterestForm, FairVisitorForm
 from bridging.models import Course, Enrolment, Fair
 from participants.models import Participant
 
 
 def seed_fair(programme, organisations, offers, coordinator):
-    fair, _created = Fair.objects.update_or_create(
-        programme=programme,
-        name="Foreningsmesse i Valby Hallen",
-        defaults={
-            "date": timezone.localdate() - datetime.timedelta(weeks=2),
-            "place": "Valby Hallen, cafeen",
-        },
-    )
     taking_part = [
         organisations["Vesterbro Seniorgymnastik"],
         organisations["Aftenskolen Valby"],
         organisations["Gåklubben Søndermarken"],
     ]
-    fair.organisations.set(taking_part)
+    name = "Foreningsmesse i Valby Hallen"
+    fair = Fair.objects.filter(programme=programme, name=name).first()
+    if fair is None:  # the programme page's "new fair"
+        form = FairForm(
+            {
+                "name": name,
+                "date": timezone.localdate() - datetime.timedelta(weeks=2),
+                "place": "Valby Hallen, cafeen",
+                "organisations": [o.pk for o in taking_part],
+            }
+        )
+        fair = fair_create(form=valid(form), programme=programme)
     presented = [o for o in offers if o.organisation in taking_part and o.is_active]
     visitors = Enrolment.objects.filter(
         course__programme=programme, course__status=Course.Status.RUNNING

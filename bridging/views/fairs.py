@@ -13,6 +13,7 @@ from common.search import suggestions_response
 from participants.models import Participant
 from partnerships.models import Offer
 
+from .. import fairs
 from ..fairs import fair_interest_set, fair_visit_register
 from ..forms import FairForm, FairInterestForm, FairVisitorForm
 from ..models import Fair, FairInterest
@@ -46,10 +47,7 @@ def fair_create(request, pk):
     programme = get_rw_programme_for_user(request, pk)
     form = FairForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        fair = form.save(commit=False)
-        fair.programme = programme
-        fair.save()
-        form.save_m2m()
+        fair = fairs.fair_create(form=form, programme=programme)
         messages.success(request, _("The fair is created."))
         return redirect(fair)
     return render(request, "bridging/fair_form.html", {"form": form, "programme": programme})
