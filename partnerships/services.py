@@ -31,6 +31,14 @@ class StalePlacesError(Exception):
     """The free places changed since the form was opened; the message is for the user."""
 
 
+def offer_create(*, form, organisation) -> Offer:
+    """A new offer of the organisation, from the offer page's valid form."""
+    offer = form.save(commit=False)
+    offer.organisation = organisation
+    offer.save()
+    return offer
+
+
 @transaction.atomic
 def offer_save_places(*, form, update_fields=None) -> Offer:
     """Save an offer form that holds `free_places` and `free_places_seen` (the number shown

@@ -2,11 +2,15 @@
 
 import datetime
 
+from bridging.demo.pages import valid
+from partnerships.forms import OfferForm
 from partnerships.models import Offer
+from partnerships.services import offer_create
 
 
 def seed_offers(organisations, activity_types):
-    """36 offers: 12 from each receiving organisation kind across the three towns."""
+    """36 offers: 12 from each receiving organisation kind across the three towns, each made
+    as on the organisation's page ("new offer"), found by name when it is there already."""
     types = {activity.name: activity for activity in activity_types}
     receivers = [
         (
@@ -43,17 +47,18 @@ def seed_offers(organisations, activity_types):
             kind = kinds[number % len(kinds)]
             level = ["gentle", "moderate", "demanding"][number % 3]
             hour = [9, 10, 13, 17, 19, 10][number]
-            offer, _created = Offer.objects.update_or_create(
-                organisation=organisation,
-                name=f"{kind} for seniorer, hold {number + 1}",
-                defaults={
+            name = f"{kind} for seniorer, hold {number + 1}"
+            offer = Offer.objects.filter(organisation=organisation, name=name).first()
+            if offer is None:
+                data = {
+                    "name": name,
                     "description": f"{kind} i roligt tempo med plads til alle. Kaffe bagefter.",
-                    "activity_type": types[kind],
+                    "activity_type": types[kind].pk,
                     "venue": venue,
                     "address": organisation.address,
                     "municipality": organisation.municipality,
                     "area": area,
-                    "weekday_mask": (1 << ((index + number) % 5)) | (1 << ((number + 3) % 7)),
+                    "weekdays": sorted({(index + number) % 5, (number + 3) % 7}),
                     "start_time": datetime.time(hour, 0),
                     "end_time": datetime.time(hour + 1, 30),
                     "season": ["all_year", "winter", "summer"][number % 3],
@@ -84,7 +89,7 @@ def seed_offers(organisations, activity_types):
                     # contact published, one kept off it.
                     "is_listed": number != 4,
                     "contact_public": number % 3 == 0,
-                },
-            )
+                }
+                offer = offer_create(form=valid(OfferForm(data)), organisation=organisation)
             offers.append(offer)
     return offers

@@ -7,6 +7,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from .. import services
 from ..forms import FreePlacesForm, OfferForm, OfferSearchForm
 from ..models import Offer, Organisation
 from ..services import StalePlacesError, offer_save_places
@@ -59,10 +60,7 @@ def offer_create(request, pk):
         },
     )
     if request.method == "POST" and form.is_valid():
-        offer = form.save(commit=False)
-        offer.organisation = organisation
-        offer.weekdays = form.cleaned_data["weekdays"]
-        offer.save()
+        offer = services.offer_create(form=form, organisation=organisation)
         messages.success(request, _("The offer is saved."))
         return redirect(offer)
     return render(

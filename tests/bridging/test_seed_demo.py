@@ -239,15 +239,16 @@ def test_the_demo_writes_no_model_2_row_directly():
         assert direct not in source, direct
 
 
-def test_the_fair_and_partnership_chapters_write_no_page_row_directly():
-    """The fair's interests, the readiness answers and the draft agreements are made through
-    the pages' forms and services, not with ORM calls of the demo's own."""
+def test_the_offer_fair_and_partnership_chapters_write_no_page_row_directly():
+    """The offers, the fair and its interests, the readiness answers and the draft agreements
+    are made through the pages' forms and services, not with ORM calls of the demo's own."""
     import inspect
 
-    from bridging.demo import fair, partnerships
+    from bridging.demo import fair, offers, partnerships
 
     for module, models in [
         (fair, ["Fair", "FairInterest"]),
+        (offers, ["Offer"]),
         (partnerships, ["ReadinessAnswer", "PartnershipAgreement"]),
     ]:
         source = inspect.getsource(module)
