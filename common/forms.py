@@ -108,6 +108,20 @@ class ModelForm(SaneInputMixin, django_forms.ModelForm):
     pass
 
 
+class ConfirmForm(Form):
+    """The second step of a risky action that asks nothing else: the red button in the box
+    posts `confirm`; a post without it changes nothing and comes back as the confirmation page
+    (confirm_action.html), where the box must be ticked."""
+
+    confirm = django_forms.BooleanField(
+        error_messages={"required": gettext_lazy("Tick the box to confirm.")}
+    )
+
+    def __init__(self, *args, label, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["confirm"].label = label
+
+
 class OneTimeTokenMixin(django_forms.Form):
     """A create form carries a random token, issued when the form is shown. `create_once` makes
     the object at most once per token. (A post without a token is still answered, without this

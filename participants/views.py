@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
 
-from common.forms import create_once, repeated_post
+from common.forms import ConfirmForm, create_once, repeated_post
 from common.search import suggestions_response
 from partnerships.access import role_required
 from partnerships.models import Membership, Offer
@@ -87,6 +87,7 @@ def participant_list(request):
             "query": query.urlencode(),
             "organisation": request.membership.organisation,
             "is_coordinator": request.membership.role == Role.COORDINATOR,
+            "instructor_access_warning": instructor_access_warning(request.membership.organisation),
         },
     )
 
@@ -381,13 +382,36 @@ def participant_anonymise(request, pk):
     )
 
 
+def instructor_access_warning(organisation):
+    return _(
+        "Every instructor at %(organisation)s loses access to the participants: they see only "
+        "those on the teams they teach, and no one else's health notes."
+    ) % {"organisation": organisation}
+
+
 @require_POST
 @project_roles_only
 def instructor_access(request):
     """The coordinator decides whether the project's instructors see its participants."""
     _require_coordinator(request)
     organisation = request.membership.organisation
-    organisation.instructors_see_participants = request.POST.get("allow") == "1"
+    allow = request.POST.get("allow") == "1"
+    if not allow and organisation.instructors_see_participants:
+        form = ConfirmForm(request.POST, label=_("Yes, stop the instructors' access"))
+        if not form.is_valid():
+            return render(
+                request,
+                "confirm_action.html",
+                {
+                    "title": _("Stop instructors' access"),
+                    "warning": instructor_access_warning(organisation),
+                    "form": form,
+                    "action": request.path,
+                    "button": _("Yes, stop the instructors' access"),
+                    "back": reverse("participants:participant_list"),
+                },
+            )
+    organisation.instructors_see_participants = allow
     organisation.save(update_fields=["instructors_see_participants"])
     if organisation.instructors_see_participants:
         messages.success(request, _("Your instructors can now see the participants."))

@@ -178,7 +178,7 @@ MATRIX = {
     "participants:instructor_access": (
         "post",
         None,
-        lambda cast, user: {"allow": "0"},
+        lambda cast, user: {"allow": "0", "confirm": "on"},
         statuses(302, 302, 403, 404, 302, 404),
     ),
     # The journey: programmes are the coordinator's; courses and sessions are shared with the
@@ -208,7 +208,7 @@ MATRIX = {
     "bridging:course_complete_undo": (
         "post",
         course_a,
-        None,
+        lambda cast, user: {"confirm": "on"},
         statuses(302, 302, 403, 403, 404, 403),
     ),
     "bridging:enrolment_withdraw": (

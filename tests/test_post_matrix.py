@@ -82,7 +82,7 @@ POSTS = {
         COORDINATOR,
     ),
     "bridging:course_complete": (lambda cast: {}, COORDINATOR),
-    "bridging:course_complete_undo": (lambda cast: {}, COORDINATOR),
+    "bridging:course_complete_undo": (lambda cast: {"confirm": "on"}, COORDINATOR),
     "bridging:enrolment_withdraw": (lambda cast: {"reason": "Flyttet"}, COORDINATOR),
     "bridging:session_create": (
         lambda cast: {"date": "2026-11-26", "start_time": "10:00", "end_time": "11:00"},
@@ -222,7 +222,7 @@ POSTS |= {
     ),
     "partnerships:api_token_list": (lambda cast: {"name": "Overtaget"}, COORDINATORS),
     "bridging:calendar_settings": (
-        lambda cast: {"action": "renew"},
+        lambda cast: {"action": "renew", "confirm": "on"},
         COORDINATORS | {"instructor_a", "instructor_b"},
     ),
 }

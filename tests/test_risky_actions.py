@@ -101,3 +101,82 @@ def test_turning_the_calendar_address_off_takes_two_steps(client, cast):
     blocks = re.findall(r'<details class="risky-action">(.*?)</details>', page, re.S)
     assert any('value="revoke"' in block for block in blocks)
     assert "Sluk for adressen…" in page
+
+
+def test_making_a_new_calendar_address_takes_two_steps(client, cast):
+    from bridging.models import CalendarFeed
+
+    old = CalendarFeed.objects.get(user=cast.instructor_a)
+    url = reverse("bridging:calendar_settings")
+    client.force_login(cast.instructor_a)
+    page = client.get(url).content.decode()
+    blocks = re.findall(r'<details class="risky-action[^"]*">(.*?)</details>', page, re.S)
+    assert any('value="renew"' in block for block in blocks)
+    assert "kalendere, der abonnerer på den, bliver ikke længere opdateret" in page
+    assert "Lav en ny adresse…" in page
+
+    response = client.post(url, {"action": "renew"})
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "Sæt kryds for at bekræfte." in page
+    assert "bliver ikke længere opdateret" in page and "Annullér, gå tilbage" in page
+    assert CalendarFeed.objects.get(user=cast.instructor_a).pk == old.pk
+
+    response = client.post(url, {"action": "renew", "confirm": "on"})
+    assert response.status_code == 302
+    assert not CalendarFeed.objects.filter(pk=old.pk).exists()
+    assert CalendarFeed.objects.filter(user=cast.instructor_a).exists()
+
+
+def test_undoing_a_completion_takes_two_steps(client, cast):
+    from bridging import services
+    from bridging.models import Course
+    from tests.factories import CourseFactory, EnrolmentFactory
+
+    course = CourseFactory(programme=cast.programme_a, name="Hold C", status="running")
+    enrolment = EnrolmentFactory(course=course, participant__organisation=cast.project_a)
+    services.course_complete(course=course)
+    url = reverse("bridging:course_complete_undo", args=[course.pk])
+    client.force_login(cast.coordinator_a)
+    page = client.get(course.get_absolute_url()).content.decode()
+    assert _disclosure_holds_the_form(page, url)
+    assert "Fortryd gennemførelsen…" in page and "går tilbage på holdet som tilmeldt" in page
+
+    response = client.post(url)
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "Sæt kryds for at bekræfte." in page and "går tilbage på holdet" in page
+    course.refresh_from_db()
+    enrolment.refresh_from_db()
+    assert course.status == Course.Status.COMPLETED
+    assert enrolment.status == "completed"
+
+    assert client.post(url, {"confirm": "on"}).status_code == 302
+    course.refresh_from_db()
+    enrolment.refresh_from_db()
+    assert course.status == Course.Status.RUNNING
+    assert enrolment.status == "enrolled"
+
+
+def test_stopping_the_instructors_access_takes_two_steps(client, cast):
+    url = reverse("participants:instructor_access")
+    client.force_login(cast.coordinator_a)
+    page = client.get(reverse("participants:participant_list")).content.decode()
+    assert _disclosure_holds_the_form(page, url)
+    assert "Fjern instruktørernes adgang…" in page
+    assert f"Alle instruktører i {cast.project_a} mister adgangen til deltagerne" in page
+
+    response = client.post(url, {"allow": "0"})
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "Sæt kryds for at bekræfte." in page and "mister adgangen" in page
+    cast.project_a.refresh_from_db()
+    assert cast.project_a.instructors_see_participants is True
+
+    assert client.post(url, {"allow": "0", "confirm": "on"}).status_code == 302
+    cast.project_a.refresh_from_db()
+    assert cast.project_a.instructors_see_participants is False
+    # Giving the access back is not risky: one click.
+    assert client.post(url, {"allow": "1"}).status_code == 302
+    cast.project_a.refresh_from_db()
+    assert cast.project_a.instructors_see_participants is True

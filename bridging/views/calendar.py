@@ -9,9 +9,12 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 from icalendar import Calendar, Event
+
+from common.forms import ConfirmForm
 
 from ..models import CalendarFeed, Session
 from .access import project_roles
@@ -20,6 +23,10 @@ FEED_PAST_DAYS = 60
 
 
 FEED_TOKEN_SESSION_KEY = "calendar_feed_token"
+RENEW_WARNING = gettext_lazy(
+    "The old address stops working: calendars subscribed to it stop updating until you "
+    "subscribe to the new address."
+)
 
 
 @never_cache
@@ -32,6 +39,22 @@ def calendar_settings(request):
             feed.delete()
             messages.success(request, _("The calendar address no longer works."))
         elif action == "renew":
+            if feed:
+                # The old address stops working: calendars subscribed to it stop updating.
+                form = ConfirmForm(request.POST, label=_("Yes, make a new address"))
+                if not form.is_valid():
+                    return render(
+                        request,
+                        "confirm_action.html",
+                        {
+                            "title": _("Make a new calendar address"),
+                            "warning": RENEW_WARNING,
+                            "form": form,
+                            "action": request.path,
+                            "button": _("Yes, make a new address"),
+                            "back": request.path,
+                        },
+                    )
             _feed, token = CalendarFeed.objects.issue(user=request.user)
             # The secret is shown once, on the next page, and never stored in clear.
             request.session[FEED_TOKEN_SESSION_KEY] = token
@@ -43,7 +66,11 @@ def calendar_settings(request):
     feed_url = None
     if feed and token:
         feed_url = request.build_absolute_uri(reverse("bridging:calendar_feed", args=[token]))
-    return render(request, "bridging/calendar_settings.html", {"feed": feed, "feed_url": feed_url})
+    return render(
+        request,
+        "bridging/calendar_settings.html",
+        {"feed": feed, "feed_url": feed_url, "renew_warning": RENEW_WARNING},
+    )
 
 
 @login_not_required

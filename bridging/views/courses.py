@@ -5,9 +5,10 @@ from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from common.forms import create_once, repeated_post
+from common.forms import ConfirmForm, create_once, repeated_post
 
 from .. import figures, services
 from ..forms import CourseForm, ProgrammeForm, SessionForm, WithdrawForm
@@ -165,6 +166,7 @@ def course_detail(request, pk):
             "completion_locked": is_coordinator
             and course.status == Course.Status.COMPLETED
             and services.course_completion_locked(course),
+            "undo_completion_warning": UNDO_COMPLETION_WARNING,
             "dropout_threshold": figures.DROPOUT_THRESHOLD,
             "enrolment_form": enrolment_form(request, course) if is_coordinator else None,
             "session_form": SessionForm(
@@ -190,10 +192,30 @@ def course_complete(request, pk):
     return redirect(course)
 
 
+UNDO_COMPLETION_WARNING = gettext_lazy(
+    "Everyone who completed the course is back on the team, as enrolled, and the course is "
+    "running again."
+)
+
+
 @require_POST
 @coordinators
 def course_complete_undo(request, pk):
     course = get_rw_course_for_user(request, pk)
+    form = ConfirmForm(request.POST, label=_("Yes, undo the completion"))
+    if not form.is_valid():
+        return render(
+            request,
+            "confirm_action.html",
+            {
+                "title": _("Undo the completion of %(course)s") % {"course": course.name},
+                "warning": UNDO_COMPLETION_WARNING,
+                "form": form,
+                "action": request.path,
+                "button": _("Yes, undo the completion"),
+                "back": course.get_absolute_url(),
+            },
+        )
     try:
         services.course_complete_undo(course=course)
     except services.JourneyError as error:

@@ -32,7 +32,8 @@ def test_an_unknown_token_is_404(client, cast):
 def test_renewing_makes_the_old_address_stop_working(client, cast):
     old = feed_url(cast.feed_token_a)
     client.force_login(cast.instructor_a)
-    response = client.post(reverse("bridging:calendar_settings"), {"action": "renew"}, follow=True)
+    renew = {"action": "renew", "confirm": "on"}
+    response = client.post(reverse("bridging:calendar_settings"), renew, follow=True)
     new = response.context["feed_url"]
     assert client.get(old).status_code == 404
     assert client.get(new).status_code == 200
@@ -67,7 +68,8 @@ def test_the_address_is_shown_once_when_made(client, cast):
     page = client.get(reverse("bridging:calendar_settings")).content.decode()
     assert cast.feed_token_a not in page
     assert "Din kalenderadresse virker" in page
-    response = client.post(reverse("bridging:calendar_settings"), {"action": "renew"}, follow=True)
+    renew = {"action": "renew", "confirm": "on"}
+    response = client.post(reverse("bridging:calendar_settings"), renew, follow=True)
     new = response.context["feed_url"]
     assert new in response.content.decode()
     assert new not in client.get(reverse("bridging:calendar_settings")).content.decode()

@@ -52,7 +52,7 @@ def test_completion_is_undone_until_a_handover_is_sent(client, cast):
     course, enrolled, *_ = team(cast)
     services.course_complete(course=course)
     client.force_login(cast.coordinator_a)
-    client.post(reverse("bridging:course_complete_undo", args=[course.pk]))
+    client.post(reverse("bridging:course_complete_undo", args=[course.pk]), {"confirm": "on"})
     course.refresh_from_db()
     assert course.status == Course.Status.RUNNING
     assert statuses(course).count("enrolled") == 3
@@ -65,7 +65,9 @@ def test_completion_is_undone_until_a_handover_is_sent(client, cast):
         user=cast.coordinator_a,
     )  # fmt: skip
     handovers.handover_send(member=handover.members.get())
-    response = client.post(reverse("bridging:course_complete_undo", args=[course.pk]), follow=True)
+    response = client.post(
+        reverse("bridging:course_complete_undo", args=[course.pk]), {"confirm": "on"}, follow=True
+    )
     assert "gennemførelsen kan ikke længere fortrydes" in response.content.decode()
     course.refresh_from_db()
     assert course.status == Course.Status.COMPLETED

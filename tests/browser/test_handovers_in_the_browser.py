@@ -138,7 +138,9 @@ def test_coordinator_completes_a_course_and_undoes_it(page: Page, live_server, d
         on_team
     )
     assert course.enrolments.filter(status="waitlisted").count() == waiting
-    page.get_by_role("button", name="Fortryd gennemførelsen").click()
+    page.locator("summary", has_text="Fortryd gennemførelsen").click()
+    expect(page.get_by_text("går tilbage på holdet")).to_be_visible()
+    page.get_by_role("button", name="Ja, fortryd gennemførelsen").click()
     expect(page.get_by_text("Gennemførelsen er fortrudt")).to_be_visible()
     expect(page.get_by_role("button", name="Markér holdet som gennemført")).to_be_visible()
     assert not course.enrolments.filter(status="completed").exists()

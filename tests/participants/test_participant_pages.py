@@ -188,7 +188,7 @@ def test_instructor_sees_only_their_courses_participants_unless_the_coordinator_
 
 def test_coordinator_turns_instructor_access_off_and_on(client, cast):
     client.force_login(cast.coordinator_a)
-    client.post(reverse("participants:instructor_access"), {"allow": "0"})
+    client.post(reverse("participants:instructor_access"), {"allow": "0", "confirm": "on"})
     cast.project_a.refresh_from_db()
     assert cast.project_a.instructors_see_participants is False
     client.post(reverse("participants:instructor_access"), {"allow": "1"})
