@@ -1,7 +1,7 @@
 """What the journey adds to the participant page and export, and to an organisation's page
 (see participants.hooks and partnerships.hooks)."""
 
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Count, OuterRef, Prefetch, Q, Subquery
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
@@ -38,6 +38,7 @@ from .models import (
     Enrolment,
     Fair,
     FairInterest,
+    FollowUp,
     Handover,
     HandoverParticipant,
 )
@@ -148,6 +149,49 @@ def _journey(request, participant) -> dict:
     return cache[participant.pk]
 
 
+def _open_handover(request, participant):
+    """The participant's latest open handover (handovers.open_handovers) this user may see, with
+    `follow_up_months`: the first unanswered follow-up that can be answered now, if any. One
+    query."""
+    answerable_by = timezone.localdate() + handovers.FOLLOW_UP_OPENS_BEFORE
+    follow_up = FollowUp.objects.filter(
+        member=OuterRef("pk"), answer="", due_on__lte=answerable_by
+    ).order_by("due_on", "pk")
+    return (
+        handovers.open_handovers([participant.pk])
+        .filter(pk__in=HandoverParticipant.objects.visible_to(request.user).values("pk"))
+        .annotate(follow_up_months=Subquery(follow_up.values("months")[:1]))
+        .first()
+    )
+
+
+def _handover_steps(request, participant, member) -> list[NextStep]:
+    """In an open handover the journey goes on there: the handover (for the project's
+    coordinators, who follow it up), or once started its follow-up when one can be answered,
+    else nothing beyond the page."""
+    url = member.handover.get_absolute_url() + f"#member-{member.pk}"
+    if member.status != HandoverParticipant.Status.STARTED:
+        return [
+            NextStep(
+                text=handovers.state_label(member),
+                action=_("See the handover"),
+                url=url,
+                icon="send",
+            )
+        ]
+    if member.follow_up_months is None:
+        return []
+    return [
+        NextStep(
+            text=_("%(label)s. Is the participant still active after %(months)s months?")
+            % {"label": handovers.state_label(member), "months": member.follow_up_months},
+            action=_("Answer the follow-up"),
+            url=url,
+            icon="telephone",
+        )
+    ]
+
+
 @summary_provider
 def journey_summary(request, participant):
     """The summary's course, attendance and exit readiness, and the next step on the journey."""
@@ -198,6 +242,11 @@ def journey_summary(request, participant):
         )
     if participant.is_anonymised:
         return Summary(figures=figures, next_steps=[])
+    member = _open_handover(request, participant)
+    if member is not None and _may_enrol(request, participant):
+        return Summary(figures=figures, next_steps=_handover_steps(request, participant, member))
+    # Whoever cannot open the handover keeps the course's steps, but no search for an offer:
+    # one is found already.
     if not journey["enrolments"] and _may_enrol(request, participant):
         steps.append(
             NextStep(
@@ -209,14 +258,15 @@ def journey_summary(request, participant):
         )
     elif current is not None and current.status == Enrolment.Status.ENROLLED:
         if current.verdict.exit_ready:
-            steps.append(
-                NextStep(
-                    text=_("Exit-ready: find a permanent offer that fits."),
-                    action=_("Matching offers"),
-                    url=reverse("participants:matching_offers", args=[participant.pk]),
-                    icon="search",
+            if member is None:
+                steps.append(
+                    NextStep(
+                        text=_("Exit-ready: find a permanent offer that fits."),
+                        action=_("Matching offers"),
+                        url=reverse("participants:matching_offers", args=[participant.pk]),
+                        icon="search",
+                    )
                 )
-            )
         else:
             steps.append(
                 NextStep(
@@ -228,7 +278,7 @@ def journey_summary(request, participant):
                     icon="clipboard-check",
                 )
             )
-    elif current is not None:
+    elif current is not None and member is None:
         steps.append(
             NextStep(
                 text=_("The course is completed: find a permanent offer that fits."),

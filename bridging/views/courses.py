@@ -152,13 +152,26 @@ def course_detail(request, pk):
     )
     withdrawn = [e for e in enrolments if e.status == e.Status.WITHDRAWN]
     is_coordinator = request.membership.role == "coordinator"
+    sessions = list(Session.objects.visible_to(request.user).filter(course=course))
+    exit_ready = figures.exit_ready_per_course(
+        Enrolment.objects.visible_to(request.user).on_roster().filter(course=course)
+    ).get(course.pk, 0)
+    # The same rule as the roster's warning badges (and the dropout warnings' run).
+    at_risk = sum(
+        1
+        for e in roster
+        if e.status == e.Status.ENROLLED
+        and e.figures.consecutive_absences >= figures.DROPOUT_THRESHOLD
+    )
     return render(
         request,
         "bridging/course_detail.html",
         {
             "course": course,
             "instructors": list(course.instructors.all()),
-            "sessions": Session.objects.visible_to(request.user).filter(course=course),
+            "sessions": sessions,
+            "exit_ready": exit_ready,
+            "at_risk": at_risk,
             "roster": roster,
             "waitlist": waitlist,
             "withdrawn": withdrawn,

@@ -253,6 +253,17 @@ def test_course_page_shows_roster_figures_and_waitlist(client, cast):
     assert "Vera" in page
 
 
+def test_course_page_has_the_summary_on_top_and_the_rest_in_sections(client, cast):
+    client.force_login(cast.coordinator_a)
+    page = client.get(cast.course_a.get_absolute_url()).content.decode()
+    summary, sections = page.split('id="roster-heading"', 1)
+    for label in ("Status", "På holdet", "I risiko for at falde fra", "Udslusningsparat"):
+        assert label in summary
+    # The roster is open; sessions (and waitlist, withdrawn) are closed sections below it.
+    assert summary.rstrip().endswith('<details class="page-section" open>\n  <summary><h2')
+    assert '<details class="page-section">\n  <summary><h2 id="sessions-heading">' in sections
+
+
 @pytest.mark.parametrize("extra", [0, 20])
 def test_course_page_query_budget(client, cast, django_assert_num_queries, extra):
     for _ in range(extra):
@@ -262,8 +273,8 @@ def test_course_page_query_budget(client, cast, django_assert_num_queries, extra
     services.sessions_generate(course=cast.course_a)
     client.force_login(cast.coordinator_a)
     # 1 session, 2 user, 3 own memberships, 4 the course, 5 roster, 6 its attendance figures,
-    # 7 instructors, 8 sessions (the enrolment search lists no participants)
-    with django_assert_num_queries(8):
+    # 7 instructors, 8 sessions, 9 exit-ready (the enrolment search lists no participants)
+    with django_assert_num_queries(9):
         assert client.get(cast.course_a.get_absolute_url()).status_code == 200
 
 

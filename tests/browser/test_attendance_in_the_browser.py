@@ -112,6 +112,13 @@ def test_coordinator_course_pages_are_accessible(page: Page, live_server, demo):
     assert axe_violations(page) == []
     page.get_by_role("link", name="Hold 2: Vesterbro, onsdag formiddag").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Hold 2: Vesterbro, onsdag formiddag")
+    # The summary on top, the team open below it, the sessions a closed section opened by key.
+    expect(page.locator("details.page-section[open] #roster-heading")).to_be_visible()
+    add_session = page.get_by_role("link", name="Tilføj en træningsgang")
+    expect(add_session).to_be_hidden()
+    page.locator("#sessions-heading").locator("xpath=..").focus()
+    page.keyboard.press("Enter")
+    expect(add_session).to_be_visible()
     assert axe_violations(page) == []
     page.goto(f"{live_server.url}/dropout-warnings/")
     expect(page.get_by_role("heading", level=1)).to_have_text("I risiko for at falde fra")

@@ -4,12 +4,15 @@ import datetime
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
-from bridging.models import INDICATORS, Assessment
+from bridging import handovers
+from bridging.models import INDICATORS, Assessment, Enrolment
 from participants.models import Participant, ParticipantAccess
 from partnerships.models import ActivityType, Membership
 from tests.factories import (
     ConsentFactory,
+    EnrolmentFactory,
     MembershipFactory,
     OrganisationFactory,
     ParticipantFactory,
@@ -274,8 +277,9 @@ def test_participant_page_query_budget(client, cast, django_assert_num_queries, 
     # 7 the enrolments, 8 their assessments, 9 their attendance figures (read once for the
     # summary, the courses and the readiness), 10 timeline: consents, 11 timeline:
     # enrolments with attendance counts, 12 timeline: fair interests, 13-14 timeline:
-    # handovers and their follow-ups, 15 preferred activities, 16 the access log with users
-    with django_assert_num_queries(16):
+    # handovers and their follow-ups, 15 preferred activities, 16 the access log with users,
+    # 17 the open handover with its answerable follow-up (the summary's next step)
+    with django_assert_num_queries(17):
         assert client.get(participant.get_absolute_url()).status_code == 200
 
 
@@ -290,8 +294,12 @@ def test_the_page_opens_with_a_summary_and_the_next_step_as_its_one_primary_acti
     page = client.get(cast.participant_a.get_absolute_url()).content.decode()
     summary = page.split('id="summary-heading"')[1].split("</section>")[0]
     assert "Hold A" in summary and "Fremmøde" in summary and "Parathed" in summary
-    step = _next_step(page)  # on a course, not assessed yet
-    assert reverse("bridging:assessment_create", args=[cast.enrolment_a.pk]) in step
+    step = _next_step(page)  # handed over: the handover is where the journey goes on
+    assert cast.member_a.handover.get_absolute_url() in step and "Se udslusningen" in step
+    enrolment = EnrolmentFactory(course=cast.course_a, participant__organisation=cast.project_a)
+    ConsentFactory(participant=enrolment.participant)
+    step = _next_step(client.get(enrolment.participant.get_absolute_url()).content.decode())
+    assert reverse("bridging:assessment_create", args=[enrolment.pk]) in step  # not assessed
     # The rest is folded away under its headings.
     assert '<details class="page-section">\n  <summary><h2 id="consents-heading">' in page
 
@@ -302,6 +310,28 @@ def test_the_page_opens_with_a_summary_and_the_next_step_as_its_one_primary_acti
     ConsentFactory(participant=newcomer)
     step = _next_step(client.get(newcomer.get_absolute_url()).content.decode())
     assert "Tilmeld hold" in step
+
+
+def test_the_next_step_follows_the_handover_to_its_follow_ups(client, cast):
+    """Handed over: the handover, not "Matching offers"; started: the follow-up that can be
+    answered now, and nothing once it is answered and the next is months away."""
+    Enrolment.objects.filter(pk=cast.enrolment_a.pk).update(status="completed")
+    client.force_login(cast.coordinator_a)
+    url = cast.participant_a.get_absolute_url()
+    step = _next_step(client.get(url).content.decode())
+    assert f"{cast.member_a.handover.get_absolute_url()}#member-{cast.member_a.pk}" in step
+    assert reverse("participants:matching_offers", args=[cast.participant_a.pk]) not in step
+    handovers.handover_accept(
+        member=cast.member_a, first_session_on=None, buddy="", user=cast.staff_a
+    )
+    handovers.handover_start(member=cast.member_a, started_on=timezone.localdate())
+    step = _next_step(client.get(url).content.decode())  # the 3 months' one is due
+    assert "Besvar opfølgningen" in step and "efter 3 måneder" in step
+    handovers.follow_up_answer(
+        follow_up=cast.follow_up_a, answer="active", stop_reason="", user=cast.coordinator_a
+    )
+    page = client.get(url).content.decode()
+    assert "next-step" not in page and "btn btn-primary" not in page
 
 
 def test_the_instructor_is_offered_the_assessment_not_the_consent(client, cast):
