@@ -1,6 +1,9 @@
 """Risky actions (withdraw a consent, withdraw someone from the team, cancel a session,
-anonymise) sit apart, behind a first button that opens a box with the real one; a rejected
-form comes back as a confirmation page with what was typed and the error at its field."""
+anonymise, make a new calendar address, undo a course's completion, stop the instructors'
+access) sit apart, behind a first button that opens a box with the real one; a rejected
+form comes back as a confirmation page with what was typed and the error at its field. Those
+that ask nothing else post `confirm` from the box (common.forms.ConfirmForm): a post without it
+changes nothing and comes back as the confirmation page."""
 
 import re
 
