@@ -262,6 +262,9 @@ def test_course_page_has_the_summary_on_top_and_the_rest_in_sections(client, cas
     # The roster is open; sessions (and waitlist, withdrawn) are closed sections below it.
     assert summary.rstrip().endswith('<details class="page-section" open>\n  <summary><h2')
     assert '<details class="page-section">\n  <summary><h2 id="sessions-heading">' in sections
+    # Running, enrolling is no longer the primary action: its form is a closed section too.
+    assert '<details class="page-section">\n  <summary><h2 id="enrol-heading">' in sections
+    assert 'class="btn btn-primary"' not in page.split('id="enrol-heading"')[1]
 
 
 @pytest.mark.parametrize("extra", [0, 20])
