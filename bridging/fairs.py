@@ -9,11 +9,8 @@ from .models import Fair, FairInterest
 @transaction.atomic
 def fair_create(*, form, programme) -> Fair:
     """A fair of the programme, from the fair page's valid form (with its organisations)."""
-    fair = form.save(commit=False)
-    fair.programme = programme
-    fair.save()
-    form.save_m2m()
-    return fair
+    form.instance.programme = programme
+    return form.save()
 
 
 def fair_visit_register(*, fair: Fair, participant, user) -> FairInterest:

@@ -33,10 +33,8 @@ class StalePlacesError(Exception):
 
 def offer_create(*, form, organisation) -> Offer:
     """A new offer of the organisation, from the offer page's valid form."""
-    offer = form.save(commit=False)
-    offer.organisation = organisation
-    offer.save()
-    return offer
+    form.instance.organisation = organisation
+    return form.save()
 
 
 @transaction.atomic
@@ -68,11 +66,8 @@ def offer_save_places(*, form, update_fields=None) -> Offer:
 @transaction.atomic
 def agreement_create(*, form, project) -> PartnershipAgreement:
     """Save a validated AgreementForm as a new draft agreement of `project`."""
-    agreement = form.save(commit=False)
-    agreement.project = project
-    agreement.save()
-    form.save_m2m()
-    return agreement
+    form.instance.project = project
+    return form.save()
 
 
 def _locked(agreement) -> PartnershipAgreement:

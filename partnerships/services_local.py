@@ -60,11 +60,8 @@ def action_plan_save(*, form, partnership, user) -> ActionPlanVersion:
 
 @transaction.atomic
 def activity_create(*, form, partnership) -> LocalActivity:
-    activity = form.save(commit=False)
-    activity.partnership = partnership
-    activity.save()
-    form.save_m2m()
-    return activity
+    form.instance.partnership = partnership
+    return form.save()
 
 
 @transaction.atomic

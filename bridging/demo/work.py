@@ -6,6 +6,7 @@ import datetime
 
 from django.utils import timezone
 
+from bridging.demo.pages import valid
 from bridging.figures import dropout_warnings
 from bridging.forms import SessionForm
 from bridging.models import Course, Enrolment, Session
@@ -27,9 +28,7 @@ def seed_waiting_work(programme, users):
             {"date": day, "start_time": course.start_time, "end_time": course.end_time},
             instance=Session(course=course),
         )
-        session = form.save(commit=False)
-        session.course = course
-        session.save()
+        session = valid(form).save()
     # The ones who came; those drifting away stayed away again.
     drifting = dropout_warnings(users["koordinator"]).values("pk")
     present = (

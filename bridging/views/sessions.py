@@ -169,9 +169,7 @@ def session_create(request, pk):
         initial={"start_time": course.start_time, "end_time": course.end_time},
     )
     if request.method == "POST" and form.is_valid():
-        session = form.save(commit=False)
-        session.course = course
-        session.save()
+        session = form.save()  # the form's instance belongs to the course
         messages.success(request, _("The session is added."))
         return redirect(session)
     return render(
