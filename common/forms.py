@@ -16,7 +16,7 @@ from django.contrib import messages
 from django.core.validators import MaxLengthValidator
 from django.db import IntegrityError, transaction
 from django.forms import *  # noqa: F403 (this module stands in for django.forms)
-from django.shortcuts import redirect
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -120,6 +120,22 @@ class ConfirmForm(Form):
     def __init__(self, *args, label, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["confirm"].label = label
+
+    def page(self, request, *, title, warning, back):
+        """The confirmation page a post without `confirm` comes back to; its button says what
+        the box says."""
+        return render(
+            request,
+            "confirm_action.html",
+            {
+                "title": title,
+                "warning": warning,
+                "form": self,
+                "action": request.path,
+                "button": self.fields["confirm"].label,
+                "back": back,
+            },
+        )
 
 
 class OneTimeTokenMixin(django_forms.Form):

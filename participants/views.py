@@ -399,17 +399,11 @@ def instructor_access(request):
     if not allow and organisation.instructors_see_participants:
         form = ConfirmForm(request.POST, label=_("Yes, stop the instructors' access"))
         if not form.is_valid():
-            return render(
+            return form.page(
                 request,
-                "confirm_action.html",
-                {
-                    "title": _("Stop instructors' access"),
-                    "warning": instructor_access_warning(organisation),
-                    "form": form,
-                    "action": request.path,
-                    "button": _("Yes, stop the instructors' access"),
-                    "back": reverse("participants:participant_list"),
-                },
+                title=_("Stop instructors' access"),
+                warning=instructor_access_warning(organisation),
+                back=reverse("participants:participant_list"),
             )
     organisation.instructors_see_participants = allow
     organisation.save(update_fields=["instructors_see_participants"])

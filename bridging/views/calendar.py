@@ -43,17 +43,11 @@ def calendar_settings(request):
                 # The old address stops working: calendars subscribed to it stop updating.
                 form = ConfirmForm(request.POST, label=_("Yes, make a new address"))
                 if not form.is_valid():
-                    return render(
+                    return form.page(
                         request,
-                        "confirm_action.html",
-                        {
-                            "title": _("Make a new calendar address"),
-                            "warning": RENEW_WARNING,
-                            "form": form,
-                            "action": request.path,
-                            "button": _("Yes, make a new address"),
-                            "back": request.path,
-                        },
+                        title=_("Make a new calendar address"),
+                        warning=RENEW_WARNING,
+                        back=request.path,
                     )
             _feed, token = CalendarFeed.objects.issue(user=request.user)
             # The secret is shown once, on the next page, and never stored in clear.

@@ -217,17 +217,11 @@ def course_complete_undo(request, pk):
     course = get_rw_course_for_user(request, pk)
     form = ConfirmForm(request.POST, label=_("Yes, undo the completion"))
     if not form.is_valid():
-        return render(
+        return form.page(
             request,
-            "confirm_action.html",
-            {
-                "title": _("Undo the completion of %(course)s") % {"course": course.name},
-                "warning": UNDO_COMPLETION_WARNING,
-                "form": form,
-                "action": request.path,
-                "button": _("Yes, undo the completion"),
-                "back": course.get_absolute_url(),
-            },
+            title=_("Undo the completion of %(course)s") % {"course": course.name},
+            warning=UNDO_COMPLETION_WARNING,
+            back=course.get_absolute_url(),
         )
     try:
         services.course_complete_undo(course=course)
