@@ -4,10 +4,10 @@
 
 `make bench` sets the environment. Each round visits the pages in a new random order, and
 before each page requests the floor (a login-required "ok") as the same user, so the floor and
-the pages share the machine's ups and downs. Query counts and the memory a request allocates
-(tracemalloc's peak) come from one extra request per page outside the timed rounds. Then
-gunicorn with 2 workers serves the pages marked `load`, and a few processes on loopback
-request them as fast as they are answered, for a fixed time each, the floor first.
+the pages share the machine's ups and downs. Query counts, the time spent in SQL and the memory
+a request allocates (tracemalloc's peak) come from extra requests per page outside the timed
+rounds. Then gunicorn with 2 workers serves the pages marked `load`, and a few processes on
+loopback request them as fast as they are answered, for a fixed time each, the floor first.
 """
 
 import argparse
@@ -84,12 +84,17 @@ def main():
         with CaptureQueriesContext(connection) as queries:
             size = request(page, number + 1)
         query_count = len(queries)
+        # A second, warm request tells how much of a page's time is spent in the database.
+        with CaptureQueriesContext(connection) as queries:
+            request(page, number + 3)
+        sql_ms = sum(float(query["time"]) for query in queries) * 1000
         tracemalloc.start()
         request(page, number + 2)
         peak = tracemalloc.get_traced_memory()[1]
         tracemalloc.stop()
         facts[page.label] = {
             "queries": query_count,
+            "sql_ms": round(sql_ms, 1),
             "peak_mb": round(peak / 2**20, 1),
             "kb": round(size / 1024),
         }
@@ -167,13 +172,13 @@ def _row(page, values, floor_median, facts):
 def _print_table(rows):
     print(
         f"\n{'page':<34} {'user':<12} {'median':>8} {'p95':>8} {'× floor':>8} "
-        f"{'queries':>7} {'+floor':>6} {'MB':>6}"
+        f"{'queries':>7} {'+floor':>6} {'SQL':>8} {'MB':>6}"
     )
     for row in rows:
         print(
             f"{row['page']:<34} {row['user']:<12} {row['median_ms']:>6.1f}ms "
             f"{row['p95_ms']:>6.1f}ms {row['x_floor']:>8.1f} {row['queries']:>7} "
-            f"{row['queries_beyond_floor']:>6} {row['peak_mb']:>6.1f}"
+            f"{row['queries_beyond_floor']:>6} {row['sql_ms']:>6.1f}ms {row['peak_mb']:>6.1f}"
         )
 
 
