@@ -278,13 +278,14 @@ DROPOUT_PAGE_SIZE = 50
 
 @project_roles
 def dropout_warnings(request):
-    """The warnings, most absences in a row first, a page at a time."""
-    warnings = figures.dropout_list(request.user)
+    """The warnings, most absences in a row first, a page at a time: the figures of all in one
+    query, the enrolments of the page shown in another."""
+    page = Paginator(figures.dropout_rows(request.user), DROPOUT_PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    page.object_list = figures.enrolments_with_figures(page.object_list)
     return render(
         request,
         "bridging/dropout_warnings.html",
-        {
-            "page": Paginator(warnings, DROPOUT_PAGE_SIZE).get_page(request.GET.get("page")),
-            "threshold": figures.DROPOUT_THRESHOLD,
-        },
+        {"page": page, "threshold": figures.DROPOUT_THRESHOLD},
     )
