@@ -71,11 +71,14 @@ def participant_list(request):
     listed = Participant.objects.visible_to(request.user).filter(
         organisation=request.membership.organisation, anonymised_at__isnull=True
     )
-    participants = form.filter(listed.with_status())
-    page = Paginator(participants, PAGE_SIZE).get_page(request.GET.get("page"))
-    # The rows of the page with their status derived for those rows only: in one query, but
-    # planned for 25 rows (an index lookup each), not for every participant of the project.
-    page.object_list = listed.with_status().filter(pk__in=page.object_list.values("pk"))
+    page = Paginator(form.filter(listed), PAGE_SIZE).get_page(request.GET.get("page"))
+    # The rows of the page with their status derived for those rows only, in one query: the
+    # subquery (visibility, search, order, page) picks the 25, and the outer query fetches
+    # them by primary key, so it neither repeats the visibility filter over the whole
+    # project nor derives a status it does not show.
+    page.object_list = Participant.objects.with_status().filter(
+        pk__in=page.object_list.values("pk")
+    )
     query = request.GET.copy()
     query.pop("page", None)
     return render(
