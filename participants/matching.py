@@ -60,11 +60,17 @@ def matching_offers(participant: Participant, offers, limit: int = 10) -> list[M
         score += _when(Q(municipality__iexact=participant.municipality), WEIGHTS["municipality"])
     if participant.home_area:
         score += _when(Q(area__iexact=participant.home_area), WEIGHTS["area"])
+    order = ("-match_score", "monthly_fee", "name")
+    # Every active offer is scored, so the ranking reads only the offers' own narrow rows (the
+    # ids of the best); the rows shown, with their organisation and activity, are joined for
+    # those few only. One query: the ranking is its subquery.
+    best = offers.filter(is_active=True).annotate(match_score=score).order_by(*order)
     ranked = (
-        offers.filter(is_active=True)
+        offers.model.objects.filter(pk__in=best.values("pk")[:limit])
+        .annotate(**({"day_overlap": F("weekday_mask").bitand(day_mask)} if day_mask else {}))
         .annotate(match_score=score)
         .select_related("organisation", "activity_type")
-        .order_by("-match_score", "monthly_fee", "name")[:limit]
+        .order_by(*order)
     )
     return [_explain(participant, offer, activities) for offer in ranked]
 
