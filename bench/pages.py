@@ -141,6 +141,9 @@ PAGES += [
     Page(None, "hsds services, page 100", "hsds:service_list", query="page=100"),
     Page(None, "hsds services search", "hsds:service_list", query="search=dans"),
     Page(None, "hsds services search, 2 words", "hsds:service_list", query="search=yoga+k%C3%B8ge"),
+    # A word in nearly every offer, and one in a few hundred whose names sort late.
+    Page(None, "hsds services search, common word", "hsds:service_list", query="search=seniorer"),
+    Page(None, "hsds services search, late word", "hsds:service_list", query="search=stavgang"),
     Page(None, "hsds services by term", "hsds:service_list", query="taxonomy_term_id={term}"),
     Page(None, "hsds services by trait", "hsds:service_list", query="taxonomy_term_id={trait}"),
     Page(None, "hsds services modified", "hsds:service_list", query="modified_after={week_ago}"),

@@ -20,15 +20,17 @@ import datetime
 import functools
 import re
 import uuid
+from collections import defaultdict
 
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, OuterRef, Q, Value
+from django.db.models.functions import Upper
 from django.utils import translation
 from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.timezone import is_naive, make_aware
 from django.utils.translation import gettext as _
 
 from .models import ActivityType, Offer, Organisation
-from .models.offers import Weekday, search_document
+from .models.offers import Weekday
 
 HSDS_VERSION = "3.0"
 # Fixed namespace for the identifiers that are not stored (the taxonomies and their fixed terms).
@@ -239,31 +241,31 @@ def search_condition(words: str, fields) -> Q:
 
 def search_services(offers, words: str):
     """Offers in which every word (at most 10) occurs, case-insensitively, in the name,
-    description, municipality, area, venue or target group, or in the name of the organisation
-    or the activity type."""
-    for word in words.split()[:10]:
-        offers = offers.filter(pk__in=_offers_with_word(word))
+    description, municipality, area, venue or target group (the offer's `search_text`), or in
+    the name of the organisation or the activity type.
+
+    The few organisations and activity types whose names have a word are looked up first, in
+    one query (each name through an index of migration 0012), so that PostgreSQL plans the
+    offers with their ids in hand and each word's frequency in the text (from the trigram index
+    of migration 0014): a rare word is read off the index, a common one along the directory's
+    order, a page at a time."""
+    words = words.split()[:10]
+    names = []
+    for number, word in enumerate(words):
+        for source, model in (("organisation", Organisation), ("activity_type", ActivityType)):
+            found = model.objects.filter(name__icontains=word).order_by()
+            found = found.annotate(word=Value(number), source=Value(source))
+            names.append(found.values_list("word", "source", "pk"))
+    ids = defaultdict(list)
+    for number, source, pk in names[0].union(*names[1:], all=True) if names else []:
+        ids[number, source].append(pk)
+    for number, word in enumerate(words):
+        condition = Q(search_text__contains=Upper(Value(word)))
+        for source in ("organisation", "activity_type"):
+            if ids[number, source]:
+                condition |= Q(**{f"{source}__in": ids[number, source]})
+        offers = offers.filter(condition)
     return offers
-
-
-def _offers_with_word(word: str):
-    """The ids of the published offers with `word`: the offer's own fields in one text, or its
-    organisation's or activity type's name, as three lookups in one union. On PostgreSQL each
-    is read off an index (the trigram indexes of migration 0011, the foreign keys'), where one
-    condition over the joined rows would read every offer."""
-    published = Offer.objects.published().order_by()
-    in_text = published.alias(search_document=search_document()).filter(
-        search_document__icontains=word
-    )
-    by_organisation = published.filter(
-        organisation__in=Organisation.objects.filter(name__icontains=word).values("pk")
-    )
-    by_activity_type = published.filter(
-        activity_type__in=ActivityType.objects.filter(name__icontains=word).values("pk")
-    )
-    return in_text.values("pk").union(
-        by_organisation.values("pk"), by_activity_type.values("pk"), all=True
-    )
 
 
 def filter_services(offers, params):

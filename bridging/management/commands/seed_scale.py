@@ -140,7 +140,7 @@ class Copier:
         now = timezone.now()
         names, values, per_row = [], [], []
         for field in model._meta.concrete_fields:
-            if field.column in columns or field.null:
+            if field.column in columns or field.null or field.generated:
                 continue
             if field.unique and field.has_default() and callable(field.default):
                 per_row.append(field)
