@@ -1,9 +1,9 @@
-"""Risky actions (withdraw a consent, withdraw someone from the team, cancel a session,
-anonymise, make a new calendar address, undo a course's completion, stop the instructors'
-access) sit apart, behind a first button that opens a box with the real one; a rejected
-form comes back as a confirmation page with what was typed and the error at its field. Those
-that ask nothing else post `confirm` from the box (common.forms.ConfirmForm): a post without it
-changes nothing and comes back as the confirmation page."""
+"""Risky actions (withdraw a consent, withdraw someone from the team, cancel a session, anonymise,
+end an agreement, turn off or renew the calendar address, undo a course's completion, stop the
+instructors' access) sit apart, behind a first button that opens a box with the real one; a
+rejected form comes back as a confirmation page with what was typed and the error at its field.
+Those that ask nothing else post `confirm` from the box (common.forms.ConfirmForm): a post
+without it changes nothing and comes back as the confirmation page."""
 
 import re
 
@@ -94,6 +94,17 @@ def test_ending_an_agreement_takes_two_steps(client, cast):
     assert _disclosure_holds_the_form(page, url)
     assert "Bring aftalen til ophør…" in page and "Ja, bring aftalen til ophør" in page
 
+    response = client.post(url)
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "Sæt kryds for at bekræfte." in page and "kan ikke sættes i kraft igen" in page
+    agreement.refresh_from_db()
+    assert agreement.status == "signed"
+
+    assert client.post(url, {"confirm": "on"}).status_code == 302
+    agreement.refresh_from_db()
+    assert agreement.status == "ended"
+
 
 def test_turning_the_calendar_address_off_takes_two_steps(client, cast):
     from bridging.models import CalendarFeed
@@ -104,6 +115,16 @@ def test_turning_the_calendar_address_off_takes_two_steps(client, cast):
     blocks = re.findall(r'<details class="risky-action">(.*?)</details>', page, re.S)
     assert any('value="revoke"' in block for block in blocks)
     assert "Sluk for adressen…" in page
+
+    url = reverse("bridging:calendar_settings")
+    response = client.post(url, {"action": "revoke"})
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "Sæt kryds for at bekræfte." in page and "Annullér, gå tilbage" in page
+    assert CalendarFeed.objects.filter(user=cast.instructor_a).exists()
+
+    assert client.post(url, {"action": "revoke", "confirm": "on"}).status_code == 302
+    assert not CalendarFeed.objects.filter(user=cast.instructor_a).exists()
 
 
 def test_making_a_new_calendar_address_takes_two_steps(client, cast):

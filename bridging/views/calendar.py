@@ -28,6 +28,10 @@ RENEW_WARNING = gettext_lazy(
     "subscribe to the new address."
 )
 
+REVOKE_WARNING = gettext_lazy(
+    "Your calendar stops showing your sessions. You can make a new address later."
+)
+
 
 @never_cache
 @project_roles
@@ -36,6 +40,14 @@ def calendar_settings(request):
     if request.method == "POST":
         action = request.POST.get("action")
         if action == "revoke" and feed:
+            form = ConfirmForm(request.POST, label=_("Yes, turn the address off"))
+            if not form.is_valid():
+                return form.page(
+                    request,
+                    title=_("Turn the address off"),
+                    warning=REVOKE_WARNING,
+                    back=request.path,
+                )
             feed.delete()
             messages.success(request, _("The calendar address no longer works."))
         elif action == "renew":
@@ -63,7 +75,12 @@ def calendar_settings(request):
     return render(
         request,
         "bridging/calendar_settings.html",
-        {"feed": feed, "feed_url": feed_url, "renew_warning": RENEW_WARNING},
+        {
+            "feed": feed,
+            "feed_url": feed_url,
+            "renew_warning": RENEW_WARNING,
+            "revoke_warning": REVOKE_WARNING,
+        },
     )
 
 

@@ -5,7 +5,10 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
+
+from common.forms import ConfirmForm
 
 from .. import services
 from ..access import active_membership, role_required
@@ -95,6 +98,7 @@ def agreement_detail(request, pk):
             and membership.role == Role.COORDINATOR,
             "is_receiver": membership.organisation_id == agreement.receiver_id
             and membership.role == Role.STAFF,
+            "end_warning": END_WARNING,
         },
     )
 
@@ -113,6 +117,10 @@ def agreement_print(request, pk):
     )
 
 
+END_WARNING = gettext_lazy(
+    "An ended agreement cannot be put into force again. To go on working together, make a new "
+    "version instead."
+)
 TRANSITIONS = {
     "send": (services.agreement_send, _("The agreement is sent for signing.")),
     "activate": (services.agreement_activate, _("The agreement is in force.")),
@@ -134,6 +142,15 @@ def agreement_transition(request, pk, action):
         )
     elif action in TRANSITIONS:
         agreement = _get_rw_agreement_for_user(request, pk)
+        if action == "end":
+            form = ConfirmForm(request.POST, label=_("Yes, end the agreement"))
+            if not form.is_valid():
+                return form.page(
+                    request,
+                    title=_("End the agreement"),
+                    warning=END_WARNING,
+                    back=agreement.get_absolute_url(),
+                )
         function, message = TRANSITIONS[action]
         step = lambda agreement: function(agreement=agreement)  # noqa: E731
     else:

@@ -42,7 +42,7 @@ def test_renewing_makes_the_old_address_stop_working(client, cast):
 def test_revoking_turns_the_feed_off(client, cast):
     old = feed_url(cast.feed_token_a)
     client.force_login(cast.instructor_a)
-    client.post(reverse("bridging:calendar_settings"), {"action": "revoke"})
+    client.post(reverse("bridging:calendar_settings"), {"action": "revoke", "confirm": "on"})
     assert not CalendarFeed.objects.filter(user=cast.instructor_a).exists()
     assert client.get(old).status_code == 404
 

@@ -11,8 +11,11 @@ pytestmark = pytest.mark.django_db
 
 
 def step(client, agreement, action):
+    """The step's button, as the page posts it (ending is confirmed in its box)."""
     return client.post(
-        reverse("partnerships:agreement_transition", args=[agreement.pk, action]), follow=True
+        reverse("partnerships:agreement_transition", args=[agreement.pk, action]),
+        {"confirm": "on"},
+        follow=True,
     )
 
 
