@@ -391,11 +391,15 @@ class ParticipantAccess(models.Model):
         INBOX = "inbox", _("Seen in the receiving organisation's inbox")
         ANONYMISE = "anonymise", _("Anonymised")
 
+    # No foreign-key constraints in the database (Django still cascades and nulls on delete):
+    # the log is append-only and written in bulk from rows that exist, and PostgreSQL checks a
+    # constraint row by row, which was most of the time of exporting a list of 2,500 names.
     participant = models.ForeignKey(
         Participant,
         verbose_name=_("participant"),
         on_delete=models.CASCADE,
         related_name="access_log",
+        db_constraint=False,
     )
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -403,6 +407,7 @@ class ParticipantAccess(models.Model):
         on_delete=models.SET_NULL,
         null=True,
         related_name="+",
+        db_constraint=False,
     )
     role = models.CharField(_("role"), max_length=20, blank=True)
     action = models.CharField(_("action"), max_length=20, choices=Action.choices)
