@@ -534,8 +534,11 @@ class ContinuingOfferForm(forms.Form):
     """Make the offer that continues a course at a receiver the user's project works with
     (an agreement, a readiness checklist or an earlier handover), never anywhere else."""
 
-    organisation = forms.ModelChoiceField(
-        label=_("Receiving organisation"), queryset=Organisation.objects.none()
+    organisation = SearchModelChoiceField(
+        label=_("Receiving organisation"),
+        queryset=Organisation.objects.none(),
+        search_fields=("name", "municipality"),
+        suggest_url=reverse_lazy("bridging:continuing_offer_organisation_suggestions"),
     )
     activity_type = forms.ModelChoiceField(label=_("Activity"), queryset=ActivityType.objects.all())
 

@@ -113,6 +113,11 @@ urlpatterns = [
         name="handover_offer_suggestions",
     ),
     path(
+        "handovers/organisation-suggestions/",
+        handovers.continuing_offer_organisation_suggestions,
+        name="continuing_offer_organisation_suggestions",
+    ),
+    path(
         "courses/<int:pk>/continuing-offer/",
         handovers.continuing_offer_create,
         name="continuing_offer_create",

@@ -299,6 +299,12 @@ MATRIX = {
         None,
         statuses(302, 200, 403, 403, 200, 403),
     ),
+    "bridging:continuing_offer_organisation_suggestions": (
+        "get",
+        None,
+        None,
+        statuses(302, 200, 403, 403, 200, 403),
+    ),
     "bridging:fair_organisation_suggestions": (
         "get",
         None,

@@ -9,6 +9,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
@@ -102,6 +103,12 @@ def handover_create(request, pk):
             messages.success(request, _("The handover is created."))
             return redirect(handover)
     rows = _candidate_rows(request, course, roster, chosen)
+    continuing_form = ContinuingOfferForm(user=request.user)
+    # Without JavaScript, the organisation typed for the whole team's offer comes back as its
+    # matches (continuing_offer_create sends the text back here).
+    continuing_form.fields["organisation"].widget.query = clean_query(
+        request.GET.get("organisation_q", "")
+    )
     return render(
         request,
         "bridging/handover_form.html",
@@ -112,7 +119,7 @@ def handover_create(request, pk):
             "rows": rows,
             "anyone_on_their_way": any(row["open_handover"] for row in rows),
             "agreement": _agreement(course, chosen),
-            "continuing_form": ContinuingOfferForm(user=request.user),
+            "continuing_form": continuing_form,
         },
     )
 
@@ -184,6 +191,13 @@ def _candidate_rows(request, course, roster, offer):
     return result
 
 
+@require_GET
+@coordinators
+def continuing_offer_organisation_suggestions(request):
+    """A page of the organisations the project works with, for the whole team's offer."""
+    return suggestions_response(request, ContinuingOfferForm(user=request.user)["organisation"])
+
+
 @require_POST
 @coordinators
 def continuing_offer_create(request, pk):
@@ -192,7 +206,9 @@ def continuing_offer_create(request, pk):
     form = ContinuingOfferForm(request.POST, user=request.user)
     if not form.is_valid():
         messages.error(request, _("Choose the receiving organisation and the activity."))
-        return redirect("bridging:handover_create", pk=course.pk)
+        url = reverse("bridging:handover_create", args=[course.pk])
+        query = form.fields["organisation"].widget.query
+        return redirect(f"{url}?{urlencode({'organisation_q': query})}" if query else url)
     offer = handovers.continuing_offer_create(course=course, **form.cleaned_data)
     messages.success(
         request,

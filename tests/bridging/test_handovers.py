@@ -170,6 +170,49 @@ class TestProposing:
         )
         assert not stranger.offers.exists()
 
+    def test_the_continuing_offers_organisation_is_found_by_search_among_partners(
+        self, client, cast, django_assert_num_queries
+    ):
+        OrganisationFactory(kind=Organisation.Kind.ASSOCIATION, name="Fremmed klub")
+        client.force_login(cast.coordinator_a)
+        url = reverse("bridging:continuing_offer_organisation_suggestions")
+        # 1 session, 2 user, 3 own memberships, 4 a page of matches
+        with django_assert_num_queries(4):
+            page = client.get(url, {"organisation_q": "klub"}).content.decode()
+        assert "Fremmed klub" not in page
+        page = client.get(url, {"organisation_q": cast.association_a.name}).content.decode()
+        assert f'value="{cast.association_a.pk}"' in page
+        # The proposing page lists no organisation until one is searched for.
+        form_url = reverse("bridging:handover_create", args=[cast.course_a.pk])
+        page = client.get(form_url).content.decode()
+        assert 'name="organisation_q"' in page
+        assert 'name="organisation"' not in page
+        # Without JavaScript, the typed name comes back as its matches to choose from.
+        response = client.post(
+            reverse("bridging:continuing_offer_create", args=[cast.course_a.pk]),
+            {"organisation_q": cast.association_a.name, "activity_type": ""},
+            follow=True,
+        )
+        page = response.content.decode()
+        assert f'value="{cast.association_a.pk}"' in page
+        assert "Vælg aftageren og aktiviteten." in page
+        assert not cast.association_a.offers.filter(name__endswith="(fortsætter)").exists()
+
+    @pytest.mark.parametrize("extra", [0, 10])
+    def test_proposing_page_query_budget(self, client, cast, django_assert_num_queries, extra):
+        for _ in range(extra):
+            enrol_with_consent(cast, cast.association_a)
+        client.force_login(cast.coordinator_a)
+        url = reverse("bridging:handover_create", args=[cast.course_a.pk])
+        # 1 session, 2 user, 3 own memberships, 4 the course, 5 the chosen offer, 6 the
+        # roster, 7 attendance figures, 8 assessments, 9 the exit-ready rule, 10 open
+        # handovers, 11 sharing consents, 12 the roster with participants, 13 their wished
+        # activities, 14 the agreement with the offer's organisation, 15 the chosen offer for
+        # its search field, 16 the activities for the whole team's offer (its organisation is
+        # searched for: no query until then)
+        with django_assert_num_queries(16):
+            client.get(url, {"offer": cast.offer_a.pk})
+
     def test_a_self_organised_group_needs_a_meeting_place(self, cast):
         with pytest.raises(JourneyError, match="hvor den selvorganiserede gruppe mødes"):
             handovers.handover_propose(
