@@ -330,6 +330,15 @@ class Consent(models.Model):
         verbose_name = _("consent")
         verbose_name_plural = _("consents")
         ordering = ["-given_on", "-pk"]
+        indexes = [
+            # The participant's status asks of every participant whether a registration
+            # consent was withdrawn: rare, so a small index answers "no" without the table.
+            models.Index(
+                fields=["participant"],
+                condition=models.Q(purpose="registration", withdrawn_on__isnull=False),
+                name="consent_registration_withdrawn",
+            ),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=(
