@@ -19,16 +19,18 @@ def user_memberships(request) -> list[Membership]:
     """The signed-in user's own memberships, each with its organisation."""
     if not hasattr(request, "_user_memberships"):
         user = request.user
-        request._user_memberships = (
+        memberships = (
             list(
-                Membership.objects.visible_to(user)
-                .filter(user=user)
-                .select_related("organisation", "user")
+                Membership.objects.own(user)
+                .select_related("organisation")
                 .order_by("organisation__name")
             )
             if user.is_authenticated
             else []
         )
+        for membership in memberships:
+            membership.user = user  # already loaded: no join to the user table
+        request._user_memberships = memberships
     return request._user_memberships
 
 

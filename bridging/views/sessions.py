@@ -3,6 +3,7 @@
 from django.contrib import messages
 from django.db.models import OuterRef, Subquery
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -13,12 +14,13 @@ from ..models import Attendance, Enrolment, Session
 from .access import get_course_for_user, get_session_for_user, project_roles
 
 
-def _roster(request, session):
-    """The course's roster, each with their mark for this session (or None): one query."""
+def _roster(session):
+    """The course's roster, each with their mark for this session (or None): one query.
+    `session` comes from `get_session_for_user`, so its course is one the user sees, and the
+    roster is the course's enrolments (what `Enrolment.objects.visible_to` allows of it)."""
     mark = Attendance.objects.filter(session=session, enrolment=OuterRef("pk")).values("status")
     return (
-        Enrolment.objects.visible_to(request.user)
-        .on_roster()
+        Enrolment.objects.on_roster()
         .filter(course_id=session.course_id)
         .annotate(mark=Subquery(mark[:1]))
         .select_related("participant")
@@ -26,10 +28,21 @@ def _roster(request, session):
     )
 
 
+def _row_context(session):
+    """What every roster row shares: the address it posts to and the three statuses, their
+    labels translated once (a row is drawn 30 times on the page)."""
+    return {
+        "mark_url": reverse("bridging:attendance_mark", args=[session.pk]),
+        "statuses": [(value, str(label)) for value, label in Attendance.Status.choices],
+    }
+
+
 @project_roles
 def session_detail(request, pk):
     session = get_session_for_user(request, pk)
-    roster = list(_roster(request, session))
+    attendance_open = services.attendance_is_open(session)
+    # The roster is shown only while attendance can be taken.
+    roster = list(_roster(session)) if attendance_open and not session.is_cancelled else []
     return render(
         request,
         "bridging/session_detail.html",
@@ -37,10 +50,10 @@ def session_detail(request, pk):
             "session": session,
             "roster": roster,
             "unmarked": sum(1 for enrolment in roster if enrolment.mark is None),
-            "attendance_open": services.attendance_is_open(session),
-            "statuses": Attendance.Status.choices,
+            "attendance_open": attendance_open,
             "log_form": SessionLogForm(instance=session),
             "cancel_form": CancelSessionForm(),
+            **_row_context(session),
         },
     )
 
@@ -80,11 +93,11 @@ def attendance_mark(request, pk):
             {
                 "session": session,
                 "enrolment": enrolment,
-                "statuses": Attendance.Status.choices,
                 "error": error,
                 "unmarked": session.roster - marked,
                 "roster_size": session.roster,
                 "oob": True,
+                **_row_context(session),
             },
         )
     if error:

@@ -35,6 +35,19 @@ def test_association_staff_see_colleagues_not_the_project(cast):
     assert {m.organisation for m in visible} == {cast.association_a}
 
 
+def test_own_memberships_are_the_visible_ones_of_the_user(cast):
+    admin = UserFactory(username="support", is_superuser=True, is_staff=True)
+    Membership.objects.create(user=admin, organisation=cast.project_b, role=Membership.Role.STAFF)
+    cast.staff_b.is_active = False
+    cast.staff_b.save()
+    users = [cast.coordinator_a, cast.instructor_a, cast.staff_a, cast.coordinator_b]
+    users += [cast.plan_coordinator, cast.staff_b, cast.outsider, admin]
+    for user in users:
+        own = set(Membership.objects.own(user))
+        assert own == set(Membership.objects.visible_to(user).filter(user=user))
+        assert bool(own) == (user not in (cast.staff_b, cast.outsider))
+
+
 def test_outsider_sees_no_membership(cast):
     assert not Membership.objects.visible_to(cast.outsider).exists()
 
