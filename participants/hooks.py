@@ -4,6 +4,7 @@ the data-subject export by registering a function here from its AppConfig.ready(
 """
 
 import datetime
+import functools
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
@@ -113,14 +114,25 @@ def withdrawn_condition(today: datetime.date, row_by_row: bool = False):
 
 
 def status_expression(today: datetime.date | None = None, row_by_row: bool = False):
-    from django.db.models import Case, CharField, Value, When
+    """The status as an expression for `annotate`. Built once per definition, day and mode:
+    it is a dozen subqueries, and building them costs every page that shows a status a few
+    milliseconds. Sharing the built expression is safe, as `annotate` resolves a copy of it
+    (the rows are read afresh by every query; only the shape of the SQL is kept)."""
     from django.utils import timezone
+
+    today = today or timezone.localdate()
+    definition = _status_definitions[-1] if _status_definitions else None
+    return _built_status_expression(definition, today, row_by_row)
+
+
+@functools.lru_cache(maxsize=8)
+def _built_status_expression(definition, today: datetime.date, row_by_row: bool):
+    from django.db.models import Case, CharField, Value, When
 
     from .models import Participant
 
-    today = today or timezone.localdate()
-    if _status_definitions:
-        return _status_definitions[-1](today, row_by_row)
+    if definition is not None:
+        return definition(today, row_by_row)
     return Case(
         When(withdrawn_condition(today, row_by_row), then=Value(Participant.Status.WITHDRAWN)),
         default=Value(Participant.Status.RECRUITED),
