@@ -370,11 +370,14 @@ class Consent(models.Model):
 
 class ParticipantAccessQuerySet(models.QuerySet):
     def visible_to(self, user):
-        """Only coordinators read the access log, of the participants they can see."""
+        """Only coordinators read the access log, of the participants they can see: a
+        coordinator sees every participant of their project (ParticipantQuerySet), so the
+        project's own participants are exactly those."""
         if user.is_authenticated and user.is_superuser:
             return self.all()
+        if not user.is_authenticated or not user.is_active:
+            return self.none()
         return self.filter(
-            participant__in=Participant.objects.visible_to(user),
             participant__organisation__in=Membership.objects.organisations_of(
                 user, Role.COORDINATOR
             ),

@@ -14,7 +14,7 @@ def registration_and_consents(participant):
         title=_("Registered in the programme"),
         detail=participant.get_recruitment_display(),
     )
-    for consent in Consent.objects.filter(participant=participant).select_related("organisation"):
+    for consent in _consents(participant):
         purpose = consent.get_purpose_display()
         if consent.organisation:
             purpose = f"{purpose}: {consent.organisation.name}"
@@ -35,3 +35,11 @@ def registration_and_consents(participant):
             title=_("Programme ended"),
             detail=participant.get_status_display(),
         )
+
+
+def _consents(participant):
+    """The participant's consents with their organisations: as the page read them already
+    (prefetched), or in one query."""
+    if "consents" in getattr(participant, "_prefetched_objects_cache", {}):
+        return participant.consents.all()
+    return Consent.objects.filter(participant=participant).select_related("organisation")

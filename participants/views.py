@@ -8,6 +8,7 @@ import json
 from django.contrib import messages
 from django.core.exceptions import FieldDoesNotExist, PermissionDenied
 from django.core.paginator import Paginator
+from django.db.models import Prefetch, prefetch_related_objects
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -143,11 +144,17 @@ def participant_detail(request, pk):
     participant = _get_participant_for_user(request, pk)
     services.log_access(participant=participant, membership=request.membership, action=Action.VIEW)
     is_coordinator = request.membership.role == Role.COORDINATOR
-    consents = list(
-        Consent.objects.visible_to(request.user)
-        .filter(participant=participant)
-        .select_related("organisation", "recorded_by", "withdrawal_recorded_by")
+    # Read once, kept on the participant: the timeline lists the same consents.
+    prefetch_related_objects(
+        [participant],
+        Prefetch(
+            "consents",
+            queryset=Consent.objects.visible_to(request.user).select_related(
+                "organisation", "recorded_by", "withdrawal_recorded_by"
+            ),
+        ),
     )
+    consents = list(participant.consents.all())
     today = timezone.localdate()
     summary = hooks.summary(request, participant)
     active = [c for c in consents if c.withdrawn_on is None or c.withdrawn_on > today]

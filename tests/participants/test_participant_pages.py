@@ -273,13 +273,13 @@ def test_participant_page_query_budget(client, cast, django_assert_num_queries, 
             **dict.fromkeys([i.field for i in INDICATORS], 3),
         )  # fmt: skip
     # 1 session, 2 user, 3 own memberships, 4 the participant, 5 log the view,
-    # 6 consents with organisation and recorders (the summary's next step and the section),
-    # 7 the enrolments, 8 their assessments, 9 their attendance figures (read once for the
-    # summary, the courses and the readiness), 10 timeline: consents, 11 timeline:
-    # enrolments with attendance counts, 12 timeline: fair interests, 13-14 timeline:
-    # handovers and their follow-ups, 15 preferred activities, 16 the access log with users,
-    # 17 the open handover with its answerable follow-up (the summary's next step)
-    with django_assert_num_queries(17):
+    # 6 consents with organisation and recorders (the summary's next step, the section and
+    # the timeline), 7 the enrolments, 8 their assessments, 9 their attendance figures (read
+    # once for the summary, the courses and the readiness), 10 timeline: enrolments with
+    # attendance counts, 11 timeline: fair interests, 12-13 timeline: handovers and their
+    # follow-ups, 14 preferred activities, 15 the access log with users, 16 the open handover
+    # with its answerable follow-up (the summary's next step)
+    with django_assert_num_queries(16):
         assert client.get(participant.get_absolute_url()).status_code == 200
 
 
