@@ -165,16 +165,27 @@ def instructor_home(request):
     still missing attendance, the rest of the week, and the courses (running ones first)."""
     today = timezone.localdate()
     week_end = today + datetime.timedelta(days=6 - today.weekday())
-    courses = Course.objects.visible_to(request.user).filter(instructors=request.user)
-    sessions = list(
-        work_queue.with_marks(Session.objects.visible_to(request.user))
-        .filter(course__in=courses, date__range=(today, week_end))
-        .select_related("course")
-    )
-    missing = work_queue.sessions_missing_attendance(request.user, today).filter(course__in=courses)
     status_order = Case(
         *(When(status=status, then=index) for index, status in enumerate(COURSE_ORDER)),
         default=len(COURSE_ORDER),
+    )
+    # The courses they teach, read once: listed below, and by their ids the scope of the
+    # sessions (a short list of ids plans and compiles faster than the scope as a subquery).
+    taught = list(
+        Course.objects.visible_to(request.user)
+        .filter(instructors=request.user)
+        .annotate(status_order=status_order)
+        .order_by("status_order", "start_date", "name")
+        .select_related("programme")
+    )
+    course_ids = [course.pk for course in taught]
+    sessions = list(
+        work_queue.with_marks(Session.objects.visible_to(request.user))
+        .filter(course__in=course_ids, date__range=(today, week_end))
+        .select_related("course")
+    )
+    missing = work_queue.sessions_missing_attendance(request.user, today).filter(
+        course__in=course_ids
     )
     return render(
         request,
@@ -184,10 +195,7 @@ def instructor_home(request):
             "today_sessions": [s for s in sessions if s.date == today],
             "week_sessions": [s for s in sessions if s.date > today],
             "missing": missing[:20],
-            "courses": courses.exclude(status=Course.Status.CANCELLED)
-            .annotate(status_order=status_order)
-            .order_by("status_order", "start_date", "name")
-            .select_related("programme"),
+            "courses": [c for c in taught if c.status != Course.Status.CANCELLED],
             "warning_count": figures.dropout_count(request.user),
         },
     )
