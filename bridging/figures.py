@@ -24,7 +24,7 @@ from django.utils import timezone
 
 from participants.models import Participant
 
-from .models import INDICATORS, Assessment, Attendance, Course, Enrolment, Programme, Session
+from .models import INDICATORS, Assessment, Attendance, Course, Enrolment, Session
 
 DROPOUT_THRESHOLD = 2
 
@@ -47,10 +47,30 @@ def held_condition(alias: str, now: datetime.datetime) -> tuple[str, list]:
     )
 
 
-def scope_sql(enrolments) -> tuple[str, list]:
-    """The scope's SQL, selecting (id, course_id) of each enrolment."""
-    sql, params = enrolments.order_by().values("pk", "course_id").query.sql_with_params()
+def scope_sql(enrolments, *fields) -> tuple[str, list]:
+    """The scope's SQL, selecting (id, course_id, *fields) of each enrolment."""
+    values = enrolments.order_by().values("pk", "course_id", *fields)
+    sql, params = values.query.sql_with_params()
     return sql, list(params)
+
+
+def _held_ctes(enrolments, now: datetime.datetime, columns=None) -> tuple[str, list]:
+    """WITH ... scope(id, course_id, *columns), held_sessions(id, course_id, date),
+    held(course_id, n): the scope and the held sessions of its courses. `columns` maps more
+    columns of the scope to the enrolment's fields."""
+    columns = columns or {}
+    scope, scope_params = scope_sql(enrolments, *columns.values())
+    held_s, held_s_params = held_condition("s", now)
+    sql = f"""
+    scope({", ".join(("id", "course_id", *columns))}) AS ({scope}),
+    held_sessions AS (
+        SELECT s.id, s.course_id, s.date FROM {_table(Session)} s
+        WHERE s.course_id IN (SELECT course_id FROM scope) AND {held_s}
+    ),
+    held AS (
+        SELECT course_id, COUNT(*) AS n FROM held_sessions GROUP BY course_id
+    )"""
+    return sql, [*scope_params, *held_s_params]
 
 
 def attendance_ctes(enrolments, now: datetime.datetime) -> tuple[str, list]:
@@ -60,18 +80,9 @@ def attendance_ctes(enrolments, now: datetime.datetime) -> tuple[str, list]:
     held sessions of the scope's courses (by the attendance's session index), not by looking
     up a session for every attendance row. The run of absences counts the absent marks after
     the last present one (`present`): no sort or window over every mark."""
-    scope, scope_params = scope_sql(enrolments)
-    held_s, held_s_params = held_condition("s", now)
-    session, attendance = _table(Session), _table(Attendance)
-    sql = f"""
-    scope(id, course_id) AS ({scope}),
-    held_sessions AS (
-        SELECT s.id, s.course_id, s.date FROM {session} s
-        WHERE s.course_id IN (SELECT course_id FROM scope) AND {held_s}
-    ),
-    held AS (
-        SELECT course_id, COUNT(*) AS n FROM held_sessions GROUP BY course_id
-    ),
+    base, params = _held_ctes(enrolments, now)
+    attendance = _table(Attendance)
+    sql = f"""{base},
     marks AS (
         SELECT a.enrolment_id, a.status, hs.date FROM held_sessions hs
         JOIN {attendance} a ON a.session_id = hs.id
@@ -90,41 +101,82 @@ def attendance_ctes(enrolments, now: datetime.datetime) -> tuple[str, list]:
             AND (p.last_attended IS NULL OR m.date > p.last_attended)
         GROUP BY m.enrolment_id
     )"""
-    return sql, [*scope_params, *held_s_params]
+    return sql, params
+
+
+# The columns of the scope beyond (id, course_id) for the exit-ready rule: the enrolment's
+# status and its programme's minimums, read with the scope rather than per enrolment later.
+RULE_COLUMNS = {
+    "status": "status",
+    "minimum": "course__programme__readiness_threshold",
+    "minimum_attendance": "course__programme__minimum_attendance",
+}
+
+
+LATEST_FIRST = "a.assessed_on DESC, a.created_at DESC, a.id DESC"
+
+
+def _latest_staff_assessment_join(columns: str) -> str:
+    """LEFT JOIN l: the latest staff assessment of each scope row `sc`. On PostgreSQL one entry
+    of the covering index per enrolment; elsewhere (SQLite) the same order with a window."""
+    table = _table(Assessment)
+    if connection.vendor == "postgresql":
+        return f"""LEFT JOIN LATERAL (
+            SELECT a.enrolment_id, {columns} FROM {table} a
+            WHERE a.source = 'staff' AND a.enrolment_id = sc.id
+            ORDER BY {LATEST_FIRST} LIMIT 1
+        ) l ON TRUE"""
+    return f"""LEFT JOIN (
+            SELECT * FROM (
+                SELECT a.enrolment_id, {columns},
+                    ROW_NUMBER() OVER (PARTITION BY a.enrolment_id ORDER BY {LATEST_FIRST}) AS rn
+                FROM {table} a
+                WHERE a.source = 'staff' AND a.enrolment_id IN (SELECT id FROM scope)
+            ) ranked WHERE rn = 1
+        ) l ON l.enrolment_id = sc.id"""
 
 
 def exit_ready_ctes(enrolments, now: datetime.datetime) -> tuple[str, list]:
-    """The attendance CTEs plus latest(...) and readiness(enrolment_id, assessed, ready)."""
-    base, params = attendance_ctes(enrolments, now)
+    """The CTEs of `_held_ctes` plus readiness(enrolment_id, course_id, status, assessed,
+    ready): one row per enrolment of the scope, so the figures built on it read readiness
+    alone and never join the scope to itself.
+
+    The latest staff assessment is read per enrolment from its covering index
+    (assessment_latest_staff), newest first, one entry. Attendance can only hold back those
+    whose scores meet the minimum, so their present marks alone are counted (through the
+    attendance's enrolment index): the same rule, without reading every mark of the scope."""
+    base, params = _held_ctes(enrolments, now, RULE_COLUMNS)
+    held_s, held_s_params = held_condition("s", now)
     fields = [indicator.field for indicator in INDICATORS]
     columns = ", ".join(f"a.{field}" for field in fields)
-    meets = " AND ".join(f"l.{field} >= p.readiness_threshold" for field in fields)
+    meets = " AND ".join(f"l.{field} >= sc.minimum" for field in fields)
     sql = f"""{base},
-    latest AS (
-        SELECT * FROM (
-            SELECT a.enrolment_id, {columns}, ROW_NUMBER() OVER (
-                PARTITION BY a.enrolment_id
-                ORDER BY a.assessed_on DESC, a.created_at DESC, a.id DESC
-            ) AS rn
-            FROM {_table(Assessment)} a
-            WHERE a.source = 'staff' AND a.enrolment_id IN (SELECT id FROM scope)
-        ) ranked WHERE rn = 1
+    assessed AS (
+        SELECT sc.id AS enrolment_id, sc.course_id, sc.status, sc.minimum_attendance,
+            l.enrolment_id IS NOT NULL AS assessed,
+            COALESCE(l.enrolment_id IS NOT NULL AND {meets}, FALSE) AS meets
+        FROM scope sc
+        {_latest_staff_assessment_join(columns)}
+    ),
+    candidates_present AS (
+        SELECT c.enrolment_id, COUNT(*) AS n
+        FROM assessed c
+        JOIN {_table(Attendance)} a ON a.enrolment_id = c.enrolment_id
+        JOIN {_table(Session)} s ON s.id = a.session_id
+        WHERE c.meets AND a.status = 'present' AND s.course_id = c.course_id AND {held_s}
+        GROUP BY c.enrolment_id
     ),
     readiness AS (
-        SELECT sc.id AS enrolment_id,
-            CASE WHEN l.enrolment_id IS NULL THEN 0 ELSE 1 END AS assessed,
-            CASE WHEN l.enrolment_id IS NOT NULL AND {meets}
-                AND (COALESCE(h.n, 0) = 0
-                     OR COALESCE(pr.n, 0) * 100 >= p.minimum_attendance * h.n)
+        SELECT c.enrolment_id, c.course_id, c.status,
+            CASE WHEN c.assessed THEN 1 ELSE 0 END AS assessed,
+            CASE WHEN c.meets AND (COALESCE(h.n, 0) = 0
+                     OR COALESCE(cp.n, 0) * 100 >= c.minimum_attendance * h.n)
             THEN 1 ELSE 0 END AS ready
-        FROM scope sc
-        JOIN {_table(Course)} c ON c.id = sc.course_id
-        JOIN {_table(Programme)} p ON p.id = c.programme_id
-        LEFT JOIN latest l ON l.enrolment_id = sc.id
-        LEFT JOIN held h ON h.course_id = sc.course_id
-        LEFT JOIN present pr ON pr.enrolment_id = sc.id
+        FROM assessed c
+        LEFT JOIN held h ON h.course_id = c.course_id
+        LEFT JOIN candidates_present cp ON cp.enrolment_id = c.enrolment_id
     )"""
-    return sql, params
+    return sql, [*params, *held_s_params]
 
 
 def _fetch(sql: str, params: list) -> list[tuple]:
@@ -197,8 +249,7 @@ def exit_ready_per_course(enrolments, now=None) -> dict[int, int]:
     ctes, params = exit_ready_ctes(enrolments, now)
     rows = _fetch(
         f"""WITH {ctes}
-        SELECT sc.course_id, SUM(r.ready) FROM scope sc
-        JOIN readiness r ON r.enrolment_id = sc.id GROUP BY sc.course_id""",
+        SELECT course_id, SUM(ready) FROM readiness GROUP BY course_id""",
         params,
     )
     return {course_id: int(count or 0) for course_id, count in rows}

@@ -42,13 +42,13 @@ def _counts(enrolments, now) -> dict[str, int]:
     follow_columns, follow_params = [], []
     for months in FOLLOW_UP_MONTHS:
         follow_columns.append(
-            f"MAX(CASE WHEN f.months = {months} AND (f.answer <> '' OR f.due_on <= %s) "
-            f"THEN 1 ELSE 0 END) AS due_{months}, "
-            f"MAX(CASE WHEN f.months = {months} AND f.answer = 'active' "
+            f"MAX(CASE WHEN {STARTED} AND f.months = {months} "
+            f"AND (f.answer <> '' OR f.due_on <= %s) THEN 1 ELSE 0 END) AS due_{months}, "
+            f"MAX(CASE WHEN {STARTED} AND f.months = {months} AND f.answer = 'active' "
             f"THEN 1 ELSE 0 END) AS active_{months}"
         )
         follow_params.append(today)
-    done = "e.status = 'completed'"
+    done = "r.status = 'completed'"
     sums = {
         "enrolled": "1 = 1",
         "completed": done,
@@ -57,38 +57,33 @@ def _counts(enrolments, now) -> dict[str, int]:
         "accepted": f"{done} AND m.accepted = 1",
         "started": f"{done} AND m.started = 1",
         **{
-            key: f"{done} AND m.started = 1 AND fo.{key} = 1"
+            key: f"{done} AND m.started = 1 AND m.{key} = 1"
             for months in FOLLOW_UP_MONTHS
             for key in (f"due_{months}", f"active_{months}")
         },
-        "handed_over_not_completed": "e.status <> 'completed' AND m.handed_over = 1",
+        "handed_over_not_completed": "r.status <> 'completed' AND m.handed_over = 1",
         "handed_over_not_ready": f"{done} AND m.handed_over = 1 AND r.ready = 0",
     }
     select = ", ".join(
         f"COALESCE(SUM(CASE WHEN {condition} THEN 1 ELSE 0 END), 0) AS {key}"
         for key, condition in sums.items()
     )
+    # readiness has one row per enrolment of the scope; each member's follow-ups are read
+    # with it (by the follow-up's member index), in the same pass as its stages.
     sql = f"""WITH {ctes},
     members AS (
         SELECT hp.enrolment_id,
             MAX(CASE WHEN {HANDED_OVER} THEN 1 ELSE 0 END) AS handed_over,
             MAX(CASE WHEN {ACCEPTED} THEN 1 ELSE 0 END) AS accepted,
-            MAX(CASE WHEN {STARTED} THEN 1 ELSE 0 END) AS started
-        FROM {member} hp WHERE hp.enrolment_id IN (SELECT id FROM scope)
-        GROUP BY hp.enrolment_id
-    ),
-    follow AS (
-        SELECT hp.enrolment_id, {", ".join(follow_columns)}
-        FROM {follow_up} f JOIN {member} hp ON hp.id = f.member_id
-        WHERE {STARTED} AND hp.enrolment_id IN (SELECT id FROM scope)
+            MAX(CASE WHEN {STARTED} THEN 1 ELSE 0 END) AS started,
+            {", ".join(follow_columns)}
+        FROM {member} hp LEFT JOIN {follow_up} f ON f.member_id = hp.id
+        WHERE hp.enrolment_id IN (SELECT id FROM scope)
         GROUP BY hp.enrolment_id
     )
     SELECT {select}
-    FROM scope sc
-    JOIN {_table(Enrolment)} e ON e.id = sc.id
-    LEFT JOIN readiness r ON r.enrolment_id = sc.id
-    LEFT JOIN members m ON m.enrolment_id = sc.id
-    LEFT JOIN follow fo ON fo.enrolment_id = sc.id"""
+    FROM readiness r
+    LEFT JOIN members m ON m.enrolment_id = r.enrolment_id"""
     row = _fetch(sql, [*params, *follow_params])[0]
     return {key: int(value or 0) for key, value in zip(sums, row, strict=True)}
 

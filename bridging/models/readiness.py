@@ -169,6 +169,16 @@ class Assessment(models.Model):
         verbose_name = _("readiness assessment")
         verbose_name_plural = _("readiness assessments")
         ordering = ["assessed_on", "created_at"]
+        indexes = [
+            # The exit-ready rule's "latest staff assessment" of an enrolment, read from the
+            # index alone (figures.exit_ready_ctes): newest first, with the eight scores.
+            models.Index(
+                fields=["enrolment", "-assessed_on", "-created_at", "-id"],
+                include=INDICATOR_FIELDS,
+                condition=models.Q(source="staff"),
+                name="assessment_latest_staff",
+            ),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(

@@ -66,10 +66,14 @@ def programme_update(request, pk):
     return render(request, "bridging/programme_form.html", {"form": form, "programme": programme})
 
 
+PROGRAMME_COURSES_PAGE_SIZE = 50
+
+
 @coordinators
 def programme_detail(request, pk):
+    """The programme's key figures over all its courses, and its courses a page at a time."""
     programme = get_programme_for_user(request, pk)
-    courses = (
+    courses = list(
         Course.objects.visible_to(request.user)
         .filter(programme=programme)
         .annotate(
@@ -79,11 +83,11 @@ def programme_detail(request, pk):
             ),
             completed=Count("enrolments", filter=Q(enrolments__status=Enrolment.Status.COMPLETED)),
         )
+        .order_by("start_date", "name", "pk")
     )
     ready = figures.exit_ready_per_course(
         Enrolment.objects.visible_to(request.user).on_roster().filter(course__programme=programme)
     )
-    courses = list(courses)
     for course in courses:
         course.exit_ready = ready.get(course.pk, 0)
     return render(
@@ -92,6 +96,10 @@ def programme_detail(request, pk):
         {
             "programme": programme,
             "courses": courses,
+            # The totals are summed over every course; only a page of them is rendered.
+            "page": Paginator(courses, PROGRAMME_COURSES_PAGE_SIZE).get_page(
+                request.GET.get("page")
+            ),
             "totals": {
                 key: sum(getattr(course, key) for course in courses)
                 for key in ("enrolled", "waitlisted", "completed", "exit_ready")
