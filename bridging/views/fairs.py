@@ -106,7 +106,13 @@ def _render_fair(request, fair, visitor_form=None):
         {
             "fair": fair,
             "organisations": list(fair.organisations.all()),
-            "offers": list(_fair_offers(fair)),
+            # Only what the list shows: a fair presents a hundred offers and more.
+            "offers": list(
+                _fair_offers(fair)
+                .select_related(None)
+                .select_related("organisation")
+                .only("name", "weekday_mask", "start_time", "organisation__name")
+            ),
             "visitors": [(p, interests.get(p.pk, [])) for p in visitors],
             "page": visitors,
             "visitor_form": visitor_form or FairVisitorForm(participants=participants, fair=fair),

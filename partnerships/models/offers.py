@@ -1,12 +1,14 @@
 """Offers: the ongoing activities that participants can move on to (tilbud)."""
 
 import datetime
+import functools
 import uuid as uuid_lib
 
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models.functions import Concat, Upper
 from django.urls import reverse
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from ..municipalities import validate_municipality
@@ -262,4 +264,11 @@ class Offer(models.Model):
         self.weekday_mask = sum(1 << int(day) for day in set(days))
 
     def get_weekdays_display(self) -> str:
-        return ", ".join(str(Weekday(day).label) for day in self.weekdays)
+        return _weekdays_display(self.weekday_mask, get_language())
+
+
+@functools.lru_cache(maxsize=512)
+def _weekdays_display(mask: int, language: str | None) -> str:
+    """The days of a weekday mask in words, in `language` (the active one): a list of a hundred
+    offers asks for the same few combinations again and again."""
+    return ", ".join(str(Weekday(day).label) for day in range(7) if mask & (1 << day))
