@@ -21,7 +21,7 @@ from django.db.models import Count, Q
 from django.utils.translation import gettext_lazy as _
 
 from .figures import _fetch, _table, as_now, exit_ready_ctes
-from .models import Enrolment, FollowUp, HandoverParticipant
+from .models import Enrolment, FollowUp, Handover, HandoverParticipant
 
 FOLLOW_UP_MONTHS = [3, 6, 12]
 
@@ -68,8 +68,10 @@ def _counts(enrolments, now) -> dict[str, int]:
         f"COALESCE(SUM(CASE WHEN {condition} THEN 1 ELSE 0 END), 0) AS {key}"
         for key, condition in sums.items()
     )
-    # readiness has one row per enrolment of the scope; each member's follow-ups are read
-    # with it (by the follow-up's member index), in the same pass as its stages.
+    # readiness has one row per enrolment of the scope. The members are found through the
+    # handovers of the scope's courses (a handover's members come from its course's roster),
+    # by the handover's course index, not by a lookup per enrolment; the join to readiness
+    # keeps those of the scope. Each member's follow-ups are read in the same pass.
     sql = f"""WITH {ctes},
     members AS (
         SELECT hp.enrolment_id,
@@ -78,7 +80,10 @@ def _counts(enrolments, now) -> dict[str, int]:
             MAX(CASE WHEN {STARTED} THEN 1 ELSE 0 END) AS started,
             {", ".join(follow_columns)}
         FROM {member} hp LEFT JOIN {follow_up} f ON f.member_id = hp.id
-        WHERE hp.enrolment_id IN (SELECT id FROM scope)
+        WHERE hp.handover_id IN (
+            SELECT h.id FROM {_table(Handover)} h
+            WHERE h.course_id IN (SELECT course_id FROM scope)
+        )
         GROUP BY hp.enrolment_id
     )
     SELECT {select}

@@ -11,7 +11,7 @@ from django.views.decorators.http import require_POST
 from common.forms import ConfirmForm, create_once, repeated_post
 
 from .. import figures, services
-from ..forms import CourseForm, ProgrammeForm, SessionForm, WithdrawForm
+from ..forms import CourseForm, ProgrammeForm, WithdrawForm
 from ..models import Course, Enrolment, Fair, Programme, Session
 from .access import (
     coordinators,
@@ -190,9 +190,6 @@ def course_detail(request, pk):
             "undo_completion_warning": UNDO_COMPLETION_WARNING,
             "dropout_threshold": figures.DROPOUT_THRESHOLD,
             "enrolment_form": enrolment_form(request, course) if is_coordinator else None,
-            "session_form": SessionForm(
-                initial={"start_time": course.start_time, "end_time": course.end_time}
-            ),  # fmt: skip
         },
     )
 
