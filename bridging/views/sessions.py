@@ -3,6 +3,7 @@
 from django.contrib import messages
 from django.db.models import OuterRef, Subquery
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -28,13 +29,21 @@ def _roster(session):
     )
 
 
-def _row_context(session):
-    """What every roster row shares: the address it posts to and the three statuses, their
-    labels translated once (a row is drawn 30 times on the page)."""
-    return {
-        "mark_url": reverse("bridging:attendance_mark", args=[session.pk]),
-        "statuses": [(value, str(label)) for value, label in Attendance.Status.choices],
-    }
+def _rows(session, enrolments):
+    """What the roster rows need besides each person: the address they post to, and each
+    person's three status buttons. The buttons differ only by the mark they show pressed, so
+    each of the (at most four) sets is drawn once and shared by the rows with that mark: a row
+    is drawn 30 times on the page, in the sports hall."""
+    statuses = [(value, str(label)) for value, label in Attendance.Status.choices]
+    drawn = {}
+    for enrolment in enrolments:
+        if enrolment.mark not in drawn:
+            drawn[enrolment.mark] = render_to_string(
+                "bridging/includes/attendance_buttons.html",
+                {"statuses": statuses, "mark": enrolment.mark},
+            )
+        enrolment.buttons = drawn[enrolment.mark]
+    return {"mark_url": reverse("bridging:attendance_mark", args=[session.pk])}
 
 
 @project_roles
@@ -53,7 +62,7 @@ def session_detail(request, pk):
             "attendance_open": attendance_open,
             "log_form": SessionLogForm(instance=session),
             "cancel_form": CancelSessionForm(),
-            **_row_context(session),
+            **_rows(session, roster),
         },
     )
 
@@ -97,7 +106,7 @@ def attendance_mark(request, pk):
                 "unmarked": session.roster - marked,
                 "roster_size": session.roster,
                 "oob": True,
-                **_row_context(session),
+                **_rows(session, [enrolment]),
             },
         )
     if error:
