@@ -79,7 +79,10 @@ def attendance_ctes(enrolments, now: datetime.datetime) -> tuple[str, list]:
     last_attended): the building blocks of every figure. The marks are read through the few
     held sessions of the scope's courses (by the attendance's session index), not by looking
     up a session for every attendance row. The run of absences counts the absent marks after
-    the last present one (`present`): no sort or window over every mark."""
+    the last present one, found with a window over the marks (not a join back to `present`,
+    which PostgreSQL may re-aggregate once per absence when it misjudges the row counts); the
+    run carries the enrolment's present count and last attended date, so a list of runs needs
+    no other CTE."""
     base, params = _held_ctes(enrolments, now)
     attendance = _table(Attendance)
     sql = f"""{base},
@@ -92,14 +95,20 @@ def attendance_ctes(enrolments, now: datetime.datetime) -> tuple[str, list]:
         WHERE status = 'present' AND enrolment_id IN (SELECT id FROM scope)
         GROUP BY enrolment_id
     ),
+    since_present AS (
+        SELECT enrolment_id, status, date,
+            MAX(CASE WHEN status = 'present' THEN date END)
+                OVER (PARTITION BY enrolment_id) AS last_attended,
+            SUM(CASE WHEN status = 'present' THEN 1 ELSE 0 END)
+                OVER (PARTITION BY enrolment_id) AS present
+        FROM marks WHERE enrolment_id IN (SELECT id FROM scope)
+    ),
     absent_run AS (
-        SELECT m.enrolment_id, COUNT(*) AS n,
-            MAX(p.n) AS present, MAX(p.last_attended) AS last_attended
-        FROM marks m
-        LEFT JOIN present p ON p.enrolment_id = m.enrolment_id
-        WHERE m.status = 'absent' AND m.enrolment_id IN (SELECT id FROM scope)
-            AND (p.last_attended IS NULL OR m.date > p.last_attended)
-        GROUP BY m.enrolment_id
+        SELECT enrolment_id, COUNT(*) AS n, MAX(present) AS present,
+            MAX(last_attended) AS last_attended
+        FROM since_present
+        WHERE status = 'absent' AND (last_attended IS NULL OR date > last_attended)
+        GROUP BY enrolment_id
     )"""
     return sql, params
 
@@ -290,7 +299,7 @@ def dropout_rows(user, now=None) -> list[tuple[int, AttendanceFigures]]:
     ctes, params = attendance_ctes(_dropout_scope(user), now)
     is_held, held_params = held_condition("s", now)
     # The run carries the enrolment's present figures; the held sessions are counted by the
-    # session index for each warning. (A join back to the CTEs would be rescanned per warning:
+    # session index for each warning. (A join back to the CTEs could be rescanned per warning:
     # PostgreSQL cannot tell how many rows they hold.)
     rows = _fetch(
         f"""WITH {ctes}
