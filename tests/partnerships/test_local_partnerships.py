@@ -210,9 +210,11 @@ def _scenario(cast):
 def test_overview_counts_against_a_hand_built_scenario(client, cast):
     _scenario(cast)
     client.force_login(cast.plan_coordinator)
-    context = client.get(reverse("partnerships:local_overview")).context
+    response = client.get(reverse("partnerships:local_overview"))
+    context = response.context
     [partnership] = context["partnerships"]
     assert (partnership.level, partnership.stage, partnership.activity_count) == (2, 3, 2)
+    assert 'data-label="Samarbejdsniveau">Niveau 2</td>' in response.content.decode()
     assert {str(label): count for label, count in context["dogmas"]} == {
         "Trivsel": 1,
         "Bevægelse": 2,
