@@ -36,6 +36,22 @@ def _fair_offers(fair):
     )
 
 
+def _offers_listed(fair):
+    """The offers for the fair page's list, with `url`: only the fields the list shows, and
+    every address from one reversal (a fair presents a hundred offers and more)."""
+    offers = list(
+        _fair_offers(fair)
+        .select_related(None)
+        .select_related("organisation")
+        .only("name", "weekday_mask", "start_time", "organisation__name")
+    )
+    marker = "2147483647"  # the largest id: never part of the address around it
+    url = reverse("partnerships:offer_detail", args=[int(marker)])
+    for offer in offers:
+        offer.url = url.replace(marker, str(offer.pk))
+    return offers
+
+
 def _participants(request, fair):
     return Participant.objects.visible_to(request.user).filter(
         organisation=fair.programme.organisation_id
@@ -106,13 +122,8 @@ def _render_fair(request, fair, visitor_form=None):
         {
             "fair": fair,
             "organisations": list(fair.organisations.all()),
-            # Only what the list shows: a fair presents a hundred offers and more.
-            "offers": list(
-                _fair_offers(fair)
-                .select_related(None)
-                .select_related("organisation")
-                .only("name", "weekday_mask", "start_time", "organisation__name")
-            ),
+            "offers": _offers_listed(fair),
+            "visitor_url": reverse("bridging:fair_visitor", args=[fair.pk]),
             "visitors": [(p, interests.get(p.pk, [])) for p in visitors],
             "page": visitors,
             "visitor_form": visitor_form or FairVisitorForm(participants=participants, fair=fair),
