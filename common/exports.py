@@ -22,6 +22,7 @@ FORMATS = {
 
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+LINES_PER_CHUNK = 500
 
 
 def _cell(value):
@@ -51,8 +52,10 @@ def table_response(*, fmt: str, filename: str, headers: list, rows, stream=False
     if fmt == "csv" and stream:
         writer = csv.writer(_Echo(), delimiter=";")
         lines = (writer.writerow(row) for row in rows)
+        # A few hundred lines to a chunk: the response encodes and sends each chunk separately.
+        chunks = iter(lambda: "".join(itertools.islice(lines, LINES_PER_CHUNK)), "")
         response = StreamingHttpResponse(
-            itertools.chain(["\ufeff" + writer.writerow(headers)], lines),
+            itertools.chain(["\ufeff" + writer.writerow(headers)], chunks),
             content_type=FORMATS[fmt],
         )
         response["Content-Disposition"] = f'attachment; filename="{filename}.{fmt}"'
