@@ -9,6 +9,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import format_html_join
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -33,6 +34,7 @@ from ..forms import (
 )
 from ..models import Enrolment, FollowUp, Handover, HandoverParticipant
 from ..services import JourneyError
+from ..work_queue import inbox_waiting
 from .access import coordinators, get_rw_course_for_user
 from .readiness import readiness_rows
 
@@ -291,13 +293,19 @@ def inbox(request):
         handover__receiver=organisation
     )
     today = timezone.localdate()
-    groups = Paginator(
+    # Who waits (for the navigation too) and in how many handovers, in one query.
+    counts = inbox_waiting(request.user, organisation).aggregate(
+        people=Count("pk"), handovers=Count("handover", distinct=True)
+    )
+    paginator = Paginator(
         mine.filter(status=Status.SENT)
         .values("handover")
         .annotate(last_sent=Max("sent_at"))
         .order_by("-last_sent", "-handover"),
         INBOX_GROUPS_PER_PAGE,
-    ).get_page(request.GET.get("page"))
+    )
+    paginator.count = counts["handovers"]  # counted above
+    groups = paginator.get_page(request.GET.get("page"))
     shown = (
         "participant",
         "handover__offer",
@@ -359,6 +367,7 @@ def inbox(request):
         "bridging/inbox.html",
         {
             "organisation": organisation,
+            "inbox_waiting": counts["people"],  # instead of the navigation's own count
             "waiting_handovers": _by_handover(waiting, today),
             "groups": groups,
             "accepted": accepted,
@@ -370,6 +379,12 @@ def inbox(request):
             if stats["answered"]
             else None,
             "decline_form": DeclineForm(),
+            # The reasons' options once, not once per person waiting.
+            "decline_options": format_html_join(
+                "",
+                '<option value="{}">{}</option>',
+                DeclineForm.base_fields["reason"].choices,
+            ),
             "follow_up_form": FollowUpForm(),
         },
     )

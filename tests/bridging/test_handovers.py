@@ -406,12 +406,12 @@ class TestInbox:
             ).members.get()
             handovers.handover_send(member=member)
         client.force_login(cast.staff_a)
-        # 1 session, 2 user, 3 own memberships, 4 handovers with someone waiting counted, 5 a
-        # page of them, 6 the people waiting in them with participants and offers, 7 wished
-        # activities, 8 accepted counted (none here: no page read), 9 follow-ups due counted,
-        # 10 a page of them, 11 sharing consents, 12 response figures, 13 the access log (one
-        # INSERT for everyone shown), 14 the count of who is waiting, in the navigation
-        with django_assert_num_queries(14):
+        # 1 session, 2 user, 3 own memberships, 4 who is waiting and in how many handovers
+        # counted (also for the navigation), 5 a page of those handovers, 6 the people waiting
+        # in them with participants and offers, 7 wished activities, 8 accepted counted (none
+        # here: no page read), 9 follow-ups due counted, 10 a page of them, 11 sharing
+        # consents, 12 response figures, 13 the access log (one INSERT for everyone shown)
+        with django_assert_num_queries(13):
             client.get(reverse("bridging:inbox"))
         # Only those on the first page are shown, so only they are logged.
         assert ParticipantAccess.objects.filter(action="inbox").count() == 1 + min(extra, 10)
