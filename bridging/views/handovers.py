@@ -262,13 +262,20 @@ def handover_detail(request, pk):
 
 @coordinators
 def handover_list(request):
+    order = ("-handover__created_at", "participant__first_name", "pk")
     members = (
         HandoverParticipant.objects.visible_to(request.user)
         .filter(handover__course__programme__organisation=request.membership.organisation)
-        .select_related("participant", "handover__course", "handover__offer", "handover__receiver")
-        .order_by("-handover__created_at", "participant__first_name")
+        .order_by(*order)
     )
-    page = _paginate(request, members)
+    page = _paginate(request, members.values("pk"))
+    # The page's ids are found on the narrow rows; only its 50 are joined to what they show
+    # (one query: the page is a subquery).
+    page.object_list = (
+        HandoverParticipant.objects.filter(pk__in=page.object_list)
+        .select_related("participant", "handover__course", "handover__offer", "handover__receiver")
+        .order_by(*order)
+    )
     return render(request, "bridging/handover_list.html", {"page": page})
 
 
