@@ -198,21 +198,6 @@ class TestProposing:
         assert "Vælg aftageren og aktiviteten." in page
         assert not cast.association_a.offers.filter(name__endswith="(fortsætter)").exists()
 
-    @pytest.mark.parametrize("extra", [0, 10])
-    def test_proposing_page_query_budget(self, client, cast, django_assert_num_queries, extra):
-        for _ in range(extra):
-            enrol_with_consent(cast, cast.association_a)
-        client.force_login(cast.coordinator_a)
-        url = reverse("bridging:handover_create", args=[cast.course_a.pk])
-        # 1 session, 2 user, 3 own memberships, 4 the course, 5 the chosen offer, 6 the
-        # roster, 7 attendance figures, 8 assessments, 9 the exit-ready rule, 10 open
-        # handovers, 11 sharing consents, 12 the roster with participants, 13 their wished
-        # activities, 14 the agreement with the offer's organisation, 15 the chosen offer for
-        # its search field, 16 the activities for the whole team's offer (its organisation is
-        # searched for: no query until then)
-        with django_assert_num_queries(16):
-            client.get(url, {"offer": cast.offer_a.pk})
-
     def test_a_self_organised_group_needs_a_meeting_place(self, cast):
         with pytest.raises(JourneyError, match="hvor den selvorganiserede gruppe mødes"):
             handovers.handover_propose(

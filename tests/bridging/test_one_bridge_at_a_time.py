@@ -146,9 +146,9 @@ class TestProposingPage:
         # 1 session, 2 user, 3 own memberships, 4 the course, 5 the chosen offer, 6 the roster
         # (readiness rows), 7 attendance figures, 8 assessments, 9 exit-ready ids (the SQL
         # rule), 10 open handovers, 11 consents, 12 roster, 13 wished activities, 14 agreement,
-        # 15 the chosen offer in the search field, 16 partner organisations for the continuing
-        # offer, 17 activity types
-        with django_assert_num_queries(17):
+        # 15 the chosen offer in the search field, 16 activity types (the continuing offer's
+        # organisation is searched for: no query until then)
+        with django_assert_num_queries(16):
             response = client.get(self.url(cast), {"offer": offer_b_side.pk})
         assert response.content.decode().count("På vej") == extra + 1
 
