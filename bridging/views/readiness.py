@@ -191,8 +191,13 @@ def _sort_value(row, sort):
 def readiness_rows(user, course=None, programme=None):
     """Per enrolment on the roster: its latest staff and own assessments and the verdict.
     Three queries whatever the number of participants and assessments."""
-    enrolments = Enrolment.objects.visible_to(user).on_roster()
-    enrolments = enrolments.filter(course=course) if course else enrolments
+    if course is not None:
+        # `course` comes from get_course_for_user, so it is one the user sees, and its
+        # enrolments are what Enrolment.objects.visible_to allows of it: read them by the
+        # course's index, without planning the visibility rule again.
+        enrolments = Enrolment.objects.on_roster().filter(course=course)
+    else:
+        enrolments = Enrolment.objects.visible_to(user).on_roster()
     enrolments = enrolments.filter(course__programme=programme) if programme else enrolments
     enrolments = list(enrolments.select_related("participant", "course__programme"))
     figures.attach_attendance(enrolments)
@@ -201,6 +206,7 @@ def readiness_rows(user, course=None, programme=None):
     )
     staff = readiness.latest_by_enrolment(a for a in assessments if a.source == "staff")
     own = readiness.latest_by_enrolment(a for a in assessments if a.source == "self")
+    dimensions = [(value, str(label)) for value, label in Dimension.choices]  # translated once
     rows = []
     for enrolment in enrolments:
         verdict = readiness.evaluate(
@@ -212,7 +218,7 @@ def readiness_rows(user, course=None, programme=None):
             {
                 "enrolment": enrolment,
                 "verdict": verdict,
-                "cells": [(label, verdict.scores.get(value)) for value, label in Dimension.choices],
+                "cells": [(label, verdict.scores.get(value)) for value, label in dimensions],
                 "own": own.get(enrolment.pk),
                 "disagreements": readiness.disagreements(
                     staff.get(enrolment.pk), own.get(enrolment.pk)
