@@ -125,14 +125,15 @@ RULE_COLUMNS = {
 LATEST_FIRST = "a.assessed_on DESC, a.created_at DESC, a.id DESC"
 
 
-def _latest_staff_assessment_join(columns: str) -> str:
-    """LEFT JOIN l: the latest staff assessment of each scope row `sc`. On PostgreSQL one entry
-    of the covering index per enrolment; elsewhere (SQLite) the same order with a window."""
+def _latest_staff_assessment_join(columns: str, only: str) -> str:
+    """LEFT JOIN l: the latest staff assessment of each scope row `sc` (for which `only` holds).
+    On PostgreSQL one entry of the covering index per enrolment; elsewhere (SQLite) the same
+    order with a window."""
     table = _table(Assessment)
     if connection.vendor == "postgresql":
         return f"""LEFT JOIN LATERAL (
             SELECT a.enrolment_id, {columns} FROM {table} a
-            WHERE a.source = 'staff' AND a.enrolment_id = sc.id
+            WHERE a.source = 'staff' AND a.enrolment_id = sc.id AND {only}
             ORDER BY {LATEST_FIRST} LIMIT 1
         ) l ON TRUE"""
     return f"""LEFT JOIN (
@@ -142,13 +143,15 @@ def _latest_staff_assessment_join(columns: str) -> str:
                 FROM {table} a
                 WHERE a.source = 'staff' AND a.enrolment_id IN (SELECT id FROM scope)
             ) ranked WHERE rn = 1
-        ) l ON l.enrolment_id = sc.id"""
+        ) l ON l.enrolment_id = sc.id AND {only}"""
 
 
-def exit_ready_ctes(enrolments, now: datetime.datetime) -> tuple[str, list]:
+def exit_ready_ctes(enrolments, now: datetime.datetime, of_status=None) -> tuple[str, list]:
     """The CTEs of `_held_ctes` plus readiness(enrolment_id, course_id, status, assessed,
     ready): one row per enrolment of the scope, so the figures built on it read readiness
-    alone and never join the scope to itself.
+    alone and never join the scope to itself. With `of_status` (an Enrolment.Status) the rule
+    is worked out only for the enrolments in that status; the others read as not assessed
+    and not ready (the funnel asks it only of those who completed the course).
 
     The latest staff assessment is read per enrolment from its covering index
     (assessment_latest_staff), newest first, one entry. Attendance can only hold back those
@@ -156,6 +159,9 @@ def exit_ready_ctes(enrolments, now: datetime.datetime) -> tuple[str, list]:
     attendance's enrolment index): the same rule, without reading every mark of the scope."""
     base, params = _held_ctes(enrolments, now, RULE_COLUMNS)
     held_s, held_s_params = held_condition("s", now)
+    only = "TRUE"
+    if of_status is not None:
+        only = f"sc.status = '{Enrolment.Status(of_status).value}'"  # a known value, not input
     fields = [indicator.field for indicator in INDICATORS]
     columns = ", ".join(f"a.{field}" for field in fields)
     meets = " AND ".join(f"l.{field} >= sc.minimum" for field in fields)
@@ -165,7 +171,7 @@ def exit_ready_ctes(enrolments, now: datetime.datetime) -> tuple[str, list]:
             l.enrolment_id IS NOT NULL AS assessed,
             COALESCE(l.enrolment_id IS NOT NULL AND {meets}, FALSE) AS meets
         FROM scope sc
-        {_latest_staff_assessment_join(columns)}
+        {_latest_staff_assessment_join(columns, only)}
     ),
     candidates_present AS (
         SELECT c.enrolment_id, COUNT(*) AS n

@@ -36,7 +36,12 @@ STARTED = "(hp.status = 'started' OR (hp.status = 'withdrawn' AND hp.started_on 
 
 
 def _counts(enrolments, now) -> dict[str, int]:
-    ctes, params = exit_ready_ctes(enrolments.exclude(status=Enrolment.Status.WAITLISTED), now)
+    # Exit-ready counts only among those who completed the course (both lines that use it).
+    ctes, params = exit_ready_ctes(
+        enrolments.exclude(status=Enrolment.Status.WAITLISTED),
+        now,
+        of_status=Enrolment.Status.COMPLETED,
+    )
     member, follow_up = _table(HandoverParticipant), _table(FollowUp)
     today = now.date().isoformat()
     follow_columns, follow_params = [], []
