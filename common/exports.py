@@ -93,6 +93,9 @@ def _write_workbook(target, headers, rows):
     for row in itertools.chain([headers], rows):
         cells = []
         for value in row:
+            if isinstance(value, str) and "\r" in value:
+                # Line ends as line feeds, as XML reads them (lxml would keep a lone \r).
+                value = value.replace("\r\n", "\n").replace("\r", "\n")
             cell = WriteOnlyCell(sheet, value)
             if isinstance(value, str):
                 cell.data_type = "s"  # text, even if it looks like a formula or a number
