@@ -53,7 +53,10 @@ def programme_funnel(request, pk):
         {
             "programme": programme,
             "course": course,
-            "courses": Course.objects.visible_to(request.user).filter(programme=programme),
+            # The course picker shows names only: no more of each of the programme's courses.
+            "courses": Course.objects.visible_to(request.user)
+            .filter(programme=programme)
+            .only("pk", "name"),
             "stages": stages,
             "aside": result["aside"],
             "chart": bars(
