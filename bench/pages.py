@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from bridging.models import Course, Fair, Programme, Session
+from bridging.services import attendance_is_open
 from participants.models import Participant
 from partnerships import hsds
 from partnerships.models import LocalActivity, LocalPartnership, Membership, Offer, Organisation
@@ -203,11 +204,16 @@ def targets() -> dict:
     project = Membership.objects.get(user=koordinator).organisation
     programme = Programme.objects.filter(organisation=project).order_by("-starts_on").first()
     today = timezone.localdate()
-    session = (
-        Session.objects.filter(course__instructors=instruktor, date=today)
+    # Today's session once its attendance is open (an hour before it starts), before that the
+    # latest earlier one: either way the page shows the roster and a mark is saved, whatever
+    # the time of day the benchmark runs.
+    session = next(
+        session
+        for session in Session.objects.filter(course__instructors=instruktor, date__lte=today)
         .select_related("course")
-        .first()
-    ) or Session.objects.filter(course__instructors=instruktor).order_by("-date").first()
+        .order_by("-date", "-start_time")[:10]
+        if attendance_is_open(session) and not session.is_cancelled
+    )
     course = session.course
     enrolment = course.enrolments.on_roster().order_by("pk").first()
     completed = Course.objects.filter(
