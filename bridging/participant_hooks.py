@@ -1,7 +1,7 @@
 """What the journey adds to the participant page and export, and to an organisation's page
 (see participants.hooks and partnerships.hooks)."""
 
-from django.db.models import Count, OuterRef, Prefetch, Q, Subquery
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
@@ -38,7 +38,6 @@ from .models import (
     Enrolment,
     Fair,
     FairInterest,
-    FollowUp,
     Handover,
     HandoverParticipant,
 )
@@ -149,20 +148,46 @@ def _journey(request, participant) -> dict:
     return cache[participant.pk]
 
 
+def _handover_history(participant, user=None):
+    """All the participant's handovers (the timeline tells the whole path) with their
+    follow-ups. Read for a `user` (the summary, which comes first on the participant page),
+    each is marked `is_open` (handovers.open_handovers) and `visible` (what the user may see),
+    and kept on the participant for the timeline. Two queries."""
+    members = participant.__dict__.get("_handover_history")
+    if members is not None:
+        return members
+    members = (
+        HandoverParticipant.objects.filter(participant=participant)
+        .select_related("handover__offer", "handover__receiver")
+        .prefetch_related("follow_ups")
+    )
+    if user is None:
+        return members
+    members = list(
+        members.annotate(
+            is_open=Exists(handovers.open_handovers([participant.pk]).filter(pk=OuterRef("pk"))),
+            visible=Exists(HandoverParticipant.objects.visible_to(user).filter(pk=OuterRef("pk"))),
+        )
+    )
+    participant.__dict__["_handover_history"] = members
+    return members
+
+
 def _open_handover(request, participant):
     """The participant's latest open handover (handovers.open_handovers) this user may see, with
-    `follow_up_months`: the first unanswered follow-up that can be answered now, if any. One
-    query."""
+    `follow_up_months`: the first unanswered follow-up that can be answered now, if any. Read
+    from the handover history (_handover_history)."""
+    members = [m for m in _handover_history(participant, request.user) if m.is_open and m.visible]
+    if not members:
+        return None
+    member = max(members, key=lambda m: (m.handover.created_at, m.pk))
     answerable_by = timezone.localdate() + handovers.FOLLOW_UP_OPENS_BEFORE
-    follow_up = FollowUp.objects.filter(
-        member=OuterRef("pk"), answer="", due_on__lte=answerable_by
-    ).order_by("due_on", "pk")
-    return (
-        handovers.open_handovers([participant.pk])
-        .filter(pk__in=HandoverParticipant.objects.visible_to(request.user).values("pk"))
-        .annotate(follow_up_months=Subquery(follow_up.values("months")[:1]))
-        .first()
+    # The follow-ups come in their order: by due date.
+    member.follow_up_months = next(
+        (f.months for f in member.follow_ups.all() if f.answer == "" and f.due_on <= answerable_by),
+        None,
     )
+    return member
 
 
 def _handover_steps(request, participant, member) -> list[NextStep]:
@@ -430,12 +455,7 @@ def fairs_taken_part_in(request, organisation):
 @timeline_provider
 def handover_path(participant):
     """The bridge itself: handed over, answered, started, and the follow-ups."""
-    members = (
-        HandoverParticipant.objects.filter(participant=participant)
-        .select_related("handover__offer", "handover__receiver")
-        .prefetch_related("follow_ups")
-    )
-    for member in members:
+    for member in _handover_history(participant):
         handover = member.handover
         target = (
             f"{handover.offer.name}, {handover.receiver.name}"

@@ -276,10 +276,10 @@ def test_participant_page_query_budget(client, cast, django_assert_num_queries, 
     # 6 consents with organisation and recorders (the summary's next step, the section and
     # the timeline), 7 the enrolments, 8 their assessments, 9 their attendance figures (read
     # once for the summary, the courses and the readiness), 10 timeline: enrolments with
-    # attendance counts, 11 timeline: fair interests, 12-13 timeline: handovers and their
-    # follow-ups, 14 preferred activities, 15 the access log with users, 16 the open handover
-    # with its answerable follow-up (the summary's next step)
-    with django_assert_num_queries(16):
+    # attendance counts, 11 timeline: fair interests, 12-13 the handovers and their follow-ups
+    # (read once for the summary's next step, the open handover, and the timeline),
+    # 14 preferred activities, 15 the access log with users
+    with django_assert_num_queries(15):
         assert client.get(participant.get_absolute_url()).status_code == 200
 
 
