@@ -11,6 +11,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
 from .models import Membership, Organisation
+from .models.organisations import LOADED_MEMBERSHIPS
 
 SESSION_KEY = "active_membership_id"
 
@@ -31,6 +32,9 @@ def user_memberships(request) -> list[Membership]:
         for membership in memberships:
             membership.user = user  # already loaded: no join to the user table
         request._user_memberships = memberships
+        if user.is_authenticated:
+            # Read once for the request: the handover scopes use the ids from here.
+            setattr(user, LOADED_MEMBERSHIPS, memberships)
     return request._user_memberships
 
 

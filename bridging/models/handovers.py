@@ -20,11 +20,29 @@ from .courses import Course
 from .enrolment import Enrolment
 
 
+def _either(*branches, user):
+    """An OR of (organisation path, role, extra condition) branches: rows of an organisation
+    where the user has that role. A branch for a role the user does not have (known when the
+    request has read their memberships) is left out, and with it its joins."""
+    condition = None
+    for path, role, extra in branches:
+        ids = Membership.objects.organisation_ids_of(user, role)
+        if isinstance(ids, list) and not ids:
+            continue
+        branch = models.Q(**{f"{path}__in": ids}) & extra
+        condition = branch if condition is None else condition | branch
+    return models.Q(pk__in=[]) if condition is None else condition
+
+
 class HandoverQuerySet(ScopedQuerySet):
     def scoped_to(self, user):
         """The project's coordinators, and the receiving organisation's staff once sent."""
         return self.filter(
-            self.parties(user, project="course__programme__organisation", receiver="receiver")
+            _either(
+                ("course__programme__organisation", Membership.Role.COORDINATOR, models.Q()),
+                ("receiver", Membership.Role.STAFF, models.Q()),
+                user=user,
+            )
         )
 
 
@@ -107,13 +125,17 @@ class Handover(models.Model):
 class HandoverParticipantQuerySet(ScopedQuerySet):
     def scoped_to(self, user):
         """Coordinators see every state; the receiving organisation only what was sent to it."""
-        organisations_of = Membership.objects.organisations_of
-        coordinating = organisations_of(user, Membership.Role.COORDINATOR)
-        receiving = organisations_of(user, Membership.Role.STAFF)
         hidden = [HandoverParticipant.Status.PROPOSED, HandoverParticipant.Status.WITHDRAWN]
         return self.filter(
-            models.Q(handover__course__programme__organisation__in=coordinating)
-            | (models.Q(handover__receiver__in=receiving) & ~models.Q(status__in=hidden))
+            _either(
+                (
+                    "handover__course__programme__organisation",
+                    Membership.Role.COORDINATOR,
+                    models.Q(),
+                ),
+                ("handover__receiver", Membership.Role.STAFF, ~models.Q(status__in=hidden)),
+                user=user,
+            )
         )
 
 

@@ -14,6 +14,9 @@ from django.utils.translation import gettext_lazy as _
 
 from ..municipalities import validate_municipality
 
+# The attribute on a request's user that holds the memberships read for that request.
+LOADED_MEMBERSHIPS = "_loaded_memberships"
+
 
 class ScopedQuerySet(models.QuerySet):
     """The shape of the access choke point. `visible_to(user)` shows a signed-out or deactivated
@@ -175,6 +178,16 @@ class MembershipQuerySet(ScopedQuerySet):
     def organisations_of(self, user, role: str):
         """The organisations where `user` has `role`, as a subquery of ids."""
         return self.filter(user=user, role=role).values("organisation")
+
+    def organisation_ids_of(self, user, role: str):
+        """The same organisations as `organisations_of`, as a list of ids when this request has
+        already read the user's memberships (`access.user_memberships`), else the subquery.
+        A list lets the planner see the few ids (and Django drop a branch with none), where
+        an OR of two subqueries made it join and scan every handover of an organisation."""
+        loaded = getattr(user, LOADED_MEMBERSHIPS, None)
+        if loaded is None:
+            return self.organisations_of(user, role)
+        return [membership.organisation_id for membership in loaded if membership.role == role]
 
 
 class Membership(models.Model):
