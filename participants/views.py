@@ -144,12 +144,13 @@ def participant_detail(request, pk):
     participant = _get_participant_for_user(request, pk)
     services.log_access(participant=participant, membership=request.membership, action=Action.VIEW)
     is_coordinator = request.membership.role == Role.COORDINATOR
-    # Read once, kept on the participant: the timeline lists the same consents.
+    # Read once, kept on the participant: the timeline lists the same consents. The participant
+    # was read through Participant.visible_to just now, so all of their consents are visible.
     prefetch_related_objects(
         [participant],
         Prefetch(
             "consents",
-            queryset=Consent.objects.visible_to(request.user).select_related(
+            queryset=Consent.objects.of_visible(participant).select_related(
                 "organisation", "recorded_by", "withdrawal_recorded_by"
             ),
         ),
