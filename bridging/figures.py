@@ -342,11 +342,6 @@ def enrolments_with_figures(rows) -> list:
     return enrolments
 
 
-def dropout_list(user, now=None) -> list:
-    """The dropout warnings with their figures, most absences in a row first. Two queries."""
-    return enrolments_with_figures(dropout_rows(user, now))
-
-
 def dropout_count(user, now=None) -> int:
     """How many dropout warnings there are. One query."""
     ctes, params = attendance_ctes(_dropout_scope(user), as_now(now))

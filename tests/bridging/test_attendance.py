@@ -343,7 +343,7 @@ class TestFigures:
         assert "Alma Andersen" not in page
         cast.course_a.status = "completed"
         cast.course_a.save(update_fields=["status"])
-        assert figures.dropout_list(cast.instructor_a) == []
+        assert figures.dropout_rows(cast.instructor_a) == []
         assert figures.dropout_count(cast.instructor_a) == 0
 
 
