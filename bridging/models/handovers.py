@@ -13,36 +13,18 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from participants.models import Participant
-from partnerships.models import Membership, Offer, Organisation
+from partnerships.models import Offer, Organisation
 from partnerships.models.organisations import ScopedQuerySet
 
 from .courses import Course
 from .enrolment import Enrolment
 
 
-def _either(*branches, user):
-    """An OR of (organisation path, role, extra condition) branches: rows of an organisation
-    where the user has that role. A branch for a role the user does not have (known when the
-    request has read their memberships) is left out, and with it its joins."""
-    condition = None
-    for path, role, extra in branches:
-        ids = Membership.objects.organisation_ids_of(user, role)
-        if isinstance(ids, list) and not ids:
-            continue
-        branch = models.Q(**{f"{path}__in": ids}) & extra
-        condition = branch if condition is None else condition | branch
-    return models.Q(pk__in=[]) if condition is None else condition
-
-
 class HandoverQuerySet(ScopedQuerySet):
     def scoped_to(self, user):
         """The project's coordinators, and the receiving organisation's staff once sent."""
         return self.filter(
-            _either(
-                ("course__programme__organisation", Membership.Role.COORDINATOR, models.Q()),
-                ("receiver", Membership.Role.STAFF, models.Q()),
-                user=user,
-            )
+            self.parties(user, project="course__programme__organisation", receiver="receiver")
         )
 
 
@@ -127,14 +109,11 @@ class HandoverParticipantQuerySet(ScopedQuerySet):
         """Coordinators see every state; the receiving organisation only what was sent to it."""
         hidden = [HandoverParticipant.Status.PROPOSED, HandoverParticipant.Status.WITHDRAWN]
         return self.filter(
-            _either(
-                (
-                    "handover__course__programme__organisation",
-                    Membership.Role.COORDINATOR,
-                    models.Q(),
-                ),
-                ("handover__receiver", Membership.Role.STAFF, ~models.Q(status__in=hidden)),
-                user=user,
+            self.parties(
+                user,
+                project="handover__course__programme__organisation",
+                receiver="handover__receiver",
+                received=~models.Q(status__in=hidden),
             )
         )
 
