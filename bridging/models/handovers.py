@@ -203,7 +203,16 @@ class HandoverParticipant(models.Model):
                 name="handover_withdrawn_has_time",
             ),
         ]
-        indexes = [models.Index(fields=["status", "sent_at"])]
+        indexes = [
+            models.Index(fields=["status", "sent_at"]),
+            # Who waits for an answer, looked up per handover of a receiving organisation (the
+            # inbox and the navigation's count): small, and read without touching the table.
+            models.Index(
+                fields=["handover", "sent_at"],
+                condition=models.Q(status="sent"),
+                name="handover_member_waiting",
+            ),
+        ]
 
     def __str__(self):
         return f"{self.participant} ({self.get_status_display()})"
@@ -245,6 +254,10 @@ class FollowUp(models.Model):
         ordering = ["due_on", "pk"]
         constraints = [
             models.UniqueConstraint(fields=["member", "months"], name="follow_up_once_per_month"),
+        ]
+        # The follow-ups due and not answered: few, whatever the history.
+        indexes = [
+            models.Index(fields=["due_on"], condition=models.Q(answer=""), name="follow_up_open")
         ]
 
     def __str__(self):

@@ -300,9 +300,10 @@ def inbox(request):
         handover__receiver=organisation
     )
     today = timezone.localdate()
-    # Who waits (for the navigation too) and in how many handovers, in one query.
+    # Who waits (for the navigation too) and in how many handovers, in one query. Counted
+    # from the waiting index alone (count(*), not of a column outside it).
     counts = inbox_waiting(request.user, organisation).aggregate(
-        people=Count("pk"), handovers=Count("handover", distinct=True)
+        people=Count("*"), handovers=Count("handover", distinct=True)
     )
     paginator = Paginator(
         mine.filter(status=Status.SENT)
