@@ -6,11 +6,13 @@ from django.utils.translation import gettext_lazy as _
 
 from participants.models import Participant
 
-from .courses import Course
+from .courses import Course, course_scope
 
 
 class EnrolmentQuerySet(models.QuerySet):
     def visible_to(self, user):
+        if (condition := course_scope(user, "course")) is not None:
+            return self.filter(condition)
         return self.filter(course__in=Course.objects.visible_to(user))
 
     def on_roster(self):
