@@ -22,6 +22,7 @@ FORMATS = {
 
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+_FORMULA_FIRST = frozenset(FORMULA_STARTS)
 LINES_PER_CHUNK = 500
 
 
@@ -32,6 +33,15 @@ def _cell(value):
         return value
     text = str(value)
     return "'" + text if text.startswith(FORMULA_STARTS) else text
+
+
+def _cells(row) -> list:
+    """`_cell` for every value of a row. Plain text that starts harmlessly (nearly every cell)
+    is checked inline, without a call per cell: a long export has tens of thousands."""
+    return [
+        value if value.__class__ is str and value[:1] not in _FORMULA_FIRST else _cell(value)
+        for value in row
+    ]
 
 
 class _Echo:
@@ -48,7 +58,7 @@ def table_response(*, fmt: str, filename: str, headers: list, rows, stream=False
     if fmt not in FORMATS:
         raise Http404
     headers = [_cell(header) for header in headers]
-    rows = ([_cell(value) for value in row] for row in rows)
+    rows = map(_cells, rows)
     if fmt == "csv" and stream:
         writer = csv.writer(_Echo(), delimiter=";")
         lines = (writer.writerow(row) for row in rows)

@@ -639,6 +639,32 @@ class TestExports:
             participant=cast.participant_a, action="export_list"
         ).exists()
 
+    def test_handover_list_as_csv_has_one_line_per_member_with_its_follow_ups_in_order(
+        self, client, cast
+    ):
+        FollowUp.objects.create(member=cast.member_a, months=6, due_on="2027-02-01")
+        FollowUp.objects.create(
+            member=cast.member_a, months=1, due_on="2026-09-01", answer="active"
+        )
+        FollowUp.objects.filter(member=cast.member_a, months=3).update(answer="stopped")
+        other = handovers.handover_propose(
+            course=cast.course_a,
+            mode="individual",
+            offer=cast.offer_a,
+            enrolments=[enrol_with_consent(cast, cast.association_a, first_name="Bodil")],
+            user=cast.coordinator_a,
+        ).members.get()
+        members = HandoverParticipant.objects.filter(
+            handover__course__programme__organisation=cast.project_a
+        )
+        client.force_login(cast.coordinator_a)
+        response = client.get(reverse("bridging:handover_export", args=["csv"]))
+        lines = b"".join(response.streaming_content).decode("utf-8-sig").splitlines()
+        rows = {line.split(";")[0]: line.split(";") for line in lines[1:]}
+        assert len(lines) == 1 + members.count()  # the headers and a line per member
+        assert rows[str(cast.member_a.participant)][-1] == "1: Aktiv, 3: Stoppet, 6: -"
+        assert rows[str(other.participant)][-1] == ""
+
     def test_funnel_as_csv_has_no_personal_data(self, client, cast):
         client.force_login(cast.coordinator_a)
         response = client.get(reverse("bridging:funnel_export", args=[cast.programme_a.pk, "csv"]))
