@@ -12,8 +12,8 @@ import itertools
 import tempfile
 
 from django.http import FileResponse, Http404, HttpResponse, StreamingHttpResponse
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
+
+from .xlsx import write_workbook
 
 FORMATS = {
     "csv": "text/csv; charset=utf-8",
@@ -54,7 +54,7 @@ class _Echo:
 def table_response(*, fmt: str, filename: str, headers: list, rows, stream=False):
     """`rows` may be any iterable. With `stream=True` a long list never sits in memory: a CSV
     goes out a line at a time as the rows are read; a workbook is written row by row
-    (openpyxl's write-only mode) to a temporary file, which is then sent from disk."""
+    (common.xlsx) to a temporary file, which is then sent from disk."""
     if fmt not in FORMATS:
         raise Http404
     headers = [_cell(header) for header in headers]
@@ -79,7 +79,7 @@ def table_response(*, fmt: str, filename: str, headers: list, rows, stream=False
     elif stream:
         target = tempfile.TemporaryFile()  # noqa: SIM115 (FileResponse closes it once sent)
         try:
-            _write_workbook(target, headers, rows)
+            write_workbook(target, itertools.chain([headers], rows))
         except BaseException:
             target.close()
             raise
@@ -89,26 +89,8 @@ def table_response(*, fmt: str, filename: str, headers: list, rows, stream=False
         )
     else:
         buffer = io.BytesIO()
-        _write_workbook(buffer, headers, rows)
+        write_workbook(buffer, itertools.chain([headers], rows))
         content = buffer.getvalue()
     response = HttpResponse(content, content_type=FORMATS[fmt])
     response["Content-Disposition"] = f'attachment; filename="{filename}.{fmt}"'
     return response
-
-
-def _write_workbook(target, headers, rows):
-    """One sheet, written a row at a time; text cells are stored as text, never parsed."""
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet()
-    for row in itertools.chain([headers], rows):
-        cells = []
-        for value in row:
-            if isinstance(value, str) and "\r" in value:
-                # Line ends as line feeds, as XML reads them (lxml would keep a lone \r).
-                value = value.replace("\r\n", "\n").replace("\r", "\n")
-            cell = WriteOnlyCell(sheet, value)
-            if isinstance(value, str):
-                cell.data_type = "s"  # text, even if it looks like a formula or a number
-            cells.append(cell)
-        sheet.append(cells)
-    workbook.save(target)
