@@ -9,7 +9,7 @@ follow-up is due on its own `due_on`.
 import datetime
 
 from django.conf import settings
-from django.db.models import Count, Exists, F, IntegerField, Max, OuterRef, Q, Subquery
+from django.db.models import Count, Exists, IntegerField, Max, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -59,9 +59,22 @@ def sessions_missing_attendance(user, today=None):
         .filter(date__lt=today, date__gte=today - datetime.timedelta(days=MISSING_ATTENDANCE_DAYS))
         .exclude(status=Session.Status.CANCELLED)
     )
+    # Someone on the roster without a mark: looked up per person in the session's marks (the
+    # marks are one per person and session), so the marks are not counted for every session.
+    unmarked = (
+        Enrolment.objects.on_roster()
+        .filter(course=OuterRef("course"))
+        .exclude(
+            Exists(
+                Attendance.objects.filter(
+                    session=OuterRef(OuterRef("pk")), enrolment=OuterRef("pk")
+                )
+            )
+        )
+    )
     return (
         with_marks(sessions)
-        .filter(marked__lt=F("roster"))
+        .filter(Exists(unmarked))
         .select_related("course")
         .order_by("date", "start_time")
     )
@@ -77,7 +90,7 @@ def handovers_waiting(user, organisation):
             handover__receiver__isnull=False,  # a self-organised group answers no one
             status=HandoverParticipant.Status.SENT,
         )
-        .select_related("participant", "handover__receiver", "handover__offer")
+        .select_related("participant", "handover__receiver")
         .order_by("sent_at", "pk")
     )
 
