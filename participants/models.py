@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy as _
 
 from partnerships.models import ActivityType, Membership, Organisation
 from partnerships.models.offers import TimeOfDay, Weekday
-from partnerships.models.organisations import ScopedQuerySet
+from partnerships.models.organisations import LOADED_MEMBERSHIPS, ScopedQuerySet
 from partnerships.municipalities import validate_municipality
 
 phone_validator = RegexValidator(
@@ -37,17 +37,44 @@ class ParticipantQuerySet(ScopedQuerySet):
         Written for the planner: first the projects where the user has a project role (an
         indexed lookup of their memberships, then of the participants by project), and only
         within those the finer rule, so no page scans every participant in the country."""
+        loaded = getattr(user, LOADED_MEMBERSHIPS, None)
+        if loaded is not None:
+            return self.filter(self._scope_of_loaded(user, loaded))
         own = Membership.objects.filter(user=user, role__in=[Role.COORDINATOR, Role.INSTRUCTOR])
         seeing_all = own.filter(
             models.Q(role=Role.COORDINATOR)
             | models.Q(organisation__instructors_see_participants=True)
         )
-        # "enrolments" is the reverse name of bridging's Enrolment: named, never imported.
-        taught = self.model.objects.filter(enrolments__course__instructors=user)
         return self.filter(organisation__in=own.values("organisation")).filter(
             models.Q(organisation__in=seeing_all.values("organisation"))
-            | models.Q(pk__in=taught.values("pk"))
+            | models.Q(pk__in=self._taught(user))
         )
+
+    def _taught(self, user):
+        # "enrolments" is the reverse name of bridging's Enrolment: named, never imported.
+        return self.model.objects.filter(enrolments__course__instructors=user).values("pk")
+
+    def _scope_of_loaded(self, user, memberships) -> models.Q:
+        """The same rule as the subqueries of `scoped_to`, from the memberships this request
+        has read (`access.user_memberships`, each with its organisation): the projects whose
+        participants the user sees all of, and those where they see only whom they teach, as
+        lists of ids. A coordinator's scope is then one `organisation_id IN (...)`, which
+        PostgreSQL plans at once, with no subquery of memberships to plan and run."""
+        projects = [m for m in memberships if m.role in (Role.COORDINATOR, Role.INSTRUCTOR)]
+        seeing_all = {
+            m.organisation_id
+            for m in projects
+            if m.role == Role.COORDINATOR or m.organisation.instructors_see_participants
+        }
+        teaching = {m.organisation_id for m in projects} - seeing_all
+        sides = []
+        if seeing_all:
+            sides.append(models.Q(organisation__in=sorted(seeing_all)))
+        if teaching:
+            sides.append(models.Q(organisation__in=sorted(teaching), pk__in=self._taught(user)))
+        if not sides:
+            return models.Q(pk__in=[])
+        return sides[0] if len(sides) == 1 else sides[0] | sides[1]
 
     def with_status(self, today=None, row_by_row=False):
         """Annotate `status`, a value of `Participant.Status`, derived in SQL from what
@@ -61,6 +88,14 @@ class ParticipantQuerySet(ScopedQuerySet):
         from .hooks import status_expression
 
         return self.annotate(status=status_expression(today, row_by_row))
+
+    def with_status_read_as_is(self, today=None):
+        """`with_status()` for a queryset that is read itself, never put inside another (a
+        page's participant, or its page of rows): the same SQL, compiled once per day instead
+        of on every request (hooks.compiled_status_expression)."""
+        from .hooks import compiled_status_expression
+
+        return self.annotate(status=compiled_status_expression(self.db, today))
 
 
 class Participant(models.Model):

@@ -52,7 +52,9 @@ def _require_coordinator(request):
 
 def _get_participant_for_user(request, pk):
     return get_object_or_404(
-        Participant.objects.visible_to(request.user).with_status().select_related("organisation"),
+        Participant.objects.visible_to(request.user)
+        .with_status_read_as_is()
+        .select_related("organisation"),
         pk=pk,
     )
 
@@ -77,7 +79,7 @@ def participant_list(request):
     # subquery (visibility, search, order, page) picks the 25, and the outer query fetches
     # them by primary key, so it neither repeats the visibility filter over the whole
     # project nor derives a status it does not show.
-    page.object_list = Participant.objects.with_status().filter(
+    page.object_list = Participant.objects.with_status_read_as_is().filter(
         pk__in=page.object_list.values("pk")
     )
     query = request.GET.copy()
