@@ -4,7 +4,7 @@ its inbox. Staff see only what a handover needs: never health notes or assessmen
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import Avg, Count, F, Max, Q
+from django.db.models import Avg, Count, F, Max, Q, prefetch_related_objects
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -104,7 +104,7 @@ def handover_create(request, pk):
         else:
             messages.success(request, _("The handover is created."))
             return redirect(handover)
-    rows = _candidate_rows(request, course, roster, chosen)
+    rows = _candidate_rows(request, course, chosen)
     continuing_form = ContinuingOfferForm(user=request.user)
     # Without JavaScript, the organisation typed for the whole team's offer comes back as its
     # matches (continuing_offer_create sends the text back here).
@@ -146,15 +146,22 @@ def _agreement(course, offer):
     )
 
 
-def _candidate_rows(request, course, roster, offer):
+def _candidate_rows(request, course, offer):
     """Per participant on the roster: readiness verdict, attendance, wishes against the offer,
     whether they may be included (consent), whether they are exit-ready (the one rule, in
     figures.py) and the handover they are already on their way in, if any. Seven queries
-    whatever the team size."""
-    verdicts = {row["enrolment"].pk: row["verdict"] for row in readiness_rows(request.user, course)}
-    ready = exit_ready_ids(roster)
+    whatever the team size (five without an offer). The roster is read once, by readiness_rows (the roster of a course
+    the user may change is all of it, as _roster reads it for the form), and the rest by its
+    ids."""
+    rows = readiness_rows(
+        request.user, course, order=("participant__first_name", "participant__last_name")
+    )
+    enrolments = [row["enrolment"] for row in rows]
+    participants = [enrolment.participant for enrolment in enrolments]
+    ids = [participant.pk for participant in participants]
+    ready = exit_ready_ids(Enrolment.objects.filter(pk__in=[e.pk for e in enrolments]))
     on_their_way = {}
-    for member in handovers.open_handovers(roster.values("participant")).filter(
+    for member in handovers.open_handovers(ids).filter(
         pk__in=HandoverParticipant.objects.visible_to(request.user).values("pk")
     ):
         on_their_way.setdefault(member.participant_id, member)
@@ -163,11 +170,13 @@ def _candidate_rows(request, course, roster, offer):
         consenting = set(
             Consent.objects.active()
             .filter(purpose="share_contact", organisation=offer.organisation_id,
-                    participant__in=roster.values("participant"))
+                    participant__in=ids)
             .values_list("participant_id", flat=True)
         )  # fmt: skip
+        prefetch_related_objects(participants, "preferred_activities")  # for the wishes
     result = []
-    for enrolment in roster.prefetch_related("participant__preferred_activities"):
+    for row in rows:
+        enrolment = row["enrolment"]
         participant = enrolment.participant
         wishes = []
         if offer is not None:
@@ -186,7 +195,7 @@ def _candidate_rows(request, course, roster, offer):
             )
         current = on_their_way.get(participant.pk)
         result.append(
-            {"enrolment": enrolment, "verdict": verdicts.get(enrolment.pk), "wishes": wishes,
+            {"enrolment": enrolment, "verdict": row["verdict"], "wishes": wishes,
              "blocked": blocked, "exit_ready": enrolment.pk in ready,
              "open_handover": handovers.state_label(current) if current else ""}
         )  # fmt: skip

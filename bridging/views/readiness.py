@@ -188,9 +188,10 @@ def _sort_value(row, sort):
     return (score is None, score or 0)
 
 
-def readiness_rows(user, course=None, programme=None):
-    """Per enrolment on the roster: its latest staff and own assessments and the verdict.
-    Three queries whatever the number of participants and assessments."""
+def readiness_rows(user, course=None, programme=None, order=None):
+    """Per enrolment on the roster: its latest staff and own assessments and the verdict, in
+    `order` (field names; the enrolments' own order without). Three queries whatever the
+    number of participants and assessments."""
     if course is not None:
         # `course` comes from get_course_for_user, so it is one the user sees, and its
         # enrolments are what Enrolment.objects.visible_to allows of it: read them by the
@@ -199,7 +200,8 @@ def readiness_rows(user, course=None, programme=None):
     else:
         enrolments = Enrolment.objects.visible_to(user).on_roster()
     enrolments = enrolments.filter(course__programme=programme) if programme else enrolments
-    enrolments = list(enrolments.select_related("participant", "course__programme"))
+    enrolments = enrolments.select_related("participant", "course__programme")
+    enrolments = list(enrolments.order_by(*order) if order else enrolments)
     figures.attach_attendance(enrolments)
     assessments = Assessment.objects.filter(enrolment__in=[e.pk for e in enrolments]).order_by(
         "assessed_on", "created_at", "pk"

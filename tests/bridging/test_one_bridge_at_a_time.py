@@ -145,10 +145,10 @@ class TestProposingPage:
         client.force_login(cast.coordinator_a)
         # 1 session, 2 user, 3 own memberships, 4 the course, 5 the chosen offer, 6 the roster
         # (readiness rows), 7 attendance figures, 8 assessments, 9 exit-ready ids (the SQL
-        # rule), 10 open handovers, 11 consents, 12 roster, 13 wished activities, 14 agreement,
-        # 15 the chosen offer in the search field, 16 activity types (the continuing offer's
+        # rule), 10 open handovers, 11 consents, 12 wished activities, 13 agreement, 14 the
+        # chosen offer in the search field, 15 activity types (the continuing offer's
         # organisation is searched for: no query until then)
-        with django_assert_num_queries(16):
+        with django_assert_num_queries(15):
             response = client.get(self.url(cast), {"offer": offer_b_side.pk})
         assert response.content.decode().count("På vej") == extra + 1
 
