@@ -212,6 +212,13 @@ class HandoverParticipant(models.Model):
                 condition=models.Q(status="sent"),
                 name="handover_member_waiting",
             ),
+            # The receiving organisation's response figures (the inbox), likewise.
+            models.Index(
+                fields=["handover"],
+                include=["status", "sent_at", "answered_at"],
+                condition=models.Q(answered_at__isnull=False),
+                name="handover_member_answered",
+            ),
         ]
 
     def __str__(self):

@@ -295,6 +295,34 @@ def _paginate(request, queryset):
 
 INBOX_GROUPS_PER_PAGE = 10
 INBOX_ROWS_PER_PAGE = 25
+INBOX_WAITING_FIELDS = (
+    "handover_id",
+    "participant_id",
+    "status",
+    "sent_at",
+    *(
+        f"participant__{name}"
+        for name in (
+            "first_name",
+            "last_name",
+            "anonymised_at",
+            "phone",
+            "email",
+            "preferred_weekdays",
+            "preferred_times",
+            "continue_with_team",
+        )
+    ),
+    "handover__mode",
+    "handover__note",
+    "handover__course__name",
+    "handover__course__programme__organisation__name",
+    "handover__offer__name",
+    "handover__offer__weekday_mask",
+    "handover__proposed_by__first_name",
+    "handover__proposed_by__last_name",
+    "handover__proposed_by__username",
+)
 
 
 @parties
@@ -324,15 +352,15 @@ def inbox(request):
     )
     paginator.count = counts["handovers"]  # counted above
     groups = paginator.get_page(request.GET.get("page"))
-    shown = (
-        "participant",
-        "handover__offer",
-        "handover__course__programme__organisation",
-        "handover__proposed_by",
-    )
     waiting = list(
         mine.filter(status=Status.SENT, handover__in=[row["handover"] for row in groups])
-        .select_related(*shown)
+        .select_related(
+            "participant",
+            "handover__offer",
+            "handover__course__programme__organisation",
+            "handover__proposed_by",
+        )
+        .only(*INBOX_WAITING_FIELDS)  # what the page shows, not every column of seven tables
         .prefetch_related("participant__preferred_activities")
         .order_by("-sent_at", "pk")
     )
@@ -368,9 +396,11 @@ def inbox(request):
     answered = HandoverParticipant.objects.filter(
         handover__receiver=organisation, answered_at__isnull=False, sent_at__isnull=False
     )
+    # Counted on a column of the answered index (handover, never null), so the figures are read
+    # from that index per handover of the organisation, not from every handed-over row.
     stats = answered.aggregate(
-        answered=Count("pk"),
-        accepted=Count("pk", filter=Q(status__in=[Status.ACCEPTED, Status.STARTED])),
+        answered=Count("handover"),
+        accepted=Count("handover", filter=Q(status__in=[Status.ACCEPTED, Status.STARTED])),
         reply_time=Avg(F("answered_at") - F("sent_at")),
     )
     # Everyone shown goes into their access log: one row each, one INSERT for the page.
