@@ -1,7 +1,8 @@
 """What the journey adds to the participant page and export, and to an organisation's page
 (see participants.hooks and partnerships.hooks)."""
 
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q
+from django.db.models import Count, Exists, IntegerField, OuterRef, Prefetch, Q, Subquery
+from django.db.models.functions import Coalesce
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
@@ -435,14 +436,18 @@ def fair_interests(participant):
 def fairs_taken_part_in(request, organisation):
     """On an organisation's page: the fairs it took part in and how many showed interest in its
     offers. Counts only: no participant is named here."""
+    # Counted per fair from the organisation's offers (a few), not by joining every interest
+    # shown at the fair to its offer.
+    interested = (
+        FairInterest.objects.filter(fair=OuterRef("pk"), offer__organisation=organisation)
+        .order_by()
+        .values("fair")
+        .annotate(n=Count("pk"))
+        .values("n")[:1]
+    )
     fairs = (
         Fair.objects.filter(organisations=organisation)
-        .annotate(
-            interested=Count(
-                "interests",
-                filter=Q(interests__offer__organisation=organisation),
-            )
-        )
+        .annotate(interested=Coalesce(Subquery(interested, output_field=IntegerField()), 0))
         .order_by("-date")[:10]
     )
     if not fairs:

@@ -69,11 +69,22 @@ class OrganisationQuerySet(ScopedQuerySet):
         from .agreements import PartnershipAgreement
         from .readiness import ReadinessAnswer
 
-        projects = Membership.objects.filter(
-            user=user,
-            role=Membership.Role.COORDINATOR,
-            organisation__kind=Organisation.Kind.PROJECT,
-        ).values("organisation")
+        loaded = getattr(user, LOADED_MEMBERSHIPS, None)
+        if loaded is None:
+            projects = Membership.objects.filter(
+                user=user,
+                role=Membership.Role.COORDINATOR,
+                organisation__kind=Organisation.Kind.PROJECT,
+            ).values("organisation")
+        else:  # the same projects, from the memberships this request has read (see parties)
+            projects = [
+                membership.organisation_id
+                for membership in loaded
+                if membership.role == Membership.Role.COORDINATOR
+                and membership.organisation.kind == Organisation.Kind.PROJECT
+            ]
+            if not projects:
+                return self.none()
         partners = [
             PartnershipAgreement.objects.filter(project__in=projects).values("receiver"),
             ReadinessAnswer.objects.filter(project__in=projects).values("receiver"),
@@ -93,7 +104,7 @@ class OrganisationQuerySet(ScopedQuerySet):
         if user.is_superuser:
             return self.all()
         staffed = Membership.objects.filter(role=Membership.Role.STAFF).values("organisation")
-        own = Membership.objects.organisations_of(user, Membership.Role.STAFF)
+        own = Membership.objects.organisation_ids_of(user, Membership.Role.STAFF)
         unstaffed_partners = self.partners_of(user).exclude(pk__in=staffed).values("pk")
         return self.filter(models.Q(pk__in=own) | models.Q(pk__in=unstaffed_partners))
 
