@@ -7,6 +7,7 @@ follow-up is due on its own `due_on`.
 """
 
 import datetime
+import functools
 
 from django.conf import settings
 from django.db.models import Count, Exists, IntegerField, Max, OuterRef, Q, Subquery
@@ -40,25 +41,16 @@ def _count(queryset, field="pk"):
     )
 
 
-def with_marks(sessions):
-    """Annotate sessions with `marked` (people on the roster with a mark) and `roster`."""
+@functools.cache
+def _session_expressions() -> dict:
+    """The per-session expressions below, built once: they depend on nothing but the outer
+    session, and building their subqueries cost every page a few milliseconds. Sharing them
+    is safe, as `annotate` and `filter` resolve a copy (see hooks.status_expression)."""
     marked = Attendance.objects.filter(
         session=OuterRef("pk"),
         enrolment__status__in=[Enrolment.Status.ENROLLED, Enrolment.Status.COMPLETED],
     )
     roster = Enrolment.objects.on_roster().filter(course=OuterRef("course"))
-    return sessions.annotate(marked=_count(marked, "session"), roster=_count(roster, "course"))
-
-
-def sessions_missing_attendance(user, today=None):
-    """Sessions of the last MISSING_ATTENDANCE_DAYS days, not cancelled, where someone on the
-    roster has no mark: the same count as the session page's "mark the rest present"."""
-    today = today or timezone.localdate()
-    sessions = (
-        Session.objects.visible_to(user)
-        .filter(date__lt=today, date__gte=today - datetime.timedelta(days=MISSING_ATTENDANCE_DAYS))
-        .exclude(status=Session.Status.CANCELLED)
-    )
     # Someone on the roster without a mark: looked up per person in the session's marks (the
     # marks are one per person and session), so the marks are not counted for every session.
     unmarked = (
@@ -72,9 +64,36 @@ def sessions_missing_attendance(user, today=None):
             )
         )
     )
+    return {
+        "marked": _count(marked, "session"),
+        "roster": _count(roster, "course"),
+        "someone_unmarked": Exists(unmarked),
+    }
+
+
+def with_marks(sessions):
+    """Annotate sessions with `marked` (people on the roster with a mark) and `roster`."""
+    expressions = _session_expressions()
+    return sessions.annotate(marked=expressions["marked"], roster=expressions["roster"])
+
+
+def sessions_missing_attendance(user, today=None, courses=None):
+    """Sessions of the last MISSING_ATTENDANCE_DAYS days, not cancelled, where someone on the
+    roster has no mark: the same count as the session page's "mark the rest present".
+    `courses`, ids of courses read through `Course.objects.visible_to(user)`, narrows them to
+    the sessions of those courses (visible with their course) without building the scope
+    again."""
+    today = today or timezone.localdate()
+    if courses is None:
+        sessions = Session.objects.visible_to(user)
+    else:
+        sessions = Session.objects.filter(course__in=courses)
+    sessions = sessions.filter(
+        date__lt=today, date__gte=today - datetime.timedelta(days=MISSING_ATTENDANCE_DAYS)
+    ).exclude(status=Session.Status.CANCELLED)
     return (
         with_marks(sessions)
-        .filter(Exists(unmarked))
+        .filter(_session_expressions()["someone_unmarked"])
         .select_related("course")
         .order_by("date", "start_time")
     )
