@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from common.choices import choice_labels
 from common.forms import ConfirmForm, create_once, repeated_post
 
 from .. import figures, services
@@ -90,16 +91,20 @@ def programme_detail(request, pk):
     )
     for course in courses:
         course.exit_ready = ready.get(course.pk, 0)
+    # The totals are summed over every course; only a page of them is rendered, with the
+    # labels of their status and weekday looked up once for the page.
+    page = Paginator(courses, PROGRAMME_COURSES_PAGE_SIZE).get_page(request.GET.get("page"))
+    statuses, weekdays = choice_labels(Course, "status"), choice_labels(Course, "weekday")
+    for course in page:
+        course.status_label = statuses.get(course.status, course.status)
+        course.weekday_label = weekdays.get(course.weekday, course.weekday)
     return render(
         request,
         "bridging/programme_detail.html",
         {
             "programme": programme,
             "courses": courses,
-            # The totals are summed over every course; only a page of them is rendered.
-            "page": Paginator(courses, PROGRAMME_COURSES_PAGE_SIZE).get_page(
-                request.GET.get("page")
-            ),
+            "page": page,
             "totals": {
                 key: sum(getattr(course, key) for course in courses)
                 for key in ("enrolled", "waitlisted", "completed", "exit_ready")
