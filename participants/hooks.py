@@ -143,7 +143,9 @@ def _built_status_expression(definition, today: datetime.date, row_by_row: bool)
     )
 
 
-def compiled_status_expression(using: str, today: datetime.date | None = None):
+def compiled_status_expression(
+    using: str, today: datetime.date | None = None, row_by_row: bool = False
+):
     """`status_expression` as the SQL it compiles to, for a query read as it is: compiling the
     dozen subqueries costs a page several milliseconds, and the SQL is the same all day (the
     rows are read afresh by every query). It names the participant of the outer query by its
@@ -154,15 +156,15 @@ def compiled_status_expression(using: str, today: datetime.date | None = None):
     today = today or timezone.localdate()
     definition = _status_definitions[-1] if _status_definitions else None
     connection = connections[using]
-    sql, params = _compiled_status(definition, today, using, connection.vendor)
+    sql, params = _compiled_status(definition, today, row_by_row, using, connection.vendor)
     return _CompiledStatus(sql, params)
 
 
 @functools.lru_cache(maxsize=8)
-def _compiled_status(definition, today: datetime.date, using: str, vendor: str):
+def _compiled_status(definition, today: datetime.date, row_by_row: bool, using: str, vendor: str):
     from .models import Participant
 
-    query = Participant.objects.annotate(status=status_expression(today)).query
+    query = Participant.objects.annotate(status=status_expression(today, row_by_row)).query
     compiler = query.get_compiler(using=using)
     sql, params = compiler.compile(query.annotations["status"])
     return sql, tuple(params)

@@ -98,11 +98,12 @@ def coordinator_overview(request):
             figures.attach_attendance(rows)  # absences in a row: one query for the rows shown
         queues.append({"key": key, "title": title, "rows": rows, "count": count})
     # Per derived status (bridging/status.py), as the participant list filters them.
-    # Thousands of a project's participants: each one's facts looked up by index (row_by_row).
+    # Thousands of a project's participants: each one's facts looked up by index (row_by_row),
+    # with the status's SQL compiled once a day.
     status_counts = dict(
         Participant.objects.visible_to(request.user)
         .filter(organisation=organisation, anonymised_at__isnull=True)
-        .with_status(row_by_row=True)
+        .with_status_read_as_is(row_by_row=True)
         .values_list("status")
         .annotate(n=Count("pk"))
         .order_by()
