@@ -3,6 +3,7 @@
 import itertools
 import operator
 
+from django.db.models.functions import Coalesce, TruncDate
 from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext as _
 
@@ -109,13 +110,13 @@ _EXPORT_COLUMNS = (
     "participant__anonymised_at",
     "handover__course__name",
     "handover__mode",
-    "handover__offer_id",
-    "handover__offer__name",
-    "handover__meeting_place",
+    # The offer's name, or for a handover without an offer the place of the meeting.
+    Coalesce("handover__offer__name", "handover__meeting_place"),
     "handover__receiver__name",
     "status",
-    "sent_at",
-    "answered_at",
+    # Dates as the pages show them: the day in Danish time, not in UTC.
+    TruncDate("sent_at"),
+    TruncDate("answered_at"),
     "decline_reason",
     "started_on",
 )
@@ -135,8 +136,8 @@ def _export_rows(members):
     )
     for _pk, group in itertools.groupby(values, key=operator.itemgetter(0)):
         first, *more = group
-        (_pk, participant_id, first_name, last_name, anonymised_at, course, mode, offer_id, offer,
-         meeting_place, receiver, status, sent_at, answered_at, reason, started_on, _months,
+        (_pk, participant_id, first_name, last_name, anonymised_at, course, mode, offer,
+         receiver, status, sent_on, answered_on, reason, started_on, _months,
          _answer) = first  # fmt: skip
         follow_ups = ", ".join(
             f"{months}: {answers.get(answer) or '-'}"
@@ -147,11 +148,11 @@ def _export_rows(members):
             Participant.name_from(participant_id, first_name, last_name, anonymised_at),
             course,
             modes.get(mode, ""),
-            offer if offer_id else meeting_place,
+            offer,
             receiver or "",
             statuses.get(status, ""),
-            sent_at.date().isoformat() if sent_at else "",
-            answered_at.date().isoformat() if answered_at else "",
+            sent_on.isoformat() if sent_on else "",
+            answered_on.isoformat() if answered_on else "",
             reasons.get(reason, ""),
             started_on.isoformat() if started_on else "",
             follow_ups,

@@ -665,6 +665,17 @@ class TestExports:
         assert rows[str(cast.member_a.participant)][-1] == "1: Aktiv, 3: Stoppet, 6: -"
         assert rows[str(other.participant)][-1] == ""
 
+    def test_handover_list_export_dates_are_danish_days_as_on_the_pages(self, client, cast):
+        late_evening = datetime.datetime(2026, 11, 7, 23, 30, tzinfo=datetime.UTC)  # 00:30 here
+        HandoverParticipant.objects.filter(pk=cast.member_a.pk).update(
+            sent_at=late_evening, answered_at=late_evening - datetime.timedelta(hours=1)
+        )
+        client.force_login(cast.coordinator_a)
+        response = client.get(reverse("bridging:handover_export", args=["csv"]))
+        lines = b"".join(response.streaming_content).decode("utf-8-sig").splitlines()
+        row = next(line.split(";") for line in lines if line.startswith("Alma Andersen;"))
+        assert row[6:8] == ["2026-11-08", "2026-11-07"]  # sent 00:30, answered 23:30 Danish time
+
     def test_funnel_as_csv_has_no_personal_data(self, client, cast):
         client.force_login(cast.coordinator_a)
         response = client.get(reverse("bridging:funnel_export", args=[cast.programme_a.pk, "csv"]))
