@@ -20,6 +20,13 @@ from .courses import Course
 from .enrolment import Enrolment
 
 
+def _label(choices, value) -> str:
+    try:
+        return str(choices(value).label)
+    except ValueError:
+        return value
+
+
 class HandoverQuerySet(ScopedQuerySet):
     def scoped_to(self, user):
         """The project's coordinators, and the receiving organisation's staff once sent."""
@@ -96,6 +103,11 @@ class Handover(models.Model):
 
     def get_absolute_url(self):
         return reverse("bridging:handover_detail", args=[self.pk])
+
+    def get_mode_display(self):
+        # The label of the one choice (Django's own translates every choice on each call, and
+        # lists show it on every row).
+        return _label(self.Mode, self.mode)
 
     @property
     def proposer_name(self) -> str:
@@ -223,6 +235,9 @@ class HandoverParticipant(models.Model):
 
     def __str__(self):
         return f"{self.participant} ({self.get_status_display()})"
+
+    def get_status_display(self):
+        return _label(self.Status, self.status)  # as Handover.get_mode_display
 
 
 class FollowUp(models.Model):

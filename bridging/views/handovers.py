@@ -286,6 +286,17 @@ def handover_list(request):
     page.object_list = (
         HandoverParticipant.objects.filter(pk__in=page.object_list)
         .select_related("participant", "handover__course", "handover__offer", "handover__receiver")
+        .only(  # what the list shows
+            "status",
+            "participant__first_name",
+            "participant__last_name",
+            "participant__anonymised_at",
+            "handover__mode",
+            "handover__meeting_place",
+            "handover__course__name",
+            "handover__offer__name",
+            "handover__receiver__name",
+        )
         .order_by(*order)
     )
     return render(request, "bridging/handover_list.html", {"page": page})
