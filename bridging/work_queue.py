@@ -122,7 +122,7 @@ def follow_ups_due(user, organisation, today=None):
     today = today or timezone.localdate()
     return (
         FollowUp.objects.filter(
-            member__in=HandoverParticipant.objects.visible_to(user),
+            HandoverParticipant.objects.visible_condition(user, "member"),
             member__handover__course__programme__organisation=organisation,
             answer="",
             due_on__lte=today,

@@ -119,15 +119,30 @@ class Handover(models.Model):
 class HandoverParticipantQuerySet(ScopedQuerySet):
     def scoped_to(self, user):
         """Coordinators see every state; the receiving organisation only what was sent to it."""
+        return self.filter(self.scope(user))
+
+    def scope(self, user, member: str = "") -> models.Q:
+        """The rule of `scoped_to` as a condition on the handed-over participant at the field
+        path `member` ("" for the row itself). A row that belongs to one (a follow-up) is
+        then filtered through the joins its query has anyway, where a subquery of the
+        visible handed-over participants made every query on it a dozen tables to plan. For
+        a user whom `visible_to` shows everything or nothing, see `visible_condition`."""
+        prefix = f"{member}__" if member else ""
         hidden = [HandoverParticipant.Status.PROPOSED, HandoverParticipant.Status.WITHDRAWN]
-        return self.filter(
-            self.parties(
-                user,
-                project="handover__course__programme__organisation",
-                receiver="handover__receiver",
-                received=~models.Q(status__in=hidden),
-            )
+        return self.parties(
+            user,
+            project=f"{prefix}handover__course__programme__organisation",
+            receiver=f"{prefix}handover__receiver",
+            received=~models.Q(**{f"{prefix}status__in": hidden}),
         )
+
+    def visible_condition(self, user, member: str) -> models.Q:
+        """`visible_to(user)` as a condition on the handed-over participant at the field path
+        `member`: the rule of `scope`, or for a user who sees everything or nothing a
+        subquery of what `visible_to` shows them."""
+        if user.is_authenticated and user.is_active and not user.is_superuser:
+            return self.scope(user, member)
+        return models.Q(**{f"{member}__in": self.visible_to(user)})
 
 
 class HandoverParticipant(models.Model):
