@@ -228,6 +228,28 @@ class ParticipantEnrolmentForm(_EnrolmentFields):
         return cleaned
 
 
+class FunnelCourseForm(forms.Form):
+    """The funnel of one of the programme's courses: the course is found by searching its name
+    or venue (a programme can have hundreds), never from a list of all of them."""
+
+    course = SearchModelChoiceField(
+        label=_("Course"),
+        queryset=Course.objects.none(),
+        search_fields=("name", "venue"),
+        suggest_url="",
+        required=False,
+        help_text=_("Leave it empty for all the programme's courses."),
+    )
+
+    def __init__(self, *args, programme, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields["course"]
+        field.queryset = (
+            Course.objects.visible_to(user).filter(programme=programme).order_by("name", "pk")
+        )
+        field.suggest_url = reverse("bridging:funnel_course_suggestions", args=[programme.pk])
+
+
 class WithdrawForm(forms.Form):
     reason = forms.CharField(
         label=_("Reason"),

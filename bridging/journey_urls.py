@@ -139,6 +139,11 @@ urlpatterns = [
     path("inbox/", handovers.inbox, name="inbox"),
     path("programmes/<int:pk>/funnel/", funnel.programme_funnel, name="programme_funnel"),
     path(
+        "programmes/<int:pk>/funnel/course-suggestions/",
+        funnel.funnel_course_suggestions,
+        name="funnel_course_suggestions",
+    ),
+    path(
         "programmes/<int:pk>/funnel/export.<str:fmt>",
         funnel.funnel_export,
         name="funnel_export",

@@ -417,6 +417,12 @@ MATRIX = {
     ),
     "bridging:inbox": ("get", None, None, statuses(302, 404, 404, 200, 404, 404)),
     "bridging:programme_funnel": ("get", programme_a, None, statuses(302, 200, 403, 403, 404, 403)),
+    "bridging:funnel_course_suggestions": (
+        "get",
+        programme_a,
+        lambda cast, user: {"course_q": "hold"},
+        statuses(302, 200, 403, 403, 404, 403),
+    ),
     "bridging:funnel_export": (
         "get",
         lambda cast: {"pk": cast.programme_a.pk, "fmt": "xlsx"},

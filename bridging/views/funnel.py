@@ -4,28 +4,32 @@ import itertools
 import operator
 
 from django.db.models.functions import Coalesce, TruncDate
-from django.shortcuts import get_object_or_404, render
+from django.http import Http404
+from django.shortcuts import render
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
 
 from common.charts import bars
 from common.exports import table_response
-from common.params import id_param
+from common.search import suggestions_response
 from participants.models import Participant, ParticipantAccess
 from participants.services import log_access_for
 
 from .. import funnel as funnel_module
-from ..models import Course, Enrolment, FollowUp, Handover, HandoverParticipant
+from ..forms import FunnelCourseForm
+from ..models import Enrolment, FollowUp, Handover, HandoverParticipant
 from .access import coordinators, get_rw_programme_for_user
 
 
 def _scope(request, pk):
+    """The programme, the course chosen (or None for all), their enrolments and handed-over
+    members, and the course search form. A course that is not one of the programme's courses
+    the user sees is a 404."""
     programme = get_rw_programme_for_user(request, pk)
-    course = None
-    if request.GET.get("course"):
-        course = get_object_or_404(
-            Course.objects.visible_to(request.user).filter(programme=programme),
-            pk=id_param(request.GET["course"]),
-        )
+    form = FunnelCourseForm(request.GET, programme=programme, user=request.user)
+    course = form.cleaned_data["course"] if form.is_valid() else None
+    if request.GET.get("course") and course is None:
+        raise Http404
     enrolments = Enrolment.objects.visible_to(request.user).filter(course__programme=programme)
     members = HandoverParticipant.objects.visible_to(request.user).filter(
         handover__course__programme=programme
@@ -33,12 +37,12 @@ def _scope(request, pk):
     if course:
         enrolments = enrolments.filter(course=course)
         members = members.filter(handover__course=course)
-    return programme, course, enrolments, members
+    return programme, course, enrolments, members, form
 
 
 @coordinators
 def programme_funnel(request, pk):
-    programme, course, enrolments, members = _scope(request, pk)
+    programme, course, enrolments, members, form = _scope(request, pk)
     result = funnel_module.funnel(enrolments)
     stages = result["stages"]
     modes = dict(Handover.Mode.choices)
@@ -54,10 +58,7 @@ def programme_funnel(request, pk):
         {
             "programme": programme,
             "course": course,
-            # The course picker shows names only: no more of each of the programme's courses.
-            "courses": Course.objects.visible_to(request.user)
-            .filter(programme=programme)
-            .only("pk", "name"),
+            "form": form,
             "stages": stages,
             "aside": result["aside"],
             "chart": bars(
@@ -72,10 +73,19 @@ def programme_funnel(request, pk):
     )
 
 
+@require_GET
+@coordinators
+def funnel_course_suggestions(request, pk):
+    """A page of the programme's courses matching the search, for the funnel's course field."""
+    programme = get_rw_programme_for_user(request, pk)
+    form = FunnelCourseForm(programme=programme, user=request.user)
+    return suggestions_response(request, form["course"])
+
+
 @coordinators
 def funnel_export(request, pk, fmt):
     """The funnel's numbers: no personal data."""
-    programme, course, enrolments, _members = _scope(request, pk)
+    programme, course, enrolments, _members, _form = _scope(request, pk)
     result = funnel_module.funnel(enrolments)
     return table_response(
         fmt=fmt,

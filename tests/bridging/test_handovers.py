@@ -610,9 +610,14 @@ class TestFunnel:
             handovers.handover_send(member=member)
         client.force_login(cast.coordinator_a)
         # 1 session, 2 user, 3 own memberships, 4 the programme, 5 the funnel, 6 by model,
-        # 7 by receiving organisation, 8 the courses for the filter
-        with django_assert_num_queries(8):
+        # 7 by receiving organisation (the course is searched for: no list of the courses)
+        with django_assert_num_queries(7):
             client.get(reverse("bridging:programme_funnel", args=[cast.programme_a.pk]))
+        # One course: 4 the programme, 5 the course chosen, ..., 9 its name in the search field
+        url = reverse("bridging:programme_funnel", args=[cast.programme_a.pk])
+        with django_assert_num_queries(9):
+            response = client.get(url, {"course": cast.course_a.pk})
+        assert response.context["course"] == cast.course_a
 
 
 class TestExports:

@@ -120,6 +120,14 @@ def test_whole_team_handover_accepted_followed_up_and_counted(page: Page, live_s
     assert len(handed_over) > not_completed_before
     expect(aside.get_by_role("cell").first).to_have_text(str(len(handed_over)))
     assert axe_violations(page) == []
+    # The funnel of the one course: found by searching the programme's courses.
+    page.get_by_label("Hold", exact=True).fill(course.name)
+    expect(page.get_by_text(f"forslag til »{course.name}«")).to_be_visible()
+    page.get_by_role("radio", name=course.name, exact=True).check()
+    page.get_by_role("button", name="Vis", exact=True).click()
+    expect(page.get_by_role("link", name="Vis alle hold")).to_be_visible()
+    expect(aside.get_by_role("cell").first).to_have_text(str(len(handed_over)))
+    assert axe_violations(page) == []
     page.goto(f"{live_server.url}{handover.get_absolute_url()}")
     expect(page.get_by_text("Accepteret").first).to_be_visible()
     assert axe_violations(page) == []
