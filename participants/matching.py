@@ -41,7 +41,8 @@ def _when(condition, weight):
 
 
 def matching_offers(participant: Participant, offers, limit: int = 10) -> list[Match]:
-    activities = list(participant.preferred_activities.values_list("pk", flat=True))
+    # As the page read them already (prefetched), or in one query.
+    activities = [activity.pk for activity in participant.preferred_activities.all()]
     day_mask = sum(1 << day for day in participant.preferred_weekdays)
     score = _when(Q(suits_newcomers=True), WEIGHTS["newcomers"]) + _when(
         Q(free_places=0), WEIGHTS["full"]

@@ -197,6 +197,7 @@ def matching_offers(request, pk):
     participant = _get_participant_for_user(request, pk)
     if participant.is_anonymised:
         raise Http404
+    prefetch_related_objects([participant], "preferred_activities")  # read once, used twice
     matches = matching.matching_offers(participant, Offer.objects.visible_to(request.user))
     actions = hooks.offer_actions(request, participant)
     for match in matches:

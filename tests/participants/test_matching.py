@@ -103,8 +103,8 @@ def test_matching_page_shows_reasons_for_the_coordinator(client, cast, participa
 def test_matching_page_query_budget(client, cast, participant, django_assert_num_queries, extra):
     OfferFactory.create_batch(extra)
     client.force_login(cast.coordinator_a)
-    # 1 session, 2 user, 3 own memberships, 4 the participant, 5 wished activities (ids),
-    # 6 the latest course they are on (bridging's "propose a handover to this offer"),
-    # 7 ranked offers, 8 wished activities (for the heading)
-    with django_assert_num_queries(8):
+    # 1 session, 2 user, 3 own memberships, 4 the participant, 5 wished activities (for the
+    # ranking and the heading), 6 ranked offers, 7 the places they hold on courses (bridging's
+    # "propose a handover to this offer")
+    with django_assert_num_queries(7):
         client.get(reverse("participants:matching_offers", args=[participant.pk]))
