@@ -47,15 +47,20 @@ class OverlapError(JourneyError):
     message names them and belongs at the form's reason field."""
 
 
-def open_handovers(participants):
-    """The handovers that keep each of `participants` (ids or a queryset of ids) on their way:
+def open_condition() -> Q:
+    """True for a handover (HandoverParticipant) that keeps its participant on their way:
     proposed, sent, accepted, or started and not (yet) stopped at a follow-up."""
     stopped = FollowUp.objects.filter(member=OuterRef("pk"), answer=FollowUp.Answer.STOPPED)
+    return Q(status__in=HandoverParticipant.OPEN_STATUSES) & ~(
+        Q(status=Status.STARTED) & Exists(stopped)
+    )
+
+
+def open_handovers(participants):
+    """The handovers that keep each of `participants` (ids or a queryset of ids) on their way
+    (open_condition)."""
     return (
-        HandoverParticipant.objects.filter(
-            participant__in=participants, status__in=HandoverParticipant.OPEN_STATUSES
-        )
-        .exclude(Q(status=Status.STARTED) & Exists(stopped))
+        HandoverParticipant.objects.filter(open_condition(), participant__in=participants)
         .select_related("handover__offer", "handover__receiver")
         .order_by("participant_id", "-handover__created_at", "-pk")
     )

@@ -1,7 +1,17 @@
 """What the journey adds to the participant page and export, and to an organisation's page
 (see participants.hooks and partnerships.hooks)."""
 
-from django.db.models import Count, Exists, IntegerField, OuterRef, Prefetch, Q, Subquery
+from django.db.models import (
+    BooleanField,
+    Count,
+    Exists,
+    ExpressionWrapper,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    Subquery,
+)
 from django.db.models.functions import Coalesce
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -152,7 +162,7 @@ def _journey(request, participant) -> dict:
 def _handover_history(participant, user=None):
     """All the participant's handovers (the timeline tells the whole path) with their
     follow-ups. Read for a `user` (the summary, which comes first on the participant page),
-    each is marked `is_open` (handovers.open_handovers) and `visible` (what the user may see),
+    each is marked `is_open` (handovers.open_condition) and `visible` (what the user may see),
     and kept on the participant for the timeline. Two queries."""
     members = participant.__dict__.get("_handover_history")
     if members is not None:
@@ -161,12 +171,13 @@ def _handover_history(participant, user=None):
         HandoverParticipant.objects.filter(participant=participant)
         .select_related("handover__offer", "handover__receiver")
         .prefetch_related("follow_ups")
+        .order_by("pk")  # one participant's: the same order as by their name, without a join
     )
     if user is None:
         return members
     members = list(
         members.annotate(
-            is_open=Exists(handovers.open_handovers([participant.pk]).filter(pk=OuterRef("pk"))),
+            is_open=ExpressionWrapper(handovers.open_condition(), output_field=BooleanField()),
             visible=Exists(HandoverParticipant.objects.visible_to(user).filter(pk=OuterRef("pk"))),
         )
     )
