@@ -69,7 +69,12 @@ def _enrolments(participant):
 
 @timeline_provider
 def enrolments_and_attendance(participant):
-    for enrolment in _enrolments(participant):
+    # Every course the participant was on, with their marks: as the participant page read
+    # them already (_journey), or in one query.
+    enrolments = participant.__dict__.get("_enrolments_with_marks")
+    if enrolments is None:
+        enrolments = _enrolments(participant)
+    for enrolment in sorted(enrolments, key=lambda enrolment: enrolment.pk):
         yield TimelineEvent(
             on=enrolment.enrolled_on,
             title=_("%(status)s: %(course)s")
@@ -123,16 +128,27 @@ def _may_enrol(request, participant) -> bool:
 def _journey(request, participant) -> dict:
     """The participant's courses, assessments and attendance figures as this user may see them,
     read once per request and shared by the summary and the sections. Three queries: the
-    enrolments, their assessments, their attendance figures."""
+    enrolments, their assessments, their attendance figures. Every enrolment is read, marked
+    `visible` (Enrolment.objects.visible_to) and counted as the timeline counts the marks, and
+    kept on the participant for the timeline, which lists them all."""
     cache = request.__dict__.setdefault("_participant_journey", {})
     if participant.pk in cache:
         return cache[participant.pk]
-    enrolments = list(
-        Enrolment.objects.visible_to(request.user)
-        .filter(participant=participant)
+    every = list(
+        _enrolments(participant)
         .select_related("course__programme")
+        .annotate(
+            # Of the participant's own, so PostgreSQL reads those few by their index.
+            visible=Exists(
+                Enrolment.objects.visible_to(request.user).filter(
+                    participant=participant, pk=OuterRef("pk")
+                )
+            )
+        )
         .order_by("-course__start_date", "-pk")
     )
+    participant.__dict__["_enrolments_with_marks"] = every
+    enrolments = [enrolment for enrolment in every if enrolment.visible]
     on_roster = [
         e for e in enrolments if e.status in (Enrolment.Status.ENROLLED, Enrolment.Status.COMPLETED)
     ]

@@ -12,6 +12,7 @@ from participants.models import Participant, ParticipantAccess
 from partnerships.models import ActivityType, Membership
 from tests.factories import (
     ConsentFactory,
+    CourseFactory,
     EnrolmentFactory,
     MembershipFactory,
     OrganisationFactory,
@@ -274,12 +275,12 @@ def test_participant_page_query_budget(client, cast, django_assert_num_queries, 
         )  # fmt: skip
     # 1 session, 2 user, 3 own memberships, 4 the participant, 5 log the view,
     # 6 consents with organisation and recorders (the summary's next step, the section and
-    # the timeline), 7 the enrolments, 8 their assessments, 9 their attendance figures (read
-    # once for the summary, the courses and the readiness), 10 timeline: enrolments with
-    # attendance counts, 11 timeline: fair interests, 12-13 the handovers and their follow-ups
-    # (read once for the summary's next step, the open handover, and the timeline),
-    # 14 preferred activities, 15 the access log with users
-    with django_assert_num_queries(15):
+    # the timeline), 7 the enrolments with their marks counted, 8 their assessments, 9 their
+    # attendance figures (read once for the summary, the courses, the readiness and the
+    # timeline), 10 timeline: fair interests, 11-12 the handovers and their follow-ups (read
+    # once for the summary's next step, the open handover, and the timeline),
+    # 13 preferred activities, 14 the access log with users
+    with django_assert_num_queries(14):
         assert client.get(participant.get_absolute_url()).status_code == 200
 
 
@@ -338,3 +339,16 @@ def test_the_instructor_is_offered_the_assessment_not_the_consent(client, cast):
     client.force_login(cast.instructor_a)
     step = _next_step(client.get(cast.participant_a.get_absolute_url()).content.decode())
     assert reverse("bridging:assessment_create", args=[cast.enrolment_a.pk]) in step
+
+
+def test_an_instructor_sees_the_courses_they_may_see_and_the_timeline_lists_every_one(client, cast):
+    other = CourseFactory(programme=cast.programme_a, name="Hold uden instruktør A")
+    EnrolmentFactory(course=other, participant=cast.participant_a)
+    for user, courses in [(cast.coordinator_a, 2), (cast.instructor_a, 1)]:
+        client.force_login(user)
+        page = client.get(cast.participant_a.get_absolute_url()).content.decode()
+        section = page.split('id="courses-heading"')[1].split("</details>")[0]
+        assert ("Hold uden instruktør A" in section) is (courses == 2)
+        assert "Hold A" in section
+        timeline = page.split('id="timeline-heading"')[1].split("</details>")[0]
+        assert "Hold uden instruktør A" in timeline and "Hold A" in timeline
