@@ -132,22 +132,29 @@ def follow_ups_due(user, organisation, today=None):
     )
 
 
-def _last_session():
-    return Subquery(
+@functools.cache
+def _enrolment_expressions() -> dict:
+    """An enrolment's last session (of its course) and whether it has a staff assessment at
+    the end: built once, like `_session_expressions`."""
+    last_session = Subquery(
         Session.objects.filter(course=OuterRef("course"))
         .exclude(status=Session.Status.CANCELLED)
         .order_by("-date")
         .values("date")[:1]
     )
+    has_end = Exists(
+        Assessment.objects.filter(
+            enrolment=OuterRef("pk"), kind=Assessment.Kind.END, source=Assessment.Source.STAFF
+        )
+    )
+    return {"last_session": last_session, "has_end": has_end}
 
 
 def end_assessments_missing(user, organisation, today=None):
     """Participants on the roster of a course that ends soon or ended lately, without a staff
     assessment at the end."""
     today = today or timezone.localdate()
-    has_end = Assessment.objects.filter(
-        enrolment=OuterRef("pk"), kind=Assessment.Kind.END, source=Assessment.Source.STAFF
-    )
+    expressions = _enrolment_expressions()
     # The courses first (their last session once per course, not once per enrolment).
     courses = (
         Course.objects.filter(programme__organisation=organisation)
@@ -165,8 +172,8 @@ def end_assessments_missing(user, organisation, today=None):
         Enrolment.objects.visible_to(user)
         .on_roster()
         .filter(course__in=courses, participant__anonymised_at__isnull=True)
-        .annotate(course_ends=_last_session())
-        .exclude(Exists(has_end))
+        .annotate(course_ends=expressions["last_session"])
+        .exclude(expressions["has_end"])
         .select_related("participant", "course")
         .order_by("course_ends", "course__name", "participant__first_name", "pk")
     )
