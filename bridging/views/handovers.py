@@ -306,7 +306,7 @@ def _paginate(request, queryset):
     return Paginator(queryset, 50).get_page(request.GET.get("page"))
 
 
-INBOX_GROUPS_PER_PAGE = 10
+INBOX_GROUPS_PER_PAGE = 5
 INBOX_ROWS_PER_PAGE = 25
 INBOX_WAITING_FIELDS = (
     "handover_id",

@@ -18,6 +18,7 @@ from bridging.funnel import funnel
 from bridging.models import Assessment, Enrolment, FollowUp, Handover, HandoverParticipant
 from bridging.models.readiness import INDICATORS
 from bridging.services import JourneyError
+from bridging.views.handovers import INBOX_GROUPS_PER_PAGE
 from participants.models import ParticipantAccess
 from partnerships.models import Organisation
 from tests.factories import ConsentFactory, EnrolmentFactory, OfferFactory, OrganisationFactory
@@ -399,7 +400,9 @@ class TestInbox:
         with django_assert_num_queries(13):
             client.get(reverse("bridging:inbox"))
         # Only those on the first page are shown, so only they are logged.
-        assert ParticipantAccess.objects.filter(action="inbox").count() == 1 + min(extra, 10)
+        assert ParticipantAccess.objects.filter(action="inbox").count() == 1 + min(
+            extra, INBOX_GROUPS_PER_PAGE
+        )
 
     def test_the_inbox_names_the_project_when_the_proposer_is_deleted(self, client, cast):
         proposer = cast.member_a.handover.proposed_by
@@ -409,8 +412,8 @@ class TestInbox:
         assert response.status_code == 200
         assert f"Sendt af {cast.project_a.name} den" in response.content.decode()
 
-    def test_the_inbox_shows_ten_handovers_a_page(self, client, cast):
-        for _ in range(11):
+    def test_the_inbox_shows_a_page_of_handovers(self, client, cast):
+        for _ in range(INBOX_GROUPS_PER_PAGE):  # one more than a page, with the cast's own
             enrolment = enrol_with_consent(cast, cast.association_a)
             member = handovers.handover_propose(
                 course=cast.course_a,
@@ -423,7 +426,7 @@ class TestInbox:
         client.force_login(cast.staff_a)
         first = client.get(reverse("bridging:inbox")).content.decode()
         assert "Side 1 af 2" in first
-        assert first.count('action="/handover-participants/') >= 10
+        assert first.count('action="/handover-participants/') >= INBOX_GROUPS_PER_PAGE
         second = client.get(reverse("bridging:inbox"), {"page": 2}).content.decode()
         assert "Side 2 af 2" in second
 
