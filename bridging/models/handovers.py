@@ -239,6 +239,12 @@ class HandoverParticipant(models.Model):
                 condition=models.Q(status="sent"),
                 name="handover_member_waiting",
             ),
+            # Those accepted and not yet started (the inbox), likewise.
+            models.Index(
+                fields=["handover", "first_session_on"],
+                condition=models.Q(status="accepted"),
+                name="handover_member_accepted",
+            ),
             # The receiving organisation's response figures (the inbox), likewise.
             models.Index(
                 fields=["handover"],
