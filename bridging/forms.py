@@ -1,6 +1,5 @@
 import datetime
 
-from django.db.models import OuterRef, Subquery
 from django.urls import reverse, reverse_lazy
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -32,6 +31,7 @@ from .models.readiness import INDICATOR_FIELDS
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 TIME = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
+PARTICIPANT_NAME = [f"participant__{field}" for field in Participant.NAME_FIELDS]
 
 
 class ProgrammeForm(OneTimeTokenMixin, forms.ModelForm):
@@ -309,18 +309,17 @@ class AttendanceForm(forms.Form):
         self.session = session
 
     def clean_enrolment(self):
-        pk = self.cleaned_data["enrolment"]
-        # With the participant and the current mark, so the answer can be drawn from it.
-        mark = Attendance.objects.filter(session=self.session, enrolment=OuterRef("pk"))
-        enrolment = (
-            Enrolment.objects.filter(pk=pk, course_id=self.session.course_id)
-            .select_related("participant")
-            .annotate(mark=Subquery(mark.values("status")[:1]))
-            .first()
-        )
-        if enrolment is None:
-            raise forms.ValidationError(_("The participant is not enrolled on this course."))
-        return enrolment
+        # With the participant's name, so the answer can be drawn from it.
+        try:
+            return (
+                Enrolment.objects.select_related("participant")
+                .only("course_id", "status", *PARTICIPANT_NAME)
+                .get(pk=self.cleaned_data["enrolment"], course_id=self.session.course_id)
+            )
+        except Enrolment.DoesNotExist:
+            raise forms.ValidationError(
+                _("The participant is not enrolled on this course.")
+            ) from None
 
 
 class _IndicatorsForm(forms.ModelForm):

@@ -209,7 +209,8 @@ def _check_can_take_attendance(session: Session, enrolment: Enrolment) -> None:
 
 
 def attendance_mark(*, session: Session, enrolment: Enrolment, status: str, user) -> Attendance:
-    """Record or correct one participant's attendance; a correction is logged.
+    """Record or correct one participant's attendance; a correction is logged. The attendance
+    returned has `previous_status`: the mark it had before (None for a first mark).
 
     A tap in the sports hall, so it is one statement on PostgreSQL: the row is locked, changed
     and its correction logged (or the first mark inserted) in a single atomic statement; other
@@ -229,6 +230,7 @@ def _attendance_mark_in_steps(session, enrolment, status, user) -> Attendance:
         enrolment=enrolment,
         defaults={"status": status, "recorded_by": user},
     )
+    attendance.previous_status = None if created else attendance.status
     if not created and attendance.status != status:
         AttendanceChange.objects.create(
             attendance=attendance, old_status=attendance.status, new_status=status, changed_by=user
@@ -260,7 +262,7 @@ WITH old AS (
     ON CONFLICT (session_id, enrolment_id) DO NOTHING
     RETURNING id
 )
-SELECT (SELECT id FROM old), (SELECT id FROM created)
+SELECT (SELECT id FROM old), (SELECT id FROM created), (SELECT status FROM old)
 """
 
 
@@ -278,12 +280,12 @@ def _attendance_mark_in_one_statement(session, enrolment, status, user) -> Atten
     }
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
-        old_id, created_id = cursor.fetchone()
+        old_id, created_id, previous_status = cursor.fetchone()
         if old_id is None and created_id is None:
             # Someone else marked this person in the same instant: now it is a correction.
             cursor.execute(sql, params)
-            old_id, created_id = cursor.fetchone()
-    return Attendance(
+            old_id, created_id, previous_status = cursor.fetchone()
+    attendance = Attendance(
         pk=old_id or created_id,
         session=session,
         enrolment=enrolment,
@@ -291,6 +293,8 @@ def _attendance_mark_in_one_statement(session, enrolment, status, user) -> Atten
         recorded_by=user,
         recorded_at=params["now"],
     )
+    attendance.previous_status = previous_status
+    return attendance
 
 
 @transaction.atomic

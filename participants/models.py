@@ -272,6 +272,9 @@ class Participant(models.Model):
     def get_absolute_url(self):
         return reverse("participants:participant_detail", args=[self.pk])
 
+    # What `__str__` reads: a list of names can load only these (`.only()`).
+    NAME_FIELDS = ("first_name", "last_name", "anonymised_at")
+
     @staticmethod
     def name_from(pk, first_name, last_name, anonymised_at) -> str:
         """The name shown for a participant, from plain values (a long export needs no model

@@ -42,7 +42,7 @@ def get_rw_course_for_user(request, pk):
 def get_session_for_user(request, pk):
     """Anyone who sees the course may log its sessions: its coordinators and instructors."""
     return get_object_or_404(
-        Session.objects.visible_to(request.user).select_related("course__programme"), pk=pk
+        Session.objects.visible_to(request.user).select_related("course"), pk=pk
     )
 
 

@@ -1,16 +1,25 @@
 """A session's page: attendance (one tap per person, htmx or plain post) and the session log."""
 
+from functools import lru_cache
+
 from django.contrib import messages
 from django.db.models import OuterRef, Subquery
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.formats import date_format
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from .. import services, work_queue
-from ..forms import AttendanceForm, CancelSessionForm, SessionForm, SessionLogForm
+from ..forms import (
+    PARTICIPANT_NAME,
+    AttendanceForm,
+    CancelSessionForm,
+    SessionForm,
+    SessionLogForm,
+)
 from ..models import Attendance, Enrolment, Session
 from .access import get_course_for_user, get_session_for_user, project_roles
 
@@ -25,25 +34,28 @@ def _roster(session):
         .filter(course_id=session.course_id)
         .annotate(mark=Subquery(mark[:1]))
         .select_related("participant")
+        .only(*PARTICIPANT_NAME)  # what a row shows of the person
         .order_by("participant__first_name", "participant__last_name")
     )
 
 
 def _rows(session, enrolments):
     """What the roster rows need besides each person: the address they post to, and each
-    person's three status buttons. The buttons differ only by the mark they show pressed, so
-    each of the (at most four) sets is drawn once and shared by the rows with that mark: a row
-    is drawn 30 times on the page, in the sports hall."""
-    statuses = [(value, str(label)) for value, label in Attendance.Status.choices]
-    drawn = {}
+    person's three status buttons. The buttons differ only by the mark they show pressed (and
+    the language), so each set is drawn once per process and shared by the rows with that
+    mark: a row is drawn 30 times on the page, in the sports hall."""
+    language = get_language()
     for enrolment in enrolments:
-        if enrolment.mark not in drawn:
-            drawn[enrolment.mark] = render_to_string(
-                "bridging/includes/attendance_buttons.html",
-                {"statuses": statuses, "mark": enrolment.mark},
-            )
-        enrolment.buttons = drawn[enrolment.mark]
+        enrolment.buttons = _buttons(language, enrolment.mark)
     return {"mark_url": reverse("bridging:attendance_mark", args=[session.pk])}
+
+
+@lru_cache(maxsize=32)
+def _buttons(language, mark):
+    statuses = [(value, str(label)) for value, label in Attendance.Status.choices]
+    return render_to_string(
+        "bridging/includes/attendance_buttons.html", {"statuses": statuses, "mark": mark}
+    )
 
 
 @project_roles
@@ -71,15 +83,17 @@ def session_detail(request, pk):
 @project_roles
 def attendance_mark(request, pk):
     # A tap in the sports hall: the session (with the marks counted for the bar) and the
-    # enrolment (with its participant and mark) are read once, and the answer is drawn from them.
+    # enrolment (with its participant) are read once, the mark says what it replaced, and the
+    # answer is drawn from them.
     session = get_object_or_404(
         work_queue.with_marks(Session.objects.visible_to(request.user)), pk=pk
     )
     form = AttendanceForm(request.POST, session=session)
     error = None
+    attendance = None
     if form.is_valid():
         try:
-            services.attendance_mark(
+            attendance = services.attendance_mark(
                 session=session,
                 enrolment=form.cleaned_data["enrolment"],
                 status=form.cleaned_data["status"],
@@ -90,18 +104,24 @@ def attendance_mark(request, pk):
     else:
         error = next(iter(form.errors.values()))[0]
     if request.htmx and form.is_valid():
-        enrolment = form.cleaned_data["enrolment"]  # with its participant and mark
+        enrolment = form.cleaned_data["enrolment"]  # with its participant
         marked = session.marked
-        if error is None:
-            marked += enrolment.mark is None  # a first mark: one more on the bar's count
-            enrolment.mark = form.cleaned_data["status"]
+        if attendance is not None:
+            marked += attendance.previous_status is None  # a first mark: one more on the bar
+            enrolment.mark = attendance.status
+        else:  # refused: the row shows the mark as it stands
+            enrolment.mark = (
+                Attendance.objects.filter(session=session, enrolment=enrolment)
+                .values_list("status", flat=True)
+                .first()
+            )
         # The row, and the bar at the bottom with its count brought up to date (out of band).
         return render(
             request,
             "bridging/includes/attendance_marked.html",
             {
                 "session": session,
-                "enrolment": enrolment,
+                "rows": [enrolment],
                 "error": error,
                 "unmarked": session.roster - marked,
                 "roster_size": session.roster,

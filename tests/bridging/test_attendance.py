@@ -56,6 +56,37 @@ def test_a_correction_is_kept_and_logged(client, cast):
     )
 
 
+def test_a_mark_says_what_it_replaced(cast):
+    def mark_a(status):
+        return services.attendance_mark(session=cast.session_a, enrolment=cast.enrolment_a,
+                                        status=status, user=cast.instructor_a)  # fmt: skip
+
+    assert mark_a("present").previous_status is None
+    assert mark_a("absent").previous_status == "present"
+    assert mark_a("absent").previous_status == "absent"
+
+
+def test_a_correction_leaves_the_count_of_the_bar_as_it_was(client, cast):
+    EnrolmentFactory(course=cast.course_a, participant__organisation=cast.project_a)
+    client.force_login(cast.instructor_a)
+    for status in ("present", "absent"):
+        response = mark(client, cast.session_a, cast.enrolment_a, status, HTTP_HX_REQUEST="true")
+        assert "1 uden markering" in response.content.decode()
+
+
+def test_a_refused_tap_shows_the_row_with_its_mark_as_it_stands(client, cast):
+    services.attendance_mark(session=cast.session_a, enrolment=cast.enrolment_a, status="absent",
+                             user=cast.instructor_a)  # fmt: skip
+    services.session_cancel(session=cast.session_a, reason="Hallen er lukket", user=None)
+    client.force_login(cast.instructor_a)
+    response = mark(client, cast.session_a, cast.enrolment_a, "present", HTTP_HX_REQUEST="true")
+    row = response.content.decode()
+    assert "Træningsgangen er aflyst" in row
+    assert 'value="absent"\n              class="btn attendance-absent active"' in row
+    assert "attendance-present active" not in row
+    assert Attendance.objects.get(enrolment=cast.enrolment_a).status == "absent"
+
+
 def test_mark_all_present_marks_only_those_without_a_mark(client, cast):
     other = EnrolmentFactory(course=cast.course_a, participant__organisation=cast.project_a)
     EnrolmentFactory(course=cast.course_a, status="waitlisted",
@@ -231,8 +262,9 @@ def test_marking_one_attendance_is_a_small_request(
                                  status="present", user=cast.instructor_a)  # fmt: skip
     client.force_login(cast.instructor_a)
     # 1 session, 2 user, 3 own memberships, 4 the training session with the marks counted for
-    # the bar, 5 the enrolment with its participant and current mark, 6 the mark: one statement
-    # on PostgreSQL (lock, change, log the correction); other databases use a transaction.
+    # the bar, 5 the enrolment with its participant, 6 the mark: one statement on PostgreSQL
+    # (lock, change, log the correction, say what it replaced); other databases use a
+    # transaction.
     if connection.vendor == "postgresql":
         with django_assert_num_queries(6):
             response = mark(
