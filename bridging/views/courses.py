@@ -10,6 +10,7 @@ from django.views.decorators.http import require_POST
 
 from common.choices import choice_labels
 from common.forms import ConfirmForm, create_once, repeated_post
+from common.urls import url_for_each
 
 from .. import figures, services
 from ..forms import CourseForm, ProgrammeForm, WithdrawForm
@@ -92,12 +93,17 @@ def programme_detail(request, pk):
     for course in courses:
         course.exit_ready = ready.get(course.pk, 0)
     # The totals are summed over every course; only a page of them is rendered, with the
-    # labels of their status and weekday looked up once for the page.
+    # labels of their status and weekday looked up, and their links reversed, once.
     page = Paginator(courses, PROGRAMME_COURSES_PAGE_SIZE).get_page(request.GET.get("page"))
     statuses, weekdays = choice_labels(Course, "status"), choice_labels(Course, "weekday")
+    detail, readiness = (
+        url_for_each("bridging:course_detail"),
+        url_for_each("bridging:course_readiness"),
+    )
     for course in page:
         course.status_label = statuses.get(course.status, course.status)
         course.weekday_label = weekdays.get(course.weekday, course.weekday)
+        course.url, course.readiness_url = detail(course.pk), readiness(course.pk)
     return render(
         request,
         "bridging/programme_detail.html",
@@ -157,6 +163,11 @@ def course_detail(request, pk):
     # visible_to allows of it: read by the course's index, the visibility rule planned once.
     enrolments = list(Enrolment.objects.filter(course=course).select_related("participant"))
     figures.attach_attendance(enrolments)
+    participant_url = url_for_each("participants:participant_detail")
+    withdraw_url = url_for_each("bridging:enrolment_withdraw", course.pk)
+    for enrolment in enrolments:  # the links of each row, reversed once for all
+        enrolment.participant_url = participant_url(enrolment.participant_id)
+        enrolment.withdraw_url = withdraw_url(enrolment.pk)
     roster = [e for e in enrolments if e.status in (e.Status.ENROLLED, e.Status.COMPLETED)]
     waitlist = sorted(
         (e for e in enrolments if e.status == e.Status.WAITLISTED), key=lambda e: e.created_at
