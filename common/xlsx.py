@@ -67,21 +67,26 @@ _FIXED_PARTS = {
 _NEEDS_CARE = re.compile(
     r"[&<>\r\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]|_x[0-9A-Fa-f]{4}_"
 )
+# XML's white space: a text that starts or ends with it needs xml:space="preserve" to keep it.
+_SPACE = (" ", "\t", "\n")
+_SPACE_AT_AN_END = ("\n ", " \n", "\n\t", "\t\n", "\n\n")  # (in texts joined by line feeds)
 _UNWRITABLE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 _EXCEL_ESCAPE = re.compile(r"_(?=x[0-9A-Fa-f]{4}_)")
 
 
-def _text(value: str) -> str:
-    """Text as the content of a <t> element; almost always the text itself."""
-    if not _NEEDS_CARE.search(value):
-        return value
-    # Line ends as line feeds, as an XML reader would deliver them anyway.
-    value = value.replace("\r\n", "\n").replace("\r", "\n")
-    value = value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-    # Excel reads _xHHHH_ as the character HHHH: a literal one keeps its underscore as _x005F_,
-    # and a character that XML cannot hold is written in that form (ECMA-376, ST_Xstring).
-    value = _EXCEL_ESCAPE.sub("_x005F_", value)
-    return _UNWRITABLE.sub(lambda match: f"_x{ord(match.group()):04X}_", value)
+def _inline_string(value: str) -> str:
+    """Text as the content of an inline-string cell, escaped where it has to be."""
+    space = ' xml:space="preserve"' if value != value.strip() else ""
+    if _NEEDS_CARE.search(value):
+        # Line ends as line feeds, as an XML reader would deliver them anyway.
+        value = value.replace("\r\n", "\n").replace("\r", "\n")
+        value = value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+        # Excel reads _xHHHH_ as the character HHHH: a literal one keeps its underscore as
+        # _x005F_, and a character that XML cannot hold is written in that form (ECMA-376,
+        # ST_Xstring).
+        value = _EXCEL_ESCAPE.sub("_x005F_", value)
+        value = _UNWRITABLE.sub(lambda match: f"_x{ord(match.group()):04X}_", value)
+    return f"<is><t{space}>{value}</t></is>"
 
 
 def _column_letters(count: int) -> list[str]:
@@ -96,15 +101,25 @@ def _column_letters(count: int) -> list[str]:
 
 
 def _row(number: int, row, letters) -> str:
+    # One look at all the row's text at once: nearly every row is copied as it is.
+    texts = "\n".join([value for value in row if value.__class__ is str and value])
+    plain = not (
+        _NEEDS_CARE.search(texts)
+        or texts.startswith(_SPACE)
+        or texts.endswith(_SPACE)
+        or any(edge in texts for edge in _SPACE_AT_AN_END)
+    )
     cells = []
     for letter, value in zip(letters, row, strict=False):
-        if value is None or value == "":
-            continue  # an empty cell is not written at all
         if value.__class__ is str:
-            cells.append(
-                f'<c r="{letter}{number}" t="inlineStr"><is><t xml:space="preserve">'
-                f"{_text(value)}</t></is></c>"
-            )
+            if not value:
+                continue  # an empty cell is not written at all
+            if plain:
+                cells.append(f'<c r="{letter}{number}" t="inlineStr"><is><t>{value}</t></is></c>')
+            else:
+                cells.append(f'<c r="{letter}{number}" t="inlineStr">{_inline_string(value)}</c>')
+        elif value is None:
+            continue
         elif isinstance(value, bool):
             cells.append(f'<c r="{letter}{number}" t="b"><v>{int(value)}</v></c>')
         elif isinstance(value, int):
@@ -112,10 +127,7 @@ def _row(number: int, row, letters) -> str:
         elif isinstance(value, float) and math.isfinite(value):
             cells.append(f'<c r="{letter}{number}"><v>{float(value)!r}</v></c>')
         else:
-            cells.append(
-                f'<c r="{letter}{number}" t="inlineStr"><is><t xml:space="preserve">'
-                f"{_text(str(value))}</t></is></c>"
-            )
+            cells.append(f'<c r="{letter}{number}" t="inlineStr">{_inline_string(str(value))}</c>')
     return f'<row r="{number}">{"".join(cells)}</row>'
 
 

@@ -3,7 +3,8 @@
 import itertools
 import operator
 
-from django.db.models.functions import Coalesce, TruncDate
+from django.db.models import DateField
+from django.db.models.functions import Cast, Coalesce, TruncDate
 from django.http import Http404
 from django.shortcuts import render
 from django.utils.translation import gettext as _
@@ -124,9 +125,10 @@ _EXPORT_COLUMNS = (
     Coalesce("handover__offer__name", "handover__meeting_place"),
     "handover__receiver__name",
     "status",
-    # Dates as the pages show them: the day in Danish time, not in UTC.
-    TruncDate("sent_at"),
-    TruncDate("answered_at"),
+    # Dates as the pages show them: the day in Danish time, not in UTC. (The Cast keeps the
+    # value a date but drops TruncDate's check of every value in Python: thousands of rows.)
+    Cast(TruncDate("sent_at"), DateField()),
+    Cast(TruncDate("answered_at"), DateField()),
     "decline_reason",
     "started_on",
 )

@@ -63,11 +63,19 @@ def test_columns_past_z_are_named_as_a_spreadsheet_names_them():
 
 
 def test_characters_xml_cannot_hold_and_excels_own_escapes_are_escaped_excels_way():
-    xml = _sheet_xml(_write([["klokke\x07", "_x0041_"]]))
+    xml = _sheet_xml(_write([["klokke\x07", "_x0041_", "ren tekst"]]))
     # Excel shows _x0007_ as the character itself and _x005F_ as an underscore.
-    assert '<t xml:space="preserve">klokke_x0007_</t>' in xml
-    assert '<t xml:space="preserve">_x005F_x0041_</t>' in xml
+    assert "<t>klokke_x0007_</t>" in xml
+    assert "<t>_x005F_x0041_</t>" in xml
+    assert "<t>ren tekst</t>" in xml
     ET.fromstring(xml)
+
+
+def test_only_text_with_spaces_at_its_ends_is_marked_to_keep_them():
+    xml = _sheet_xml(_write([["  indrykket", "midt i"], ["slut ", "x"]]))
+    assert '<t xml:space="preserve">  indrykket</t>' in xml
+    assert '<t xml:space="preserve">slut </t>' in xml
+    assert "<t>midt i</t>" in xml and "<t>x</t>" in xml
 
 
 def test_a_long_table_is_written_in_pieces_with_every_row_in_order():
