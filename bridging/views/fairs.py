@@ -1,6 +1,8 @@
 """The association fair: organisations and offers taking part, and each participant's
 interests registered on a phone or tablet at the fair."""
 
+from dataclasses import dataclass
+
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
@@ -12,6 +14,7 @@ from django.views.decorators.http import require_GET, require_POST
 from common.search import suggestions_response
 from participants.models import Participant
 from partnerships.models import Offer
+from partnerships.models.offers import weekdays_display
 
 from .. import fairs
 from ..fairs import fair_interest_set, fair_visit_register
@@ -36,20 +39,46 @@ def _fair_offers(fair):
     )
 
 
-def _offers_listed(fair):
-    """The offers for the fair page's list, with `url`: only the fields the list shows, and
-    every address from one reversal (a fair presents a hundred offers and more)."""
-    offers = list(
+def _addresses(url_name):
+    """A function of a row's id giving its address, from one reversal: the fair page lists a
+    hundred offers and more."""
+    marker = "2147483647"  # the largest id: never part of the address around it
+    url = reverse(url_name, args=[int(marker)])
+    return lambda pk: url.replace(marker, str(pk))
+
+
+@dataclass(frozen=True)
+class ListedOffer:
+    url: str
+    name: str
+    organisation: str
+    when: str
+
+
+def _offers_listed(fair) -> list[ListedOffer]:
+    """The offers for the fair page's list: only the fields it shows, as plain values, each
+    line's days and time in words, worked out here rather than per row in the template."""
+    rows = (
         _fair_offers(fair)
         .select_related(None)
-        .select_related("organisation")
-        .only("name", "weekday_mask", "start_time", "organisation__name")
+        .values_list("pk", "name", "weekday_mask", "start_time", "organisation__name")
     )
-    marker = "2147483647"  # the largest id: never part of the address around it
-    url = reverse("partnerships:offer_detail", args=[int(marker)])
-    for offer in offers:
-        offer.url = url.replace(marker, str(offer.pk))
-    return offers
+    address = _addresses("partnerships:offer_detail")
+    return [
+        ListedOffer(
+            url=address(pk),
+            name=name,
+            organisation=organisation,
+            when=f"{weekdays_display(mask)} {start:%H:%M}",
+        )
+        for pk, name, mask, start, organisation in rows
+    ]
+
+
+def _organisations_listed(fair) -> list[tuple[str, str]]:
+    """The organisations taking part, as (address, name)."""
+    address = _addresses("partnerships:organisation_detail")
+    return [(address(pk), name) for pk, name in fair.organisations.values_list("pk", "name")]
 
 
 def _participants(request, fair):
@@ -121,7 +150,7 @@ def _render_fair(request, fair, visitor_form=None):
         "bridging/fair_detail.html",
         {
             "fair": fair,
-            "organisations": list(fair.organisations.all()),
+            "organisations": _organisations_listed(fair),
             "offers": _offers_listed(fair),
             "visitor_url": reverse("bridging:fair_visitor", args=[fair.pk]),
             "visitors": [(p, interests.get(p.pk, [])) for p in visitors],

@@ -264,7 +264,13 @@ class Offer(models.Model):
         self.weekday_mask = sum(1 << int(day) for day in set(days))
 
     def get_weekdays_display(self) -> str:
-        return _weekdays_display(self.weekday_mask, get_language())
+        return weekdays_display(self.weekday_mask)
+
+
+def weekdays_display(mask: int) -> str:
+    """The days of a weekday mask in words, in the active language (Offer.get_weekdays_display
+    for a mask read without its offer)."""
+    return _weekdays_display(mask, get_language())
 
 
 @functools.lru_cache(maxsize=512)
