@@ -303,6 +303,11 @@ def dropout_warnings(request):
         request.GET.get("page")
     )
     page.object_list = figures.enrolments_with_figures(page.object_list)
+    participant_url = url_for_each("participants:participant_detail")
+    course_url = url_for_each("bridging:course_detail")
+    for enrolment in page.object_list:  # each row's links, reversed once for the page
+        enrolment.participant_url = participant_url(enrolment.participant_id)
+        enrolment.course_url = course_url(enrolment.course_id)
     return render(
         request,
         "bridging/dropout_warnings.html",
