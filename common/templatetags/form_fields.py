@@ -92,3 +92,16 @@ def as_field(field):
     if isinstance(widget, forms.CheckboxInput):
         html = format_html('<div class="mb-3">{}</div>', html)
     return html
+
+
+@register.filter
+def as_fields(form):
+    """`{{ form|as_fields }}`: a whole form as crispy's `{{ form|crispy }}` writes it (its media,
+    the errors that belong to no field, then every field), each field by `as_field`."""
+    html = str(form.media)
+    if form.non_field_errors():
+        html += format_html(
+            '<div class="alert alert-block alert-danger"><ul class="m-0">{}</ul></div>',
+            format_html_join("", "<li>{}</li>", ((error,) for error in form.non_field_errors())),
+        )
+    return mark_safe(html + "".join(as_field(field) for field in form))

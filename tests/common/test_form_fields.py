@@ -48,3 +48,20 @@ def test_an_error_is_shown_at_the_field_in_danish():
     html = _rendered("form_fields", "as_field", EveryKindForm({"name": ""})["name"])
     assert 'aria-describedby="id_name_helptext id_name_error"' in html
     assert '<p id="error_1_id_name"><strong>Dette felt er påkrævet.</strong></p>' in html
+
+
+class WholeForm(EveryKindForm):
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("styled") == "both":
+            raise forms.ValidationError("Vælg kun den ene.")
+        return cleaned
+
+
+@pytest.mark.parametrize("data", [None, {"name": "x" * 30, "styled": "both"}, {"styled": "s"}])
+def test_a_whole_form_is_written_as_crispy_writes_it(data):
+    ours = _rendered("form_fields", "as_fields", WholeForm(data))
+    crispys = _rendered("crispy_forms_tags", "crispy", WholeForm(data))
+    assert ours == crispys
+    # The error that belongs to no field is shown above the fields.
+    assert ("Vælg kun den ene." in ours) == (data is not None and data["styled"] == "both")
