@@ -93,7 +93,8 @@ def programme_detail(request, pk):
     for course in courses:
         course.exit_ready = ready.get(course.pk, 0)
     # The totals are summed over every course; only a page of them is rendered, with the
-    # labels of their status and weekday looked up, and their links reversed, once.
+    # labels of their status and weekday looked up, and their links reversed, once; their
+    # times written as the template's "H:i" writes them.
     page = Paginator(courses, PROGRAMME_COURSES_PAGE_SIZE).get_page(request.GET.get("page"))
     statuses, weekdays = choice_labels(Course, "status"), choice_labels(Course, "weekday")
     detail, readiness = (
@@ -102,7 +103,10 @@ def programme_detail(request, pk):
     )
     for course in page:
         course.status_label = statuses.get(course.status, course.status)
-        course.weekday_label = weekdays.get(course.weekday, course.weekday)
+        course.when = (
+            f"{weekdays.get(course.weekday, course.weekday)} "
+            f"{course.start_time:%H:%M}–{course.end_time:%H:%M}"
+        )
         course.url, course.readiness_url = detail(course.pk), readiness(course.pk)
     return render(
         request,
