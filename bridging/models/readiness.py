@@ -8,7 +8,6 @@ Danish wording comes from the practitioners' source word for word.
 
 import secrets
 from dataclasses import dataclass
-from statistics import mean
 
 from django.conf import settings
 from django.db import models
@@ -194,11 +193,14 @@ class Assessment(models.Model):
 
     @cached_property
     def dimension_scores(self) -> dict[str, float]:
-        """Each dimension's score: the mean of its indicators, on the 1-4 scale."""
-        return {
-            dimension: mean(getattr(self, i.field) for i in INDICATORS if i.dimension == dimension)
-            for dimension in Dimension.values
-        }
+        """Each dimension's score: the mean of its indicators, on the 1-4 scale. Whole scores
+        divided once: the same float as statistics.mean, which works through fractions and was
+        most of the time of a team's readiness table."""
+        scores = {}
+        for dimension in Dimension.values:
+            values = [getattr(self, i.field) for i in INDICATORS if i.dimension == dimension]
+            scores[dimension] = sum(values) / len(values)
+        return scores
 
 
 class QuestionnaireQuerySet(models.QuerySet):
