@@ -67,6 +67,14 @@ def _get_rw_participant_for_user(request, pk):
     return participant
 
 
+def _address_of_participant():
+    """A function of a participant's id giving the address of their page, from one reversal
+    (a page of the list has 25 of them)."""
+    marker = "2147483647"  # the largest id: never part of the address around it
+    url = reverse("participants:participant_detail", args=[int(marker)])
+    return lambda pk: url.replace(marker, str(pk))
+
+
 @project_roles_only
 def participant_list(request):
     form = ParticipantSearchForm(request.GET or None)
@@ -79,9 +87,12 @@ def participant_list(request):
     # subquery (visibility, search, order, page) picks the 25, and the outer query fetches
     # them by primary key, so it neither repeats the visibility filter over the whole
     # project nor derives a status it does not show.
-    page.object_list = Participant.objects.with_status_read_as_is().filter(
-        pk__in=page.object_list.values("pk")
+    page.object_list = list(
+        Participant.objects.with_status_read_as_is().filter(pk__in=page.object_list.values("pk"))
     )
+    address = _address_of_participant()
+    for participant in page.object_list:
+        participant.url = address(participant.pk)
     query = request.GET.copy()
     query.pop("page", None)
     return render(
