@@ -67,11 +67,11 @@ def _get_rw_participant_for_user(request, pk):
     return participant
 
 
-def _address_of_participant():
-    """A function of a participant's id giving the address of their page, from one reversal
-    (a page of the list has 25 of them)."""
+def _addresses(url_name):
+    """A function of a row's id giving the address of its page, from one reversal (a list
+    has dozens of them)."""
     marker = "2147483647"  # the largest id: never part of the address around it
-    url = reverse("participants:participant_detail", args=[int(marker)])
+    url = reverse(url_name, args=[int(marker)])
     return lambda pk: url.replace(marker, str(pk))
 
 
@@ -90,7 +90,7 @@ def participant_list(request):
     page.object_list = list(
         Participant.objects.with_status_read_as_is().filter(pk__in=page.object_list.values("pk"))
     )
-    address = _address_of_participant()
+    address = _addresses("participants:participant_detail")
     for participant in page.object_list:
         participant.url = address(participant.pk)
     query = request.GET.copy()
@@ -211,8 +211,10 @@ def matching_offers(request, pk):
     prefetch_related_objects([participant], "preferred_activities")  # read once, used twice
     matches = matching.matching_offers(participant, Offer.objects.visible_to(request.user))
     actions = hooks.offer_actions(request, participant)
+    address = _addresses("partnerships:offer_detail")
     for match in matches:
         match.actions = actions(match.offer)
+        match.url = address(match.offer.pk)
     return render(
         request,
         "participants/matching_offers.html",
