@@ -19,6 +19,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from common.params import id_param
 from common.search import clean_query, suggestions_response
+from common.urls import url_for_each
 from participants.models import Consent, Participant, ParticipantAccess
 from participants.services import log_access_many
 from partnerships.access import role_required
@@ -283,7 +284,7 @@ def handover_list(request):
     page = _paginate(request, members.values("pk"))
     # The page's ids are found on the narrow rows; only its 50 are joined to what they show
     # (one query: the page is a subquery).
-    page.object_list = (
+    page.object_list = list(
         HandoverParticipant.objects.filter(pk__in=page.object_list)
         .select_related("participant", "handover__course", "handover__offer", "handover__receiver")
         .only(  # what the list shows
@@ -299,6 +300,9 @@ def handover_list(request):
         )
         .order_by(*order)
     )
+    handover_url = url_for_each("bridging:handover_detail")  # one reverse for the page
+    for member in page.object_list:
+        member.handover_url = handover_url(member.handover_id)
     return render(request, "bridging/handover_list.html", {"page": page})
 
 
