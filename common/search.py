@@ -57,6 +57,12 @@ class SearchSelect(forms.Widget):
         if self.query and not chosen:
             suggestions = self.field.suggestions(self.query, exclude=[row.pk for row in chosen])
         widget = context["widget"]
+        # The field's own description (help text, errors) and the widget's help line: one
+        # attribute, since a browser reads only the first of two.
+        attrs = widget["attrs"]
+        attrs["aria-describedby"] = " ".join(
+            filter(None, (f"{attrs.get('id', '')}-help", attrs.get("aria-describedby")))
+        )
         widget.update(
             multiple=self.multiple,
             query=self.query,

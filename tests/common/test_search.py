@@ -100,3 +100,16 @@ def test_the_chosen_one_is_shown_checked_when_the_form_comes_back(client_in):
     response = client_in.post("/pick/", {"organisation": chosen.pk, "others": ["x"]})
     page = response.content.decode()
     assert f'value="{chosen.pk}" id="id_organisation-option-{chosen.pk}" checked' in page
+
+
+def test_the_search_box_has_one_description_with_its_help_line_and_the_fields_own(client_in):
+    from tests.common.urls import PickForm
+
+    form = PickForm(data={"organisation_q": "x"})
+    form.fields["organisation"].help_text = "Foreningen, der tager imod."
+    form.is_valid()
+    html = str(form["organisation"])
+    assert html.count("aria-describedby=") == 1
+    described_by = html.split('aria-describedby="')[1].split('"')[0].split()
+    assert described_by[0] == "id_organisation-help"
+    assert "id_organisation_helptext" in described_by
