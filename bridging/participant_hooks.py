@@ -443,9 +443,12 @@ def assessments_for_export(participant):
 @timeline_provider
 def fair_interests(participant):
     visits = {}
-    for interest in FairInterest.objects.filter(participant=participant).select_related(
-        "fair", "offer"
-    ):
+    interests = (
+        FairInterest.objects.filter(participant=participant)
+        .select_related("fair", "offer")
+        .only("level", "fair__name", "fair__date", "offer__name")  # what the timeline shows
+    )
+    for interest in interests:
         visits.setdefault(interest.fair, []).append(interest)
     for fair, interests in visits.items():
         yield TimelineEvent(
