@@ -39,6 +39,15 @@ from .models import Consent, Participant, ParticipantAccess
 Role = Membership.Role
 Action = ParticipantAccess.Action
 PAGE_SIZE = 25
+_NAME = ("first_name", "last_name", "username")
+# What the participant page shows of each consent and line of the access log (and the
+# timeline of the consents): the rows without the columns of the people and organisations it
+# does not show, which were most of the time of building their queries.
+CONSENT_SHOWN = [
+    "participant", "purpose", "organisation__name", "text_version", "given_on", "method",
+    "withdrawn_on", *(f"recorded_by__{field}" for field in _NAME),
+]  # fmt: skip
+ACCESS_SHOWN = ["participant", "role", "action", "fields", "at", *(f"user__{f}" for f in _NAME)]
 
 
 project_roles_only = role_required(Role.COORDINATOR, Role.INSTRUCTOR, hidden=True)
@@ -163,9 +172,9 @@ def participant_detail(request, pk):
         [participant],
         Prefetch(
             "consents",
-            queryset=Consent.objects.of_visible(participant).select_related(
-                "organisation", "recorded_by", "withdrawal_recorded_by"
-            ),
+            queryset=Consent.objects.of_visible(participant)
+            .select_related("organisation", "recorded_by")
+            .only(*CONSENT_SHOWN),
         ),
     )
     consents = list(participant.consents.all())
@@ -198,7 +207,7 @@ def participant_detail(request, pk):
     }
     if is_coordinator:
         log = ParticipantAccess.objects.visible_to(request.user).filter(participant=participant)
-        context["access_log"] = log.select_related("user")[:20]
+        context["access_log"] = log.select_related("user").only(*ACCESS_SHOWN)[:20]
     return render(request, "participants/participant_detail.html", context)
 
 
