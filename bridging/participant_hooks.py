@@ -175,6 +175,16 @@ def _journey(request, participant) -> dict:
     return cache[participant.pk]
 
 
+# The handed-over participant and their handover as they are, and of the offer and the
+# receiver the names (handovers.state_label and the timeline): not the offer's forty columns.
+_HISTORY_SHOWN = [
+    *(field.name for field in HandoverParticipant._meta.concrete_fields),
+    *(f"handover__{field.name}" for field in Handover._meta.concrete_fields),
+    "handover__offer__name",
+    "handover__receiver__name",
+]
+
+
 def _handover_history(participant, user=None):
     """All the participant's handovers (the timeline tells the whole path) with their
     follow-ups. Read for a `user` (the summary, which comes first on the participant page),
@@ -186,6 +196,7 @@ def _handover_history(participant, user=None):
     members = (
         HandoverParticipant.objects.filter(participant=participant)
         .select_related("handover__offer", "handover__receiver")
+        .only(*_HISTORY_SHOWN)
         .prefetch_related("follow_ups")
         .order_by("pk")  # one participant's: the same order as by their name, without a join
     )
