@@ -20,6 +20,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from common.forms import ConfirmForm, create_once, repeated_post
 from common.search import suggestions_response
+from common.urls import url_for_each
 from partnerships.access import role_required
 from partnerships.models import Membership, Offer
 
@@ -76,14 +77,6 @@ def _get_rw_participant_for_user(request, pk):
     return participant
 
 
-def _addresses(url_name):
-    """A function of a row's id giving the address of its page, from one reversal (a list
-    has dozens of them)."""
-    marker = "2147483647"  # the largest id: never part of the address around it
-    url = reverse(url_name, args=[int(marker)])
-    return lambda pk: url.replace(marker, str(pk))
-
-
 @project_roles_only
 def participant_list(request):
     form = ParticipantSearchForm(request.GET or None)
@@ -99,7 +92,7 @@ def participant_list(request):
     page.object_list = list(
         Participant.objects.with_status_read_as_is().filter(pk__in=page.object_list.values("pk"))
     )
-    address = _addresses("participants:participant_detail")
+    address = url_for_each("participants:participant_detail")
     for participant in page.object_list:
         participant.url = address(participant.pk)
     query = request.GET.copy()
@@ -220,7 +213,7 @@ def matching_offers(request, pk):
     prefetch_related_objects([participant], "preferred_activities")  # read once, used twice
     matches = matching.matching_offers(participant, Offer.objects.visible_to(request.user))
     actions = hooks.offer_actions(request, participant)
-    address = _addresses("partnerships:offer_detail")
+    address = url_for_each("partnerships:offer_detail")
     for match in matches:
         match.actions = actions(match.offer)
         match.url = address(match.offer.pk)

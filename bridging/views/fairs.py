@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from common.search import suggestions_response
+from common.urls import url_for_each
 from participants.models import Participant
 from partnerships.models import Offer
 from partnerships.models.offers import weekdays_display
@@ -39,14 +40,6 @@ def _fair_offers(fair):
     )
 
 
-def _addresses(url_name):
-    """A function of a row's id giving its address, from one reversal: the fair page lists a
-    hundred offers and more."""
-    marker = "2147483647"  # the largest id: never part of the address around it
-    url = reverse(url_name, args=[int(marker)])
-    return lambda pk: url.replace(marker, str(pk))
-
-
 @dataclass(frozen=True)
 class ListedOffer:
     url: str
@@ -63,7 +56,7 @@ def _offers_listed(fair) -> list[ListedOffer]:
         .select_related(None)
         .values_list("pk", "name", "weekday_mask", "start_time", "organisation__name")
     )
-    address = _addresses("partnerships:offer_detail")
+    address = url_for_each("partnerships:offer_detail")
     return [
         ListedOffer(
             url=address(pk),
@@ -77,7 +70,7 @@ def _offers_listed(fair) -> list[ListedOffer]:
 
 def _organisations_listed(fair) -> list[tuple[str, str]]:
     """The organisations taking part, as (address, name)."""
-    address = _addresses("partnerships:organisation_detail")
+    address = url_for_each("partnerships:organisation_detail")
     return [(address(pk), name) for pk, name in fair.organisations.values_list("pk", "name")]
 
 
