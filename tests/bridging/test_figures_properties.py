@@ -1,6 +1,7 @@
 """Properties of the figures over random journeys: each funnel stage is at most the one it
-builds on, no rate passes 100 %, "last attended" is never in the future, and the exit-ready
-rule gives the same answer in Python (the pages) and in SQL (the funnel, the programme page)."""
+builds on, no rate passes 100 %, "last attended" is never in the future, the run of absences
+is the one counted by hand, and the exit-ready rule gives the same answer in Python (the
+pages) and in SQL (the funnel, the programme page)."""
 
 import datetime
 
@@ -100,6 +101,18 @@ def build(journey):
     return course
 
 
+def absences_since_last_present(spec, journey) -> int:
+    """The run of absences worked out by hand: the absent marks of held sessions after the
+    latest present one (an excused or missing mark neither breaks nor lengthens it)."""
+    newest_first = spec["marks"][: journey["held"]]  # build() dates the first mark latest
+    run = 0
+    for mark in newest_first:
+        if mark == "present":
+            break
+        run += mark == "absent"
+    return run
+
+
 class FiguresOverRandomJourneys(TestCase):
     @settings(max_examples=30, deadline=None,
               suppress_health_check=[HealthCheck.too_slow])  # fmt: skip
@@ -124,9 +137,11 @@ class FiguresOverRandomJourneys(TestCase):
         today = timezone.localdate()
         found = figures.attendance_figures(enrolments)
         in_sql = figures.exit_ready_ids(enrolments)
-        for enrolment in enrolments.select_related("course__programme"):
+        ordered = enrolments.select_related("course__programme").order_by("pk")
+        for enrolment, spec in zip(ordered, journey["people"], strict=True):
             numbers = found[enrolment.pk]
             assert numbers.present_count <= numbers.held_sessions == journey["held"]
+            assert numbers.consecutive_absences == absences_since_last_present(spec, journey)
             assert numbers.rate is None or 0 <= numbers.rate <= 100
             assert numbers.last_attended is None or numbers.last_attended <= today
             latest = Assessment.objects.filter(enrolment=enrolment, source="staff").last()
