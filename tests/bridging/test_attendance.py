@@ -6,6 +6,7 @@ import pytest
 from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 
 from bridging import figures, services
 from bridging.models import Attendance, AttendanceChange, Session
@@ -363,6 +364,17 @@ class TestFigures:
         assert "Bodil Berg" in first and "Alma Andersen" not in first  # three in a row, first
         assert "Alma Andersen" in second and "Bodil Berg" not in second
         assert "Side 1 af 2" in first
+
+    def test_dropout_row_names_and_links_the_participant_and_the_course(self, client, cast):
+        cast.session_a.delete()
+        self._history(cast, [(21, "present"), (14, "absent"), (7, "absent")])
+        client.force_login(cast.coordinator_a)
+        page = client.get(reverse("bridging:dropout_warnings")).content.decode()
+        participant, course = cast.enrolment_a.participant, cast.enrolment_a.course
+        assert f'<a href="{participant.get_absolute_url()}">{participant}</a>' in page
+        assert f'<a href="{course.get_absolute_url()}">{course.name}</a>' in page
+        last_attended = timezone.localdate() - datetime.timedelta(21)
+        assert date_format(last_attended, "SHORT_DATE_FORMAT") in page
 
     def test_dropout_list_shows_two_absences_in_a_row_in_running_courses(self, client, cast):
         cast.session_a.delete()
