@@ -410,8 +410,16 @@ def inbox(request):
         INBOX_ROWS_PER_PAGE,
     ).get_page(request.GET.get("follow_ups_page"))
     follow_ups = [(follow_up.member, follow_up) for follow_up in due]
+    # Each person's answer links, reversed once for the page, not once per person.
+    accept_url = url_for_each("bridging:handover_transition", then=("accept",))
+    decline_url = url_for_each("bridging:handover_transition", then=("decline",))
+    for member in waiting:
+        member.accept_url = accept_url(member.pk)
+        member.decline_url = decline_url(member.pk)
+    start_url = url_for_each("bridging:handover_transition", then=("start",))
     for member in accepted:
         member.start_proposal = handovers.start_date_proposal(member)
+        member.start_url = start_url(member.pk)
     members = [*waiting, *accepted]
     consenting = set(
         Consent.objects.active()
@@ -470,6 +478,7 @@ def _by_handover(members, today):
     """Waiting people grouped by the handover that sent them (a group is answered together),
     each group with the offer's next session as the proposed first session."""
     groups = {}
+    accept_group_url = url_for_each("bridging:handover_accept_group")
     for member in members:
         handover = member.handover
         if handover.pk not in groups:
@@ -477,6 +486,7 @@ def _by_handover(members, today):
                 "handover": handover,
                 "members": [],
                 "first_session_on": handovers.next_session_on(handover.offer, today),
+                "accept_url": accept_group_url(handover.pk),
             }
         groups[handover.pk]["members"].append(member)
     return list(groups.values())

@@ -13,3 +13,10 @@ def test_a_url_for_each_row_is_the_url_reverse_gives():
         url = url_for_each(viewname, *args)
         for pk in (1, 10, 100, 2**40):
             assert url(pk) == reverse(viewname, args=[*args, pk])
+
+
+def test_a_url_for_each_row_with_arguments_after_the_pk():
+    for action in ("accept", "decline", "start"):
+        url = url_for_each("bridging:handover_transition", then=(action,))
+        for pk in (1, 10, 100, 2**40):
+            assert url(pk) == reverse("bridging:handover_transition", args=[pk, action])
