@@ -3,7 +3,9 @@
 from functools import lru_cache
 
 from django.contrib import messages
-from django.db.models import OuterRef, Subquery
+from django.db import connection
+from django.db.models import CharField, IntegerField, OuterRef, Subquery
+from django.db.models.expressions import RawSQL
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -11,6 +13,8 @@ from django.utils.formats import date_format
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
+
+from participants.models import Participant
 
 from .. import services, work_queue
 from ..forms import (
@@ -79,16 +83,97 @@ def session_detail(request, pk):
     )
 
 
+def _posted_id(value):
+    """The posted enrolment id, or None if it is not one (the form then says what is wrong)."""
+    value = (value or "").strip()
+    return int(value) if value.isascii() and value.isdigit() and len(value) < 10 else None
+
+
+# The posted enrolment, read with the session (of the session's course only): its fields and
+# its participant's name, each the model field it comes from.
+_ENROLMENT_COLUMNS = {
+    "enrolment_status": ("e.status", CharField()),
+    "enrolment_participant_id": ("e.participant_id", IntegerField()),
+    **{
+        f"enrolment_participant_{name}": (f"p.{name}", Participant._meta.get_field(name))
+        for name in Participant.NAME_FIELDS
+    },
+}
+
+
+def _with_enrolment(sessions, enrolment_id):
+    """Annotate the sessions with the posted enrolment of their course and its participant's
+    name (see `_enrolment_read`): read with the session, not in a query of its own. Plain SQL
+    like `work_queue.with_marks`, which names the session table (not an alias)."""
+    if enrolment_id is None:
+        return sessions
+    session, enrolment, participant = (
+        connection.ops.quote_name(model._meta.db_table)
+        for model in (Session, Enrolment, Participant)
+    )
+    return sessions.annotate(
+        **{
+            name: RawSQL(
+                f"SELECT {column} FROM {enrolment} e "
+                f"JOIN {participant} p ON p.id = e.participant_id "
+                f"WHERE e.id = %s AND e.course_id = {session}.course_id",
+                [enrolment_id],
+                output_field=field,
+            )
+            for name, (column, field) in _ENROLMENT_COLUMNS.items()
+        }
+    )
+
+
+def _enrolment_read(session, enrolment_id):
+    """The enrolment `_with_enrolment` read with `session` (with its participant's name, the
+    other fields deferred, as `.only()` would), or None."""
+    participant_id = getattr(session, "enrolment_participant_id", None)
+    if participant_id is None:
+        return None
+    enrolment = _from_db(
+        Enrolment,
+        session._state.db,
+        {
+            "id": enrolment_id,
+            "participant_id": participant_id,
+            "course_id": session.course_id,
+            "status": session.enrolment_status,
+        },
+    )
+    enrolment.participant = _from_db(
+        Participant,
+        session._state.db,
+        {
+            "id": participant_id,
+            **{n: getattr(session, f"enrolment_participant_{n}") for n in Participant.NAME_FIELDS},
+        },
+    )
+    return enrolment
+
+
+def _from_db(model, db, values):
+    """An instance of `model` as a query loading only these fields makes it."""
+    names = [f.attname for f in model._meta.concrete_fields if f.attname in values]
+    return model.from_db(db, names, [values[name] for name in names])
+
+
 @require_POST
 @project_roles
 def attendance_mark(request, pk):
     # A tap in the sports hall: the session (with the marks counted for the bar) and the
     # enrolment (with its participant) are read once, the mark says what it replaced, and the
     # answer is drawn from them.
+    enrolment_id = _posted_id(request.POST.get("enrolment"))
     session = get_object_or_404(
-        work_queue.with_marks(Session.objects.visible_to(request.user)), pk=pk
+        _with_enrolment(
+            work_queue.with_marks(Session.objects.visible_to(request.user)), enrolment_id
+        ),
+        pk=pk,
     )
-    form = AttendanceForm(request.POST, session=session)
+    form = AttendanceForm(
+        request.POST, session=session, enrolment=_enrolment_read(session, enrolment_id)
+    )
     error = None
     attendance = None
     if form.is_valid():

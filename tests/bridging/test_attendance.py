@@ -5,8 +5,9 @@ import datetime
 import pytest
 from django.db import connection
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.formats import date_format
+from django.utils.html import escape
 
 from bridging import figures, services
 from bridging.models import Attendance, AttendanceChange, Session
@@ -117,6 +118,35 @@ def test_attendance_for_someone_not_on_the_course_is_refused(client, cast):
         )
         assert "Deltageren er ikke tilmeldt dette hold." in response.content.decode()
     assert not Attendance.objects.exists()
+
+
+@pytest.mark.parametrize("value", ["", "abc", "-1", "\u0663", "99999999999999999999", " "])
+def test_a_posted_enrolment_that_is_no_number_is_refused_in_danish(client, cast, value):
+    client.force_login(cast.instructor_a)
+    response = client.post(
+        reverse("bridging:attendance_mark", args=[cast.session_a.pk]),
+        {"enrolment": value, "status": "present"},
+        follow=True,
+    )
+    assert response.status_code == 200
+    assert "alert" in response.content.decode()
+    assert not Attendance.objects.exists()
+
+
+@pytest.mark.parametrize("anonymised", [False, True])
+def test_the_answer_to_a_tap_names_the_participant_it_marked(client, cast, anonymised):
+    participant = cast.enrolment_a.participant
+    if anonymised:
+        type(participant).objects.filter(pk=participant.pk).update(anonymised_at=timezone.now())
+    other = EnrolmentFactory(course=cast.course_a, participant__organisation=cast.project_a)
+    client.force_login(cast.instructor_a)
+    response = mark(client, cast.session_a, cast.enrolment_a, "present", HTTP_HX_REQUEST="true")
+    row = response.content.decode()
+    with translation.override("da"):
+        name = str(type(participant).objects.get(pk=participant.pk))
+    assert f'id="name-{cast.enrolment_a.pk}">{escape(name)}</span>' in row
+    assert ("Anonymiseret" in name) is anonymised
+    assert str(other.participant) not in row
 
 
 def test_attendance_on_a_cancelled_session_is_refused(client, cast):
@@ -263,11 +293,11 @@ def test_marking_one_attendance_is_a_small_request(
                                  status="present", user=cast.instructor_a)  # fmt: skip
     client.force_login(cast.instructor_a)
     # 1 session, 2 user, 3 own memberships, 4 the training session with the marks counted for
-    # the bar, 5 the enrolment with its participant, 6 the mark: one statement on PostgreSQL
-    # (lock, change, log the correction, say what it replaced); other databases use a
-    # transaction.
+    # the bar and the posted enrolment with its participant's name, 5 the mark: one statement
+    # on PostgreSQL (lock, change, log the correction, say what it replaced); other databases
+    # use a transaction.
     if connection.vendor == "postgresql":
-        with django_assert_num_queries(6):
+        with django_assert_num_queries(5):
             response = mark(
                 client, cast.session_a, cast.enrolment_a, status, HTTP_HX_REQUEST="true"
             )
