@@ -413,9 +413,13 @@ def inbox(request):
     # Each person's answer links, reversed once for the page, not once per person.
     accept_url = url_for_each("bridging:handover_transition", then=("accept",))
     decline_url = url_for_each("bridging:handover_transition", then=("decline",))
+    # And the labels that name the person in a group, translated once for the page.
+    reason_for, decline_name = _("Reason for declining %(name)s"), _("Decline %(name)s")
     for member in waiting:
         member.accept_url = accept_url(member.pk)
         member.decline_url = decline_url(member.pk)
+        member.reason_label = reason_for % {"name": member.participant}
+        member.decline_label = decline_name % {"name": member.participant.first_name}
     start_url = url_for_each("bridging:handover_transition", then=("start",))
     for member in accepted:
         member.start_proposal = handovers.start_date_proposal(member)
