@@ -4,7 +4,7 @@ from functools import lru_cache
 
 from django.contrib import messages
 from django.db import connection
-from django.db.models import CharField, IntegerField, OuterRef, Subquery
+from django.db.models import JSONField, OuterRef, Subquery
 from django.db.models.expressions import RawSQL
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
@@ -89,48 +89,43 @@ def _posted_id(value):
     return int(value) if value.isascii() and value.isdigit() and len(value) < 10 else None
 
 
-# The posted enrolment, read with the session (of the session's course only): its fields and
-# its participant's name, each the model field it comes from.
-_ENROLMENT_COLUMNS = {
-    "enrolment_status": ("e.status", CharField()),
-    "enrolment_participant_id": ("e.participant_id", IntegerField()),
-    **{
-        f"enrolment_participant_{name}": (f"p.{name}", Participant._meta.get_field(name))
-        for name in Participant.NAME_FIELDS
-    },
-}
+# What `_with_enrolment` reads of the posted enrolment and its participant, in this order.
+_ENROLMENT_COLUMNS = ["e.status", "e.participant_id", *(f"p.{n}" for n in Participant.NAME_FIELDS)]
 
 
 def _with_enrolment(sessions, enrolment_id):
-    """Annotate the sessions with the posted enrolment of their course and its participant's
-    name (see `_enrolment_read`): read with the session, not in a query of its own. Plain SQL
-    like `work_queue.with_marks`, which names the session table (not an alias)."""
+    """Annotate the sessions with `posted_enrolment`: the posted enrolment of their course and
+    its participant's name as one JSON array (see `_enrolment_read`), read with the session,
+    not in a query of its own. Plain SQL like `work_queue.with_marks`, which names the session
+    table (not an alias)."""
     if enrolment_id is None:
         return sessions
     session, enrolment, participant = (
         connection.ops.quote_name(model._meta.db_table)
         for model in (Session, Enrolment, Participant)
     )
+    array = "jsonb_build_array" if connection.vendor == "postgresql" else "json_array"
     return sessions.annotate(
-        **{
-            name: RawSQL(
-                f"SELECT {column} FROM {enrolment} e "
-                f"JOIN {participant} p ON p.id = e.participant_id "
-                f"WHERE e.id = %s AND e.course_id = {session}.course_id",
-                [enrolment_id],
-                output_field=field,
-            )
-            for name, (column, field) in _ENROLMENT_COLUMNS.items()
-        }
+        posted_enrolment=RawSQL(
+            f"SELECT {array}({', '.join(_ENROLMENT_COLUMNS)}) FROM {enrolment} e "
+            f"JOIN {participant} p ON p.id = e.participant_id "
+            f"WHERE e.id = %s AND e.course_id = {session}.course_id",
+            [enrolment_id],
+            output_field=JSONField(),
+        )
     )
 
 
 def _enrolment_read(session, enrolment_id):
     """The enrolment `_with_enrolment` read with `session` (with its participant's name, the
     other fields deferred, as `.only()` would), or None."""
-    participant_id = getattr(session, "enrolment_participant_id", None)
-    if participant_id is None:
+    row = getattr(session, "posted_enrolment", None)
+    if row is None:
         return None
+    status, participant_id, *name = row
+    name = dict(zip(Participant.NAME_FIELDS, name, strict=True))
+    for field, value in name.items():  # JSON has no dates: the stored text, back as the field's
+        name[field] = Participant._meta.get_field(field).to_python(value)
     enrolment = _from_db(
         Enrolment,
         session._state.db,
@@ -138,17 +133,10 @@ def _enrolment_read(session, enrolment_id):
             "id": enrolment_id,
             "participant_id": participant_id,
             "course_id": session.course_id,
-            "status": session.enrolment_status,
+            "status": status,
         },
     )
-    enrolment.participant = _from_db(
-        Participant,
-        session._state.db,
-        {
-            "id": participant_id,
-            **{n: getattr(session, f"enrolment_participant_{n}") for n in Participant.NAME_FIELDS},
-        },
-    )
+    enrolment.participant = _from_db(Participant, session._state.db, {"id": participant_id, **name})
     return enrolment
 
 
