@@ -304,18 +304,12 @@ class AttendanceForm(forms.Form):
     enrolment = forms.IntegerField(widget=forms.HiddenInput)
     status = forms.ChoiceField(choices=Attendance.Status.choices)
 
-    def __init__(self, *args, session, enrolment=None, **kwargs):
-        """`enrolment`: the posted enrolment if the view has already read it with the session
-        (of the session's course, with its participant's name), else None."""
+    def __init__(self, *args, session, **kwargs):
         super().__init__(*args, **kwargs)
         self.session = session
-        self.enrolment = enrolment
 
     def clean_enrolment(self):
         # With the participant's name, so the answer can be drawn from it.
-        enrolment = self.enrolment
-        if enrolment is not None and enrolment.pk == self.cleaned_data["enrolment"]:
-            return enrolment
         try:
             return (
                 Enrolment.objects.select_related("participant")

@@ -3,9 +3,7 @@
 from functools import lru_cache
 
 from django.contrib import messages
-from django.db import connection
-from django.db.models import JSONField, OuterRef, Subquery
-from django.db.models.expressions import RawSQL
+from django.db.models import OuterRef, Subquery
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -13,8 +11,6 @@ from django.utils.formats import date_format
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
-
-from participants.models import Participant
 
 from .. import services, work_queue
 from ..forms import (
@@ -83,85 +79,16 @@ def session_detail(request, pk):
     )
 
 
-def _posted_id(value):
-    """The posted enrolment id, or None if it is not one (the form then says what is wrong)."""
-    value = (value or "").strip()
-    return int(value) if value.isascii() and value.isdigit() and len(value) < 10 else None
-
-
-# What `_with_enrolment` reads of the posted enrolment and its participant, in this order.
-_ENROLMENT_COLUMNS = ["e.status", "e.participant_id", *(f"p.{n}" for n in Participant.NAME_FIELDS)]
-
-
-def _with_enrolment(sessions, enrolment_id):
-    """Annotate the sessions with `posted_enrolment`: the posted enrolment of their course and
-    its participant's name as one JSON array (see `_enrolment_read`), read with the session,
-    not in a query of its own. Plain SQL like `work_queue.with_marks`, which names the session
-    table (not an alias)."""
-    if enrolment_id is None:
-        return sessions
-    session, enrolment, participant = (
-        connection.ops.quote_name(model._meta.db_table)
-        for model in (Session, Enrolment, Participant)
-    )
-    array = "jsonb_build_array" if connection.vendor == "postgresql" else "json_array"
-    return sessions.annotate(
-        posted_enrolment=RawSQL(
-            f"SELECT {array}({', '.join(_ENROLMENT_COLUMNS)}) FROM {enrolment} e "
-            f"JOIN {participant} p ON p.id = e.participant_id "
-            f"WHERE e.id = %s AND e.course_id = {session}.course_id",
-            [enrolment_id],
-            output_field=JSONField(),
-        )
-    )
-
-
-def _enrolment_read(session, enrolment_id):
-    """The enrolment `_with_enrolment` read with `session` (with its participant's name, the
-    other fields deferred, as `.only()` would), or None."""
-    row = getattr(session, "posted_enrolment", None)
-    if row is None:
-        return None
-    status, participant_id, *name = row
-    name = dict(zip(Participant.NAME_FIELDS, name, strict=True))
-    for field, value in name.items():  # JSON has no dates: the stored text, back as the field's
-        name[field] = Participant._meta.get_field(field).to_python(value)
-    enrolment = _from_db(
-        Enrolment,
-        session._state.db,
-        {
-            "id": enrolment_id,
-            "participant_id": participant_id,
-            "course_id": session.course_id,
-            "status": status,
-        },
-    )
-    enrolment.participant = _from_db(Participant, session._state.db, {"id": participant_id, **name})
-    return enrolment
-
-
-def _from_db(model, db, values):
-    """An instance of `model` as a query loading only these fields makes it."""
-    names = [f.attname for f in model._meta.concrete_fields if f.attname in values]
-    return model.from_db(db, names, [values[name] for name in names])
-
-
 @require_POST
 @project_roles
 def attendance_mark(request, pk):
     # A tap in the sports hall: the session (with the marks counted for the bar) and the
     # enrolment (with its participant) are read once, the mark says what it replaced, and the
     # answer is drawn from them.
-    enrolment_id = _posted_id(request.POST.get("enrolment"))
     session = get_object_or_404(
-        _with_enrolment(
-            work_queue.with_marks(Session.objects.visible_to(request.user)), enrolment_id
-        ),
-        pk=pk,
+        work_queue.with_marks(Session.objects.visible_to(request.user)), pk=pk
     )
-    form = AttendanceForm(
-        request.POST, session=session, enrolment=_enrolment_read(session, enrolment_id)
-    )
+    form = AttendanceForm(request.POST, session=session)
     error = None
     attendance = None
     if form.is_valid():

@@ -293,11 +293,11 @@ def test_marking_one_attendance_is_a_small_request(
                                  status="present", user=cast.instructor_a)  # fmt: skip
     client.force_login(cast.instructor_a)
     # 1 session, 2 user, 3 own memberships, 4 the training session with the marks counted for
-    # the bar and the posted enrolment with its participant's name, 5 the mark: one statement
-    # on PostgreSQL (lock, change, log the correction, say what it replaced); other databases
-    # use a transaction.
+    # the bar, 5 the enrolment with its participant, 6 the mark: one statement on PostgreSQL
+    # (lock, change, log the correction, say what it replaced); other databases use a
+    # transaction.
     if connection.vendor == "postgresql":
-        with django_assert_num_queries(5):
+        with django_assert_num_queries(6):
             response = mark(
                 client, cast.session_a, cast.enrolment_a, status, HTTP_HX_REQUEST="true"
             )
