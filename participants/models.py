@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from common.choices import choice_label
 from partnerships.models import ActivityType, Membership, Organisation
 from partnerships.models.offers import TimeOfDay, Weekday
 from partnerships.models.organisations import LOADED_MEMBERSHIPS, ScopedQuerySet
@@ -497,12 +498,8 @@ class ParticipantAccess(models.Model):
         return ", ".join(words)
 
     def get_action_display(self):
-        """The action in words. Django's own display translates every label of the choices to
-        find one, which the participant page's twenty rows of log paid for many times over."""
-        action = self.action
-        return self.Action(action).label if action in self.Action.values else action
+        """The action in words (the participant page lists twenty: see common.choices)."""
+        return choice_label(self.Action, self.action)
 
     def get_role_display(self):
-        if not self.role:
-            return _("System")
-        return Role(self.role).label if self.role in Role.values else self.role
+        return choice_label(Role, self.role) if self.role else _("System")

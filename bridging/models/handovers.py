@@ -12,19 +12,13 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from common.choices import choice_label
 from participants.models import Participant
 from partnerships.models import Offer, Organisation
 from partnerships.models.organisations import ScopedQuerySet
 
 from .courses import Course
 from .enrolment import Enrolment
-
-
-def _label(choices, value) -> str:
-    try:
-        return str(choices(value).label)
-    except ValueError:
-        return value
 
 
 class HandoverQuerySet(ScopedQuerySet):
@@ -107,7 +101,7 @@ class Handover(models.Model):
     def get_mode_display(self):
         # The label of the one choice (Django's own translates every choice on each call, and
         # lists show it on every row).
-        return _label(self.Mode, self.mode)
+        return choice_label(self.Mode, self.mode)
 
     @property
     def proposer_name(self) -> str:
@@ -258,7 +252,7 @@ class HandoverParticipant(models.Model):
         return f"{self.participant} ({self.get_status_display()})"
 
     def get_status_display(self):
-        return _label(self.Status, self.status)  # as Handover.get_mode_display
+        return choice_label(self.Status, self.status)  # as Handover.get_mode_display
 
 
 class FollowUp(models.Model):

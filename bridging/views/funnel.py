@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from common.charts import bars
+from common.choices import choice_labels
 from common.exports import table_response
 from common.search import suggestions_response
 from participants.models import Participant, ParticipantAccess
@@ -108,11 +109,6 @@ def funnel_export(request, pk, fmt):
     )
 
 
-def _labels(model, field_name) -> dict:
-    """A field's choices as {value: label}, translated once (not once per row)."""
-    return {value: str(label) for value, label in model._meta.get_field(field_name).flatchoices}
-
-
 _EXPORT_COLUMNS = (
     "pk",
     "participant_id",
@@ -138,9 +134,9 @@ def _export_rows(members):
     """The export's rows from plain values in one query, each member's follow-ups joined in
     (a row per follow-up, folded into the member's row here): no model instance per cell, no
     choice label looked up per row, no second query per thousand members."""
-    modes, statuses = _labels(Handover, "mode"), _labels(HandoverParticipant, "status")
-    reasons = _labels(HandoverParticipant, "decline_reason")
-    answers = _labels(FollowUp, "answer")
+    modes, statuses = choice_labels(Handover, "mode"), choice_labels(HandoverParticipant, "status")
+    reasons = choice_labels(HandoverParticipant, "decline_reason")
+    answers = choice_labels(FollowUp, "answer")
     values = (
         members.order_by(*members.query.order_by, "follow_ups__due_on", "follow_ups__pk")
         .values_list(*_EXPORT_COLUMNS, "follow_ups__months", "follow_ups__answer")
