@@ -106,6 +106,29 @@ def test_past_session_without_full_attendance_until_everyone_is_marked(client, c
     assert session.pk not in [s.pk for s in queues["attendance"]["rows"]]
 
 
+def test_missing_attendance_is_someone_on_the_roster_without_a_mark(client, cast):
+    """The roster is who is enrolled or completed: a mark of someone who left since does not
+    stand in for a missing one, and the waitlisted are not waited for."""
+    session = SessionFactory(course=cast.course_a, date=days(-3))
+    left = EnrolmentFactory(course=cast.course_a, participant__organisation=cast.project_a)
+    for enrolment in (cast.enrolment_a, left):
+        services.attendance_mark(
+            session=session, enrolment=enrolment, status="present", user=cast.instructor_a
+        )
+    services.enrolment_withdraw(enrolment=left, reason="Flyttet")
+    EnrolmentFactory(
+        course=cast.course_a, participant__organisation=cast.project_a, status="waitlisted"
+    )
+    queues, _ = overview(client, cast.coordinator_a)
+    assert session.pk not in [s.pk for s in queues["attendance"]["rows"]]
+    EnrolmentFactory(
+        course=cast.course_a, participant__organisation=cast.project_a, status="completed"
+    )
+    queues, _ = overview(client, cast.coordinator_a)
+    [row] = [s for s in queues["attendance"]["rows"] if s.pk == session.pk]
+    assert (row.marked, row.roster) == (1, 2)
+
+
 def test_course_ending_soon_leads_to_planning_the_handover(client, cast):
     soon = _course_ending_in(cast, 5)
     _course_ending_in(cast, 5, status=Course.Status.PLANNED)  # not running
