@@ -85,7 +85,14 @@ def attendance_ctes(enrolments, now: datetime.datetime) -> tuple[str, list]:
     no other CTE. (Measured at national scale: a join back saves about a sixth of the query
     when it is hashed, but MATERIALIZED CTEs do not make it safe: their row estimates are
     guesses, and with 3,000 enrolments it became a nested loop over the absent marks, 1.5 s
-    instead of 40 ms.)"""
+    instead of 40 ms.)
+
+    The run is worked out only for the *candidates*: whoever was present at their course's
+    latest held session with any mark cannot have one (no held session after it has a mark),
+    so only the others' marks are read, by the attendance's enrolment index. At national
+    scale that is 800 of a project's 3,000 running enrolments and 4,800 of their 18,000
+    marks: half the query of the dropout figures. The candidates are a set difference (a
+    hashed EXCEPT): an anti-join let PostgreSQL read every mark first."""
     base, params = _held_ctes(enrolments, now)
     attendance = _table(Attendance)
     sql = f"""{base},
@@ -98,13 +105,28 @@ def attendance_ctes(enrolments, now: datetime.datetime) -> tuple[str, list]:
         WHERE status = 'present' AND enrolment_id IN (SELECT id FROM scope)
         GROUP BY enrolment_id
     ),
+    latest AS (
+        SELECT hs.course_id, MAX(hs.date) AS date FROM held_sessions hs
+        WHERE EXISTS (SELECT 1 FROM {attendance} a WHERE a.session_id = hs.id)
+        GROUP BY hs.course_id
+    ),
+    candidates AS (
+        SELECT id AS enrolment_id FROM scope
+        EXCEPT
+        SELECT a.enrolment_id FROM latest l
+        JOIN held_sessions hs ON hs.course_id = l.course_id AND hs.date = l.date
+        JOIN {attendance} a ON a.session_id = hs.id
+        WHERE a.status = 'present'
+    ),
     since_present AS (
-        SELECT enrolment_id, status, date,
-            MAX(CASE WHEN status = 'present' THEN date END)
-                OVER (PARTITION BY enrolment_id) AS last_attended,
-            SUM(CASE WHEN status = 'present' THEN 1 ELSE 0 END)
-                OVER (PARTITION BY enrolment_id) AS present
-        FROM marks WHERE enrolment_id IN (SELECT id FROM scope)
+        SELECT a.enrolment_id, a.status, hs.date,
+            MAX(CASE WHEN a.status = 'present' THEN hs.date END)
+                OVER (PARTITION BY a.enrolment_id) AS last_attended,
+            SUM(CASE WHEN a.status = 'present' THEN 1 ELSE 0 END)
+                OVER (PARTITION BY a.enrolment_id) AS present
+        FROM candidates c
+        JOIN {attendance} a ON a.enrolment_id = c.enrolment_id
+        JOIN held_sessions hs ON hs.id = a.session_id
     ),
     absent_run AS (
         SELECT enrolment_id, COUNT(*) AS n, MAX(present) AS present,

@@ -366,6 +366,45 @@ class TestFigures:
         assert enrolment.last_attended == timezone.localdate() - datetime.timedelta(7)
         assert Attendance.objects.filter(session=next_week).exists()
 
+    def test_the_run_is_counted_past_the_latest_session_someone_else_was_marked_at(self, cast):
+        """Only presence at the course's latest held session with a mark rules a run out: who
+        has no mark there, or is present at an earlier one and absent after it, is counted; an
+        absence on the day of the last presence is not; an unmarked later session changes
+        nothing."""
+        cast.session_a.delete()
+        today = timezone.localdate()
+        other = EnrolmentFactory(course=cast.course_a, participant__organisation=cast.project_a)
+        third = EnrolmentFactory(course=cast.course_a, participant__organisation=cast.project_a)
+        marks = {  # days ago: (enrolment_a, other, third)
+            21: ("absent", "present", "present"),
+            14: ("absent", "absent", None),
+            7: (None, "absent", "present"),
+        }
+        for days_ago, statuses in marks.items():
+            session = SessionFactory(
+                course=cast.course_a, date=today - datetime.timedelta(days_ago)
+            )
+            for enrolment, status in zip([cast.enrolment_a, other, third], statuses, strict=True):
+                if status:
+                    Attendance.objects.create(session=session, enrolment=enrolment, status=status)
+        evening = SessionFactory(
+            course=cast.course_a,
+            date=today - datetime.timedelta(7),
+            start_time=datetime.time(18, 0),
+            end_time=datetime.time(19, 0),
+        )
+        Attendance.objects.create(session=evening, enrolment=third, status="absent")
+        SessionFactory(course=cast.course_a, date=today - datetime.timedelta(1))  # held, unmarked
+        found = figures.attendance_figures(
+            type(cast.enrolment_a).objects.filter(course=cast.course_a)
+        )
+        runs = {pk: numbers.consecutive_absences for pk, numbers in found.items()}
+        assert runs == {cast.enrolment_a.pk: 2, other.pk: 2, third.pk: 0}
+        assert found[other.pk].present_count == 1
+        assert figures.dropout_count(cast.coordinator_a) == 2
+        warned = [pk for pk, _numbers in figures.dropout_rows(cast.coordinator_a)]
+        assert sorted(warned) == sorted([cast.enrolment_a.pk, other.pk])
+
     def test_dropout_list_is_shown_a_page_at_a_time_most_absences_first(
         self, client, cast, monkeypatch
     ):
