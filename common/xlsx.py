@@ -69,7 +69,6 @@ _NEEDS_CARE = re.compile(
 )
 # XML's white space: a text that starts or ends with it needs xml:space="preserve" to keep it.
 _SPACE = (" ", "\t", "\n")
-_SPACE_AT_AN_END = ("\n ", " \n", "\n\t", "\t\n", "\n\n")  # (in texts joined by line feeds)
 _UNWRITABLE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 _EXCEL_ESCAPE = re.compile(r"_(?=x[0-9A-Fa-f]{4}_)")
 
@@ -100,34 +99,49 @@ def _column_letters(count: int) -> list[str]:
     return letters
 
 
-def _row(number: int, row, letters) -> str:
+def _row(number: int, row, starts) -> str:
+    """A row's XML; `starts` holds the start of each column's cells (`<c r="A`)."""
     # One look at all the row's text at once: nearly every row is copied as it is.
-    texts = "\n".join([value for value in row if value.__class__ is str and value])
+    texts = [value for value in row if value.__class__ is str]
+    only_text = len(texts) == len(row)
+    texts = "\n".join(filter(None, texts))
     plain = not (
         _NEEDS_CARE.search(texts)
         or texts.startswith(_SPACE)
         or texts.endswith(_SPACE)
-        or any(edge in texts for edge in _SPACE_AT_AN_END)
+        # (a text that starts or ends with it, among texts joined by line feeds)
+        or "\n " in texts
+        or " \n" in texts
+        or "\n\t" in texts
+        or "\t\n" in texts
+        or "\n\n" in texts
     )
+    if plain and only_text:  # (an empty cell is not written at all)
+        cells = [
+            f'{start}{number}" t="inlineStr"><is><t>{value}</t></is></c>'
+            for start, value in zip(starts, row, strict=False)
+            if value
+        ]
+        return f'<row r="{number}">{"".join(cells)}</row>'
     cells = []
-    for letter, value in zip(letters, row, strict=False):
+    for start, value in zip(starts, row, strict=False):
         if value.__class__ is str:
             if not value:
                 continue  # an empty cell is not written at all
             if plain:
-                cells.append(f'<c r="{letter}{number}" t="inlineStr"><is><t>{value}</t></is></c>')
+                cells.append(f'{start}{number}" t="inlineStr"><is><t>{value}</t></is></c>')
             else:
-                cells.append(f'<c r="{letter}{number}" t="inlineStr">{_inline_string(value)}</c>')
+                cells.append(f'{start}{number}" t="inlineStr">{_inline_string(value)}</c>')
         elif value is None:
             continue
         elif isinstance(value, bool):
-            cells.append(f'<c r="{letter}{number}" t="b"><v>{int(value)}</v></c>')
+            cells.append(f'{start}{number}" t="b"><v>{int(value)}</v></c>')
         elif isinstance(value, int):
-            cells.append(f'<c r="{letter}{number}"><v>{int(value)}</v></c>')
+            cells.append(f'{start}{number}"><v>{int(value)}</v></c>')
         elif isinstance(value, float) and math.isfinite(value):
-            cells.append(f'<c r="{letter}{number}"><v>{float(value)!r}</v></c>')
+            cells.append(f'{start}{number}"><v>{float(value)!r}</v></c>')
         else:
-            cells.append(f'<c r="{letter}{number}" t="inlineStr">{_inline_string(str(value))}</c>')
+            cells.append(f'{start}{number}" t="inlineStr">{_inline_string(str(value))}</c>')
     return f'<row r="{number}">{"".join(cells)}</row>'
 
 
@@ -139,11 +153,11 @@ def write_workbook(target, rows) -> None:
             package.writestr(name, HEAD + xml)
         with package.open("xl/worksheets/sheet1.xml", "w") as sheet:
             sheet.write(f'{HEAD}<worksheet xmlns="{MAIN}"><sheetData>'.encode())
-            letters, lines = [], []
+            starts, lines = [], []
             for number, row in enumerate(rows, start=1):
-                if len(row) > len(letters):
-                    letters = _column_letters(len(row))
-                lines.append(_row(number, row, letters))
+                if len(row) > len(starts):
+                    starts = [f'<c r="{letter}' for letter in _column_letters(len(row))]
+                lines.append(_row(number, row, starts))
                 if len(lines) == ROWS_PER_WRITE:
                     sheet.write("".join(lines).encode())
                     lines = []

@@ -145,13 +145,19 @@ def _export_rows(members):
     for _pk, group in itertools.groupby(values, key=operator.itemgetter(0)):
         first, *more = group
         (_pk, participant_id, first_name, last_name, anonymised_at, course, mode, offer,
-         receiver, status, sent_on, answered_on, reason, started_on, _months,
-         _answer) = first  # fmt: skip
-        follow_ups = ", ".join(
-            f"{months}: {answers.get(answer) or '-'}"
-            for *_, months, answer in (first, *more)
-            if months is not None
-        )
+         receiver, status, sent_on, answered_on, reason, started_on, months,
+         answer) = first  # fmt: skip
+        # Most members have one follow-up or none: those need no list of them joined.
+        if more:
+            follow_ups = ", ".join(
+                f"{row_months}: {answers.get(row_answer) or '-'}"
+                for *_, row_months, row_answer in (first, *more)
+                if row_months is not None
+            )
+        elif months is None:
+            follow_ups = ""
+        else:
+            follow_ups = f"{months}: {answers.get(answer) or '-'}"
         yield (
             Participant.name_from(participant_id, first_name, last_name, anonymised_at),
             course,

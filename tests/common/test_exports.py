@@ -54,3 +54,10 @@ def test_the_handover_list_export_neutralises_an_offer_name(client, cast):
     values = [cell.value for row in sheet.iter_rows() for cell in row]
     assert "'" + cast.offer_a.name in values
     assert all(cell.data_type != "f" for row in sheet.iter_rows() for cell in row)
+
+
+def test_a_formula_is_neutralised_in_any_column_of_a_row_of_texts():
+    # A row of texts is checked as a whole; each of its cells must still be looked at.
+    row = ["Gåtur", "=1+1", "a\x00=b", "-", "x\n=y", "@A1"]
+    response = table_response(fmt="csv", filename="x", headers=["a"] * 6, rows=[row])
+    assert _csv_rows(response)[1] == ["Gåtur", "'=1+1", "a\x00=b", "'-", "x\n=y", "'@A1"]
