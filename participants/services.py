@@ -90,6 +90,58 @@ def log_access_for(participant_ids, *, membership: Membership, action: str) -> i
     )
 
 
+ROWS_PER_FETCH = 2000
+
+
+def read_logging_access(rows, *, participant_ids, membership: Membership, action: str):
+    """Write one access-log row per participant among `rows` (a `values_list` queryset of plain
+    columns, one of them `participant_id`, ordered by some of them), then return an iterator
+    of the rows as tuples.
+
+    On PostgreSQL one statement does both: the rows' query is a WITH that the log's INSERT
+    reads, so the list is worked out once, and the log and the rows are one transaction (a
+    failure writes and sends nothing). The rows come through a client-side cursor, as the
+    database driver returns them (no model field converters): PostgreSQL allows no cursor of
+    its own for a statement that writes. Elsewhere `log_access_for(participant_ids)` writes the
+    log first, as a statement of its own, and the rows are read after it."""
+    if connection.vendor != "postgresql":
+        log_access_for(participant_ids, membership=membership, action=action)
+        return rows.iterator(chunk_size=ROWS_PER_FETCH)
+    qn = connection.ops.quote_name
+    columns = list(rows._fields)
+    if "participant_id" not in columns:
+        raise ValueError("the rows have no participant_id")
+    order = []
+    for name in rows.query.order_by:
+        column = name.removeprefix("-")
+        if column not in columns:
+            raise ValueError(f"the rows are ordered by {column}, which is not among them")
+        order.append(f"rows.{qn(column)}" + (" DESC" if name != column else ""))
+    sql, params = rows.order_by().query.sql_with_params()
+    cursor = connection.cursor()
+    try:
+        cursor.execute(
+            f"WITH rows AS MATERIALIZED ({sql}), logged AS ("
+            f"INSERT INTO {qn(ParticipantAccess._meta.db_table)} "
+            "(participant_id, user_id, role, action, fields, at) "
+            "SELECT DISTINCT rows.participant_id, %s, %s, %s, '', %s FROM rows ORDER BY 1"
+            ") SELECT * FROM rows" + (" ORDER BY " + ", ".join(order) if order else ""),
+            [*params, membership.user_id, membership.role, action, _now()],
+        )
+        if [column.name for column in cursor.description] != columns:
+            raise ValueError("the rows' columns are not in the order of their values")
+    except BaseException:
+        cursor.close()
+        raise
+    return _fetched(cursor)
+
+
+def _fetched(cursor):
+    with cursor:
+        while chunk := cursor.fetchmany(ROWS_PER_FETCH):
+            yield from chunk
+
+
 @transaction.atomic
 def participant_create(*, form, membership: Membership) -> Participant:
     """Save a validated ParticipantForm as a new participant of the membership's project."""

@@ -15,7 +15,7 @@ from common.choices import choice_labels
 from common.exports import table_response
 from common.search import suggestions_response
 from participants.models import Participant, ParticipantAccess
-from participants.services import log_access_for
+from participants.services import read_logging_access
 
 from .. import funnel as funnel_module
 from ..forms import FunnelCourseForm
@@ -127,31 +127,40 @@ _EXPORT_COLUMNS = (
     Cast(TruncDate("answered_at"), DateField()),
     "decline_reason",
     "started_on",
+    # Each follow-up on a row of its own (folded into the member's row by _export_rows).
+    "follow_ups__months",
+    "follow_ups__answer",
+    # What the rows are ordered by.
+    "handover__created_at",
+    "follow_ups__due_on",
+    "follow_ups__pk",
 )
 
 
-def _export_rows(members):
-    """The export's rows from plain values in one query, each member's follow-ups joined in
-    (a row per follow-up, folded into the member's row here): no model instance per cell, no
-    choice label looked up per row, no second query per thousand members."""
+def _export_values(members):
+    """The export's values in one query of plain values, each member's follow-ups joined in
+    (a row per follow-up): no model instance per cell, no second query per thousand members."""
+    return members.order_by(
+        "handover__created_at", "pk", "follow_ups__due_on", "follow_ups__pk"
+    ).values_list(*_EXPORT_COLUMNS)
+
+
+def _export_rows(values):
+    """The export's rows from `_export_values`, each member's follow-ups folded into one cell;
+    no choice label looked up per row."""
     modes, statuses = choice_labels(Handover, "mode"), choice_labels(HandoverParticipant, "status")
     reasons = choice_labels(HandoverParticipant, "decline_reason")
     answers = choice_labels(FollowUp, "answer")
-    values = (
-        members.order_by(*members.query.order_by, "follow_ups__due_on", "follow_ups__pk")
-        .values_list(*_EXPORT_COLUMNS, "follow_ups__months", "follow_ups__answer")
-        .iterator(chunk_size=2000)
-    )
     for _pk, group in itertools.groupby(values, key=operator.itemgetter(0)):
         first, *more = group
         (_pk, participant_id, first_name, last_name, anonymised_at, course, mode, offer,
          receiver, status, sent_on, answered_on, reason, started_on, months,
-         answer) = first  # fmt: skip
+         answer, *_order) = first  # fmt: skip
         # Most members have one follow-up or none: those need no list of them joined.
         if more:
             follow_ups = ", ".join(
                 f"{row_months}: {answers.get(row_answer) or '-'}"
-                for *_, row_months, row_answer in (first, *more)
+                for *_, row_months, row_answer, _created, _due, _pk in (first, *more)
                 if row_months is not None
             )
         elif months is None:
@@ -177,14 +186,14 @@ def _export_rows(members):
 def handover_export(request, fmt):
     """The handover list with names, for the project's coordinators; every participant in it
     gets an entry in their access log."""
-    members = (
-        HandoverParticipant.objects.visible_to(request.user)
-        .filter(handover__course__programme__organisation=request.membership.organisation)
-        .order_by("handover__created_at", "pk")
+    members = HandoverParticipant.objects.visible_to(request.user).filter(
+        handover__course__programme__organisation=request.membership.organisation
     )
-    # The access log first, in bulk: one row per participant in the list, in one statement.
-    log_access_for(
-        members.values("participant_id"),
+    # The access log first, in bulk: one row per participant in the list (on PostgreSQL in
+    # the same statement that reads the list).
+    values = read_logging_access(
+        _export_values(members),
+        participant_ids=members.values("participant_id"),
         membership=request.membership,
         action=ParticipantAccess.Action.EXPORT_LIST,
     )
@@ -194,7 +203,7 @@ def handover_export(request, fmt):
         headers=[_("Participant"), _("Course"), _("Bridging model"), _("Offer"),
                  _("Receiving organisation"), _("Status"), _("Sent"), _("Answered"),
                  _("Reason"), _("Started on"), _("Follow-ups")],
-        rows=_export_rows(members),
+        rows=_export_rows(values),
         stream=True,
     )  # fmt: skip
     return response

@@ -693,6 +693,56 @@ class TestExports:
         )
         assert "Alma" not in text
 
+    def test_every_participant_in_the_export_is_logged_once(self, client, cast):
+        # Two follow-ups (two rows of the query) and a second handover of the same person.
+        FollowUp.objects.create(member=cast.member_a, months=6, due_on="2027-02-01")
+        handovers.handover_propose(
+            course=cast.course_a,
+            mode="individual",
+            offer=cast.offer_a,
+            enrolments=[cast.enrolment_a],
+            user=cast.coordinator_a,
+            overlap_reason="Et andet tilbud",
+        )
+        other = enrol_with_consent(cast, cast.association_a, first_name="Bodil")
+        handovers.handover_propose(
+            course=cast.course_a,
+            mode="group",
+            offer=cast.offer_a,
+            enrolments=[other],
+            user=cast.coordinator_a,
+        )
+        members = HandoverParticipant.objects.filter(
+            handover__course__programme__organisation=cast.project_a
+        )
+        client.force_login(cast.coordinator_a)
+        response = client.get(reverse("bridging:handover_export", args=["xlsx"]))
+        b"".join(response.streaming_content)
+        logged = ParticipantAccess.objects.filter(action="export_list")
+        assert sorted(logged.values_list("participant_id", flat=True)) == sorted(
+            set(members.values_list("participant_id", flat=True))
+        )
+        assert {(e.user, e.role) for e in logged} == {(cast.coordinator_a, "coordinator")}
+
+    @pytest.mark.parametrize("extra", [0, 10])
+    def test_handover_export_query_budget(self, client, cast, django_assert_num_queries, extra):
+        for _ in range(extra):
+            enrolment = enrol_with_consent(cast, cast.association_a)
+            handovers.handover_propose(
+                course=cast.course_a,
+                mode="individual",
+                offer=cast.offer_a,
+                enrolments=[enrolment],
+                user=cast.coordinator_a,
+            )
+        client.force_login(cast.coordinator_a)
+        # 1 session, 2 user, 3 own memberships, 4 the access log and the rows (on PostgreSQL
+        # one statement; elsewhere the log's INSERT, then 5 the rows)
+        with django_assert_num_queries(4 if connection.vendor == "postgresql" else 5):
+            response = client.get(reverse("bridging:handover_export", args=["csv"]))
+            lines = b"".join(response.streaming_content).decode("utf-8-sig").splitlines()
+        assert len(lines) == 1 + HandoverParticipant.objects.count()
+
     def test_an_unknown_format_is_404(self, client, cast):
         client.force_login(cast.coordinator_a)
         assert client.get(reverse("bridging:handover_export", args=["pdf"])).status_code == 404
