@@ -91,8 +91,10 @@ def attendance_ctes(enrolments, now: datetime.datetime) -> tuple[str, list]:
     latest held session with any mark cannot have one (no held session after it has a mark),
     so only the others' marks are read, by the attendance's enrolment index. At national
     scale that is 800 of a project's 3,000 running enrolments and 4,800 of their 18,000
-    marks: half the query of the dropout figures. The candidates are a set difference (a
-    hashed EXCEPT): an anti-join let PostgreSQL read every mark first."""
+    marks: the dropout figures take 0.6 of the time they took (measured interleaved). The
+    candidates are a set difference (a hashed EXCEPT): an anti-join let PostgreSQL read every
+    mark first, and a lateral walk of each course's sessions to its latest marked one planned
+    slower than it saved."""
     base, params = _held_ctes(enrolments, now)
     attendance = _table(Attendance)
     sql = f"""{base},
