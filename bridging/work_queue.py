@@ -99,6 +99,12 @@ def sessions_missing_attendance(user, today=None, courses=None):
     )
 
 
+def _name_fields(participant):
+    """The fields of a participant's name (`Participant.name_from`): the queues read what their
+    rows show, not a whole participant (their notes, their contact details) for each row."""
+    return [f"{participant}__{field}" for field in ("first_name", "last_name", "anonymised_at")]
+
+
 def handovers_waiting(user, organisation):
     """Handed-over participants sent to a receiving organisation and not yet answered, the
     longest waiting first; `overdue` after HANDOVER_REMINDER_DAYS."""
@@ -110,6 +116,7 @@ def handovers_waiting(user, organisation):
             status=HandoverParticipant.Status.SENT,
         )
         .select_related("participant", "handover__receiver")
+        .only("sent_at", "handover__receiver__name", *_name_fields("participant"))
         .order_by("sent_at", "pk")
     )
 
@@ -128,6 +135,12 @@ def follow_ups_due(user, organisation, today=None):
             due_on__lte=today,
         )
         .select_related("member__participant", "member__handover__receiver")
+        .only(
+            "months",
+            "due_on",
+            "member__handover__receiver__name",
+            *_name_fields("member__participant"),
+        )
         .order_by("due_on", "pk")
     )
 
@@ -176,6 +189,7 @@ def end_assessments_missing(user, organisation, today=None):
         .annotate(course_ends=expressions["last_session"])
         .exclude(expressions["has_end"])
         .select_related("participant", "course")
+        .only("course__name", *_name_fields("participant"))
         .order_by("course_ends", "course__name", "participant__first_name", "pk")
     )
 
