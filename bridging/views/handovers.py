@@ -5,8 +5,20 @@ from collections import defaultdict
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
-from django.db.models import Avg, Count, F, Max, Q, prefetch_related_objects
+from django.core.paginator import Page, Paginator
+from django.db.models import (
+    Avg,
+    Count,
+    Exists,
+    F,
+    Func,
+    IntegerField,
+    Max,
+    OuterRef,
+    Q,
+    Window,
+    prefetch_related_objects,
+)
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -312,7 +324,8 @@ def _paginate(request, queryset):
 
 INBOX_GROUPS_PER_PAGE = 5
 INBOX_ROWS_PER_PAGE = 25
-INBOX_WAITING_FIELDS = (
+# What the inbox shows of a person waiting, and of the handover that sent them.
+INBOX_PERSON_FIELDS = (
     "handover_id",
     "participant_id",
     "status",
@@ -330,16 +343,64 @@ INBOX_WAITING_FIELDS = (
             "continue_with_team",
         )
     ),
-    "handover__mode",
-    "handover__note",
-    "handover__course__name",
-    "handover__course__programme__organisation__name",
-    "handover__offer__name",
-    "handover__offer__weekday_mask",
-    "handover__proposed_by__first_name",
-    "handover__proposed_by__last_name",
-    "handover__proposed_by__username",
 )
+INBOX_HANDOVER_FIELDS = (
+    "mode",
+    "note",
+    "course__name",
+    "course__programme__organisation__name",
+    "offer__name",
+    "offer__weekday_mask",
+    "proposed_by__first_name",
+    "proposed_by__last_name",
+    "proposed_by__username",
+)
+
+
+class _WindowSum(Func):
+    """SUM(...) OVER (): Django's Sum refuses an aggregate inside, which a window may hold."""
+
+    function = "SUM"
+    window_compatible = True
+    output_field = IntegerField()
+
+
+def _waiting_groups(request, organisation):
+    """A page of the handovers with people waiting (the newest first), each row with the
+    handover's id, and the people waiting and their handovers counted over all pages (for the
+    heading, the navigation and the pages): one query, counted as windows over the grouped rows.
+    Past the last page the counts come first and the last page is shown, as
+    Paginator.get_page does."""
+    groups = (
+        inbox_waiting(request.user, organisation)
+        .values("handover")
+        .annotate(
+            last_sent=Max("sent_at"),
+            handovers=Window(Count("*")),
+            people=Window(_WindowSum(Count("*"))),
+        )
+        .order_by("-last_sent", "-handover")
+    )
+    paginator = Paginator(groups, INBOX_GROUPS_PER_PAGE)
+    try:
+        number = int(request.GET.get("page", 1))
+    except ValueError:
+        number = 1
+    if number >= 1:
+        rows = list(groups[(number - 1) * INBOX_GROUPS_PER_PAGE :][:INBOX_GROUPS_PER_PAGE])
+        if rows:
+            paginator.count = rows[0]["handovers"]
+            return Page(rows, number, paginator), int(rows[0]["people"])
+        if number == 1:  # no one waits
+            paginator.count = 0
+            return Page([], 1, paginator), 0
+    counts = inbox_waiting(request.user, organisation).aggregate(
+        people=Count("*"), handovers=Count("handover", distinct=True)
+    )
+    paginator.count = counts["handovers"]
+    page = paginator.get_page(number)
+    page.object_list = list(page.object_list) if paginator.count else []
+    return page, counts["people"]
 
 
 @parties
@@ -355,49 +416,67 @@ def inbox(request):
         handover__receiver=organisation
     )
     today = timezone.localdate()
-    # Who waits (for the navigation too) and in how many handovers, in one query. Counted
-    # from the waiting index alone (count(*), not of a column outside it).
-    counts = inbox_waiting(request.user, organisation).aggregate(
-        people=Count("*"), handovers=Count("handover", distinct=True)
-    )
-    paginator = Paginator(
-        mine.filter(status=Status.SENT)
-        .values("handover")
-        .annotate(last_sent=Max("sent_at"))
-        .order_by("-last_sent", "-handover"),
-        INBOX_GROUPS_PER_PAGE,
-    )
-    paginator.count = counts["handovers"]  # counted above
-    groups = paginator.get_page(request.GET.get("page"))
-    waiting = list(
-        mine.filter(status=Status.SENT, handover__in=[row["handover"] for row in groups])
-        .select_related(
-            "participant",
-            "handover__offer",
-            "handover__course__programme__organisation",
-            "handover__proposed_by",
+    groups, waiting_count = _waiting_groups(request, organisation)
+    handover_ids = [row["handover"] for row in groups]
+    waiting = []
+    if handover_ids:
+        # The people waiting in the page's handovers, and the handovers with what they show,
+        # in two small queries rather than one of eight tables, which took longer to plan than
+        # to run. The handovers come from the visible ones counted above, so the visibility
+        # rule is not planned again. Whether each person agreed to share their contact details
+        # with the organisation is asked of each row (a few dozen), not in a query of its own.
+        may_contact = Consent.objects.active(today).filter(
+            purpose="share_contact", organisation=organisation, participant=OuterRef("participant")
         )
-        .only(*INBOX_WAITING_FIELDS)  # what the page shows, not every column of seven tables
-        .order_by("-sent_at", "pk")
-    )
+        waiting = list(
+            HandoverParticipant.objects.filter(handover__in=handover_ids, status=Status.SENT)
+            .select_related("participant")
+            .only(*INBOX_PERSON_FIELDS)
+            .annotate(may_contact=Exists(may_contact))
+            .order_by("-sent_at", "pk")
+        )
+        sent = (
+            Handover.objects.select_related(
+                "offer", "course__programme__organisation", "proposed_by"
+            )
+            .only(*INBOX_HANDOVER_FIELDS)
+            .in_bulk(handover_ids)
+        )
+        for member in waiting:
+            member.handover = sent[member.handover_id]
     # Their wished activities by name, in one query (a prefetch would build a related manager
     # and a queryset for each person only to list a few names).
     wished = defaultdict(list)
-    rows = Participant.preferred_activities.through.objects.filter(
-        participant__in=[member.participant_id for member in waiting]
-    )
-    for participant_id, name in rows.order_by("activitytype__name", "pk").values_list(
-        "participant_id", "activitytype__name"
-    ):
-        wished[participant_id].append(name)
+    if waiting:
+        rows = Participant.preferred_activities.through.objects.filter(
+            participant__in=[member.participant_id for member in waiting]
+        )
+        for participant_id, name in rows.order_by("activitytype__name", "pk").values_list(
+            "participant_id", "activitytype__name"
+        ):
+            wished[participant_id].append(name)
     for member in waiting:
         member.wished_activities = wished[member.participant_id]
-    accepted = Paginator(
+    # The organisation's response figures, and how many it has accepted who have not started
+    # yet (accepted people have been answered: handovers.handover_accept and
+    # handover_accept_group set answered_at), counted on a column of the answered index
+    # (handover, never null): read from that index per handover of the organisation, not from
+    # every handed-over row.
+    stats = HandoverParticipant.objects.filter(
+        handover__receiver=organisation, answered_at__isnull=False, sent_at__isnull=False
+    ).aggregate(
+        answered=Count("handover"),
+        accepted=Count("handover", filter=Q(status__in=[Status.ACCEPTED, Status.STARTED])),
+        not_started=Count("handover", filter=Q(status=Status.ACCEPTED)),
+        reply_time=Avg(F("answered_at") - F("sent_at")),
+    )
+    accepted = _page(
         mine.filter(status=Status.ACCEPTED)
         .select_related("participant", "handover__offer")
         .order_by("first_session_on", "pk"),
-        INBOX_ROWS_PER_PAGE,
-    ).get_page(request.GET.get("accepted_page"))
+        stats["not_started"],
+        request.GET.get("accepted_page"),
+    )
     due = Paginator(
         FollowUp.objects.filter(
             member__in=mine.exclude(status=Status.DECLINED),
@@ -409,40 +488,17 @@ def inbox(request):
         .order_by("due_on", "pk"),
         INBOX_ROWS_PER_PAGE,
     ).get_page(request.GET.get("follow_ups_page"))
-    follow_ups = [(follow_up.member, follow_up) for follow_up in due]
+    follow_ups = [(follow_up.member, follow_up) for follow_up in due] if due.paginator.count else []
     # Each person's answer links, reversed once for the page, not once per person.
     accept_url = url_for_each("bridging:handover_transition", then=("accept",))
     decline_url = url_for_each("bridging:handover_transition", then=("decline",))
-    # And the labels that name the person in a group, translated once for the page.
-    reason_for, decline_name = _("Reason for declining %(name)s"), _("Decline %(name)s")
     for member in waiting:
         member.accept_url = accept_url(member.pk)
         member.decline_url = decline_url(member.pk)
-        member.reason_label = reason_for % {"name": member.participant}
-        member.decline_label = decline_name % {"name": member.participant.first_name}
     start_url = url_for_each("bridging:handover_transition", then=("start",))
     for member in accepted:
         member.start_proposal = handovers.start_date_proposal(member)
         member.start_url = start_url(member.pk)
-    members = [*waiting, *accepted]
-    consenting = set(
-        Consent.objects.active()
-        .filter(purpose="share_contact", organisation=organisation,
-                participant__in=[m.participant_id for m in members])
-        .values_list("participant_id", flat=True)
-    )  # fmt: skip
-    for member in members:
-        member.may_contact = member.participant_id in consenting
-    answered = HandoverParticipant.objects.filter(
-        handover__receiver=organisation, answered_at__isnull=False, sent_at__isnull=False
-    )
-    # Counted on a column of the answered index (handover, never null), so the figures are read
-    # from that index per handover of the organisation, not from every handed-over row.
-    stats = answered.aggregate(
-        answered=Count("handover"),
-        accepted=Count("handover", filter=Q(status__in=[Status.ACCEPTED, Status.STARTED])),
-        reply_time=Avg(F("answered_at") - F("sent_at")),
-    )
     # Everyone shown goes into their access log: one row each, one INSERT for the page.
     log_access_many(
         participant_ids=[m.participant_id for m in [*waiting, *accepted]]
@@ -455,7 +511,7 @@ def inbox(request):
         "bridging/inbox.html",
         {
             "organisation": organisation,
-            "inbox_waiting": counts["people"],  # instead of the navigation's own count
+            "inbox_waiting": waiting_count,  # instead of the navigation's own count
             "waiting_handovers": _by_handover(waiting, today),
             "groups": groups,
             "accepted": accepted,
@@ -466,7 +522,6 @@ def inbox(request):
             "accept_share": round(100 * stats["accepted"] / stats["answered"])
             if stats["answered"]
             else None,
-            "decline_form": DeclineForm(),
             # The reasons' options once, not once per person waiting.
             "decline_options": format_html_join(
                 "",
@@ -476,6 +531,15 @@ def inbox(request):
             "follow_up_form": FollowUpForm(),
         },
     )
+
+
+def _page(queryset, count, number, per_page=INBOX_ROWS_PER_PAGE):
+    """A page of `queryset` whose rows were counted already (`count`); none read when none."""
+    paginator = Paginator(queryset, per_page)
+    paginator.count = count
+    page = paginator.get_page(number)
+    page.object_list = list(page.object_list) if count else []
+    return page
 
 
 def _by_handover(members, today):

@@ -392,12 +392,13 @@ class TestInbox:
             ).members.get()
             handovers.handover_send(member=member)
         client.force_login(cast.staff_a)
-        # 1 session, 2 user, 3 own memberships, 4 who is waiting and in how many handovers
-        # counted (also for the navigation), 5 a page of those handovers, 6 the people waiting
-        # in them with participants and offers, 7 wished activities, 8 accepted counted (none
-        # here: no page read), 9 follow-ups due counted, 10 a page of them, 11 sharing
-        # consents, 12 response figures, 13 the access log (one INSERT for everyone shown)
-        with django_assert_num_queries(13):
+        # 1 session, 2 user, 3 own memberships, 4 a page of the handovers with people waiting,
+        # with how many wait in how many handovers (also for the navigation), 5 the people
+        # waiting in them with participants and their sharing consents, 6 those handovers with
+        # their offers and projects, 7 wished activities, 8 response figures with the accepted
+        # counted (none here: no page read), 9 follow-ups due counted, 10 a page of them,
+        # 11 the access log (one INSERT for everyone shown)
+        with django_assert_num_queries(11):
             client.get(reverse("bridging:inbox"))
         # Only those on the first page are shown, so only they are logged.
         assert ParticipantAccess.objects.filter(action="inbox").count() == 1 + min(
@@ -429,6 +430,70 @@ class TestInbox:
         assert first.count('action="/handover-participants/') >= INBOX_GROUPS_PER_PAGE
         second = client.get(reverse("bridging:inbox"), {"page": 2}).content.decode()
         assert "Side 2 af 2" in second
+
+    def test_a_page_past_the_last_shows_the_last_page_with_the_counts(self, client, cast):
+        for _ in range(INBOX_GROUPS_PER_PAGE):  # two pages, with the cast's own
+            enrolment = enrol_with_consent(cast, cast.association_a)
+            member = handovers.handover_propose(
+                course=cast.course_a,
+                mode="individual",
+                offer=cast.offer_a,
+                enrolments=[enrolment],
+                user=cast.coordinator_a,
+            ).members.get()
+            handovers.handover_send(member=member)
+        client.force_login(cast.staff_a)
+        waiting = INBOX_GROUPS_PER_PAGE + 1
+        for page in ("2", "99", "0", "x"):
+            response = client.get(reverse("bridging:inbox"), {"page": page})
+            assert response.context["inbox_waiting"] == waiting
+            assert response.context["groups"].paginator.count == waiting
+            number = 1 if page == "x" else 2
+            assert response.context["groups"].number == number
+            shown = sum(len(group["members"]) for group in response.context["waiting_handovers"])
+            assert shown == (INBOX_GROUPS_PER_PAGE if number == 1 else 1)
+            assert f"Venter på jeres svar ({waiting})" in response.content.decode()
+
+    def test_what_people_typed_is_escaped_in_their_answer_forms(self, client, cast):
+        enrolments = [
+            enrol_with_consent(cast, cast.association_a, first_name=name)
+            for name in ("<b>Bo</b>", 'Ea "E"')
+        ]
+        handover = handovers.handover_propose(
+            course=cast.course_a, mode="group", offer=cast.offer_a, enrolments=enrolments,
+            user=cast.coordinator_a,
+        )  # fmt: skip
+        for member in handover.members.all():
+            handovers.handover_send(member=member)
+        client.force_login(cast.staff_a)
+        page = client.get(reverse("bridging:inbox")).content.decode()
+        assert "<b>Bo</b>" not in page
+        assert "Sig nej til &lt;b&gt;Bo&lt;/b&gt;" in page
+        assert "Sig nej til Ea &quot;E&quot;" in page
+
+    def test_the_accepted_are_counted_until_they_start(self, client, cast):
+        accepted = []
+        for _ in range(2):
+            member = handovers.handover_send(
+                member=handovers.handover_propose(
+                    course=cast.course_a, mode="individual", offer=cast.offer_a,
+                    enrolments=[enrol_with_consent(cast, cast.association_a)],
+                    user=cast.coordinator_a,
+                ).members.get()
+            )  # fmt: skip
+            accepted.append(
+                handovers.handover_accept(
+                    member=member,
+                    first_session_on=timezone.localdate(),
+                    buddy="F",
+                    user=cast.staff_a,
+                )
+            )
+        handovers.handover_start(member=accepted[0], started_on=timezone.localdate())
+        client.force_login(cast.staff_a)
+        response = client.get(reverse("bridging:inbox"))
+        assert [m.pk for m in response.context["accepted"]] == [accepted[1].pk]
+        assert "Taget imod: bekræft, når de er startet (1)" in response.content.decode()
 
     def test_everyone_shown_in_the_inbox_is_in_their_access_log(self, client, cast):
         accepted = handovers.handover_send(
