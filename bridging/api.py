@@ -257,17 +257,18 @@ def _funnel(request, programme, course=None) -> dict:
         members = members.filter(handover__course=course)
     modes = dict(Handover.Mode.choices)
     result = funnel_module.funnel(enrolments)
+    by_mode, by_receiver = funnel_module.breakdowns(members)
     return {
         "programme": programme.pk,
         "course": course.pk if course else None,
         "stages": result["stages"],
         "aside": result["aside"],
         "by_bridging_model": _breakdown(
-            funnel_module.breakdown(members, "handover__mode"),
+            by_mode,
             lambda row: str(modes.get(row["handover__mode"], "")),
         ),
         "by_receiving_organisation": _breakdown(
-            funnel_module.breakdown(members, "handover__receiver__name"),
+            by_receiver,
             lambda row: row["handover__receiver__name"] or _("Self-organised"),
         ),
     }

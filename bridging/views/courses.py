@@ -75,9 +75,13 @@ PROGRAMME_COURSES_PAGE_SIZE = 50
 def programme_detail(request, pk):
     """The programme's key figures over all its courses, and its courses a page at a time."""
     programme = get_programme_for_user(request, pk)
+    # Every course is read for the totals, as plain values (no model per course): about 200
+    # in a programme at national scale.
     courses = list(
         Course.objects.visible_to(request.user)
         .filter(programme=programme)
+        .order_by("start_date", "name", "pk")
+        .values("pk", "name", "status", "weekday", "start_time", "end_time", "capacity")
         .annotate(
             enrolled=Count("enrolments", filter=Q(enrolments__status=Enrolment.Status.ENROLLED)),
             waitlisted=Count(
@@ -85,13 +89,12 @@ def programme_detail(request, pk):
             ),
             completed=Count("enrolments", filter=Q(enrolments__status=Enrolment.Status.COMPLETED)),
         )
-        .order_by("start_date", "name", "pk")
     )
     ready = figures.exit_ready_per_course(
         Enrolment.objects.visible_to(request.user).on_roster().filter(course__programme=programme)
     )
     for course in courses:
-        course.exit_ready = ready.get(course.pk, 0)
+        course["exit_ready"] = ready.get(course["pk"], 0)
     # The totals are summed over every course; only a page of them is rendered, with the
     # labels of their status and weekday looked up, and their links reversed, once; their
     # times written as the template's "H:i" writes them.
@@ -102,12 +105,12 @@ def programme_detail(request, pk):
         url_for_each("bridging:course_readiness"),
     )
     for course in page:
-        course.status_label = statuses.get(course.status, course.status)
-        course.when = (
-            f"{weekdays.get(course.weekday, course.weekday)} "
-            f"{course.start_time:%H:%M}–{course.end_time:%H:%M}"
+        course["status_label"] = statuses.get(course["status"], course["status"])
+        course["when"] = (
+            f"{weekdays.get(course['weekday'], course['weekday'])} "
+            f"{course['start_time']:%H:%M}–{course['end_time']:%H:%M}"
         )
-        course.url, course.readiness_url = detail(course.pk), readiness(course.pk)
+        course["url"], course["readiness_url"] = detail(course["pk"]), readiness(course["pk"])
     return render(
         request,
         "bridging/programme_detail.html",
@@ -116,7 +119,7 @@ def programme_detail(request, pk):
             "courses": courses,
             "page": page,
             "totals": {
-                key: sum(getattr(course, key) for course in courses)
+                key: sum(course[key] for course in courses)
                 for key in ("enrolled", "waitlisted", "completed", "exit_ready")
             },
             "fairs": Fair.objects.visible_to(request.user).filter(programme=programme),

@@ -48,10 +48,9 @@ def programme_funnel(request, pk):
     result = funnel_module.funnel(enrolments)
     stages = result["stages"]
     modes = dict(Handover.Mode.choices)
-    by_mode = funnel_module.breakdown(members, "handover__mode")
+    by_mode, by_receiver = funnel_module.breakdowns(members)
     for row in by_mode:
         row["label"] = modes.get(row["handover__mode"], "")
-    by_receiver = funnel_module.breakdown(members, "handover__receiver__name")
     for row in by_receiver:
         row["label"] = row["handover__receiver__name"] or _("Self-organised")
     return render(

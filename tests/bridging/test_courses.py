@@ -296,3 +296,25 @@ def test_programme_pages_query_budget(client, cast, django_assert_num_queries, e
     # 1 session, 2 user, 3 own memberships, 4 programmes with course counts
     with django_assert_num_queries(4):
         assert client.get(reverse("bridging:programme_list")).status_code == 200
+
+
+@pytest.mark.parametrize("extra", [0, 60])
+def test_programme_page_query_budget(client, cast, django_assert_num_queries, extra):
+    """The programme page's queries do not grow with its courses or their participants (60
+    more courses: past the first page of 50)."""
+    for _ in range(extra):
+        course = CourseFactory(programme=cast.programme_a)
+        EnrolmentFactory(course=course, participant__organisation=cast.project_a)
+        EnrolmentFactory(
+            course=course, status="waitlisted", participant__organisation=cast.project_a
+        )
+    client.force_login(cast.coordinator_a)
+    # 1 session, 2 user, 3 own memberships, 4 the programme, 5 its courses with their counts,
+    # 6 the exit-ready per course, 7 the fairs
+    with django_assert_num_queries(7):
+        response = client.get(reverse("bridging:programme_detail", args=[cast.programme_a.pk]))
+    assert (
+        response.context["totals"]["enrolled"]
+        == Enrolment.objects.filter(course__programme=cast.programme_a, status="enrolled").count()
+    )
+    assert len(response.context["page"].object_list) == min(50, 1 + extra)

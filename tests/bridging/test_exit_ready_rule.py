@@ -105,4 +105,4 @@ def test_programme_page_counts_the_exit_ready_per_course(client, cast):
                               assessed_on=timezone.localdate(), **values)  # fmt: skip
     client.force_login(cast.coordinator_a)
     response = client.get(reverse("bridging:programme_detail", args=[cast.programme_a.pk]))
-    assert response.context["courses"][0].exit_ready == 1
+    assert response.context["courses"][0]["exit_ready"] == 1

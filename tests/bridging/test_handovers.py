@@ -14,7 +14,7 @@ from openpyxl import load_workbook
 
 from bridging import handovers
 from bridging.figures import exit_ready_ids
-from bridging.funnel import funnel
+from bridging.funnel import breakdown, breakdowns, funnel
 from bridging.models import Assessment, Enrolment, FollowUp, Handover, HandoverParticipant
 from bridging.models.readiness import INDICATORS
 from bridging.services import JourneyError
@@ -664,6 +664,45 @@ class TestFunnel:
         not_due = {s["key"]: s.get("not_due") for s in result["stages"]}
         assert (not_due["active_3"], not_due["active_6"]) == (0, 1)
 
+    def test_the_breakdowns_of_one_query_are_those_counted_one_field_at_a_time(self, cast):
+        """By model and by receiver from one query, added up per group: the same rows as
+        grouping by each field alone (Forening A receives two models; a self-organised group
+        has no receiver)."""
+        for mode in ("individual", "group", "self_organised"):
+            for answer in ("accept", "decline"):
+                member = handovers.handover_propose(
+                    course=cast.course_a,
+                    mode=mode,
+                    offer=cast.offer_a,
+                    meeting_place="Hallen",
+                    enrolments=[enrol_with_consent(cast, cast.association_a)],
+                    user=cast.coordinator_a,
+                ).members.get()
+                handovers.handover_send(member=member)
+                if answer == "decline" and mode != "self_organised":
+                    handovers.handover_decline(
+                        member=member, reason="full", note="", user=cast.staff_a
+                    )
+        handovers.handover_propose(  # proposed, never sent: in no breakdown
+            course=cast.course_a,
+            mode="group",
+            offer=cast.offer_a,
+            enrolments=[enrol_with_consent(cast, cast.association_a)],
+            user=cast.coordinator_a,
+        )
+        members = HandoverParticipant.objects.filter(handover__course=cast.course_a)
+        by_mode, by_receiver = breakdowns(members)
+        assert by_mode == breakdown(members, "handover__mode")
+        assert by_receiver == breakdown(members, "handover__receiver__name")
+        assert [row["handover__mode"] for row in by_mode] == [
+            "group", "individual", "self_organised"
+        ]  # fmt: skip
+        assert {row["handover__receiver__name"]: row["handed_over"] for row in by_receiver} == {
+            cast.association_a.name: 1 + 4,  # the cast's own member, and four here
+            None: 2,
+        }
+        assert sum(row["declined"] for row in by_receiver) == 2
+
     @pytest.mark.parametrize("extra", [0, 10])
     def test_funnel_page_query_budget(self, client, cast, django_assert_num_queries, extra):
         for _ in range(extra):
@@ -677,13 +716,14 @@ class TestFunnel:
             ).members.get()
             handovers.handover_send(member=member)
         client.force_login(cast.coordinator_a)
-        # 1 session, 2 user, 3 own memberships, 4 the programme, 5 the funnel, 6 by model,
-        # 7 by receiving organisation (the course is searched for: no list of the courses)
-        with django_assert_num_queries(7):
+        # 1 session, 2 user, 3 own memberships, 4 the programme, 5 the funnel, 6 the breakdowns
+        # by model and by receiving organisation (the course is searched for: no list of the
+        # courses)
+        with django_assert_num_queries(6):
             client.get(reverse("bridging:programme_funnel", args=[cast.programme_a.pk]))
-        # One course: 4 the programme, 5 the course chosen, ..., 9 its name in the search field
+        # One course: 4 the programme, 5 the course chosen, ..., 8 its name in the search field
         url = reverse("bridging:programme_funnel", args=[cast.programme_a.pk])
-        with django_assert_num_queries(9):
+        with django_assert_num_queries(8):
             response = client.get(url, {"course": cast.course_a.pk})
         assert response.context["course"] == cast.course_a
 

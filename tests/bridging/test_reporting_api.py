@@ -285,10 +285,10 @@ ENDPOINTS = [
     # (the scopes use their ids); count; page
     ("programme_list", {}, 5, "secret"),
     ("course_list", {}, 5, "secret"),
-    # token; last used; memberships; programme; the funnel's one query; two breakdowns
-    ("programme_funnel", {"pk": "programme"}, 7, "secret"),
-    # token; last used; memberships; course; the funnel's one query; two breakdowns
-    ("course_funnel", {"pk": "course"}, 7, "secret"),
+    # token; last used; memberships; programme; the funnel's one query; the breakdowns' one
+    ("programme_funnel", {"pk": "programme"}, 6, "secret"),
+    # token; last used; memberships; course; the funnel's one query; the breakdowns' one
+    ("course_funnel", {"pk": "course"}, 6, "secret"),
     # token; last used; count; page; housing areas
     ("local_partnership_list", {}, 5, "plan"),
     # token; last used; partnership; areas; levels; stages; activities with their counts
