@@ -470,7 +470,10 @@ class ParticipantAccess(models.Model):
     role = models.CharField(_("role"), max_length=20, blank=True)
     action = models.CharField(_("action"), max_length=20, choices=Action.choices)
     fields = models.CharField(_("fields"), max_length=500, blank=True)
-    at = models.DateTimeField(_("when"), default=timezone.now, db_index=True)
+    # No B-tree index on `at`: no query reads the log by time alone (a participant's entries
+    # are found by `participant`), and every entry written would update it. On PostgreSQL a
+    # BRIN index (migration 0009) serves a search by time: the log is written in time order.
+    at = models.DateTimeField(_("when"), default=timezone.now)
 
     objects = ParticipantAccessQuerySet.as_manager()
 

@@ -167,3 +167,20 @@ def test_purge_respects_a_shorter_retention_period(retention_cases):
     call_command("purge_expired_participants", "--months", "6")
     retention_cases["recent"].refresh_from_db()
     assert retention_cases["recent"].is_anonymised
+
+
+@pytest.mark.django_db
+def test_the_access_log_is_indexed_by_participant_and_user_and_by_time_only_as_brin():
+    """Each log entry written updates every index of the log: `at`, read by no query but
+    a search by period, has a BRIN index (PostgreSQL), not a B-tree (migration 0009)."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("BRIN indexes are PostgreSQL's")
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT indexdef FROM pg_indexes WHERE tablename = %s",
+            [ParticipantAccess._meta.db_table],
+        )
+        methods = sorted(row[0].split(" USING ")[1] for row in cursor.fetchall())
+    assert methods == ["brin (at)", "btree (id)", "btree (participant_id)", "btree (user_id)"]
