@@ -7,6 +7,7 @@ transaction as the change.
 import datetime
 
 from django.db import IntegrityError, connection, transaction
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -95,8 +96,8 @@ ROWS_PER_FETCH = 2000
 
 def read_logging_access(rows, *, participant_ids, membership: Membership, action: str):
     """Write one access-log row per participant among `rows` (a `values_list` queryset of plain
-    columns, one of them `participant_id`, ordered by some of them), then return an iterator
-    of the rows as tuples.
+    columns, one of them `participant_id`, ordered by fields), then return an iterator of the
+    rows as tuples.
 
     On PostgreSQL one statement does both: the rows' query is a WITH that the log's INSERT
     reads, so the list is worked out once, and the log and the rows are one transaction (a
@@ -108,16 +109,20 @@ def read_logging_access(rows, *, participant_ids, membership: Membership, action
         log_access_for(participant_ids, membership=membership, action=action)
         return rows.iterator(chunk_size=ROWS_PER_FETCH)
     qn = connection.ops.quote_name
-    columns = list(rows._fields)
-    if "participant_id" not in columns:
+    if "participant_id" not in rows._fields:
         raise ValueError("the rows have no participant_id")
-    order = []
-    for name in rows.query.order_by:
-        column = name.removeprefix("-")
-        if column not in columns:
-            raise ValueError(f"the rows are ordered by {column}, which is not among them")
-        order.append(f"rows.{qn(column)}" + (" DESC" if name != column else ""))
-    sql, params = rows.order_by().query.sql_with_params()
+    # What the rows are ordered by goes into the WITH under names of its own; the rows are
+    # sorted by it after, without it (fewer values to convert per row).
+    order = {f"_order{number}": name for number, name in enumerate(rows.query.order_by)}
+    sql, params = (
+        rows.order_by()
+        .annotate(**{alias: F(name.removeprefix("-")) for alias, name in order.items()})
+        .query.sql_with_params()
+    )
+    order_by = ", ".join(
+        f"rows.{qn(alias)}" + (" DESC" if name.startswith("-") else "")
+        for alias, name in order.items()
+    )
     cursor = connection.cursor()
     try:
         cursor.execute(
@@ -125,11 +130,10 @@ def read_logging_access(rows, *, participant_ids, membership: Membership, action
             f"INSERT INTO {qn(ParticipantAccess._meta.db_table)} "
             "(participant_id, user_id, role, action, fields, at) "
             "SELECT DISTINCT rows.participant_id, %s, %s, %s, '', %s FROM rows ORDER BY 1"
-            ") SELECT * FROM rows" + (" ORDER BY " + ", ".join(order) if order else ""),
+            f") SELECT {', '.join(f'rows.{qn(name)}' for name in rows._fields)} FROM rows"
+            + (f" ORDER BY {order_by}" if order_by else ""),
             [*params, membership.user_id, membership.role, action, _now()],
         )
-        if [column.name for column in cursor.description] != columns:
-            raise ValueError("the rows' columns are not in the order of their values")
     except BaseException:
         cursor.close()
         raise

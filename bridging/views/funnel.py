@@ -129,10 +129,6 @@ _EXPORT_COLUMNS = (
     # Each follow-up on a row of its own (folded into the member's row by _export_rows).
     "follow_ups__months",
     "follow_ups__answer",
-    # What the rows are ordered by.
-    "handover__created_at",
-    "follow_ups__due_on",
-    "follow_ups__pk",
 )
 
 
@@ -154,12 +150,12 @@ def _export_rows(values):
         first, *more = group
         (_pk, participant_id, first_name, last_name, anonymised_at, course, mode, offer,
          receiver, status, sent_on, answered_on, reason, started_on, months,
-         answer, *_order) = first  # fmt: skip
+         answer) = first  # fmt: skip
         # Most members have one follow-up or none: those need no list of them joined.
         if more:
             follow_ups = ", ".join(
                 f"{row_months}: {answers.get(row_answer) or '-'}"
-                for *_, row_months, row_answer, _created, _due, _pk in (first, *more)
+                for *_, row_months, row_answer in (first, *more)
                 if row_months is not None
             )
         elif months is None:
