@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from common import forms  # Django's forms, held to common limits (common/forms.py)
 from common.forms import OneTimeTokenMixin
+from common.params import id_param
 from common.search import SearchModelChoiceField, SearchModelMultipleChoiceField
 from participants.models import Participant
 from partnerships.models import ActivityType, Membership, Offer, Organisation
@@ -28,6 +29,7 @@ from .models import (
     Session,
 )
 from .models.readiness import INDICATOR_FIELDS
+from .services import NOT_ON_ROSTER
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 TIME = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
@@ -301,25 +303,16 @@ class SessionLogForm(forms.ModelForm):
 
 
 class AttendanceForm(forms.Form):
-    enrolment = forms.IntegerField(widget=forms.HiddenInput)
+    # An enrolment's id: whether it is on the session's roster is read with the mark itself
+    # (services.attendance_mark), so a tap in the sports hall needs no read of its own.
+    enrolment = forms.CharField(widget=forms.HiddenInput)
     status = forms.ChoiceField(choices=Attendance.Status.choices)
 
-    def __init__(self, *args, session, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.session = session
-
     def clean_enrolment(self):
-        # With the participant's name, so the answer can be drawn from it.
-        try:
-            return (
-                Enrolment.objects.select_related("participant")
-                .only("course_id", "status", *PARTICIPANT_NAME)
-                .get(pk=self.cleaned_data["enrolment"], course_id=self.session.course_id)
-            )
-        except Enrolment.DoesNotExist:
-            raise forms.ValidationError(
-                _("The participant is not enrolled on this course.")
-            ) from None
+        enrolment = id_param(self.cleaned_data["enrolment"])
+        if enrolment is None:
+            raise forms.ValidationError(NOT_ON_ROSTER)
+        return enrolment
 
 
 class _IndicatorsForm(forms.ModelForm):

@@ -199,32 +199,39 @@ def course_complete_undo(*, course: Course) -> int:
     return undone
 
 
-def _check_can_take_attendance(session: Session, enrolment: Enrolment) -> None:
+NOT_ON_ROSTER = _("The participant is not enrolled on this course.")
+
+
+def attendance_mark(*, session: Session, enrolment, status: str, user) -> Attendance:
+    """Record or correct the attendance of one person on the session's roster (enrolled on its
+    course or completed it); a correction is logged. `enrolment` is an Enrolment or its id:
+    whether it is on the roster is read with the mark itself, from the database. The attendance
+    returned has `previous_status` (the mark it had before, None for a first mark) and its
+    `enrolment` with the participant's name (`Participant.NAME_FIELDS`), for the answer.
+
+    A tap in the sports hall, so it is one statement on PostgreSQL: the enrolment is checked
+    and named, the row locked, changed and its correction logged (or the first mark inserted)
+    in a single atomic statement; other databases take the same steps in a transaction."""
     _check_session_open(session)
-    if enrolment.course_id != session.course_id or enrolment.status not in (
-        Enrolment.Status.ENROLLED,
-        Enrolment.Status.COMPLETED,
-    ):
-        raise JourneyError(_("The participant is not enrolled on this course."))
-
-
-def attendance_mark(*, session: Session, enrolment: Enrolment, status: str, user) -> Attendance:
-    """Record or correct one participant's attendance; a correction is logged. The attendance
-    returned has `previous_status`: the mark it had before (None for a first mark).
-
-    A tap in the sports hall, so it is one statement on PostgreSQL: the row is locked, changed
-    and its correction logged (or the first mark inserted) in a single atomic statement; other
-    databases take the same steps in a transaction."""
-    _check_can_take_attendance(session, enrolment)
     if status not in Attendance.Status.values:
         raise JourneyError(_("Choose present, absent or excused."))
+    enrolment_id = enrolment.pk if isinstance(enrolment, Enrolment) else enrolment
     if connection.vendor == "postgresql":
-        return _attendance_mark_in_one_statement(session, enrolment, status, user)
-    return _attendance_mark_in_steps(session, enrolment, status, user)
+        return _attendance_mark_in_one_statement(session, enrolment_id, status, user)
+    return _attendance_mark_in_steps(session, enrolment_id, status, user)
 
 
 @transaction.atomic
-def _attendance_mark_in_steps(session, enrolment, status, user) -> Attendance:
+def _attendance_mark_in_steps(session, enrolment_id, status, user) -> Attendance:
+    enrolment = (
+        Enrolment.objects.on_roster()
+        .filter(course_id=session.course_id, pk=enrolment_id)
+        .select_related("participant")
+        .only("course_id", "status", *(f"participant__{f}" for f in Participant.NAME_FIELDS))
+        .first()
+    )
+    if enrolment is None:
+        raise JourneyError(NOT_ON_ROSTER)
     attendance, created = Attendance.objects.select_for_update().get_or_create(
         session=session,
         enrolment=enrolment,
@@ -242,10 +249,16 @@ def _attendance_mark_in_steps(session, enrolment, status, user) -> Attendance:
     return attendance
 
 
+# `enrolment` is the posted enrolment if it is on the session's roster (Enrolment.on_roster),
+# with what the answer shows of the person; without it nothing below writes a row.
 _MARK_SQL = """
-WITH old AS (
+WITH enrolment AS (
+    SELECT e.id, e.status, p.id AS participant_id, p.first_name, p.last_name, p.anonymised_at
+    FROM {enrolment} e JOIN {participant} p ON p.id = e.participant_id
+    WHERE e.id = %(enrolment)s AND e.course_id = %(course)s AND e.status IN %(on_roster)s
+), old AS (
     SELECT id, status FROM {attendance}
-    WHERE session_id = %(session)s AND enrolment_id = %(enrolment)s FOR UPDATE
+    WHERE session_id = %(session)s AND enrolment_id IN (SELECT id FROM enrolment) FOR UPDATE
 ), changed AS (
     UPDATE {attendance} AS a
     SET status = %(status)s, recorded_by_id = %(user)s, recorded_at = %(now)s
@@ -257,34 +270,53 @@ WITH old AS (
     RETURNING attendance_id
 ), created AS (
     INSERT INTO {attendance} (session_id, enrolment_id, status, recorded_by_id, recorded_at)
-    SELECT %(session)s, %(enrolment)s, %(status)s, %(user)s, %(now)s
+    SELECT %(session)s, id, %(status)s, %(user)s, %(now)s FROM enrolment
     WHERE NOT EXISTS (SELECT 1 FROM old)
     ON CONFLICT (session_id, enrolment_id) DO NOTHING
     RETURNING id
 )
-SELECT (SELECT id FROM old), (SELECT id FROM created), (SELECT status FROM old)
+SELECT (SELECT id FROM old), (SELECT id FROM created), (SELECT status FROM old),
+    status, participant_id, first_name, last_name, anonymised_at
+FROM enrolment
 """
 
 
-def _attendance_mark_in_one_statement(session, enrolment, status, user) -> Attendance:
+def _attendance_mark_in_one_statement(session, enrolment_id, status, user) -> Attendance:
     sql = _MARK_SQL.format(
         attendance=connection.ops.quote_name(Attendance._meta.db_table),
         change=connection.ops.quote_name(AttendanceChange._meta.db_table),
+        enrolment=connection.ops.quote_name(Enrolment._meta.db_table),
+        participant=connection.ops.quote_name(Participant._meta.db_table),
     )
     params = {
         "session": session.pk,
-        "enrolment": enrolment.pk,
+        "course": session.course_id,
+        "enrolment": enrolment_id,
+        "on_roster": Enrolment.ON_ROSTER,
         "status": status,
         "user": user.pk,
         "now": timezone.now(),
     }
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
-        old_id, created_id, previous_status = cursor.fetchone()
-        if old_id is None and created_id is None:
+        row = cursor.fetchone()
+        if row is not None and row[0] is None and row[1] is None:
             # Someone else marked this person in the same instant: now it is a correction.
             cursor.execute(sql, params)
-            old_id, created_id, previous_status = cursor.fetchone()
+            row = cursor.fetchone()
+    if row is None:
+        raise JourneyError(NOT_ON_ROSTER)
+    old_id, created_id, previous_status, enrolment_status, participant_id, *name = row
+    first_name, last_name, anonymised_at = name  # Participant.NAME_FIELDS
+    participant = Participant(
+        pk=participant_id, first_name=first_name, last_name=last_name, anonymised_at=anonymised_at
+    )
+    enrolment = Enrolment(
+        pk=enrolment_id,
+        course_id=session.course_id,
+        status=enrolment_status,
+        participant=participant,
+    )
     attendance = Attendance(
         pk=old_id or created_id,
         session=session,

@@ -61,7 +61,7 @@ def with_marks(sessions):
         connection.ops.quote_name(model._meta.db_table)
         for model in (Session, Attendance, Enrolment)
     )
-    on_roster = [Enrolment.Status.ENROLLED.value, Enrolment.Status.COMPLETED.value]  # on_roster()
+    on_roster = Enrolment.ON_ROSTER
     marked = RawSQL(
         f"SELECT COUNT(*) FROM {attendance} a JOIN {enrolment} e ON e.id = a.enrolment_id "
         f"WHERE a.session_id = {session}.id AND e.status IN (%s, %s)",

@@ -17,7 +17,7 @@ class EnrolmentQuerySet(models.QuerySet):
 
     def on_roster(self):
         """Enrolled or completed: the people whose attendance is taken."""
-        return self.filter(status__in=[Enrolment.Status.ENROLLED, Enrolment.Status.COMPLETED])
+        return self.filter(status__in=Enrolment.ON_ROSTER)
 
 
 class Enrolment(models.Model):
@@ -26,6 +26,9 @@ class Enrolment(models.Model):
         WAITLISTED = "waitlisted", _("On the waitlist")
         COMPLETED = "completed", _("Completed")
         WITHDRAWN = "withdrawn", _("Withdrawn")
+
+    # The statuses of the people whose attendance is taken (`on_roster`), for SQL of its own.
+    ON_ROSTER = (Status.ENROLLED.value, Status.COMPLETED.value)
 
     participant = models.ForeignKey(
         Participant,

@@ -82,39 +82,35 @@ def session_detail(request, pk):
 @require_POST
 @project_roles
 def attendance_mark(request, pk):
-    # A tap in the sports hall: the session (with the marks counted for the bar) and the
-    # enrolment (with its participant) are read once, the mark says what it replaced, and the
-    # answer is drawn from them.
+    # A tap in the sports hall: the session (with the marks counted for the bar) is read once,
+    # the mark checks the enrolment is on the roster and names the person, and says what it
+    # replaced; the answer is drawn from them.
     session = get_object_or_404(
         work_queue.with_marks(Session.objects.visible_to(request.user)), pk=pk
     )
-    form = AttendanceForm(request.POST, session=session)
+    form = AttendanceForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, next(iter(form.errors.values()))[0])
+        return redirect(f"{session.get_absolute_url()}#roster")
     error = None
-    attendance = None
-    if form.is_valid():
-        try:
-            attendance = services.attendance_mark(
-                session=session,
-                enrolment=form.cleaned_data["enrolment"],
-                status=form.cleaned_data["status"],
-                user=request.user,
-            )
-        except services.JourneyError as exc:
-            error = exc.args[0]
+    try:
+        attendance = services.attendance_mark(
+            session=session,
+            enrolment=form.cleaned_data["enrolment"],
+            status=form.cleaned_data["status"],
+            user=request.user,
+        )
+    except services.JourneyError as exc:
+        error = exc.args[0]
+        # Refused: the row shows the mark as it stands (if the person is on the roster).
+        enrolment = _roster(session).filter(pk=form.cleaned_data["enrolment"]).first()
     else:
-        error = next(iter(form.errors.values()))[0]
-    if request.htmx and form.is_valid():
-        enrolment = form.cleaned_data["enrolment"]  # with its participant
+        enrolment = attendance.enrolment  # with the participant's name
+        enrolment.mark = attendance.status
+    if request.htmx and enrolment is not None:
         marked = session.marked
-        if attendance is not None:
+        if error is None:
             marked += attendance.previous_status is None  # a first mark: one more on the bar
-            enrolment.mark = attendance.status
-        else:  # refused: the row shows the mark as it stands
-            enrolment.mark = (
-                Attendance.objects.filter(session=session, enrolment=enrolment)
-                .values_list("status", flat=True)
-                .first()
-            )
         # The row, and the bar at the bottom with its count brought up to date (out of band).
         return render(
             request,

@@ -120,6 +120,25 @@ def test_attendance_for_someone_not_on_the_course_is_refused(client, cast):
     assert not Attendance.objects.exists()
 
 
+def test_a_tap_for_someone_off_the_roster_writes_nothing_by_id_or_htmx(client, cast):
+    withdrawn = EnrolmentFactory(
+        course=cast.course_a,
+        status="withdrawn",
+        withdrawn_reason="Flyttet",
+        participant__organisation=cast.project_a,
+    )
+    stranger = EnrolmentFactory(course=cast.course_b, participant__organisation=cast.project_b)
+    for enrolment in (withdrawn, stranger):
+        with pytest.raises(services.JourneyError):
+            services.attendance_mark(session=cast.session_a, enrolment=enrolment.pk,
+                                     status="present", user=cast.instructor_a)  # fmt: skip
+    client.force_login(cast.instructor_a)
+    response = mark(client, cast.session_a, withdrawn, "present", HTTP_HX_REQUEST="true")
+    assert response.status_code == 302
+    assert "Deltageren er ikke tilmeldt dette hold." in client.get(response.url).content.decode()
+    assert not Attendance.objects.exists()
+
+
 @pytest.mark.parametrize("value", ["", "abc", "-1", "\u0663", "99999999999999999999", " "])
 def test_a_posted_enrolment_that_is_no_number_is_refused_in_danish(client, cast, value):
     client.force_login(cast.instructor_a)
@@ -293,11 +312,11 @@ def test_marking_one_attendance_is_a_small_request(
                                  status="present", user=cast.instructor_a)  # fmt: skip
     client.force_login(cast.instructor_a)
     # 1 session, 2 user, 3 own memberships, 4 the training session with the marks counted for
-    # the bar, 5 the enrolment with its participant, 6 the mark: one statement on PostgreSQL
-    # (lock, change, log the correction, say what it replaced); other databases use a
-    # transaction.
+    # the bar, 5 the mark: one statement on PostgreSQL (check the enrolment is on the roster and
+    # name the person, lock, change, log the correction, say what it replaced); other
+    # databases use a transaction.
     if connection.vendor == "postgresql":
-        with django_assert_num_queries(6):
+        with django_assert_num_queries(5):
             response = mark(
                 client, cast.session_a, cast.enrolment_a, status, HTTP_HX_REQUEST="true"
             )
