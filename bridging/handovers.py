@@ -66,6 +66,13 @@ def open_handovers(participants):
     )
 
 
+STATE_SHOWN = (
+    "participant", "status", "sent_at", "answered_at", "started_on", "handover__created_at",
+    "handover__meeting_place", "handover__offer__name", "handover__receiver__name",
+)  # fmt: skip
+"""The fields `state_label` reads, for `only()` on a query of open handovers read for it."""
+
+
 def state_label(member: HandoverParticipant) -> str:
     """Where a participant's handover stands, in words: "Accepted at Gymnastik, Forening A
     on 3 November 2026"."""

@@ -52,6 +52,7 @@ from .models import (
     Handover,
     HandoverParticipant,
 )
+from .models.courses import course_scope
 from .models.readiness import INDICATOR_FIELDS
 
 
@@ -125,6 +126,15 @@ def _may_enrol(request, participant) -> bool:
     )
 
 
+# What the summary, the sections and the timeline read of an enrolment, its course and the
+# programme's bar: not the programme's texts nor the course's timetable.
+_JOURNEY_SHOWN = [
+    "participant", "status", "enrolled_on", "course__name", "course__status",
+    "course__start_date", "course__programme__readiness_threshold",
+    "course__programme__minimum_attendance",
+]  # fmt: skip
+
+
 def _journey(request, participant) -> dict:
     """The participant's courses, assessments and attendance figures as this user may see them,
     read once per request and shared by the summary and the sections. Three queries: the
@@ -134,17 +144,22 @@ def _journey(request, participant) -> dict:
     cache = request.__dict__.setdefault("_participant_journey", {})
     if participant.pk in cache:
         return cache[participant.pk]
+    condition = course_scope(request.user, "course")
+    if condition is not None:
+        # The rule of Enrolment.visible_to on the course and programme read anyway.
+        visible = ExpressionWrapper(condition, output_field=BooleanField())
+    else:
+        # Of the participant's own, so PostgreSQL reads those few by their index.
+        visible = Exists(
+            Enrolment.objects.visible_to(request.user).filter(
+                participant=participant, pk=OuterRef("pk")
+            )
+        )
     every = list(
         _enrolments(participant)
         .select_related("course__programme")
-        .annotate(
-            # Of the participant's own, so PostgreSQL reads those few by their index.
-            visible=Exists(
-                Enrolment.objects.visible_to(request.user).filter(
-                    participant=participant, pk=OuterRef("pk")
-                )
-            )
-        )
+        .only(*_JOURNEY_SHOWN)
+        .annotate(visible=visible)
         .order_by("-course__start_date", "-pk")
     )
     participant.__dict__["_enrolments_with_marks"] = every
@@ -175,14 +190,14 @@ def _journey(request, participant) -> dict:
     return cache[participant.pk]
 
 
-# The handed-over participant and their handover as they are, and of the offer and the
-# receiver the names (handovers.state_label and the timeline): not the offer's forty columns.
+# What the summary (the open handover, its state and follow-up) and the timeline read of the
+# handed-over participant and their handover: not the offer's forty columns, nor the
+# bookkeeping of reminders and notifications.
 _HISTORY_SHOWN = [
-    *(field.name for field in HandoverParticipant._meta.concrete_fields),
-    *(f"handover__{field.name}" for field in Handover._meta.concrete_fields),
-    "handover__offer__name",
-    "handover__receiver__name",
-]
+    *handovers.STATE_SHOWN,
+    "buddy", "decline_reason", "overlap_reason", "withdrawn_at", "withdrawn_reason",
+    "handover__mode",
+]  # fmt: skip
 
 
 def _handover_history(participant, user=None):
@@ -205,7 +220,12 @@ def _handover_history(participant, user=None):
     members = list(
         members.annotate(
             is_open=ExpressionWrapper(handovers.open_condition(), output_field=BooleanField()),
-            visible=Exists(HandoverParticipant.objects.visible_to(user).filter(pk=OuterRef("pk"))),
+            # The rule of visible_to, through the joins to the handover's project: a subquery
+            # of the visible handed-over participants cost more to plan than the query.
+            visible=ExpressionWrapper(
+                HandoverParticipant.objects.visible_condition(user, ""),
+                output_field=BooleanField(),
+            ),
         )
     )
     participant.__dict__["_handover_history"] = members

@@ -274,6 +274,8 @@ STORAGES = {
     },
 }
 
+# Django's renderer, with selects, inputs and text areas written in Python (common/renderers.py).
+FORM_RENDERER = "common.renderers.FastWidgetRenderer"
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 

@@ -132,11 +132,11 @@ class HandoverParticipantQuerySet(ScopedQuerySet):
 
     def visible_condition(self, user, member: str) -> models.Q:
         """`visible_to(user)` as a condition on the handed-over participant at the field path
-        `member`: the rule of `scope`, or for a user who sees everything or nothing a
-        subquery of what `visible_to` shows them."""
+        `member` ("" for the row itself): the rule of `scope`, or for a user who sees
+        everything or nothing a subquery of what `visible_to` shows them."""
         if user.is_authenticated and user.is_active and not user.is_superuser:
             return self.scope(user, member)
-        return models.Q(**{f"{member}__in": self.visible_to(user)})
+        return models.Q(**{f"{member or 'pk'}__in": self.visible_to(user)})
 
 
 class HandoverParticipant(models.Model):

@@ -122,6 +122,12 @@ def handover_create(request, pk):
             messages.success(request, _("The handover is created."))
             return redirect(handover)
     rows = _candidate_rows(request, course, chosen)
+    ticked = form["enrolments"].value()  # read once for the rows, not once per row
+    for row in rows:
+        try:
+            row["ticked"] = str(row["pk"]) in ticked
+        except TypeError:  # nothing ticked
+            row["ticked"] = False
     continuing_form = ContinuingOfferForm(user=request.user)
     # Without JavaScript, the organisation typed for the whole team's offer comes back as its
     # matches (continuing_offer_create sends the text back here).
@@ -177,8 +183,10 @@ def _candidate_rows(request, course, offer):
     ids = [participant.pk for participant in participants]
     ready = exit_ready_ids(Enrolment.objects.filter(pk__in=[e.pk for e in enrolments]))
     on_their_way = {}
-    for member in handovers.open_handovers(ids).filter(
-        pk__in=HandoverParticipant.objects.visible_to(request.user).values("pk")
+    for member in (
+        handovers.open_handovers(ids)
+        .filter(HandoverParticipant.objects.visible_condition(request.user, ""))
+        .only(*handovers.STATE_SHOWN)  # what state_label reads: not the offer's forty columns
     ):
         on_their_way.setdefault(member.participant_id, member)
     consenting = set()
@@ -210,8 +218,13 @@ def _candidate_rows(request, course, offer):
                 % {"organisation": offer.organisation}
             )
         current = on_their_way.get(participant.pk)
+        rate = row["verdict"].attendance_rate
+        # What the row shows, worked out here: a template resolves each of these through
+        # several lookups, thirty times.
         result.append(
-            {"enrolment": enrolment, "verdict": row["verdict"], "wishes": wishes,
+            {"enrolment": enrolment, "pk": enrolment.pk, "name": str(participant),
+             "verdict": row["verdict"], "assessed": row["verdict"].assessed,
+             "attendance": "–" if rate is None else f"{rate} %", "wishes": wishes,
              "blocked": blocked, "exit_ready": enrolment.pk in ready,
              "open_handover": handovers.state_label(current) if current else ""}
         )  # fmt: skip
