@@ -278,8 +278,6 @@ STORAGES = {
 FORM_RENDERER = "common.renderers.FastWidgetRenderer"
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
-# Django's form renderer with the common widgets written in Python (common/form_renderer.py).
-FORM_RENDERER = "common.form_renderer.FormRenderer"
 
 # --- Email ----------------------------------------------------------------------------------
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "brobygning@localhost")
