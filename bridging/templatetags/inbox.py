@@ -1,8 +1,8 @@
-"""`{% waiting_people group decline_options %}`: the people of one handover waiting in the inbox,
-each with what the organisation may know of them and the forms to answer, written in Python. A
-page shows five handovers of up to about six people, and in the template language each person
-cost some thirty variable lookups and two forms' worth of tags: more than every query of the
-page. The markup is the one the template had (the same ids, labels and classes).
+"""`{% waiting_handover group decline_options %}`: one handover waiting in the inbox, with the
+people it sends, what the organisation may know of them and the forms to answer, written in
+Python. A page shows five handovers of up to about six people, and in the template language
+each person cost some thirty variable lookups and two forms' worth of tags: more than every
+query of the page. The markup is the one the template had (the same ids, labels and classes).
 
 Every value is escaped here (`html.escape`, as Django's `escape` does) before it goes into the
 markup; only the CSRF input and the reasons' options, already safe, go in as they are."""
@@ -10,8 +10,11 @@ markup; only the CSRF input and the reasons' options, already safe, go in as the
 from html import escape
 
 from django import template
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 register = template.Library()
 
@@ -40,6 +43,26 @@ _DECLINE = (
     '<div class="col-sm-5"><button type="submit" class="btn btn-outline-danger w-100">{decline}'
     "</button></div>\n</form>\n"
 )
+_HEADER = (
+    '<article class="border rounded p-3 mb-3" aria-labelledby="handover-{pk}">\n'
+    '<h3 class="h5" id="handover-{pk}">{title}</h3>\n'
+    '<p class="mb-1">{for_} <a href="{offer_url}">{offer}</a> · {mode}</p>\n'
+    '<p class="mb-1 small">{sent}</p>\n{note}'
+)
+_NOTE = (
+    '<blockquote class="border-start border-3 ps-2 mb-2"><p class="mb-0 small">'
+    '<span class="fw-semibold">{}</span> {}</p></blockquote>\n'
+)
+_ACCEPT_GROUP = (
+    _FORM + '<div class="col-sm-4"><label class="form-label small" for="first-group-{pk}">'
+    '{first}</label><input class="form-control" type="date" name="first_session_on"'
+    ' id="first-group-{pk}" value="{first_on}" required></div>'
+    '<div class="col-sm-4"><label class="form-label small" for="buddy-group-{pk}">{buddy}'
+    '</label><input class="form-control" type="text" name="buddy" id="buddy-group-{pk}"'
+    ' maxlength="200" required></div>'
+    '<div class="col-sm-4"><button type="submit" class="btn btn-success w-100">{accept}'
+    "</button></div>\n</form>\n"
+)
 _PERSON = (
     '<div class="{css}">\n{heading}<dl class="row small mb-0">\n{details}'
     '<dt class="col-sm-3">{wishes}</dt>\n<dd class="col-sm-9">{wished}</dd>\n</dl>\n'
@@ -61,10 +84,11 @@ def _words(values, lower=False) -> str:
 
 
 @register.simple_tag(takes_context=True)
-def waiting_people(context, group, decline_options):
-    """Each person of `group` (from the inbox view): contact details only with their consent,
-    their wishes, and the forms to decline them (and to accept them, alone in a handover)."""
-    members = group["members"]
+def waiting_handover(context, group, decline_options):
+    """The handover of `group` (from the inbox view): who sent it and why, then each person with
+    contact details only with their consent, their wishes, and the forms to decline them (and
+    to accept them, alone in a handover), then the form to accept a group at once."""
+    handover, members = group["handover"], group["members"]
     alone = len(members) == 1
     first_on = group["first_session_on"].isoformat() if group["first_session_on"] else ""
     csrf, options = _csrf_input(context), str(decline_options)
@@ -82,7 +106,7 @@ def waiting_people(context, group, decline_options):
     note, accept = escape(_("About the reason (needed with other)")), escape(_("Accept"))
     reason_for, decline_name = _("Reason for declining %(name)s"), _("Decline %(name)s")
     reason, decline = escape(_("Reason")), escape(_("Decline"))
-    html = []
+    html = [_header(handover, members)]
     for member in members:
         person = member.participant
         name = escape(str(person))
@@ -135,4 +159,54 @@ def waiting_people(context, group, decline_options):
                 forms=forms,
             )
         )
+    if not alone:
+        html.append(
+            _ACCEPT_GROUP.format(
+                url=escape(group["accept_url"]),
+                css="row g-2 align-items-end border-top pt-3 mt-2",
+                csrf=csrf,
+                pk=handover.pk,
+                first=first,
+                first_on=first_on,
+                buddy=buddy,
+                accept=escape(
+                    ngettext("Accept %(counter)s", "Accept all %(counter)s", len(members))
+                    % {"counter": len(members)}
+                ),
+            )
+        )
+    html.append("</article>\n")
     return mark_safe("".join(html))  # every value above is escaped
+
+
+def _header(handover, members) -> str:
+    """Who the handover sends (a name, or how many from which course), to which offer, and who
+    sent it when, with the coordinator's note."""
+    if len(members) == 1:
+        title = str(members[0].participant)
+    else:
+        title = ngettext(
+            "%(counter)s person from %(course)s", "%(counter)s people from %(course)s", len(members)
+        ) % {"counter": len(members), "course": handover.course.name}
+    sent_at = members[0].sent_at
+    values = {
+        "project": handover.course.programme.organisation.name,
+        "date": date_format(timezone.localtime(sent_at), "SHORT_DATE_FORMAT") if sent_at else "",
+    }
+    if sender := handover.proposer_name:
+        sent = _("Sent by %(sender)s, %(project)s, on %(date)s.") % {"sender": sender, **values}
+    else:
+        sent = _("Sent by %(project)s on %(date)s.") % values
+    offer = handover.offer
+    return _HEADER.format(
+        pk=handover.pk,
+        title=escape(title),
+        for_=escape(_("For")),
+        offer_url=escape(offer.get_absolute_url()) if offer else "",
+        offer=escape(offer.name) if offer else "",
+        mode=escape(str(handover.get_mode_display())),
+        sent=escape(sent),
+        note=_NOTE.format(escape(_("The coordinator's note:")), escape(handover.note))
+        if handover.note
+        else "",
+    )
