@@ -541,7 +541,7 @@ def inbox(request):
                 '<option value="{}">{}</option>',
                 DeclineForm.base_fields["reason"].choices,
             ),
-            "follow_up_form": FollowUpForm(),
+            "follow_up_form": FollowUpForm() if follow_ups else None,
         },
     )
 
