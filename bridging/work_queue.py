@@ -195,8 +195,12 @@ def end_assessments_missing(user, organisation, today=None):
 
 
 def drifting_away(user, organisation, today=None):
-    return figures.dropout_warnings(user, today).filter(
-        course__programme__organisation=organisation
+    """The dropout warnings of the organisation's courses, read as their rows show them (the
+    participant's name, the course's name; the figures with `figures.attach_attendance`)."""
+    return (
+        figures.dropout_warnings(user, today)
+        .filter(course__programme__organisation=organisation)
+        .only("course__name", *_name_fields("participant"))
     )
 
 
