@@ -6,10 +6,13 @@ from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_not_required
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.defaultfilters import floatformat
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
+
+from common.urls import url_for_each
 
 from .. import figures, readiness
 from ..forms import AssessmentForm, QuestionnaireCreateForm, QuestionnaireForm
@@ -163,6 +166,17 @@ def course_readiness(request, pk):
     if sort not in SORT_KEYS:
         sort = "name"
     rows.sort(key=lambda row: _sort_value(row, sort))
+    participant_url = url_for_each("participants:participant_detail")
+    # A score is one of a few values (whole and half steps): each is formatted once for the
+    # team, as the template's filters wrote it for every cell: for the meter (".2f") and as
+    # shown (floatformat:1, with the language's decimal mark).
+    formatted = {}
+    for row in rows:
+        row["url"] = participant_url(row["enrolment"].participant_id)
+        row["cells"] = [
+            (label, *formatted.setdefault(score, _score_texts(score)))
+            for label, score in row["cells"]
+        ]
     return render(
         request,
         "bridging/course_readiness.html",
@@ -174,6 +188,12 @@ def course_readiness(request, pk):
             "ready_count": sum(1 for row in rows if row["verdict"].exit_ready),
         },
     )
+
+
+def _score_texts(score) -> tuple[str, str] | tuple[None, None]:
+    if score is None:
+        return None, None
+    return f"{score:.2f}", floatformat(score, 1)
 
 
 def _sort_value(row, sort):

@@ -264,7 +264,11 @@ def test_course_overview_sorts_lowest_first_and_counts_the_exit_ready(client, ca
     rows = response.context["rows"]
     assert [r["enrolment"] for r in rows] == [other, cast.enrolment_a]
     assert response.context["ready_count"] == 1
-    assert 'aria-label="Vision 1,0"' in response.content.decode()
+    page = response.content.decode()
+    # Each score as the meter's value and as shown, in Danish; each name links to the person.
+    assert 'value="1.00" aria-label="Vision 1,0"></meter> <span class="small">1,0</span>' in page
+    assert 'value="4.00" aria-label="Vision 4,0"></meter> <span class="small">4,0</span>' in page
+    assert f'<a href="{cast.participant_a.get_absolute_url()}">' in page
 
 
 @pytest.mark.parametrize("extra", [0, 30])
