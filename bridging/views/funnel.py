@@ -2,7 +2,9 @@
 
 import itertools
 import operator
+from urllib.parse import urlencode
 
+from django.core.paginator import Paginator
 from django.db.models import DateField
 from django.db.models.functions import Cast, Coalesce, TruncDate
 from django.http import Http404
@@ -42,6 +44,9 @@ def _scope(request, pk):
     return programme, course, enrolments, members, form
 
 
+RECEIVERS_PAGE_SIZE = 25
+
+
 @coordinators
 def programme_funnel(request, pk):
     programme, course, enrolments, members, form = _scope(request, pk)
@@ -51,7 +56,9 @@ def programme_funnel(request, pk):
     by_mode, by_receiver = funnel_module.breakdowns(members)
     for row in by_mode:
         row["label"] = modes.get(row["handover__mode"], "")
-    for row in by_receiver:
+    # A programme hands over to hundreds of organisations: they are shown a page at a time.
+    receivers = Paginator(by_receiver, RECEIVERS_PAGE_SIZE).get_page(request.GET.get("receivers"))
+    for row in receivers:
         row["label"] = row["handover__receiver__name"] or _("Self-organised")
     return render(
         request,
@@ -68,7 +75,8 @@ def programme_funnel(request, pk):
                 chart_id="funnel-chart",
             ),
             "by_mode": by_mode,
-            "by_receiver": by_receiver,
+            "by_receiver": receivers,
+            "course_query": urlencode({"course": course.pk}) if course else "",
             "months": funnel_module.FOLLOW_UP_MONTHS,
         },
     )

@@ -703,6 +703,30 @@ class TestFunnel:
         }
         assert sum(row["declined"] for row in by_receiver) == 2
 
+    def test_the_receiving_organisations_are_shown_a_page_at_a_time(
+        self, client, cast, monkeypatch
+    ):
+        monkeypatch.setattr("bridging.views.funnel.RECEIVERS_PAGE_SIZE", 1)
+        member = handovers.handover_propose(
+            course=cast.course_a,
+            mode="self_organised",
+            offer=None,
+            meeting_place="Hallen",
+            enrolments=[enrol_with_consent(cast, cast.association_a)],
+            user=cast.coordinator_a,
+        ).members.get()
+        handovers.handover_send(member=member)
+        client.force_login(cast.coordinator_a)
+        url = reverse("bridging:programme_funnel", args=[cast.programme_a.pk])
+        first = client.get(url, {"course": cast.course_a.pk})
+        # The next page keeps the course chosen; the models stay whole on every page.
+        assert f"?course={cast.course_a.pk}&amp;receivers=2" in first.content.decode()
+        second = client.get(url, {"course": cast.course_a.pk, "receivers": 2})
+        assert len(second.context["by_mode"]) == 2
+        shown = [[row["label"] for row in r.context["by_receiver"]] for r in (first, second)]
+        assert sorted(shown) == sorted([[cast.association_a.name], ["Selvorganiseret"]])
+        assert shown[0][0] in first.content.decode() and shown[1][0] in second.content.decode()
+
     @pytest.mark.parametrize("extra", [0, 10])
     def test_funnel_page_query_budget(self, client, cast, django_assert_num_queries, extra):
         for _ in range(extra):
