@@ -13,7 +13,11 @@ from django.conf import settings
 from django.db import connection
 from django.db.models import BooleanField, Exists, IntegerField, Max, OuterRef, Q, Subquery
 from django.db.models.expressions import RawSQL
+from django.db.models.query import ModelIterable
 from django.utils import timezone
+
+from participants.models import Participant
+from partnerships.models import Organisation
 
 from . import figures
 from .models import (
@@ -105,18 +109,65 @@ def _name_fields(participant):
     return [f"{participant}__{field}" for field in ("first_name", "last_name", "anonymised_at")]
 
 
+_NAME = ("first_name", "last_name", "anonymised_at")
+
+
+class _NamesReadLate(ModelIterable):
+    """The rows of `_names_read_late`, each with its participant and receiving organisation
+    made from the names read with it (the fields the queue's rows show)."""
+
+    def __iter__(self):
+        db = self.queryset.db
+        for row in super().__iter__():
+            member = row.member if isinstance(row, FollowUp) else row
+            values = [getattr(row, f"_participant_{field}") for field in _NAME]
+            member.participant = Participant.from_db(
+                db, ["id", *_NAME], [member.participant_id, *values]
+            )
+            receiver = member.handover.receiver_id
+            member.handover.receiver = (
+                None
+                if receiver is None
+                else Organisation.from_db(db, ["id", "name"], [receiver, row._receiver_name])
+            )
+            yield row
+
+
+def _names_read_late(queryset, member=""):
+    """`queryset` of handed-over participants (or of rows with one at `member`) with the
+    participant's and the receiving organisation's names read as subqueries, which PostgreSQL
+    works out only for the rows a page shows. Joined (select_related), they were looked up for
+    the whole queue before its count and its first rows were known: two thirds of the waiting
+    handovers' query, for 5 of 600 rows shown."""
+    prefix = f"{member}__" if member else ""
+    names = {
+        f"_participant_{field}": Subquery(
+            Participant.objects.filter(pk=OuterRef(f"{prefix}participant")).order_by().values(field)
+        )
+        for field in _NAME
+    }
+    names["_receiver_name"] = Subquery(
+        Organisation.objects.filter(pk=OuterRef(f"{prefix}handover__receiver"))
+        .order_by()
+        .values("name")
+    )
+    queryset = queryset.annotate(**names)
+    queryset._iterable_class = _NamesReadLate
+    return queryset
+
+
 def handovers_waiting(user, organisation):
     """Handed-over participants sent to a receiving organisation and not yet answered, the
     longest waiting first; `overdue` after HANDOVER_REMINDER_DAYS."""
-    return (
+    return _names_read_late(
         HandoverParticipant.objects.visible_to(user)
         .filter(
             handover__course__programme__organisation=organisation,
             handover__receiver__isnull=False,  # a self-organised group answers no one
             status=HandoverParticipant.Status.SENT,
         )
-        .select_related("participant", "handover__receiver")
-        .only("sent_at", "handover__receiver__name", *_name_fields("participant"))
+        .select_related("handover")
+        .only("sent_at", "participant", "handover__receiver")
         .order_by("sent_at", "pk")
     )
 
@@ -127,21 +178,17 @@ def overdue_since():
 
 def follow_ups_due(user, organisation, today=None):
     today = today or timezone.localdate()
-    return (
+    return _names_read_late(
         FollowUp.objects.filter(
             HandoverParticipant.objects.visible_condition(user, "member"),
             member__handover__course__programme__organisation=organisation,
             answer="",
             due_on__lte=today,
         )
-        .select_related("member__participant", "member__handover__receiver")
-        .only(
-            "months",
-            "due_on",
-            "member__handover__receiver__name",
-            *_name_fields("member__participant"),
-        )
-        .order_by("due_on", "pk")
+        .select_related("member__handover")
+        .only("months", "due_on", "member__participant", "member__handover__receiver")
+        .order_by("due_on", "pk"),
+        member="member",
     )
 
 

@@ -12,6 +12,7 @@ from bridging import services
 from bridging.handovers import handover_propose, handover_send
 from bridging.models import Assessment, Course, FollowUp, HandoverParticipant, Session
 from bridging.models.readiness import INDICATOR_FIELDS
+from participants.models import Participant
 from tests.factories import ConsentFactory, CourseFactory, EnrolmentFactory, SessionFactory
 
 pytestmark = pytest.mark.django_db
@@ -298,3 +299,27 @@ def test_a_self_organised_group_on_its_way_waits_for_no_answer(client, cast):
     handover_send(member=handover.members.get())
     queues, _ = overview(client, cast.coordinator_a)
     assert [m.pk for m in queues["handovers"]["rows"]] == [cast.member_a.pk]
+    # Its follow-ups are due like any other's, with no receiving organisation to name.
+    member = handover.members.get()
+    FollowUp.objects.create(member=member, months=3, due_on=days(-1))
+    queues, response = overview(client, cast.coordinator_a)
+    [row] = [f for f in queues["follow_ups"]["rows"] if f.member_id == member.pk]
+    assert row.member.handover.receiver is None
+    assert f"{member.participant} · selvorganiseret" in response.content.decode()
+
+
+def test_the_waiting_rows_show_the_names_of_the_participant_and_the_receiver(client, cast):
+    """The names are read for the rows shown only; an anonymised participant is shown as such."""
+    queues, response = overview(client, cast.coordinator_a)
+    [row] = queues["handovers"]["rows"]
+    page = response.content.decode()
+    participant = cast.member_a.participant
+    receiver = cast.member_a.handover.receiver
+    assert f"{participant.first_name} {participant.last_name} → {receiver.name}" in page
+    [follow_up] = queues["follow_ups"]["rows"]
+    assert f"{participant.first_name} {participant.last_name} · {receiver.name}" in page
+    Participant.objects.filter(pk=participant.pk).update(anonymised_at=timezone.now())
+    queues, _ = overview(client, cast.coordinator_a)
+    anonymised = Participant.objects.get(pk=participant.pk)
+    assert str(anonymised) != str(participant)
+    assert str(queues["handovers"]["rows"][0].participant) == str(anonymised)
