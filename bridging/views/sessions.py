@@ -4,13 +4,18 @@ from functools import lru_cache
 
 from django.contrib import messages
 from django.db.models import OuterRef, Subquery
+from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.formats import date_format
+from django.utils.html import escape, format_html
+from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
+
+from participants.models import Participant
 
 from .. import services, work_queue
 from ..forms import (
@@ -25,33 +30,68 @@ from .access import get_course_for_user, get_session_for_user, project_roles
 
 
 def _roster(session):
-    """The course's roster, each with their mark for this session (or None): one query.
-    `session` comes from `get_session_for_user`, so its course is one the user sees, and the
-    roster is the course's enrolments (what `Enrolment.objects.visible_to` allows of it)."""
+    """The course's roster, each person with their mark for this session (or None), as rows
+    for `_rows_html`: one query. `session` comes from `get_session_for_user`, so its course is
+    one the user sees, and the roster is the course's enrolments (what
+    `Enrolment.objects.visible_to` allows of it)."""
     mark = Attendance.objects.filter(session=session, enrolment=OuterRef("pk")).values("status")
     return (
         Enrolment.objects.on_roster()
         .filter(course_id=session.course_id)
         .annotate(mark=Subquery(mark[:1]))
-        .select_related("participant")
-        .only(*PARTICIPANT_NAME)  # what a row shows of the person
         .order_by("participant__first_name", "participant__last_name")
+        .values_list("pk", "mark", "participant_id", *PARTICIPANT_NAME)  # what a row shows
     )
 
 
-def _rows(session, enrolments):
-    """What the roster rows need besides each person: the address they post to, and each
-    person's three status buttons. The buttons differ only by the mark they show pressed (and
-    the language), so each set is drawn once per process and shared by the rows with that
-    mark: a row is drawn 30 times on the page, in the sports hall."""
+def _named(rows):
+    """(enrolment id, mark, name) from the roster's values."""
+    return [(pk, mark, Participant.name_from(*person)) for pk, mark, *person in rows]
+
+
+# A roster row, written in Python: the page draws 30 of them, and a template with a loop of
+# them cost more than the page's queries. The status buttons come from `_buttons`.
+_ROW = """<li class="list-group-item attendance-row" id="attendance-{pk}">
+  <form method="post" action="{url}"
+        hx-post="{url}" hx-target="closest li" hx-swap="outerHTML"
+        class="d-flex flex-wrap align-items-center justify-content-between gap-2">
+    <input type="hidden" name="csrfmiddlewaretoken" value="{token}">
+    <input type="hidden" name="enrolment" value="{pk}">
+    <span class="fw-semibold attendance-name" id="name-{pk}">{name}</span>
+    <span class="btn-group" role="group" aria-labelledby="name-{pk}">{buttons}</span>
+  </form>
+  {error}
+</li>
+"""
+
+
+def _rows_html(request, session, rows, error=None):
+    """The roster's rows (`_named`): each posts its person's mark to the session, with one of
+    three status buttons pressed, and a refused tap's message under it."""
+    url = escape(reverse("bridging:attendance_mark", args=[session.pk]))
+    token = escape(get_token(request))
+    if error:
+        error = format_html('<p class="text-danger small mb-0" role="alert">{}</p>', error)
     language = get_language()
-    for enrolment in enrolments:
-        enrolment.buttons = _buttons(language, enrolment.mark)
-    return {"mark_url": reverse("bridging:attendance_mark", args=[session.pk])}
+    return mark_safe(
+        "".join(
+            _ROW.format(
+                pk=int(pk),
+                url=url,
+                token=token,
+                name=escape(name),
+                buttons=_buttons(language, mark),
+                error=error or "",
+            )
+            for pk, mark, name in rows
+        )
+    )
 
 
 @lru_cache(maxsize=32)
 def _buttons(language, mark):
+    """The three status buttons with `mark` pressed. They differ only by the mark (and the
+    language), so each set is drawn once per process and shared by the rows with that mark."""
     statuses = [(value, str(label)) for value, label in Attendance.Status.choices]
     return render_to_string(
         "bridging/includes/attendance_buttons.html", {"statuses": statuses, "mark": mark}
@@ -63,18 +103,18 @@ def session_detail(request, pk):
     session = get_session_for_user(request, pk)
     attendance_open = services.attendance_is_open(session)
     # The roster is shown only while attendance can be taken.
-    roster = list(_roster(session)) if attendance_open and not session.is_cancelled else []
+    roster = _named(_roster(session)) if attendance_open and not session.is_cancelled else []
     return render(
         request,
         "bridging/session_detail.html",
         {
             "session": session,
-            "roster": roster,
-            "unmarked": sum(1 for enrolment in roster if enrolment.mark is None),
+            "roster": _rows_html(request, session, roster),
+            "roster_size": len(roster),
+            "unmarked": sum(1 for _pk, mark, _name in roster if mark is None),
             "attendance_open": attendance_open,
             "log_form": SessionLogForm(instance=session),
             "cancel_form": CancelSessionForm(),
-            **_rows(session, roster),
         },
     )
 
@@ -103,11 +143,10 @@ def attendance_mark(request, pk):
     except services.JourneyError as exc:
         error = exc.args[0]
         # Refused: the row shows the mark as it stands (if the person is on the roster).
-        enrolment = _roster(session).filter(pk=form.cleaned_data["enrolment"]).first()
+        rows = _named(_roster(session).filter(pk=form.cleaned_data["enrolment"]))
     else:
-        enrolment = attendance.enrolment  # with the participant's name
-        enrolment.mark = attendance.status
-    if request.htmx and enrolment is not None:
+        rows = [(attendance.enrolment.pk, attendance.status, str(attendance.enrolment.participant))]
+    if request.htmx and rows:
         marked = session.marked
         if error is None:
             marked += attendance.previous_status is None  # a first mark: one more on the bar
@@ -117,12 +156,10 @@ def attendance_mark(request, pk):
             "bridging/includes/attendance_marked.html",
             {
                 "session": session,
-                "rows": [enrolment],
-                "error": error,
+                "rows": _rows_html(request, session, rows, error),
                 "unmarked": session.roster - marked,
                 "roster_size": session.roster,
                 "oob": True,
-                **_rows(session, [enrolment]),
             },
         )
     if error:
