@@ -172,9 +172,14 @@ def course_detail(request, pk):
     figures.attach_attendance(enrolments)
     participant_url = url_for_each("participants:participant_detail")
     withdraw_url = url_for_each("bridging:enrolment_withdraw", course.pk)
+    # The withdraw form's sentences name the participant: translated once, not once a row.
+    leaves = _("%(name)s leaves the team; the first on the waitlist moves up.")
+    reason = _("Reason %(name)s withdraws")
     for enrolment in enrolments:  # the links of each row, reversed once for all
         enrolment.participant_url = participant_url(enrolment.participant_id)
         enrolment.withdraw_url = withdraw_url(enrolment.pk)
+        name = {"name": str(enrolment.participant)}
+        enrolment.withdraw_note, enrolment.withdraw_reason_label = leaves % name, reason % name
     roster = [e for e in enrolments if e.status in (e.Status.ENROLLED, e.Status.COMPLETED)]
     waitlist = sorted(
         (e for e in enrolments if e.status == e.Status.WAITLISTED), key=lambda e: e.created_at
@@ -182,6 +187,10 @@ def course_detail(request, pk):
     withdrawn = [e for e in enrolments if e.status == e.Status.WITHDRAWN]
     is_coordinator = request.membership.role == "coordinator"
     sessions = list(Session.objects.filter(course=course))
+    session_url = url_for_each("bridging:session_detail")
+    session_status = choice_labels(Session, "status")
+    for session in sessions:
+        session.url, session.status_label = session_url(session.pk), session_status[session.status]
     exit_ready = figures.exit_ready_per_course(
         Enrolment.objects.on_roster().filter(course=course)
     ).get(course.pk, 0)
