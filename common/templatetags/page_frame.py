@@ -35,6 +35,25 @@ def _language_choices(languages):
     return [(code, capfirst(get_language_info(code)["name_local"])) for code, _name in languages]
 
 
+@register.simple_tag
+def membership_options(memberships, current):
+    """(id, "organisation (role)", chosen) for the organisation switch of a user with several
+    memberships (a housing plan's coordinator may be in forty): each role's label translated
+    once, not once per membership."""
+    if len(memberships) < 2:
+        return []
+    roles = {}
+    options = []
+    for membership in memberships:
+        if membership.role not in roles:
+            roles[membership.role] = membership.get_role_display()
+        label = f"{membership.organisation.name} ({roles[membership.role]})"
+        options.append(
+            (str(membership.pk), label, current is not None and membership.pk == current.pk)
+        )
+    return options
+
+
 class MemoNode(template.Node):
     """See `memo`. The HTML is kept on the node, so it goes when the template is parsed again."""
 

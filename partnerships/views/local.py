@@ -15,6 +15,7 @@ from django.views.decorators.http import require_GET, require_POST
 from common.charts import bars
 from common.exports import table_response
 from common.search import suggestions_response
+from common.urls import url_for_each
 
 from .. import services_local
 from ..access import role_required
@@ -230,6 +231,11 @@ def _render_partnership(request, partnership, **bound):
     activities = list(
         partnership.activities.annotate(registered=Coalesce(Sum("registrations__participants"), 0))
     )
+    activity_url = url_for_each("partnerships:local_activity_detail")
+    registered = _("%(count)s participants registered")  # translated once, not once a row
+    for activity in activities:
+        activity.url = activity_url(activity.pk)
+        activity.registered_text = registered % {"count": activity.registered}
     assessments = list(partnership.assessments.select_related("assessed_by")[:10])
     return render(
         request,
