@@ -135,6 +135,15 @@ _JOURNEY_SHOWN = [
 ]  # fmt: skip
 
 
+# What the verdict, the chart and the history read of an assessment: the scores, not the
+# notes on each indicator; of the assessor, the name.
+_ASSESSMENT_SHOWN = [
+    "enrolment", "kind", "source", "assessed_on", "created_at", "note", "wishes_after",
+    *INDICATOR_FIELDS, "assessed_by__first_name", "assessed_by__last_name",
+    "assessed_by__username",
+]  # fmt: skip
+
+
 def _journey(request, participant) -> dict:
     """The participant's courses, assessments and attendance figures as this user may see them,
     read once per request and shared by the summary and the sections. Three queries: the
@@ -172,6 +181,7 @@ def _journey(request, participant) -> dict:
         assessments = list(
             Assessment.objects.filter(enrolment__in=on_roster)
             .select_related("assessed_by")
+            .only(*_ASSESSMENT_SHOWN)
             .order_by("assessed_on", "created_at", "pk")
         )
         attach_attendance(on_roster)

@@ -8,6 +8,7 @@ municipality and home area: the directory holds no coordinates.
 from dataclasses import dataclass
 
 from django.db.models import Case, F, IntegerField, Q, Value, When
+from django.db.models.functions import Upper
 from django.utils.translation import gettext as _
 
 from partnerships.models import Offer
@@ -26,6 +27,13 @@ WEIGHTS = {
     "newcomers": 1,
     "full": -4,
 }
+
+
+# What the page and `_explain` read of the offers shown: not the directory's other columns.
+SHOWN = [
+    "name", "organisation__name", "activity_type__name", "weekday_mask", "start_time", "venue",
+    "municipality", "area", "time_of_day", "monthly_fee", "suits_newcomers", "free_places",
+]  # fmt: skip
 
 
 @dataclass
@@ -57,10 +65,12 @@ def matching_offers(participant: Participant, offers, limit: int = 10) -> list[M
     if participant.max_monthly_fee is not None:
         score += _when(Q(monthly_fee__lte=participant.max_monthly_fee), WEIGHTS["fee"])
         score += _when(Q(monthly_fee__gt=participant.max_monthly_fee), WEIGHTS["too_expensive"])
+    # `iexact` (UPPER on both sides), with the offers' side kept in capitals by the database.
     if participant.municipality:
-        score += _when(Q(municipality__iexact=participant.municipality), WEIGHTS["municipality"])
+        same = Q(municipality_upper=Upper(Value(participant.municipality)))
+        score += _when(same, WEIGHTS["municipality"])
     if participant.home_area:
-        score += _when(Q(area__iexact=participant.home_area), WEIGHTS["area"])
+        score += _when(Q(area_upper=Upper(Value(participant.home_area))), WEIGHTS["area"])
     order = ("-match_score", "monthly_fee", "name")
     # Every active offer is scored, so the ranking reads only the offers' own narrow rows (the
     # ids of the best); the rows shown, with their organisation and activity, are joined for
@@ -71,6 +81,7 @@ def matching_offers(participant: Participant, offers, limit: int = 10) -> list[M
         .annotate(**({"day_overlap": F("weekday_mask").bitand(day_mask)} if day_mask else {}))
         .annotate(match_score=score)
         .select_related("organisation", "activity_type")
+        .only(*SHOWN)
         .order_by(*order)
     )
     return [_explain(participant, offer, activities) for offer in ranked]

@@ -192,6 +192,16 @@ class Offer(models.Model):
         expression=Upper(search_document()), output_field=models.TextField(), db_persist=True
     )
 
+    # The municipality and area in capitals, kept by the database: matching offers compares
+    # them with the participant's as `iexact` does (UPPER on both sides) without working out
+    # UPPER again for each of 27,000 offers on every visit.
+    municipality_upper = models.GeneratedField(
+        expression=Upper("municipality"), output_field=models.TextField(), db_persist=True
+    )
+    area_upper = models.GeneratedField(
+        expression=Upper("area"), output_field=models.TextField(), db_persist=True
+    )
+
     objects = OfferQuerySet.as_manager()
 
     class Meta:

@@ -78,3 +78,33 @@ def test_a_participant_page_scopes_by_the_ids_of_the_memberships(client, cast):
         q["sql"] for q in queries if q["sql"].startswith('SELECT "participants_participant"."id"')
     ]
     assert read and not any("partnerships_membership" in sql for sql in read)
+
+
+def test_one_participants_access_log_is_what_the_rule_shows(cast):
+    from participants.models import ParticipantAccess
+
+    for participant in (cast.participant_a, cast.participant_b):
+        ParticipantAccess.objects.create(participant=participant, action="view")
+    both = MembershipFactory(
+        user=cast.coordinator_b, organisation=cast.project_a, role=Role.INSTRUCTOR
+    ).user
+    users = [cast.coordinator_a, cast.instructor_a, cast.staff_a, cast.outsider, both]
+    for user in users:
+        for participant in (cast.participant_a, cast.participant_b):
+            by_rule = set(
+                ParticipantAccess.objects.visible_to(user)
+                .filter(participant=participant)
+                .values_list("pk", flat=True)
+            )
+            setattr(user, LOADED_MEMBERSHIPS, list(Membership.objects.own(user)))
+            try:
+                read = ParticipantAccess.objects.of_participant(user, participant)
+                by_ids = set(read.values_list("pk", flat=True))
+            finally:
+                delattr(user, LOADED_MEMBERSHIPS)
+            unloaded = ParticipantAccess.objects.of_participant(user, participant)
+            assert by_ids == by_rule == set(unloaded.values_list("pk", flat=True))
+    coordinator_sees = ParticipantAccess.objects.of_participant(
+        cast.coordinator_a, cast.participant_a
+    )
+    assert coordinator_sees.count() == 1
