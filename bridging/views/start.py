@@ -69,7 +69,9 @@ def _queues(request, today):
         ),
         "drifting": (
             _("Drifting away: absent several times in a row"),
-            work_queue.drifting_away(user, organisation, today),
+            # Counted at this moment, as on the dropout warnings page: a mark taken in the hour
+            # before a session starts counts once the session has begun, not all day.
+            work_queue.drifting_away(user, organisation),
         ),
         "attendance": (
             _("Past sessions without full attendance"),

@@ -91,6 +91,34 @@ def test_drifting_away_is_the_dropout_list_of_the_own_organisation(client, cast)
     assert queues["drifting"]["count"] == 0
 
 
+def test_drifting_away_counts_a_session_once_it_has_begun_as_the_warnings_page_does(client, cast):
+    services.attendance_mark(
+        session=SessionFactory(course=cast.course_a, date=days(-7)),
+        enrolment=cast.enrolment_a,
+        status="absent",
+        user=cast.instructor_a,
+    )
+    # Attendance opens an hour before the start: an absence taken now, for a session in half an
+    # hour, is not yet one of the held sessions.
+    soon = timezone.localtime() + datetime.timedelta(minutes=30)
+    later = SessionFactory(
+        course=cast.course_a,
+        date=soon.date(),
+        start_time=soon.time().replace(microsecond=0),
+        end_time=(soon + datetime.timedelta(hours=1)).time().replace(microsecond=0),
+    )
+    services.attendance_mark(
+        session=later, enrolment=cast.enrolment_a, status="absent", user=cast.instructor_a
+    )
+    queues, _ = overview(client, cast.coordinator_a)
+    assert queues["drifting"]["count"] == 0
+    client.force_login(cast.coordinator_a)
+    assert (
+        cast.participant_a.get_absolute_url()
+        not in client.get(reverse("bridging:dropout_warnings")).content.decode()
+    )
+
+
 def test_past_session_without_full_attendance_until_everyone_is_marked(client, cast):
     session = SessionFactory(course=cast.course_a, date=days(-3))
     SessionFactory(course=cast.course_a, date=days(-20))  # too long ago
