@@ -4,6 +4,7 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.html import format_html_join
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -69,6 +70,17 @@ def programme_update(request, pk):
 
 
 PROGRAMME_COURSES_PAGE_SIZE = 50
+PROGRAMME_COURSE_ROW = """
+  <tr>
+    <th scope="row"><a href="{}">{}</a></th>
+    <td data-label="{}">{}</td>
+    <td data-label="{}">{}</td>
+    <td class="text-end" data-label="{}">{} / {}</td>
+    <td class="text-end" data-label="{}">{}</td>
+    <td class="text-end" data-label="{}">{}</td>
+    <td class="text-end" data-label="{}"><a href="{}">{}</a></td>
+  </tr>
+  """
 
 
 @coordinators
@@ -111,6 +123,16 @@ def programme_detail(request, pk):
             f"{course['start_time']:%H:%M}–{course['end_time']:%H:%M}"
         )
         course["url"], course["readiness_url"] = detail(course["pk"]), readiness(course["pk"])
+    # The page's rows written once in Python, as the template's loop wrote them: about 5 ms of
+    # variable lookups and number formatting for 50 rows (whole numbers print as they are).
+    labels = [_(label) for label in ("Status", "When", "Enrolled", "Waitlist", "Completed")]
+    rows = format_html_join("", PROGRAMME_COURSE_ROW, (
+        (course["url"], course["name"], labels[0], course["status_label"], labels[1],
+         course["when"], labels[2], course["enrolled"], course["capacity"], labels[3],
+         course["waitlisted"], labels[4], course["completed"], _("Exit-ready"),
+         course["readiness_url"], course["exit_ready"])
+        for course in page
+    ))  # fmt: skip
     return render(
         request,
         "bridging/programme_detail.html",
@@ -118,6 +140,7 @@ def programme_detail(request, pk):
             "programme": programme,
             "courses": courses,
             "page": page,
+            "rows": rows,
             "totals": {
                 key: sum(course[key] for course in courses)
                 for key in ("enrolled", "waitlisted", "completed", "exit_ready")
