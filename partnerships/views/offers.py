@@ -7,6 +7,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from common.urls import url_for_each
+
 from .. import services
 from ..forms import FreePlacesForm, OfferForm, OfferSearchForm
 from ..models import Offer, Organisation
@@ -29,6 +31,9 @@ def offer_list(request):
     )
     rows = offers.in_bulk(list(page.object_list))
     page.object_list = [rows[pk] for pk in page.object_list]
+    offer_url = url_for_each("partnerships:offer_detail")
+    for offer in page.object_list:  # the rows' links, reversed once
+        offer.url = offer_url(offer.pk)
     query = request.GET.copy()
     query.pop("page", None)
     return render(
