@@ -115,7 +115,9 @@ def local_overview(request):
         .order_by("month")
     )
     practices = dict(DevelopmentAssessment.Practice.choices)
+    partnership_url = url_for_each("partnerships:local_partnership_detail")
     for partnership in partnerships:
+        partnership.url = partnership_url(partnership.pk)
         partnership.practice_label = practices.get(partnership.practice, "")
         if partnership.level is not None:
             partnership.level_label = _("Level %(level)s") % {"level": partnership.level}
