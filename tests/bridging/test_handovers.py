@@ -48,6 +48,21 @@ def enrol_with_consent(cast, organisation, **participant):
     return enrolment
 
 
+def hand_over_one_more(cast, mode="individual", send=False):
+    """One more participant of course A, with consent to share, proposed to offer A (and sent):
+    the larger of a query-count test's two sizes."""
+    member = handovers.handover_propose(
+        course=cast.course_a,
+        mode=mode,
+        offer=cast.offer_a,
+        enrolments=[enrol_with_consent(cast, cast.association_a)],
+        user=cast.coordinator_a,
+    ).members.get()
+    if send:
+        handovers.handover_send(member=member)
+    return member
+
+
 class TestProposing:
     def test_a_participant_without_consent_cannot_be_included_and_the_page_says_why(
         self, client, cast
@@ -382,15 +397,7 @@ class TestInbox:
     @pytest.mark.parametrize("extra", [0, 12])
     def test_inbox_query_budget(self, client, cast, django_assert_num_queries, extra):
         for _ in range(extra):
-            enrolment = enrol_with_consent(cast, cast.association_a)
-            member = handovers.handover_propose(
-                course=cast.course_a,
-                mode="individual",
-                offer=cast.offer_a,
-                enrolments=[enrolment],
-                user=cast.coordinator_a,
-            ).members.get()
-            handovers.handover_send(member=member)
+            hand_over_one_more(cast, send=True)
         client.force_login(cast.staff_a)
         # 1 session, 2 user, 3 own memberships, 4 a page of the handovers with people waiting,
         # with how many wait in how many handovers (also for the navigation), 5 the people
@@ -730,15 +737,7 @@ class TestFunnel:
     @pytest.mark.parametrize("extra", [0, 10])
     def test_funnel_page_query_budget(self, client, cast, django_assert_num_queries, extra):
         for _ in range(extra):
-            enrolment = enrol_with_consent(cast, cast.association_a)
-            member = handovers.handover_propose(
-                course=cast.course_a,
-                mode="group",
-                offer=cast.offer_a,
-                enrolments=[enrolment],
-                user=cast.coordinator_a,
-            ).members.get()
-            handovers.handover_send(member=member)
+            hand_over_one_more(cast, mode="group", send=True)
         client.force_login(cast.coordinator_a)
         # 1 session, 2 user, 3 own memberships, 4 the programme, 5 the funnel, 6 the breakdowns
         # by model and by receiving organisation (the course is searched for: no list of the
@@ -856,14 +855,7 @@ class TestExports:
     @pytest.mark.parametrize("extra", [0, 10])
     def test_handover_export_query_budget(self, client, cast, django_assert_num_queries, extra):
         for _ in range(extra):
-            enrolment = enrol_with_consent(cast, cast.association_a)
-            handovers.handover_propose(
-                course=cast.course_a,
-                mode="individual",
-                offer=cast.offer_a,
-                enrolments=[enrolment],
-                user=cast.coordinator_a,
-            )
+            hand_over_one_more(cast)
         client.force_login(cast.coordinator_a)
         # 1 session, 2 user, 3 own memberships, 4 the access log and the rows (on PostgreSQL
         # one statement; elsewhere the log's INSERT, then 5 the rows)
@@ -879,14 +871,7 @@ class TestExports:
     @pytest.mark.parametrize("extra", [0, 10])
     def test_handover_list_query_budget(self, client, cast, django_assert_num_queries, extra):
         for _ in range(extra):
-            enrolment = enrol_with_consent(cast, cast.association_a)
-            handovers.handover_propose(
-                course=cast.course_a,
-                mode="individual",
-                offer=cast.offer_a,
-                enrolments=[enrolment],
-                user=cast.coordinator_a,
-            )
+            hand_over_one_more(cast)
         client.force_login(cast.coordinator_a)
         # 1 session, 2 user, 3 own memberships, 4 count, 5 the page
         with django_assert_num_queries(5):
