@@ -554,7 +554,9 @@ class ContinuingOfferForm(forms.Form):
         search_fields=("name", "municipality"),
         suggest_url=reverse_lazy("bridging:continuing_offer_organisation_suggestions"),
     )
-    activity_type = forms.ModelChoiceField(label=_("Activity"), queryset=ActivityType.objects.all())
+    activity_type = forms.ListedModelChoiceField(
+        label=_("Activity"), queryset=ActivityType.objects.all()
+    )
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
