@@ -21,6 +21,7 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
 from common.charts import radar
+from common.urls import url_for_each
 from participants.hooks import (
     KeyFigure,
     NextStep,
@@ -407,6 +408,9 @@ def readiness_section(request, participant):
     if not enrolments:
         return ""
     blocks = []
+    # Each block's two links, reversed once for all of them.
+    assessment_url = url_for_each("bridging:assessment_create")
+    questionnaire_url = url_for_each("bridging:questionnaire_create")
     for enrolment in enrolments:
         staff, own = enrolment.staff_assessments, enrolment.own_assessments
         verdict = enrolment.verdict
@@ -441,6 +445,8 @@ def readiness_section(request, participant):
         blocks.append(
             {
                 "enrolment": enrolment,
+                "assessment_url": assessment_url(enrolment.pk),
+                "questionnaire_url": questionnaire_url(enrolment.pk),
                 "verdict": verdict,
                 "chart": chart,
                 "columns": [label for _key, label, _a in labelled],

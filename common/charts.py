@@ -1,9 +1,10 @@
 """Charts as inline SVG drawn on the server: no JavaScript, nothing for the CSP to block.
 Every chart is shown with a table of the same numbers beside it."""
 
+import functools
 import math
 
-from django.utils.html import format_html, format_html_join
+from django.utils.html import conditional_escape, format_html, format_html_join
 from django.utils.safestring import SafeString
 
 WIDTH = 420
@@ -24,12 +25,10 @@ def _point(index: int, count: int, value: float) -> tuple[float, float]:
             round(CENTRE_Y + distance * math.sin(angle), 1))  # fmt: skip
 
 
-def radar(*, axes: list[str], series: list[dict], title: str, chart_id: str) -> SafeString:
-    """A star chart of `axes` (labels) with one polygon per series.
-
-    Each series is {"label", "values" (one per axis, on the 1-4 scale), "colour", "dashed"}.
-    """
-    count = len(axes)
+@functools.lru_cache(maxsize=16)
+def _radar_frame(count: int, axes: tuple[str, ...]) -> SafeString:
+    """The rings, spokes and axis labels of a star chart: the same for every chart of the same
+    axes, so drawn once (per language: `axes` are the translated labels)."""
     rings = format_html_join(
         "",
         '<polygon points="{}" fill="none" stroke="#adb5bd" stroke-width="1"/>',
@@ -49,6 +48,17 @@ def radar(*, axes: list[str], series: list[dict], title: str, chart_id: str) -> 
         'font-size="{}" fill="#212529">{}</text>',
         ((*_point(i, count, SCALE_MAX + 0.85), FONT, label) for i, label in enumerate(axes)),
     )
+    return SafeString(rings + spokes + labels)
+
+
+def radar(*, axes: list[str], series: list[dict], title: str, chart_id: str) -> SafeString:
+    """A star chart of `axes` (labels) with one polygon per series.
+
+    Each series is {"label", "values" (one per axis, on the 1-4 scale), "colour", "dashed"}.
+    """
+    count = len(axes)
+    # Escaped first: the cache holds text, not a mix of safe and unsafe strings.
+    frame = _radar_frame(count, tuple(conditional_escape(axis) for axis in axes))
     polygons = format_html_join(
         "",
         '<polygon points="{}" fill="{}" fill-opacity="0.15" stroke="{}" stroke-width="2.5"{}/>',
@@ -85,15 +95,13 @@ def radar(*, axes: list[str], series: list[dict], title: str, chart_id: str) -> 
     return format_html(
         '<svg viewBox="0 0 {} {}" width="100%" class="radar-chart" role="img" '
         'aria-labelledby="{}" xmlns="http://www.w3.org/2000/svg">'
-        '<title id="{}">{}</title>{}{}{}{}{}</svg>',
+        '<title id="{}">{}</title>{}{}{}</svg>',
         WIDTH,
         height,
         chart_id,
         chart_id,
         title,
-        rings,
-        spokes,
-        labels,
+        frame,
         polygons,
         legend,
     )
