@@ -72,19 +72,22 @@ def matching_offers(participant: Participant, offers, limit: int = 10) -> list[M
     if participant.home_area:
         score += _when(Q(area_upper=Upper(Value(participant.home_area))), WEIGHTS["area"])
     order = ("-match_score", "monthly_fee", "name")
-    # Every active offer is scored, so the ranking reads only the offers' own narrow rows (the
-    # ids of the best); the rows shown, with their organisation and activity, are joined for
-    # those few only. One query: the ranking is its subquery.
+    # Every active offer is scored, so the ranking reads only the offers' own narrow rows and
+    # returns the ids and scores of the best (the score is compiled and computed once); the rows
+    # shown, with their organisation and activity, are then read for those few ids only.
     best = offers.filter(is_active=True).annotate(match_score=score).order_by(*order)
-    ranked = (
-        offers.model.objects.filter(pk__in=best.values("pk")[:limit])
-        .annotate(**({"day_overlap": F("weekday_mask").bitand(day_mask)} if day_mask else {}))
-        .annotate(match_score=score)
-        .select_related("organisation", "activity_type")
+    ranking = list(best.values_list("pk", "match_score")[:limit])
+    shown = (
+        offers.model.objects.select_related("organisation", "activity_type")
         .only(*SHOWN)
-        .order_by(*order)
+        .in_bulk([pk for pk, _score in ranking])
     )
-    return [_explain(participant, offer, activities) for offer in ranked]
+    matches = []
+    for pk, match_score in ranking:
+        offer = shown[pk]
+        offer.match_score = match_score
+        matches.append(_explain(participant, offer, activities))
+    return matches
 
 
 def _explain(participant, offer, activities) -> Match:

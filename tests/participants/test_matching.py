@@ -104,7 +104,8 @@ def test_matching_page_query_budget(client, cast, participant, django_assert_num
     OfferFactory.create_batch(extra)
     client.force_login(cast.coordinator_a)
     # 1 session, 2 user, 3 own memberships, 4 the participant, 5 wished activities (for the
-    # ranking and the heading), 6 ranked offers, 7 the places they hold on courses (bridging's
-    # "propose a handover to this offer")
-    with django_assert_num_queries(7):
+    # ranking and the heading), 6 the ranking (ids and scores of the best), 7 the offers shown,
+    # by those ids, 8 the places they hold on courses (bridging's "propose a handover to this
+    # offer")
+    with django_assert_num_queries(8):
         client.get(reverse("participants:matching_offers", args=[participant.pk]))
