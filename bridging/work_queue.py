@@ -104,12 +104,9 @@ def sessions_missing_attendance(user, today=None, courses=None):
 
 
 def _name_fields(participant):
-    """The fields of a participant's name (`Participant.name_from`): the queues read what their
-    rows show, not a whole participant (their notes, their contact details) for each row."""
-    return [f"{participant}__{field}" for field in ("first_name", "last_name", "anonymised_at")]
-
-
-_NAME = ("first_name", "last_name", "anonymised_at")
+    """The fields of a participant's name (`Participant.NAME_FIELDS`): the queues read what
+    their rows show, not a whole participant (their notes, their contact details) for each row."""
+    return [f"{participant}__{field}" for field in Participant.NAME_FIELDS]
 
 
 class _NamesReadLate(ModelIterable):
@@ -120,9 +117,9 @@ class _NamesReadLate(ModelIterable):
         db = self.queryset.db
         for row in super().__iter__():
             member = row.member if isinstance(row, FollowUp) else row
-            values = [getattr(row, f"_participant_{field}") for field in _NAME]
+            values = [getattr(row, f"_participant_{field}") for field in Participant.NAME_FIELDS]
             member.participant = Participant.from_db(
-                db, ["id", *_NAME], [member.participant_id, *values]
+                db, ["id", *Participant.NAME_FIELDS], [member.participant_id, *values]
             )
             receiver = member.handover.receiver_id
             member.handover.receiver = (
@@ -144,7 +141,7 @@ def _names_read_late(queryset, member=""):
         f"_participant_{field}": Subquery(
             Participant.objects.filter(pk=OuterRef(f"{prefix}participant")).order_by().values(field)
         )
-        for field in _NAME
+        for field in Participant.NAME_FIELDS
     }
     names["_receiver_name"] = Subquery(
         Organisation.objects.filter(pk=OuterRef(f"{prefix}handover__receiver"))
