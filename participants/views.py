@@ -172,6 +172,9 @@ def participant_detail(request, pk):
         ),
     )
     consents = list(participant.consents.all())
+    withdraw_url = url_for_each("participants:consent_withdraw", participant.pk)
+    for consent in consents:
+        consent.withdraw_url = withdraw_url(consent.pk)
     today = timezone.localdate()
     summary = hooks.summary(request, participant)
     active = [c for c in consents if c.withdrawn_on is None or c.withdrawn_on > today]
@@ -195,14 +198,25 @@ def participant_detail(request, pk):
         "active_consents": len(active),
         "summary": summary,
         "next_step": summary.next_steps[0] if summary.next_steps else None,
-        "timeline": hooks.timeline(participant),
+        "timeline": _dated(hooks.timeline(participant)),
         "sections": hooks.page_sections(request, participant),
         "today": today,
+        "today_iso": today.isoformat(),  # as {{ today|date:"Y-m-d" }}, once for every consent
     }
     if is_coordinator:
         log = ParticipantAccess.objects.of_participant(request.user, participant)
         context["access_log"] = _access_rows(log.select_related("user").only(*ACCESS_SHOWN)[:20])
     return render(request, "participants/participant_detail.html", context)
+
+
+def _dated(events) -> list[tuple[str, hooks.TimelineEvent]]:
+    """The timeline's events with their dates as shown (SHORT_DATE_FORMAT): each day formatted
+    once, where the template formatted the date of every event (many share a day)."""
+    shown = {}
+    for event in events:
+        if event.on not in shown:
+            shown[event.on] = date_format(event.on, "SHORT_DATE_FORMAT")
+    return [(shown[event.on], event) for event in events]
 
 
 def _access_rows(entries) -> list[tuple[str, str, str]]:
