@@ -173,11 +173,10 @@ def _rows_html(rows) -> str:
     """The team's rows, written once in Python as the template's loop wrote them (byte for
     byte): thirty rows of variable lookups were most of the template's time. Every text is
     escaped; the ids are whole numbers, written as they are (no thousands separator)."""
-    cannot, on_their_way, yes, not_assessed, not_yet, warning = (
-        conditional_escape(_(text))
-        for text in ("Cannot be included", "On their way", "Yes", "Not assessed", "Not yet",
-                     "Warning: not exit-ready")
-    )  # fmt: skip
+    cannot, on_their_way, yes, not_assessed, not_yet, warning = map(conditional_escape, (
+        _("Cannot be included"), _("On their way"), _("Yes"), _("Not assessed"), _("Not yet"),
+        _("Warning: not exit-ready"),
+    ))  # fmt: skip
     html = ["\n      "]  # the template's line before the loop
     for row in rows:
         pk = int(row["pk"])
