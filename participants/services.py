@@ -47,15 +47,25 @@ def log_access(
     )
 
 
-def _insert_access_rows(rows_sql: str, params: list) -> int:
+def _access_insert_sql(rows_sql: str) -> str:
     """INSERT INTO the access log (participant_id, user_id, role, action, fields, at) the rows
-    of `rows_sql` (VALUES or a SELECT), in one statement; returns how many were written."""
+    of `rows_sql` (VALUES or a SELECT)."""
     table = connection.ops.quote_name(ParticipantAccess._meta.db_table)
+    return f"INSERT INTO {table} (participant_id, user_id, role, action, fields, at) {rows_sql}"
+
+
+def _each_participant_of(source: str) -> str:
+    """A SELECT of one access-log row per participant of `source` (SQL of a table with the
+    column participant_id), with the parameters user, role, action and time. In the order of
+    the participants' ids: the log's index by participant is then filled page after page rather
+    than at random (about a tenth less time for 2,500 rows)."""
+    return f"SELECT DISTINCT ids.participant_id, %s, %s, %s, '', %s FROM {source} ids ORDER BY 1"
+
+
+def _insert_access_rows(rows_sql: str, params: list) -> int:
+    """`_access_insert_sql` in one statement; returns how many rows were written."""
     with connection.cursor() as cursor:
-        cursor.execute(
-            f"INSERT INTO {table} (participant_id, user_id, role, action, fields, at) {rows_sql}",
-            params,
-        )
+        cursor.execute(_access_insert_sql(rows_sql), params)
         return cursor.rowcount
 
 
@@ -80,13 +90,10 @@ def log_access_many(*, participant_ids, membership: Membership, action: str, fie
 def log_access_for(participant_ids, *, membership: Membership, action: str) -> int:
     """One access-log row per participant in `participant_ids` (a queryset selecting the one
     column `participant_id`), written by the database in one INSERT ... SELECT: however long
-    the list, no row passes through Python. Returns how many were written.
-
-    The rows go in in the order of the participants' ids: the log's index by participant is then
-    filled page after page rather than at random (about a tenth less time for 2,500 rows)."""
+    the list, no row passes through Python. Returns how many were written."""
     sql, params = participant_ids.order_by().query.sql_with_params()
     return _insert_access_rows(
-        f"SELECT DISTINCT ids.participant_id, %s, %s, %s, '', %s FROM ({sql}) ids ORDER BY 1",
+        _each_participant_of(f"({sql})"),
         [membership.user_id, membership.role, action, _now(), *params],
     )
 
@@ -123,15 +130,13 @@ def read_logging_access(rows, *, participant_ids, membership: Membership, action
         f"rows.{qn(alias)}" + (" DESC" if name.startswith("-") else "")
         for alias, name in order.items()
     )
+    columns = ", ".join(f"rows.{qn(name)}" for name in rows._fields)
     cursor = connection.cursor()
     try:
         cursor.execute(
-            f"WITH rows AS MATERIALIZED ({sql}), logged AS ("
-            f"INSERT INTO {qn(ParticipantAccess._meta.db_table)} "
-            "(participant_id, user_id, role, action, fields, at) "
-            "SELECT DISTINCT rows.participant_id, %s, %s, %s, '', %s FROM rows ORDER BY 1"
-            f") SELECT {', '.join(f'rows.{qn(name)}' for name in rows._fields)} FROM rows"
-            + (f" ORDER BY {order_by}" if order_by else ""),
+            f"WITH rows AS MATERIALIZED ({sql}), "
+            f"logged AS ({_access_insert_sql(_each_participant_of('rows'))}) "
+            f"SELECT {columns} FROM rows" + (f" ORDER BY {order_by}" if order_by else ""),
             [*params, membership.user_id, membership.role, action, _now()],
         )
     except BaseException:
