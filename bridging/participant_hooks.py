@@ -392,9 +392,15 @@ def courses_section(request, participant):
     enrolments = _journey(request, participant)["enrolments"]
     if not enrolments and not may_enrol:
         return ""
+    # Course.get_absolute_url, reversed once for all the rows.
+    course_url = url_for_each("bridging:course_detail")
     return render_to_string(
         "bridging/includes/participant_courses.html",
-        {"participant": participant, "enrolments": enrolments, "may_enrol": may_enrol},
+        {
+            "participant": participant,
+            "enrolments": [(course_url(e.course_id), e) for e in enrolments],
+            "may_enrol": may_enrol,
+        },
         request=request,
     )
 
