@@ -243,7 +243,8 @@ def _access_rows(entries) -> list[tuple[str, str, str]]:
 @project_roles_only
 def matching_offers(request, pk):
     """The directory's offers ranked against the participant's wishes, with the reasons."""
-    participant = _get_participant_for_user(request, pk)
+    # The page shows no status: the participant is read without its (costly) annotation.
+    participant = get_object_or_404(Participant.objects.visible_to(request.user), pk=pk)
     if participant.is_anonymised:
         raise Http404
     prefetch_related_objects([participant], "preferred_activities")  # read once, used twice
