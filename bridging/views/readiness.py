@@ -220,8 +220,14 @@ def readiness_rows(user, course=None, programme=None, order=None):
     else:
         enrolments = Enrolment.objects.visible_to(user).on_roster()
     enrolments = enrolments.filter(course__programme=programme) if programme else enrolments
-    enrolments = enrolments.select_related("participant", "course__programme")
+    # One course: it and its programme are the caller's (read once), not thirty copies.
+    enrolments = enrolments.select_related(
+        "participant", *([] if course else ["course__programme"])
+    )
     enrolments = list(enrolments.order_by(*order) if order else enrolments)
+    if course is not None:
+        for enrolment in enrolments:
+            enrolment.course = course
     figures.attach_attendance(enrolments)
     assessments = Assessment.objects.filter(enrolment__in=[e.pk for e in enrolments]).order_by(
         "assessed_on", "created_at", "pk"
