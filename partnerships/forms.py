@@ -122,7 +122,7 @@ class FreePlacesForm(_FreePlacesSeen, forms.ModelForm):
 
 
 class OfferSearchForm(forms.Form):
-    activity_type = forms.ModelChoiceField(
+    activity_type = forms.ListedModelChoiceField(
         label=_("Activity"),
         queryset=ActivityType.objects.all(),
         required=False,
