@@ -10,6 +10,7 @@ from django.db.models.functions import Coalesce, TruncMonth
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
 
 from common.charts import bars
@@ -234,10 +235,13 @@ def _render_partnership(request, partnership, **bound):
         partnership.activities.annotate(registered=Coalesce(Sum("registrations__participants"), 0))
     )
     activity_url = url_for_each("partnerships:local_activity_detail")
-    registered = _("%(count)s participants registered")  # translated once, not once a row
     for activity in activities:
         activity.url = activity_url(activity.pk)
-        activity.registered_text = registered % {"count": activity.registered}
+        activity.registered_text = ngettext(
+            "%(count)s participant registered",
+            "%(count)s participants registered",
+            activity.registered,
+        ) % {"count": activity.registered}
     assessments = list(partnership.assessments.select_related("assessed_by")[:10])
     return render(
         request,

@@ -286,3 +286,13 @@ def test_encounter_suggestions_query_budget(client, cast, django_assert_num_quer
     with django_assert_num_queries(5 if extra < 20 else 6):
         page = client.get(url, {"organisations_q": "idrætsklub"}).content.decode()
     assert page.count('type="checkbox"') == min(extra, 20)
+
+
+def test_the_partnership_page_counts_each_activitys_registered_participants(client, cast):
+    single = LocalActivity.objects.create(partnership=cast.local_partnership, title="Yoga")
+    Registration.objects.create(activity=single, date="2025-05-03", participants=1, new=1)
+    _scenario(cast)
+    client.force_login(cast.plan_coordinator)
+    page = client.get(cast.local_partnership.get_absolute_url()).content.decode()
+    assert "Yoga</a> · 1 deltager registreret" in page
+    assert "Dans</a> · 13 deltagere registreret" in page
