@@ -50,7 +50,7 @@ def enrol_with_consent(cast, organisation, **participant):
 
 def hand_over_one_more(cast, mode="individual", send=False):
     """One more participant of course A, with consent to share, proposed to offer A (and sent):
-    the larger of a query-count test's two sizes."""
+    the larger of a query-count test's two sizes, or one more handover on a page."""
     member = handovers.handover_propose(
         course=cast.course_a,
         mode=mode,
@@ -422,15 +422,7 @@ class TestInbox:
 
     def test_the_inbox_shows_a_page_of_handovers(self, client, cast):
         for _ in range(INBOX_GROUPS_PER_PAGE):  # one more than a page, with the cast's own
-            enrolment = enrol_with_consent(cast, cast.association_a)
-            member = handovers.handover_propose(
-                course=cast.course_a,
-                mode="individual",
-                offer=cast.offer_a,
-                enrolments=[enrolment],
-                user=cast.coordinator_a,
-            ).members.get()
-            handovers.handover_send(member=member)
+            hand_over_one_more(cast, send=True)
         client.force_login(cast.staff_a)
         first = client.get(reverse("bridging:inbox")).content.decode()
         assert "Side 1 af 2" in first
@@ -440,15 +432,7 @@ class TestInbox:
 
     def test_a_page_past_the_last_shows_the_last_page_with_the_counts(self, client, cast):
         for _ in range(INBOX_GROUPS_PER_PAGE):  # two pages, with the cast's own
-            enrolment = enrol_with_consent(cast, cast.association_a)
-            member = handovers.handover_propose(
-                course=cast.course_a,
-                mode="individual",
-                offer=cast.offer_a,
-                enrolments=[enrolment],
-                user=cast.coordinator_a,
-            ).members.get()
-            handovers.handover_send(member=member)
+            hand_over_one_more(cast, send=True)
         client.force_login(cast.staff_a)
         waiting = INBOX_GROUPS_PER_PAGE + 1
         for page in ("2", "99", "0", "x"):
