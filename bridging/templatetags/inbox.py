@@ -23,15 +23,15 @@ _FORM = (
     '<form method="post" action="{url}" hx-post="{url}" hx-target="#main" hx-select="#main"'
     ' hx-select-oob="#nav-inbox" hx-swap="outerHTML" class="{css}" novalidate>\n{csrf}'
 )
-_ACCEPT = (
-    _FORM + '<div class="col-sm-5"><label class="form-label small" for="first-{pk}">{first}'
-    '</label><input class="form-control" type="date" name="first_session_on" id="first-{pk}"'
-    ' value="{first_on}" required></div>'
-    '<div class="col-sm-4"><label class="form-label small" for="buddy-{pk}">{buddy}</label>'
-    '<input class="form-control" type="text" name="buddy" id="buddy-{pk}" maxlength="200"'
-    " required></div>"
-    '<div class="col-sm-3"><button type="submit" class="btn btn-success w-100">{accept}</button>'
-    "</div>\n</form>\n"
+_ACCEPT = (  # one person's ({id} is their id) or a group's ("group-" and the handover's id)
+    _FORM + '<div class="col-sm-{widths[0]}"><label class="form-label small" for="first-{id}">'
+    '{first}</label><input class="form-control" type="date" name="first_session_on"'
+    ' id="first-{id}" value="{first_on}" required></div>'
+    '<div class="col-sm-{widths[1]}"><label class="form-label small" for="buddy-{id}">{buddy}'
+    '</label><input class="form-control" type="text" name="buddy" id="buddy-{id}"'
+    ' maxlength="200" required></div>'
+    '<div class="col-sm-{widths[2]}"><button type="submit" class="btn btn-success w-100">'
+    "{accept}</button></div>\n</form>\n"
 )
 _DECLINE = (
     _FORM + '<div class="col-sm-7"><label class="form-label small" for="reason-{pk}">{reason}'
@@ -52,16 +52,6 @@ _HEADER = (
 _NOTE = (
     '<blockquote class="border-start border-3 ps-2 mb-2"><p class="mb-0 small">'
     '<span class="fw-semibold">{}</span> {}</p></blockquote>\n'
-)
-_ACCEPT_GROUP = (
-    _FORM + '<div class="col-sm-4"><label class="form-label small" for="first-group-{pk}">'
-    '{first}</label><input class="form-control" type="date" name="first_session_on"'
-    ' id="first-group-{pk}" value="{first_on}" required></div>'
-    '<div class="col-sm-4"><label class="form-label small" for="buddy-group-{pk}">{buddy}'
-    '</label><input class="form-control" type="text" name="buddy" id="buddy-group-{pk}"'
-    ' maxlength="200" required></div>'
-    '<div class="col-sm-4"><button type="submit" class="btn btn-success w-100">{accept}'
-    "</button></div>\n</form>\n"
 )
 _PERSON = (
     '<div class="{css}">\n{heading}<dl class="row small mb-0">\n{details}'
@@ -131,7 +121,8 @@ def waiting_handover(context, group, decline_options):
                 url=escape(member.accept_url),
                 css="col-md-7 row g-2 align-items-end",
                 csrf=csrf,
-                pk=member.pk,
+                id=member.pk,
+                widths=(5, 4, 3),
                 first=first,
                 first_on=first_on,
                 buddy=buddy,
@@ -161,11 +152,12 @@ def waiting_handover(context, group, decline_options):
         )
     if not alone:
         html.append(
-            _ACCEPT_GROUP.format(
+            _ACCEPT.format(
                 url=escape(group["accept_url"]),
                 css="row g-2 align-items-end border-top pt-3 mt-2",
                 csrf=csrf,
-                pk=handover.pk,
+                id=f"group-{handover.pk}",
+                widths=(4, 4, 4),
                 first=first,
                 first_on=first_on,
                 buddy=buddy,
