@@ -89,6 +89,14 @@ class TestProposing:
         assert "intet samtykke til at dele navn og kontaktoplysninger" in response.content.decode()
         assert Handover.objects.count() == 1  # only the cast's
 
+    def test_the_teams_rows_escape_what_was_typed(self, client, cast):
+        enrol_with_consent(cast, cast.association_a, first_name="<b>Bo</b>", last_name='"E"')
+        client.force_login(cast.coordinator_a)
+        url = reverse("bridging:handover_create", args=[cast.course_a.pk])
+        page = client.get(url, {"offer": cast.offer_a.pk}).content.decode()
+        assert "<b>Bo</b>" not in page
+        assert "&lt;b&gt;Bo&lt;/b&gt; &quot;E&quot;" in page
+
     def test_a_paused_offer_or_a_withdrawn_participant_is_refused(self, cast):
         paused = OfferFactory(organisation=cast.association_a, is_active=False)
         with pytest.raises(JourneyError, match="sat på pause"):
