@@ -7,6 +7,7 @@ municipality and home area: the directory holds no coordinates.
 
 from dataclasses import dataclass
 
+from django.db import connection
 from django.db.models import Case, F, IntegerField, Q, Value, When
 from django.db.models.functions import Upper
 from django.utils.translation import gettext as _
@@ -71,12 +72,7 @@ def matching_offers(participant: Participant, offers, limit: int = 10) -> list[M
         score += _when(same, WEIGHTS["municipality"])
     if participant.home_area:
         score += _when(Q(area_upper=Upper(Value(participant.home_area))), WEIGHTS["area"])
-    order = ("-match_score", "monthly_fee", "name")
-    # Every active offer is scored, so the ranking reads only the offers' own narrow rows and
-    # returns the ids and scores of the best (the score is compiled and computed once); the rows
-    # shown, with their organisation and activity, are then read for those few ids only.
-    best = offers.filter(is_active=True).annotate(match_score=score).order_by(*order)
-    ranking = list(best.values_list("pk", "match_score")[:limit])
+    ranking = _best(offers.filter(is_active=True).annotate(match_score=score), limit)
     shown = (
         offers.model.objects.select_related("organisation", "activity_type")
         .only(*SHOWN)
@@ -88,6 +84,41 @@ def matching_offers(participant: Participant, offers, limit: int = 10) -> list[M
         offer.match_score = match_score
         matches.append(_explain(participant, offer, activities))
     return matches
+
+
+def _best(scored, limit: int) -> list[tuple[int, int]]:
+    """(id, score) of the best `limit` of `scored`: the highest score, then the lowest monthly
+    fee, then by name. One query.
+
+    Every active offer is scored, and the offers' rows are wide: reading each whole row for its
+    score (and sorting all of them by name) was most of the page. So the offers are ranked by
+    score and fee alone, off the narrow covering index `offer_match_rank` (no row is read), and
+    names are compared only among the best and those tied with the last of them (same score
+    and fee: found by the index's fee), whose rows are then read by id. The ranking returns
+    only ids and scores; the score is compiled once."""
+    values = scored.order_by().values_list("pk", "match_score", "monthly_fee")
+    sql, params = values.query.sql_with_params()
+    meta, quote = scored.model._meta, connection.ops.quote_name
+    offers, pk = quote(meta.db_table), quote(meta.pk.column)
+    query = f"""
+        WITH best AS (
+            SELECT r.pk, r.match_score, r.monthly_fee FROM ({sql}) r
+            ORDER BY r.match_score DESC, r.monthly_fee LIMIT %s
+        ),
+        edge AS (
+            SELECT match_score, monthly_fee FROM best
+            ORDER BY match_score, monthly_fee DESC LIMIT 1
+        ),
+        tied AS (
+            SELECT t.pk, t.match_score, t.monthly_fee FROM ({sql}) t
+            JOIN edge ON t.monthly_fee = edge.monthly_fee AND t.match_score = edge.match_score
+        )
+        SELECT c.pk, c.match_score FROM (SELECT * FROM best UNION SELECT * FROM tied) c
+        JOIN {offers} o ON o.{pk} = c.pk
+        ORDER BY c.match_score DESC, c.monthly_fee, o.name, o.{pk} LIMIT %s"""
+    with connection.cursor() as cursor:
+        cursor.execute(query, [*params, limit, *params, limit])
+        return cursor.fetchall()
 
 
 def _explain(participant, offer, activities) -> Match:

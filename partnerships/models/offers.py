@@ -239,6 +239,22 @@ class Offer(models.Model):
             ),
             # The directory's order: a late page is read off the index, not sorted anew.
             models.Index(fields=["is_active", "name", "id"], name="offer_directory_order"),
+            # Matching offers ranks every active offer by score and fee off this index alone:
+            # the columns of the score, without reading the offers' wide rows.
+            models.Index(
+                fields=["monthly_fee", "id"],
+                include=[
+                    "activity_type",
+                    "weekday_mask",
+                    "time_of_day",
+                    "suits_newcomers",
+                    "free_places",
+                    "municipality_upper",
+                    "area_upper",
+                ],
+                condition=models.Q(is_active=True),
+                name="offer_match_rank",
+            ),
             # And on PostgreSQL only, outside the model state (SQLite has no such index):
             # offer_published_search_text, a trigram index on search_text (migration 0014).
         ]

@@ -90,6 +90,29 @@ def test_paused_offers_are_never_proposed(participant):
     assert ranking(participant) == ["Anden"]
 
 
+def test_the_best_ten_are_those_of_sorting_every_offer(participant):
+    """Ties of score and fee across the tenth place are decided by name, as a sort of every
+    active offer decides them (the ranking compares names only near the tenth)."""
+    Offer.objects.update(is_active=False)
+    participant.municipality = "Køge"
+    names = iter(f"Tilbud {letter}" for letter in "QWERTYUIOPASDFGHJKLZXCVBNM")
+    for fee in (0, 100, 200):
+        for municipality in ("Køge", "Roskilde"):
+            for _ in range(4):
+                OfferFactory(
+                    name=next(names), fee=fee, municipality=municipality, area="", free_places=2,
+                    suits_newcomers=False,
+                )  # fmt: skip
+    every = sorted(
+        Offer.objects.filter(is_active=True),
+        key=lambda o: (-(o.municipality == "Køge"), o.monthly_fee, o.name),
+    )
+    for limit in (3, 4, 5, 10, 30):
+        ranked = matching_offers(participant, Offer.objects.all(), limit=limit)
+        assert [m.offer.name for m in ranked] == [o.name for o in every[:limit]]
+        assert [m.score for m in ranked] == [int(o.municipality == "Køge") for o in every[:limit]]
+
+
 def test_matching_page_shows_reasons_for_the_coordinator(client, cast, participant):
     pair(weekday_mask=1 << 1)
     participant.preferred_weekdays = [1]
