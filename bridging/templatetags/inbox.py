@@ -5,7 +5,10 @@ each person cost some thirty variable lookups and two forms' worth of tags: more
 query of the page. The markup is the one the template had (the same ids, labels and classes).
 
 Every value is escaped here (`html.escape`, as Django's `escape` does) before it goes into the
-markup; only the CSRF input and the reasons' options, already safe, go in as they are."""
+markup; only the CSRF input and the reasons' options, already safe, go in as they are.
+
+An answer the server refused comes back in its own form (`typed_answer` in the context, from
+the inbox view): what was typed, the fields to fix marked invalid, and the message beside them."""
 
 from html import escape
 
@@ -24,25 +27,42 @@ _FORM = (
     ' hx-select-oob="#nav-inbox" hx-swap="outerHTML" class="{css}" novalidate>\n{csrf}'
 )
 _ACCEPT = (  # one person's ({id} is their id) or a group's ("group-" and the handover's id)
-    _FORM + '<div class="col-sm-{widths[0]}"><label class="form-label small" for="first-{id}">'
-    '{first}</label><input class="form-control" type="date" name="first_session_on"'
-    ' id="first-{id}" value="{first_on}" required></div>'
+    _FORM + '{error}<div class="col-sm-{widths[0]}"><label class="form-label small"'
+    ' for="first-{id}">{first}</label><input class="form-control{invalid[first_session_on]}"'
+    ' type="date" name="first_session_on" id="first-{id}" value="{first_on}" required></div>'
     '<div class="col-sm-{widths[1]}"><label class="form-label small" for="buddy-{id}">{buddy}'
-    '</label><input class="form-control" type="text" name="buddy" id="buddy-{id}"'
-    ' maxlength="200" required></div>'
+    '</label><input class="form-control{invalid[buddy]}" type="text" name="buddy"'
+    ' id="buddy-{id}" value="{buddy_value}" maxlength="200" required></div>'
     '<div class="col-sm-{widths[2]}"><button type="submit" class="btn btn-success w-100">'
     "{accept}</button></div>\n</form>\n"
 )
 _DECLINE = (
-    _FORM + '<div class="col-sm-7"><label class="form-label small" for="reason-{pk}">{reason}'
-    '</label>\n<select class="form-select" name="reason" id="reason-{pk}" required>{options}'
-    "</select></div>"
+    _FORM + '{error}<div class="col-sm-7"><label class="form-label small" for="reason-{pk}">'
+    '{reason}</label>\n<select class="form-select{invalid[reason]}" name="reason"'
+    ' id="reason-{pk}" required>{options}</select></div>'
     '<div class="col-12"><label class="form-label small" for="decline-note-{pk}">{note}</label>\n'
-    '<input class="form-control" type="text" name="note" id="decline-note-{pk}" maxlength="300">'
-    "</div>"
+    '<input class="form-control{invalid[note]}" type="text" name="note" id="decline-note-{pk}"'
+    ' value="{note_value}" maxlength="300"></div>'
     '<div class="col-sm-5"><button type="submit" class="btn btn-outline-danger w-100">{decline}'
     "</button></div>\n</form>\n"
 )
+# A refused answer's message, in the form it belongs to, and what marks a field to fix (it ends
+# the field's class attribute and adds the ARIA attributes pointing at the message).
+_ERROR = (
+    '<div class="col-12"><p class="text-danger small mb-0" id="answer-error" role="alert">'
+    "{}</p></div>"
+)
+_INVALID = ' is-invalid" aria-invalid="true" aria-describedby="answer-error'
+
+
+class _Marks(dict):
+    """The fields of a form to mark: none unless given."""
+
+    def __missing__(self, key):
+        return ""
+
+
+_UNMARKED = _Marks()
 _HEADER = (
     '<article class="border rounded p-3 mb-3" aria-labelledby="handover-{pk}">\n'
     '<h3 class="h5" id="handover-{pk}">{title}</h3>\n'
@@ -82,6 +102,7 @@ def waiting_handover(context, group, decline_options):
     alone = len(members) == 1
     first_on = group["first_session_on"].isoformat() if group["first_session_on"] else ""
     csrf, options = _csrf_input(context), str(decline_options)
+    typed = context.get("typed_answer")
     no_contact = _DETAIL.format(
         escape(_("Contact")),
         escape(
@@ -117,6 +138,7 @@ def waiting_handover(context, group, decline_options):
             wished += " · " + escape(str(person.get_continue_with_team_display()))
         forms = ""
         if alone:
+            error, marks, data = _refused(typed, "accept", member.pk)
             forms = _ACCEPT.format(
                 url=escape(member.accept_url),
                 css="col-md-7 row g-2 align-items-end",
@@ -124,19 +146,26 @@ def waiting_handover(context, group, decline_options):
                 id=member.pk,
                 widths=(5, 4, 3),
                 first=first,
-                first_on=first_on,
+                first_on=escape(data["first_session_on"]) if error else first_on,
                 buddy=buddy,
+                buddy_value=escape(data["buddy"]) if error else "",
                 accept=accept,
+                error=error,
+                invalid=marks,
             )
+        error, marks, data = _refused(typed, "decline", member.pk)
         forms += _DECLINE.format(
             url=escape(member.decline_url),
             css="col-md-5 row g-2 align-items-end",
             csrf=csrf,
             pk=member.pk,
             reason=reason if alone else escape(reason_for % {"name": person}),
-            options=options,
+            options=_selected(options, data["reason"]) if error else options,
             note=note,
+            note_value=escape(data["note"]) if error else "",
             decline=decline if alone else escape(decline_name % {"name": person.first_name}),
+            error=error,
+            invalid=marks,
         )
         html.append(
             _PERSON.format(
@@ -151,6 +180,7 @@ def waiting_handover(context, group, decline_options):
             )
         )
     if not alone:
+        error, marks, data = _refused(typed, "group", handover.pk)
         html.append(
             _ACCEPT.format(
                 url=escape(group["accept_url"]),
@@ -159,8 +189,11 @@ def waiting_handover(context, group, decline_options):
                 id=f"group-{handover.pk}",
                 widths=(4, 4, 4),
                 first=first,
-                first_on=first_on,
+                first_on=escape(data["first_session_on"]) if error else first_on,
                 buddy=buddy,
+                buddy_value=escape(data["buddy"]) if error else "",
+                error=error,
+                invalid=marks,
                 accept=escape(
                     ngettext("Accept %(counter)s", "Accept all %(counter)s", len(members))
                     % {"counter": len(members)}
@@ -169,6 +202,23 @@ def waiting_handover(context, group, decline_options):
         )
     html.append("</article>\n")
     return mark_safe("".join(html))  # every value above is escaped
+
+
+def _refused(typed, form, pk):
+    """The message, the fields to mark and what was typed, when `typed` (a refused answer, see
+    the inbox view) belongs to this form (`form` "accept", "decline" or "group" and the id of the
+    person or the handover); else nothing to show, and the form is as on any other visit."""
+    if not typed or typed["form"] != form or typed["pk"] != pk:
+        return "", _UNMARKED, None
+    marks = _Marks(dict.fromkeys(typed["invalid"], _INVALID))
+    data = _Marks(typed["data"])  # a field not posted is empty
+    return _ERROR.format(escape(typed["error"])), marks, data
+
+
+def _selected(options: str, value: str) -> str:
+    """The reasons' options with `value` chosen."""
+    chosen = f'<option value="{escape(value)}">'
+    return options.replace(chosen, chosen[:-1] + " selected>", 1) if value else options
 
 
 def _header(handover, members) -> str:

@@ -567,11 +567,13 @@ def inbox(request):
     ).get_page(request.GET.get("follow_ups_page"))
     follow_ups = [(follow_up.member, follow_up) for follow_up in due] if due.paginator.count else []
     # Each person's answer links, reversed once for the page, not once per person.
+    # Past the first page, an answer returns to the page it came from.
+    on_page = f"?page={groups.number}" if groups.number > 1 else ""
     accept_url = url_for_each("bridging:handover_transition", then=("accept",))
     decline_url = url_for_each("bridging:handover_transition", then=("decline",))
     for member in waiting:
-        member.accept_url = accept_url(member.pk)
-        member.decline_url = decline_url(member.pk)
+        member.accept_url = accept_url(member.pk) + on_page
+        member.decline_url = decline_url(member.pk) + on_page
     start_url = url_for_each("bridging:handover_transition", then=("start",))
     for member in accepted:
         member.start_proposal = handovers.start_date_proposal(member)
@@ -589,7 +591,9 @@ def inbox(request):
         {
             "organisation": organisation,
             "inbox_waiting": waiting_count,  # instead of the navigation's own count
-            "waiting_handovers": _by_handover(waiting, today),
+            "waiting_handovers": _by_handover(waiting, today, on_page),
+            # An answer refused just before, to show again in its form (_keep_typed).
+            "typed_answer": request.session.pop(TYPED_ANSWER, None),
             "groups": groups,
             "accepted": accepted,
             "follow_ups": follow_ups,
@@ -619,7 +623,7 @@ def _page(queryset, count, number, per_page=INBOX_ROWS_PER_PAGE):
     return page
 
 
-def _by_handover(members, today):
+def _by_handover(members, today, on_page=""):
     """Waiting people grouped by the handover that sent them (a group is answered together),
     each group with the offer's next session as the proposed first session."""
     groups = {}
@@ -631,7 +635,7 @@ def _by_handover(members, today):
                 "handover": handover,
                 "members": [],
                 "first_session_on": handovers.next_session_on(handover.offer, today),
-                "accept_url": accept_group_url(handover.pk),
+                "accept_url": accept_group_url(handover.pk) + on_page,
             }
         groups[handover.pk]["members"].append(member)
     return list(groups.values())
@@ -650,19 +654,70 @@ def handover_accept_group(request, pk):
     form = AcceptForm(request.POST)
     try:
         if not form.is_valid():
-            raise JourneyError(_("Give the first session's date and a contact person."))
+            raise JourneyError(_accept_error(form))
         accepted = handovers.handover_accept_group(
             handover=handover, user=request.user, **form.cleaned_data
         )
     except JourneyError as error:
         messages.error(request, error.args[0])
+        _keep_typed(request, "group", handover.pk, form, error.args[0])
     else:
         messages.success(
             request,
             ngettext("%(count)s is accepted.", "%(count)s are accepted.", len(accepted))
             % {"count": len(accepted)},
         )
-    return redirect("bridging:inbox")
+    return redirect(_inbox_url(request))
+
+
+# A refused answer in the inbox is kept in the session for the page the answer returns to
+# (Post/Redirect/Get, with htmx too): what was typed, the fields to fix and the message, shown
+# again in the form it came from (templatetags/inbox.py). Read and forgotten by the next inbox.
+TYPED_ANSWER = "inbox_typed_answer"
+ANSWER_FIELDS = {
+    "accept": ("first_session_on", "buddy"),
+    "group": ("first_session_on", "buddy"),
+    "decline": ("reason", "note"),
+}
+
+
+def _keep_typed(request, form_name, pk, form, error) -> None:
+    fields = ANSWER_FIELDS[form_name]
+    request.session[TYPED_ANSWER] = {
+        "form": form_name,
+        "pk": pk,
+        "error": str(error),
+        "invalid": _fields_to_fix(form, fields),
+        # As typed (more than a field holds is refused, not cut: shown, up to a limit).
+        "data": {name: request.POST.get(name, "")[:1000] for name in fields},
+    }
+
+
+def _fields_to_fix(form, fields) -> list[str]:
+    invalid = [name for name in form.errors if name in fields]
+    data = getattr(form, "cleaned_data", {})
+    if not invalid and data.get("reason") == "other" and not data.get("note", "").strip():
+        invalid = ["note"]  # the service's rule (handover_decline): "other" needs a few words
+    return invalid
+
+
+def _accept_error(form) -> str:
+    """What to fix in a refused acceptance, in words: the date and the contact person, and
+    what is wrong with a value given (a date that is not one, a name too long)."""
+    problems = [
+        f"{form.fields[name].label}: {error.messages[0]}"
+        for name, errors in form.errors.as_data().items()
+        for error in errors[:1]
+        if error.code != "required"
+    ]
+    return " ".join([_("Give the first session's date and a contact person."), *problems])
+
+
+def _inbox_url(request) -> str:
+    """The inbox page an answer came from (its forms carry the page number past the first)."""
+    page = id_param(request.GET.get("page"))
+    url = reverse("bridging:inbox")
+    return f"{url}?page={page}" if page and page > 1 else url
 
 
 def _get_member_for_user(request, pk):
@@ -700,13 +755,17 @@ def handover_transition(request, pk, action):
         elif action == "accept" and receiver:
             form = AcceptForm(request.POST)
             if not form.is_valid():
-                raise JourneyError(_("Give the first session's date and a contact person."))
+                raise JourneyError(_accept_error(form))
             handovers.handover_accept(member=member, user=request.user, **form.cleaned_data)
             message = _("%(name)s is accepted.") % {"name": member.participant}
         elif action == "decline" and (receiver or project):
             form = DeclineForm(request.POST)
             if not form.is_valid():
-                raise JourneyError(_("Choose a reason for declining."))
+                raise JourneyError(
+                    _("Choose a reason for declining.")
+                    if "reason" in form.errors
+                    else f"{form.fields['note'].label}: {form.errors['note'][0]}"
+                )
             handovers.handover_decline(member=member, user=request.user, **form.cleaned_data)
             message = _("The answer is recorded.")
         elif action == "start" and (receiver or project):
@@ -721,10 +780,12 @@ def handover_transition(request, pk, action):
             raise Http404
     except JourneyError as error:
         messages.error(request, error.args[0])
+        if receiver and action in ("accept", "decline"):
+            _keep_typed(request, action, member.pk, form, error.args[0])
     else:
         messages.success(request, message)
     # With htmx the redirect is followed and only the page's main content is swapped.
-    return redirect("bridging:inbox" if receiver else member.handover.get_absolute_url())
+    return redirect(_inbox_url(request) if receiver else member.handover.get_absolute_url())
 
 
 @require_POST

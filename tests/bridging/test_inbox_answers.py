@@ -126,3 +126,93 @@ def test_only_the_receiving_organisation_accepts_a_group(client, cast, role, sta
     )
     assert response.status_code == status
     assert set(handover.members.values_list("status", flat=True)) == {"sent"}
+
+
+# --- A refused answer keeps what was typed (QUALITY.md: bad input) -----------------------------
+
+
+def _answer(client, member, action, **data):
+    return client.post(
+        reverse("bridging:handover_transition", args=[member.pk, action]), data, follow=True
+    )
+
+
+def test_a_refused_acceptance_keeps_the_date_and_marks_the_missing_contact(client, cast):
+    member = cast.member_a
+    client.force_login(cast.staff_a)
+    response = _answer(client, member, "accept", first_session_on="2026-12-09", buddy=" ")
+    page = response.content.decode()
+    assert response.redirect_chain[-1][0] == reverse("bridging:inbox")
+    assert "Angiv datoen for første gang og en kontaktperson." in page
+    assert f'id="first-{member.pk}" value="2026-12-09"' in page
+    assert (
+        'class="form-control is-invalid" aria-invalid="true" aria-describedby="answer-error"'
+        f' type="text" name="buddy" id="buddy-{member.pk}"'
+    ) in page
+    assert page.count('id="answer-error"') == 1
+    assert HandoverParticipant.objects.get(pk=member.pk).status == "sent"
+    # Shown once: the next visit proposes the offer's next meeting day again, empty contact.
+    again = client.get(reverse("bridging:inbox")).content.decode()
+    assert "2026-12-09" not in again
+    assert "answer-error" not in again
+
+
+def test_a_refused_acceptance_says_what_is_wrong_with_the_date_and_keeps_the_contact(client, cast):
+    member = cast.member_a
+    client.force_login(cast.staff_a)
+    page = _answer(
+        client, member, "accept", first_session_on="2026-02-30", buddy='Frida "<b>F</b>"'
+    ).content.decode()
+    assert "Første gang: Indtast en gyldig dato." in page
+    assert f'id="buddy-{member.pk}" value="Frida &quot;&lt;b&gt;F&lt;/b&gt;&quot;"' in page
+    assert f'id="first-{member.pk}" value="2026-02-30"' in page
+    assert "<b>F</b>" not in page
+    assert HandoverParticipant.objects.get(pk=member.pk).status == "sent"
+
+
+def test_a_refused_decline_keeps_the_reason_and_the_note(client, cast):
+    member = cast.member_a
+    client.force_login(cast.staff_a)
+    page = _answer(client, member, "decline", reason="other", note="  ").content.decode()
+    assert "Skriv kort hvorfor, når årsagen er »andet«." in page
+    assert '<option value="other" selected>' in page
+    assert (
+        f'aria-describedby="answer-error" type="text" name="note" id="decline-note-{member.pk}"'
+        in page
+    )
+    page = _answer(client, member, "decline", reason="full", note="x" * 301).content.decode()
+    assert "Om grunden: Denne værdi må højst have 300 tegn (den har 301)." in page
+    assert '<option value="full" selected>' in page
+    assert f'value="{"x" * 301}"' in page
+    assert HandoverParticipant.objects.get(pk=member.pk).status == "sent"
+
+
+def test_a_refused_group_acceptance_keeps_what_was_typed_in_the_groups_form(client, cast):
+    cast.offer_a.free_places = 1
+    cast.offer_a.save(update_fields=["free_places"])
+    handover = _group(cast, 2)
+    client.force_login(cast.staff_a)
+    page = accept_all(
+        client, handover, first_session_on="2026-12-16", buddy="Frida"
+    ).content.decode()
+    assert "Tilbuddet har 1 ledige pladser til 2 personer." in page
+    assert f'id="first-group-{handover.pk}" value="2026-12-16"' in page
+    assert f'id="buddy-group-{handover.pk}" value="Frida"' in page
+    # Only the group's form shows it, not the form of the person waiting alone.
+    assert f'id="buddy-{cast.member_a.pk}" value=""' in page
+    assert set(handover.members.values_list("status", flat=True)) == {"sent"}
+
+
+def test_an_answer_on_the_second_page_returns_to_the_second_page(client, cast):
+    from bridging.views.handovers import INBOX_GROUPS_PER_PAGE
+    from tests.bridging.test_handovers import hand_over_one_more
+
+    for _ in range(INBOX_GROUPS_PER_PAGE):  # the cast's own is the oldest: on page 2
+        hand_over_one_more(cast, send=True)
+    client.force_login(cast.staff_a)
+    second = client.get(reverse("bridging:inbox"), {"page": 2}).content.decode()
+    url = reverse("bridging:handover_transition", args=[cast.member_a.pk, "accept"])
+    assert f'action="{url}?page=2"' in second
+    response = client.post(f"{url}?page=2", {"first_session_on": "2026-12-09"}, follow=True)
+    assert response.redirect_chain[-1][0] == reverse("bridging:inbox") + "?page=2"
+    assert f'id="first-{cast.member_a.pk}" value="2026-12-09"' in response.content.decode()

@@ -192,3 +192,29 @@ def test_association_confirms_a_start_with_a_date_and_follow_ups_fall_due_from_i
                 f"senest {due}"
             )
     assert axe_violations(page) == []
+
+
+def test_a_refused_answer_in_the_inbox_keeps_what_was_typed(page: Page, live_server, demo):
+    """The association accepts the waiting group without a contact person: the answer is
+    refused in Danish at the form, the date typed is still there, and nothing is saved."""
+    handover = Handover.objects.filter(mode="group", members__status="sent").distinct().get()
+    log_in(page, live_server.url, "forening", "demo")
+    page.goto(f"{live_server.url}/inbox/")
+    date_field = page.locator(f"#first-group-{handover.pk}")
+    typed = (timezone.localdate() + datetime.timedelta(days=9)).isoformat()
+    date_field.fill(typed)
+    page.get_by_role("button", name="Tag imod alle 3").click()
+    expect(page.locator("#answer-error")).to_have_text(
+        "Angiv datoen for første gang og en kontaktperson."
+    )
+    expect(date_field).to_have_value(typed)
+    buddy = page.locator(f"#buddy-group-{handover.pk}")
+    expect(buddy).to_have_attribute("aria-invalid", "true")
+    assert axe_violations(page) == []  # the form shown with its error
+    assert set(handover.members.values_list("status", flat=True)) == {"sent"}
+    buddy.fill("Frida")
+    page.get_by_role("button", name="Tag imod alle 3").click()
+    expect(page.get_by_text("3 er taget imod.")).to_be_visible()
+    assert set(handover.members.values_list("first_session_on", "status")) == {
+        (datetime.date.fromisoformat(typed), "accepted")
+    }
