@@ -46,6 +46,10 @@ def _id(name):
     return lambda targets: {"id": targets[name]}
 
 
+def _key(key):
+    return lambda targets: {"key": key}
+
+
 def _token_of(username):
     return lambda targets: {"Authorization": f"Bearer {targets['tokens'][username]}"}
 
@@ -69,6 +73,8 @@ PAGES = [
     Page("koordinator", "course page", "bridging:course_detail", _pk("course")),
     Page("koordinator", "course readiness", "bridging:course_readiness", _pk("course")),
     Page("koordinator", "drop-out warnings", "bridging:dropout_warnings"),
+    Page("koordinator", "work queue (handovers)", "bridging:work_queue", _key("handovers")),
+    Page("koordinator", "work queue (drifting)", "bridging:work_queue", _key("drifting")),
     Page("koordinator", "handover proposal", "bridging:handover_create", _pk("completed_course")),
     Page("koordinator", "handover list", "bridging:handover_list"),
     Page(

@@ -299,10 +299,16 @@ def exit_ready_per_course(enrolments, now=None) -> dict[int, int]:
     return {course_id: int(count or 0) for course_id, count in rows}
 
 
-def _dropout_scope(user):
-    return Enrolment.objects.visible_to(user).filter(
+def _dropout_scope(user, organisation=None):
+    """The enrolments whose runs of absences are worked out: enrolled in a running course the
+    user sees (of `organisation`'s programmes, if given: narrowed before the runs are
+    counted, not after)."""
+    scope = Enrolment.objects.visible_to(user).filter(
         status=Enrolment.Status.ENROLLED, course__status=Course.Status.RUNNING
     )
+    if organisation is not None:
+        scope = scope.filter(course__programme__organisation=organisation)
+    return scope
 
 
 def as_now(value=None) -> datetime.datetime:
@@ -326,38 +332,9 @@ def dropout_warnings(user, now=None):
     return Enrolment.objects.filter(pk__in=running).select_related("participant", "course")
 
 
-def dropout_rows(user, now=None) -> list[tuple[int, AttendanceFigures]]:
-    """The dropout warnings as (enrolment id, its figures), most absences in a row first, then
-    by name: the same rule as `dropout_warnings`. One query, whatever the number of marks; no
-    model is built, so a page of them can be read with `enrolments_with_figures`."""
-    now = as_now(now)
-    ctes, params = attendance_ctes(_dropout_scope(user), now)
-    is_held, held_params = held_condition("s", now)
-    # The run carries the enrolment's present figures; the held sessions are counted by the
-    # session index for each warning. (A join back to the CTEs could be rescanned per warning:
-    # PostgreSQL cannot tell how many rows they hold.)
-    rows = _fetch(
-        f"""WITH {ctes}
-        SELECT ar.enrolment_id,
-            (SELECT COUNT(*) FROM {_table(Session)} s
-             WHERE s.course_id = e.course_id AND {is_held}),
-            COALESCE(ar.present, 0), ar.last_attended, ar.n
-        FROM absent_run ar
-        JOIN {_table(Enrolment)} e ON e.id = ar.enrolment_id
-        JOIN {_table(Participant)} p ON p.id = e.participant_id
-        WHERE ar.n >= %s
-        ORDER BY ar.n DESC, p.last_name, p.first_name, ar.enrolment_id""",
-        [*params, *held_params, DROPOUT_THRESHOLD],
-    )
-    return [
-        (pk, AttendanceFigures(int(held), int(present), _date(last), int(absent)))
-        for pk, held, present, last, absent in rows
-    ]
-
-
 @dataclass
 class WarningRow:
-    """One row of the dropout warnings: what the page shows of an enrolment, no model."""
+    """One row of the dropout warnings: what the pages show of an enrolment, no model."""
 
     pk: int
     participant_id: int
@@ -367,26 +344,108 @@ class WarningRow:
     figures: AttendanceFigures
 
 
-def enrolments_with_figures(rows) -> list[WarningRow]:
-    """The enrolments of `rows` ((id, figures), as `dropout_rows` gives them) in that order,
-    as WarningRow: the participant's name (as `Participant.__str__` writes it) and the
-    course's name read as plain values, not three model instances per row. One query (none
-    for no rows)."""
+def dropout_page(user, *, organisation=None, offset=0, limit=None, now=None):
+    """The dropout warnings (the rule of `dropout_warnings`; of `organisation`'s courses, if
+    given), most absences in a row first, then by name: (how many there are, the rows from
+    `offset` on, `limit` of them or all), the rows as WarningRow. One query: the count is a
+    window over the warnings, and the held sessions are counted (by the session index) for
+    the rows returned only. Past the last row the count is not read: (None, [])."""
+    now = as_now(now)
+    ctes, params = attendance_ctes(_dropout_scope(user, organisation), now)
+    is_held, held_params = held_condition("s", now)
+    page, page_params = "", []
+    if limit is not None:
+        page, page_params = " LIMIT %s OFFSET %s", [limit, offset]
+    names = ", ".join(f"p.{field}" for field in Participant.NAME_FIELDS)
+    # The run carries the enrolment's present figures. (A join back to the CTEs could be
+    # rescanned per warning: PostgreSQL cannot tell how many rows they hold.)
+    rows = _fetch(
+        f"""WITH {ctes}
+        SELECT ar.enrolment_id, e.participant_id, e.course_id, {names}, c.name,
+            (SELECT COUNT(*) FROM {_table(Session)} s
+             WHERE s.course_id = e.course_id AND {is_held}),
+            COALESCE(ar.present, 0), ar.last_attended, ar.n, COUNT(*) OVER ()
+        FROM absent_run ar
+        JOIN {_table(Enrolment)} e ON e.id = ar.enrolment_id
+        JOIN {_table(Participant)} p ON p.id = e.participant_id
+        JOIN {_table(Course)} c ON c.id = e.course_id
+        WHERE ar.n >= %s
+        ORDER BY ar.n DESC, p.last_name, p.first_name, ar.enrolment_id{page}""",
+        [*params, *held_params, DROPOUT_THRESHOLD, *page_params],
+    )
     if not rows:
-        return []
-    name_fields = [f"participant__{field}" for field in Participant.NAME_FIELDS]
-    found = {
-        pk: (participant_id, course_id, Participant.name_from(participant_id, *names), course)
-        for pk, participant_id, course_id, *names, course in Enrolment.objects.filter(
-            pk__in=[pk for pk, _figures in rows]
-        ).values_list("pk", "participant_id", "course_id", *name_fields, "course__name")
-    }
-    return [WarningRow(pk, *found[pk], attendance) for pk, attendance in rows if pk in found]
+        return (0 if offset == 0 else None), []
+    return rows[0][-1], [_warning_row(row) for row in rows]
 
 
-def dropout_count(user, now=None) -> int:
-    """How many dropout warnings there are. One query."""
-    ctes, params = attendance_ctes(_dropout_scope(user), as_now(now))
+def _warning_row(row) -> WarningRow:
+    pk, participant_id, course_id, *names = row[: 3 + len(Participant.NAME_FIELDS)]
+    course, held, present, last_attended, absent, _count = row[3 + len(names) :]
+    return WarningRow(
+        pk,
+        participant_id,
+        course_id,
+        Participant.name_from(participant_id, *names),
+        course,
+        AttendanceFigures(int(held), int(present), _date(last_attended), int(absent)),
+    )
+
+
+def dropout_rows(user, now=None) -> list[tuple[int, AttendanceFigures]]:
+    """All the dropout warnings as (enrolment id, its figures), in the order of
+    `dropout_page`."""
+    _count, rows = dropout_page(user, now=now)
+    return [(row.pk, row.figures) for row in rows]
+
+
+class DropoutList:
+    """The dropout warnings (`dropout_page`) as a sequence for Django's Paginator, `per_page`
+    a page: the page the request asks for (`page`, as Paginator reads it) and the count are
+    read in one query, though the paginator asks for the count first. Another slice is read
+    as asked; past the last row the count is read by itself."""
+
+    def __init__(self, user, *, per_page, page=None, organisation=None, now=None):
+        self._user, self._organisation, self._now = user, organisation, as_now(now)
+        try:
+            expect = max(int(page) - 1, 0) * per_page
+        except (TypeError, ValueError):
+            expect = 0  # the paginator shows the first page
+        self._expect = (expect, per_page)
+        self._count = None
+        self._last_read = None  # (offset, limit, rows)
+
+    def _rows(self, offset, limit):
+        if self._last_read:
+            read_offset, read_limit, rows = self._last_read
+            within = read_limit is None or (limit is not None and limit <= read_limit)
+            if read_offset == offset and within:
+                return rows[:limit]
+        count, rows = dropout_page(
+            self._user, organisation=self._organisation, offset=offset, limit=limit, now=self._now
+        )
+        if count is not None:
+            self._count = count
+        self._last_read = (offset, limit, rows)
+        return rows
+
+    def count(self):
+        if self._count is None:
+            self._rows(*self._expect)
+        if self._count is None:  # the page asked for is past the last row
+            self._count = dropout_count(self._user, self._now, organisation=self._organisation)
+        return self._count
+
+    def __getitem__(self, index):
+        if not isinstance(index, slice) or index.step is not None:
+            raise TypeError("DropoutList is read a slice at a time")
+        offset = index.start or 0
+        return self._rows(offset, None if index.stop is None else index.stop - offset)
+
+
+def dropout_count(user, now=None, organisation=None) -> int:
+    """How many dropout warnings there are (of `organisation`'s courses, if given). One
+    query."""
+    ctes, params = attendance_ctes(_dropout_scope(user, organisation), as_now(now))
     rows = _fetch(
         f"WITH {ctes} SELECT COUNT(*) FROM absent_run WHERE n >= %s", [*params, DROPOUT_THRESHOLD]
     )

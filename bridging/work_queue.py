@@ -2,8 +2,8 @@
 missing attendance. Each queue is one scoped queryset whose rows lead to the action; pages show
 its count and its first few rows (two queries per queue, whatever the data size).
 
-The figures themselves are not defined here: drifting away is figures.dropout_warnings, and a
-follow-up is due on its own `due_on`.
+The figures themselves are not defined here: drifting away is the dropout warnings of the
+organisation's courses (figures.dropout_page), and a follow-up is due on its own `due_on`.
 """
 
 import datetime
@@ -19,7 +19,6 @@ from django.utils import timezone
 from participants.models import Participant
 from partnerships.models import Organisation
 
-from . import figures
 from .models import (
     Assessment,
     Attendance,
@@ -235,16 +234,6 @@ def end_assessments_missing(user, organisation, today=None):
         .select_related("participant", "course")
         .only("course__name", *_name_fields("participant"))
         .order_by("course_ends", "course__name", "participant__first_name", "pk")
-    )
-
-
-def drifting_away(user, organisation, today=None):
-    """The dropout warnings of the organisation's courses, read as their rows show them (the
-    participant's name, the course's name; the figures with `figures.attach_attendance`)."""
-    return (
-        figures.dropout_warnings(user, today)
-        .filter(course__programme__organisation=organisation)
-        .only("course__name", *_name_fields("participant"))
     )
 
 

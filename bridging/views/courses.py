@@ -336,12 +336,11 @@ DROPOUT_PAGE_SIZE = 50
 
 @project_roles
 def dropout_warnings(request):
-    """The warnings, most absences in a row first, a page at a time: the figures of all in one
-    query, the enrolments of the page shown in another."""
-    page = Paginator(figures.dropout_rows(request.user), DROPOUT_PAGE_SIZE).get_page(
-        request.GET.get("page")
-    )
-    page.object_list = figures.enrolments_with_figures(page.object_list)
+    """The warnings, most absences in a row first, a page at a time: the page with its
+    figures and the count in one query."""
+    number = request.GET.get("page")
+    warnings = figures.DropoutList(request.user, per_page=DROPOUT_PAGE_SIZE, page=number)
+    page = Paginator(warnings, DROPOUT_PAGE_SIZE).get_page(number)
     participant_url = url_for_each("participants:participant_detail")
     course_url = url_for_each("bridging:course_detail")
     for enrolment in page.object_list:  # each row's links, reversed once for the page

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
+from common.urls import url_for_each
 from participants.models import Participant
 from partnerships.access import active_membership, role_required
 from partnerships.models import Membership
@@ -54,50 +55,55 @@ STATUS_ICONS = {
 COURSE_ORDER = [Course.Status.RUNNING, Course.Status.PLANNED, Course.Status.COMPLETED]
 
 
-def _queues(request, today):
-    """The coordinator's work queue, in the order of urgency: (key, title, queryset)."""
-    user, organisation = request.user, request.membership.organisation
-    return {
-        "handovers": (
-            _("Handovers waiting for an answer"),
-            work_queue.handovers_waiting(user, organisation),
-        ),
-        "follow_ups": (_("Follow-ups due"), work_queue.follow_ups_due(user, organisation, today)),
-        "end_assessments": (
-            _("Near the end of the course without an end assessment"),
-            work_queue.end_assessments_missing(user, organisation, today),
-        ),
-        "drifting": (
-            _("Drifting away: absent several times in a row"),
-            # Counted at this moment, as on the dropout warnings page: a mark taken in the hour
-            # before a session starts counts once the session has begun, not all day.
-            work_queue.drifting_away(user, organisation),
-        ),
-        "attendance": (
-            _("Past sessions without full attendance"),
-            work_queue.sessions_missing_attendance(user, today).filter(
-                course__programme__organisation=organisation
-            ),
-        ),
-        "ending": (
-            _("Courses ending soon: time to hand over"),
-            work_queue.courses_ending_soon(user, organisation, today),
-        ),
-    }
+# The coordinator's work queues, in the order of urgency: key: (title, queryset of the queue
+# as a function of (user, organisation, today)). Drifting away is not a queryset but the
+# dropout warnings of the organisation's courses (figures.dropout_page), counted at this
+# moment, as on the dropout warnings page: a mark taken in the hour before a session starts
+# counts once the session has begun, not all day.
+DRIFTING = "drifting"
+QUEUES = {
+    "handovers": (
+        _("Handovers waiting for an answer"),
+        lambda user, organisation, today: work_queue.handovers_waiting(user, organisation),
+    ),
+    "follow_ups": (_("Follow-ups due"), work_queue.follow_ups_due),
+    "end_assessments": (
+        _("Near the end of the course without an end assessment"),
+        work_queue.end_assessments_missing,
+    ),
+    DRIFTING: (_("Drifting away: absent several times in a row"), None),
+    "attendance": (
+        _("Past sessions without full attendance"),
+        lambda user, organisation, today: work_queue.sessions_missing_attendance(
+            user, today
+        ).filter(course__programme__organisation=organisation),
+    ),
+    "ending": (_("Courses ending soon: time to hand over"), work_queue.courses_ending_soon),
+}
+
+
+def _link_participants(warnings):
+    """Each dropout warning's link to its participant, reversed once for the rows."""
+    participant_url = url_for_each("participants:participant_detail")
+    for warning in warnings:
+        warning.participant_url = participant_url(warning.participant_id)
 
 
 @role_required(Membership.Role.COORDINATOR)
 def coordinator_overview(request):
     """A work queue: per queue its count and first few rows, each leading to the action."""
-    organisation = request.membership.organisation
+    user, organisation = request.user, request.membership.organisation
     today = timezone.localdate()
     queues = []
-    for key, (title, queryset) in _queues(request, today).items():
-        # The first rows and, in each row, the size of the whole queue: one query per queue.
-        rows = list(queryset.annotate(queue_size=Window(Count("*")))[:QUEUE_PREVIEW])
-        count = rows[0].queue_size if rows else 0
-        if key == "drifting":
-            figures.attach_attendance(rows)  # absences in a row: one query for the rows shown
+    for key, (title, queue) in QUEUES.items():
+        # The first rows and the size of the whole queue: one query per queue.
+        if key == DRIFTING:
+            count, rows = figures.dropout_page(user, organisation=organisation, limit=QUEUE_PREVIEW)
+            _link_participants(rows)
+        else:
+            queryset = queue(user, organisation, today)
+            rows = list(queryset.annotate(queue_size=Window(Count("*")))[:QUEUE_PREVIEW])
+            count = rows[0].queue_size if rows else 0
         queues.append({"key": key, "title": title, "rows": rows, "count": count})
     # Per derived status (bridging/status.py), as the participant list filters them.
     # Thousands of a project's participants: each one's facts looked up by index (row_by_row),
@@ -138,17 +144,27 @@ def coordinator_overview(request):
     )
 
 
+WORK_QUEUE_PAGE_SIZE = 50
+
+
 @role_required(Membership.Role.COORDINATOR)
 def work_queue_list(request, key):
-    """One queue of the overview in full, a page at a time."""
-    today = timezone.localdate()
-    queues = _queues(request, today)
-    if key not in queues:
+    """One queue of the overview in full, a page at a time (only that queue is built)."""
+    if key not in QUEUES:
         raise Http404
-    title, queryset = queues[key]
-    page = Paginator(queryset, 50).get_page(request.GET.get("page"))
-    if key == "drifting":
-        figures.attach_attendance(page.object_list)
+    user, organisation = request.user, request.membership.organisation
+    today = timezone.localdate()
+    title, queue = QUEUES[key]
+    number = request.GET.get("page")
+    if key == DRIFTING:
+        rows = figures.DropoutList(
+            user, organisation=organisation, per_page=WORK_QUEUE_PAGE_SIZE, page=number
+        )
+    else:
+        rows = queue(user, organisation, today)
+    page = Paginator(rows, WORK_QUEUE_PAGE_SIZE).get_page(number)
+    if key == DRIFTING:
+        _link_participants(page.object_list)
     return render(
         request,
         "bridging/work_queue.html",

@@ -8,11 +8,14 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from bridging import services
+from bridging import figures, services
 from bridging.handovers import handover_propose, handover_send
-from bridging.models import Assessment, Course, FollowUp, HandoverParticipant, Session
+from bridging.models import Assessment, Attendance, Course, FollowUp, HandoverParticipant, Session
 from bridging.models.readiness import INDICATOR_FIELDS
+from bridging.views import start
 from participants.models import Participant
+from partnerships.access import SESSION_KEY
+from partnerships.models import Membership
 from tests.factories import ConsentFactory, CourseFactory, EnrolmentFactory, SessionFactory
 
 pytestmark = pytest.mark.django_db
@@ -117,6 +120,80 @@ def test_drifting_away_counts_a_session_once_it_has_begun_as_the_warnings_page_d
         cast.participant_a.get_absolute_url()
         not in client.get(reverse("bridging:dropout_warnings")).content.decode()
     )
+
+
+def _absent_at_the_end(course, runs):
+    """An enrolment on `course` for each n of `runs`, absent at the last n of three past
+    sessions and present before."""
+    sessions = [SessionFactory(course=course, date=days(-7 * weeks)) for weeks in (3, 2, 1)]
+    enrolments = []
+    for n in runs:
+        enrolment = EnrolmentFactory(
+            course=course, participant__organisation=course.programme.organisation
+        )
+        for number, session in enumerate(sessions):
+            status = "absent" if number >= len(sessions) - n else "present"
+            Attendance.objects.create(session=session, enrolment=enrolment, status=status)
+        enrolments.append(enrolment)
+    return enrolments
+
+
+def test_drifting_away_shows_the_people_of_the_dropout_warnings_of_the_own_project(client, cast):
+    """The queue is the warnings page's list, of the project the coordinator acts for: the
+    same people in the same order (most absences in a row first), its first five and the
+    count on the overview, all of them on the queue's own page."""
+    _absent_at_the_end(cast.course_a, [2, 3, 2, 3, 2, 3, 2, 1])
+    [elsewhere] = _absent_at_the_end(cast.course_b, [3])
+    # The coordinator also coordinates the other project; they act for the first one.
+    own = Membership.objects.get(user=cast.coordinator_a)
+    Membership.objects.create(user=cast.coordinator_a, organisation=cast.project_b,
+                              role=Membership.Role.COORDINATOR)  # fmt: skip
+    client.force_login(cast.coordinator_a)
+    session = client.session
+    session[SESSION_KEY] = own.pk
+    session.save()
+    warnings = [pk for pk, _numbers in figures.dropout_rows(cast.coordinator_a)]
+    assert len(warnings) == 8 and elsewhere.pk in warnings
+    own_warnings = [pk for pk in warnings if pk != elsewhere.pk]
+    response = client.get(reverse("bridging:coordinator_overview"))
+    drifting = {queue["key"]: queue for queue in response.context["queues"]}["drifting"]
+    assert drifting["count"] == 7
+    assert [row.pk for row in drifting["rows"]] == own_warnings[:5]
+    assert [row.figures.consecutive_absences for row in drifting["rows"]] == [3, 3, 3, 2, 2]
+    assert "3 fravær i træk" in response.content.decode()
+    full = client.get(reverse("bridging:work_queue", args=["drifting"]))
+    assert [row.pk for row in full.context["page"].object_list] == own_warnings
+    page = full.content.decode()
+    for row in full.context["page"].object_list:
+        assert (
+            f'<a href="{reverse("participants:participant_detail", args=[row.participant_id])}"'
+            in page
+        )
+    warnings_page = client.get(reverse("bridging:dropout_warnings")).content.decode()
+    for row in full.context["page"].object_list:
+        assert row.participant in warnings_page
+
+
+def test_drifting_away_a_page_at_a_time(client, cast, monkeypatch, django_assert_num_queries):
+    monkeypatch.setattr(start, "WORK_QUEUE_PAGE_SIZE", 2)
+    _absent_at_the_end(cast.course_a, [3, 3, 2, 2, 2])
+    order = [pk for pk, _numbers in figures.dropout_rows(cast.coordinator_a)]
+    client.force_login(cast.coordinator_a)
+    url = reverse("bridging:work_queue", args=["drifting"])
+
+    def rows(**query):
+        page = client.get(url, query).context["page"]
+        assert page.paginator.count == 5
+        return page.number, [row.pk for row in page.object_list]
+
+    assert rows() == (1, order[:2])
+    assert rows(page="x") == (1, order[:2])
+    assert rows(page=2) == (2, order[2:4])
+    assert rows(page=3) == (3, order[4:])
+    assert rows(page=99) == (3, order[4:])  # past the end: the last page
+    # 1 session, 2 user, 3 own memberships, 4 the page asked for with the count
+    with django_assert_num_queries(4):
+        client.get(url, {"page": 2})
 
 
 def test_past_session_without_full_attendance_until_everyone_is_marked(client, cast):
@@ -226,9 +303,9 @@ def test_coordinator_overview_query_budget(client, cast, django_assert_num_queri
     _busy_project(cast, extra)
     client.force_login(cast.coordinator_a)
     # 1 session, 2 user, 3 own memberships, 4-9 the six queues (first rows with the queue's
-    # size), 10 the drifting rows' absences in a row, 11 participant counts per status,
-    # 12 programmes
-    with django_assert_num_queries(12):
+    # size; those drifting away with their absences in a row), 10 participant counts per
+    # status, 11 programmes
+    with django_assert_num_queries(11):
         assert client.get(reverse("bridging:coordinator_overview")).status_code == 200
 
 
@@ -237,9 +314,9 @@ def test_work_queue_page_query_budget(client, cast, django_assert_num_queries, e
     _busy_project(cast, extra)
     client.force_login(cast.coordinator_a)
     for key in ["handovers", "follow_ups", "end_assessments", "drifting", "attendance", "ending"]:
-        # 1 session, 2 user, 3 own memberships, 4 count, 5 the page of rows (and for those
-        # drifting away, 6 their absences in a row)
-        with django_assert_num_queries(6 if key == "drifting" else 5):
+        # 1 session, 2 user, 3 own memberships, 4 count, 5 the page of rows (for those
+        # drifting away, 4 the page of rows with their absences in a row and the count)
+        with django_assert_num_queries(4 if key == "drifting" else 5):
             assert client.get(reverse("bridging:work_queue", args=[key])).status_code == 200
 
 
