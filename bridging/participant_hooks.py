@@ -1,6 +1,8 @@
 """What the journey adds to the participant page and export, and to an organisation's page
 (see participants.hooks and partnerships.hooks)."""
 
+import functools
+
 from django.db.models import (
     BooleanField,
     Count,
@@ -57,15 +59,25 @@ from .models.courses import course_scope
 from .models.readiness import INDICATOR_FIELDS
 
 
+@functools.cache
+def _marks() -> dict:
+    """An enrolment's marks of each kind, built once: they are the same for every participant,
+    and sharing them is safe, as `annotate` resolves a copy."""
+    return {
+        kind: Count("attendances", filter=Q(attendances__status=status))
+        for kind, status in (
+            ("present", Attendance.Status.PRESENT),
+            ("absent", Attendance.Status.ABSENT),
+            ("excused", Attendance.Status.EXCUSED),
+        )
+    }
+
+
 def _enrolments(participant):
     return (
         Enrolment.objects.filter(participant=participant)
         .select_related("course")
-        .annotate(
-            present=Count("attendances", filter=Q(attendances__status=Attendance.Status.PRESENT)),
-            absent=Count("attendances", filter=Q(attendances__status=Attendance.Status.ABSENT)),
-            excused=Count("attendances", filter=Q(attendances__status=Attendance.Status.EXCUSED)),
-        )
+        .annotate(**_marks())
     )
 
 
@@ -211,6 +223,13 @@ _HISTORY_SHOWN = [
 ]  # fmt: skip
 
 
+@functools.cache
+def _is_open():
+    """`handovers.open_condition` as a column, built once (it is the same for every request;
+    `annotate` resolves a copy)."""
+    return ExpressionWrapper(handovers.open_condition(), output_field=BooleanField())
+
+
 def _handover_history(participant, user=None):
     """All the participant's handovers (the timeline tells the whole path) with their
     follow-ups. Read for a `user` (the summary, which comes first on the participant page),
@@ -230,7 +249,7 @@ def _handover_history(participant, user=None):
         return members
     members = list(
         members.annotate(
-            is_open=ExpressionWrapper(handovers.open_condition(), output_field=BooleanField()),
+            is_open=_is_open(),
             # The rule of visible_to, through the joins to the handover's project: a subquery
             # of the visible handed-over participants cost more to plan than the query.
             visible=ExpressionWrapper(

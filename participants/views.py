@@ -4,6 +4,7 @@ Association staff and users without a project role get a 404 on every page here.
 """
 
 import json
+from html import escape
 
 from django.contrib import messages
 from django.core.exceptions import FieldDoesNotExist, PermissionDenied
@@ -12,13 +13,15 @@ from django.db.models import Prefetch, prefetch_related_objects
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
-from django.utils.formats import date_format
+from django.utils import dateformat, timezone
+from django.utils.formats import date_format, get_format
+from django.utils.safestring import mark_safe
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
 
+from common.choices import choice_labels
 from common.forms import ConfirmForm, create_once, repeated_post
 from common.search import suggestions_response
 from common.urls import url_for_each
@@ -219,25 +222,32 @@ def _dated(events) -> list[tuple[str, hooks.TimelineEvent]]:
     return [(shown[event.on], event) for event in events]
 
 
-def _access_rows(entries) -> list[tuple[str, str, str]]:
-    """The access log's rows as the page shows them (when, who in which role, what): worked
-    out here, where the template looked up and filtered a dozen values on each of 20 rows."""
+def _access_rows(entries) -> str:
+    """The access log's rows as the page shows them (when, who in which role, what), as the
+    table's HTML: worked out here, where the template looked up, filtered and escaped a dozen
+    values on each of 20 rows. The labels of the actions and roles are translated once, and the
+    texts escaped as the template escapes them (`html.escape`, which Django's `escape` calls)."""
     system = _("System")
+    actions = choice_labels(ParticipantAccess, "action")
+    roles = {value: str(label).lower() for value, label in Role.choices}
+    when_format = get_format("SHORT_DATETIME_FORMAT")
+    zone = timezone.get_current_timezone()
+    who_label, what_label = escape(_("Who")), escape(_("What"))
     rows = []
     for entry in entries:
         user = entry.user
         who = (user.get_full_name() or user.username) if user else system
-        what = entry.get_action_display()
+        role = roles.get(entry.role, entry.role) if entry.role else system.lower()
+        what = actions.get(entry.action, entry.action)
         if entry.fields:
             what = f"{what}: {entry.get_fields_display()}"
+        when = dateformat.format(timezone.localtime(entry.at, zone), when_format)
         rows.append(
-            (
-                date_format(timezone.localtime(entry.at), "SHORT_DATETIME_FORMAT"),
-                f"{who} ({str(entry.get_role_display()).lower()})",
-                what,
-            )
+            f'<tr><th scope="row" class="fw-normal">{escape(when)}</th>'
+            f'<td data-label="{who_label}">{escape(f"{who} ({role})")}</td>'
+            f'<td data-label="{what_label}">{escape(what)}</td></tr>'
         )
-    return rows
+    return mark_safe("\n".join(rows))  # every value is escaped above
 
 
 @project_roles_only

@@ -231,6 +231,31 @@ def test_viewing_a_participant_is_recorded_in_the_access_log(client, cast):
     assert "Læste oplysningerne" in page
 
 
+def test_the_access_log_rows_say_when_who_in_which_role_and_what_with_names_escaped(client, cast):
+    instructor = cast.instructor_a
+    instructor.first_name, instructor.last_name = "<Ib & Co>", "Ø"
+    instructor.save(update_fields=["first_name", "last_name"])
+    client.force_login(instructor)
+    client.get(cast.participant_a.get_absolute_url())
+    ParticipantAccess.objects.create(
+        participant=cast.participant_a, action=Action.EXPORT_LIST, fields="phone,registration"
+    )
+    entry = ParticipantAccess.objects.filter(user=instructor).get()
+    when = timezone.localtime(entry.at).strftime("%d.%m.%Y %H:%M")
+    client.force_login(cast.coordinator_a)
+    page = client.get(cast.participant_a.get_absolute_url()).content.decode()
+    log = page.split('id="log-heading"')[1]
+    assert (
+        f'<tr><th scope="row" class="fw-normal">{when}</th>'
+        '<td data-label="Hvem">&lt;Ib &amp; Co&gt; Ø (instruktør)</td>'
+        '<td data-label="Hvad">Læste oplysningerne</td></tr>'
+    ) in log
+    assert (
+        "(system)</td>" in log
+        and "Eksporterede i en liste: telefon, registrering i forløbet" in log
+    )
+
+
 @pytest.mark.parametrize("extra", [0, 30])
 def test_participant_list_query_budget(client, cast, django_assert_num_queries, extra):
     ParticipantFactory.create_batch(extra, organisation=cast.project_a)
