@@ -23,6 +23,7 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
 from common.charts import radar
+from common.choices import choice_labels
 from common.urls import url_for_each
 from participants.hooks import (
     KeyFigure,
@@ -514,23 +515,22 @@ def assessments_for_export(participant):
 
 @timeline_provider
 def fair_interests(participant):
+    """The fairs the participant visited, with the interest shown in each offer: read as the
+    values shown (no model instances), the levels' labels translated once."""
+    levels = choice_labels(FairInterest, "level")
     visits = {}
-    interests = (
-        FairInterest.objects.filter(participant=participant)
-        .select_related("fair", "offer")
-        .only("level", "fair__name", "fair__date", "offer__name")  # what the timeline shows
+    interests = FairInterest.objects.filter(participant=participant).values_list(
+        "fair_id", "fair__name", "fair__date", "offer__name", "level"
     )
-    for interest in interests:
-        visits.setdefault(interest.fair, []).append(interest)
-    for fair, interests in visits.items():
+    for fair, name, date, offer, level in interests:
+        visit = visits.setdefault(fair, (name, date, []))
+        if offer is not None:
+            visit[2].append(f"{offer}: {str(levels.get(level, level)).lower()}")
+    for name, date, shown in visits.values():
         yield TimelineEvent(
-            on=fair.date,
-            title=_("At the association fair: %(fair)s") % {"fair": fair.name},
-            detail="; ".join(
-                f"{i.offer.name}: {str(i.get_level_display()).lower()}"
-                for i in interests
-                if i.offer
-            ),
+            on=date,
+            title=_("At the association fair: %(fair)s") % {"fair": name},
+            detail="; ".join(shown),
         )
 
 

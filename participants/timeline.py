@@ -37,9 +37,14 @@ def registration_and_consents(participant):
         )
 
 
+CONSENTS_READ = "_consents_read"
+"""Where the participant page keeps the participant's consents it read (with organisations)."""
+
+
 def _consents(participant):
     """The participant's consents with their organisations: as the page read them already
-    (prefetched), or in one query."""
-    if "consents" in getattr(participant, "_prefetched_objects_cache", {}):
-        return participant.consents.all()
+    (CONSENTS_READ), or in one query."""
+    read = participant.__dict__.get(CONSENTS_READ)
+    if read is not None:
+        return read
     return Consent.objects.filter(participant=participant).select_related("organisation")

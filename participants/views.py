@@ -9,7 +9,7 @@ from html import escape
 from django.contrib import messages
 from django.core.exceptions import FieldDoesNotExist, PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import Prefetch, prefetch_related_objects
+from django.db.models import prefetch_related_objects
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -28,7 +28,7 @@ from common.urls import url_for_each
 from partnerships.access import role_required
 from partnerships.models import Membership, Offer
 
-from . import hooks, matching, services
+from . import hooks, matching, services, timeline
 from .consent_texts import consent_text, current_version
 from .export import participant_export
 from .forms import (
@@ -52,7 +52,7 @@ CONSENT_SHOWN = [
     "participant", "purpose", "organisation__name", "text_version", "given_on", "method",
     "withdrawn_on", *(f"recorded_by__{field}" for field in _NAME),
 ]  # fmt: skip
-ACCESS_SHOWN = ["participant", "role", "action", "fields", "at", *(f"user__{f}" for f in _NAME)]
+ACCESS_SHOWN = ["at", "role", "action", "fields", *(f"user__{f}" for f in _NAME)]
 
 
 project_roles_only = role_required(Role.COORDINATOR, Role.INSTRUCTOR, hidden=True)
@@ -165,16 +165,12 @@ def participant_detail(request, pk):
     is_coordinator = request.membership.role == Role.COORDINATOR
     # Read once, kept on the participant: the timeline lists the same consents. The participant
     # was read through Participant.visible_to just now, so all of their consents are visible.
-    prefetch_related_objects(
-        [participant],
-        Prefetch(
-            "consents",
-            queryset=Consent.objects.of_visible(participant)
-            .select_related("organisation", "recorded_by")
-            .only(*CONSENT_SHOWN),
-        ),
+    consents = list(
+        Consent.objects.of_visible(participant)
+        .select_related("organisation", "recorded_by")
+        .only(*CONSENT_SHOWN)
     )
-    consents = list(participant.consents.all())
+    participant.__dict__[timeline.CONSENTS_READ] = consents
     withdraw_url = url_for_each("participants:consent_withdraw", participant.pk)
     for consent in consents:
         consent.withdraw_url = withdraw_url(consent.pk)
@@ -201,32 +197,42 @@ def participant_detail(request, pk):
         "active_consents": len(active),
         "summary": summary,
         "next_step": summary.next_steps[0] if summary.next_steps else None,
-        "timeline": _dated(hooks.timeline(participant)),
+        "timeline": _timeline_rows(hooks.timeline(participant)),
         "sections": hooks.page_sections(request, participant),
         "today": today,
         "today_iso": today.isoformat(),  # as {{ today|date:"Y-m-d" }}, once for every consent
     }
     if is_coordinator:
         log = ParticipantAccess.objects.of_participant(request.user, participant)
-        context["access_log"] = _access_rows(log.select_related("user").only(*ACCESS_SHOWN)[:20])
+        context["access_log"] = _access_rows(log.values_list(*ACCESS_SHOWN)[:20])
     return render(request, "participants/participant_detail.html", context)
 
 
-def _dated(events) -> list[tuple[str, hooks.TimelineEvent]]:
-    """The timeline's events with their dates as shown (SHORT_DATE_FORMAT): each day formatted
-    once, where the template formatted the date of every event (many share a day)."""
+def _timeline_rows(events) -> str:
+    """The timeline's items as HTML (newest first): each day formatted once (SHORT_DATE_FORMAT),
+    where the template formatted the date of every event (many share a day), and the texts
+    escaped as the template escapes them (`html.escape`, which Django's `escape` calls)."""
     shown = {}
+    rows = []
     for event in events:
         if event.on not in shown:
-            shown[event.on] = date_format(event.on, "SHORT_DATE_FORMAT")
-    return [(shown[event.on], event) for event in events]
+            shown[event.on] = escape(date_format(event.on, "SHORT_DATE_FORMAT"))
+        title, detail = escape(str(event.title)), escape(str(event.detail or ""))
+        if detail:
+            detail = f'<br><span class="text-body-secondary">{detail}</span>'
+        rows.append(
+            f'<li class="mb-2"><span class="fw-semibold">{shown[event.on]}</span> · '
+            f"{title}{detail}</li>"
+        )
+    return mark_safe("\n".join(rows))  # every text is escaped above
 
 
 def _access_rows(entries) -> str:
     """The access log's rows as the page shows them (when, who in which role, what), as the
-    table's HTML: worked out here, where the template looked up, filtered and escaped a dozen
-    values on each of 20 rows. The labels of the actions and roles are translated once, and the
-    texts escaped as the template escapes them (`html.escape`, which Django's `escape` calls)."""
+    table's HTML, from the values of ACCESS_SHOWN (no model instances): worked out here, where
+    the template looked up, filtered and escaped a dozen values on each of 20 rows. The labels
+    of the actions and roles are translated once, and the texts escaped as the template
+    escapes them (`html.escape`, which Django's `escape` calls)."""
     system = _("System")
     actions = choice_labels(ParticipantAccess, "action")
     roles = {value: str(label).lower() for value, label in Role.choices}
@@ -234,14 +240,15 @@ def _access_rows(entries) -> str:
     zone = timezone.get_current_timezone()
     who_label, what_label = escape(_("Who")), escape(_("What"))
     rows = []
-    for entry in entries:
-        user = entry.user
-        who = (user.get_full_name() or user.username) if user else system
-        role = roles.get(entry.role, entry.role) if entry.role else system.lower()
-        what = actions.get(entry.action, entry.action)
-        if entry.fields:
-            what = f"{what}: {entry.get_fields_display()}"
-        when = dateformat.format(timezone.localtime(entry.at, zone), when_format)
+    for at, role, action, fields, first_name, last_name, username in entries:
+        # The user's name as User.get_full_name gives it, else the username; no user (deleted,
+        # or a command) is the system.
+        who = system if username is None else f"{first_name} {last_name}".strip() or username
+        role = roles.get(role, role) if role else system.lower()
+        what = actions.get(action, action)
+        if fields:
+            what = f"{what}: {ParticipantAccess(fields=fields).get_fields_display()}"
+        when = dateformat.format(timezone.localtime(at, zone), when_format)
         rows.append(
             f'<tr><th scope="row" class="fw-normal">{escape(when)}</th>'
             f'<td data-label="{who_label}">{escape(f"{who} ({role})")}</td>'
