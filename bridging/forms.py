@@ -6,7 +6,6 @@ from django.utils.translation import gettext_lazy as _
 
 from common import forms  # Django's forms, held to common limits (common/forms.py)
 from common.forms import OneTimeTokenMixin
-from common.params import id_param
 from common.search import SearchModelChoiceField, SearchModelMultipleChoiceField
 from participants.models import Participant
 from partnerships.models import ActivityType, Membership, Offer, Organisation
@@ -14,7 +13,6 @@ from partnerships.models import ActivityType, Membership, Offer, Organisation
 from .models import (
     INDICATORS,
     Assessment,
-    Attendance,
     Course,
     Dimension,
     Enrolment,
@@ -29,7 +27,6 @@ from .models import (
     Session,
 )
 from .models.readiness import INDICATOR_FIELDS
-from .services import NOT_ON_ROSTER
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 TIME = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
@@ -300,19 +297,6 @@ class SessionLogForm(forms.ModelForm):
             "content": forms.Textarea(attrs={"rows": 2}),
             "notes": forms.Textarea(attrs={"rows": 2}),
         }
-
-
-class AttendanceForm(forms.Form):
-    # An enrolment's id: whether it is on the session's roster is read with the mark itself
-    # (services.attendance_mark), so a tap in the sports hall needs no read of its own.
-    enrolment = forms.CharField(widget=forms.HiddenInput)
-    status = forms.ChoiceField(choices=Attendance.Status.choices)
-
-    def clean_enrolment(self):
-        enrolment = id_param(self.cleaned_data["enrolment"])
-        if enrolment is None:
-            raise forms.ValidationError(NOT_ON_ROSTER)
-        return enrolment
 
 
 class _IndicatorsForm(forms.ModelForm):

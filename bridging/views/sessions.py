@@ -4,6 +4,7 @@ from functools import lru_cache
 
 from django.contrib import messages
 from django.db.models import OuterRef, Subquery
+from django.http import HttpResponse
 from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
@@ -11,16 +12,16 @@ from django.urls import reverse
 from django.utils.formats import date_format
 from django.utils.html import escape, format_html
 from django.utils.safestring import mark_safe
-from django.utils.translation import get_language
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from common.params import id_param
 from participants.models import Participant
 
 from .. import services, work_queue
 from ..forms import (
     PARTICIPANT_NAME,
-    AttendanceForm,
     CancelSessionForm,
     SessionForm,
     SessionLogForm,
@@ -65,11 +66,12 @@ _ROW = """<li class="list-group-item attendance-row" id="attendance-{pk}">
 """
 
 
-def _rows_html(request, session, rows, error=None):
+def _rows_html(session, token, rows, error=None):
     """The roster's rows (`_named`): each posts its person's mark to the session, with one of
-    three status buttons pressed, and a refused tap's message under it."""
+    three status buttons pressed, and a refused tap's message under it. `token` is the
+    response's CSRF token (`get_token`, read once for the response: each read masks it anew)."""
     url = escape(reverse("bridging:attendance_mark", args=[session.pk]))
-    token = escape(get_token(request))
+    token = escape(token)
     if error:
         error = format_html('<p class="text-danger small mb-0" role="alert">{}</p>', error)
     language = get_language()
@@ -85,6 +87,43 @@ def _rows_html(request, session, rows, error=None):
             )
             for pk, mark, name in rows
         )
+    )
+
+
+def _bar_html(session, token, unmarked, roster_size, oob=False):
+    """The bar kept at the bottom of the screen while the roster scrolls: "mark the rest
+    present" with how many have no mark, or that attendance is taken. htmx replaces it after
+    each tap (`oob`: out of band, next to the row)."""
+    oob = ' hx-swap-oob="true"' if oob else ""
+    if unmarked:
+        return format_html(
+            '<div id="mark-rest" class="mark-rest-bar"{}>\n'
+            '  <form method="post" action="{}" '
+            'class="d-flex align-items-center justify-content-between gap-2">\n'
+            '    <input type="hidden" name="csrfmiddlewaretoken" value="{}">\n'
+            '    <span role="status">{}</span>\n'
+            '    <button type="submit" class="btn btn-success">{}</button>\n'
+            "  </form>\n</div>\n",
+            mark_safe(oob),
+            reverse("bridging:attendance_mark_all", args=[session.pk]),
+            token,
+            ngettext("%(counter)s without a mark", "%(counter)s without a mark", unmarked)
+            % {"counter": unmarked},
+            _("Mark the rest present"),
+        )
+    done = ""
+    if roster_size:
+        done = format_html(
+            '\n  <p class="mb-0 fw-semibold" role="status">✓ {}/{} '
+            '<span class="fw-normal">{}</span></p>',
+            roster_size,
+            roster_size,
+            _("attendance taken"),
+        )
+    return format_html(
+        '<div id="mark-rest" class="mark-rest-bar mark-rest-done"{}>{}\n</div>\n',
+        mark_safe(oob),
+        done,
     )
 
 
@@ -104,14 +143,17 @@ def session_detail(request, pk):
     attendance_open = services.attendance_is_open(session)
     # The roster is shown only while attendance can be taken.
     roster = _named(_roster(session)) if attendance_open and not session.is_cancelled else []
+    token = get_token(request)  # one for the page's forms: {% csrf_token %} reads it too
+    unmarked = sum(1 for _pk, mark, _name in roster if mark is None)
     return render(
         request,
         "bridging/session_detail.html",
         {
             "session": session,
-            "roster": _rows_html(request, session, roster),
+            "csrf_token": token,
+            "roster": _rows_html(session, token, roster),
             "roster_size": len(roster),
-            "unmarked": sum(1 for _pk, mark, _name in roster if mark is None),
+            "bar": _bar_html(session, token, unmarked, len(roster)),
             "attendance_open": attendance_open,
             "log_form": SessionLogForm(instance=session),
             "cancel_form": CancelSessionForm(),
@@ -122,28 +164,30 @@ def session_detail(request, pk):
 @require_POST
 @project_roles
 def attendance_mark(request, pk):
-    # A tap in the sports hall: the session (with the marks counted for the bar) is read once,
-    # the mark checks the enrolment is on the roster and names the person, and says what it
-    # replaced; the answer is drawn from them.
+    # A tap in the sports hall: the session (with the marks counted for the bar) is read once;
+    # the mark checks the enrolment is on the roster, names the person and says what it
+    # replaced; the answer is written from them.
     session = get_object_or_404(
         work_queue.with_marks(Session.objects.visible_to(request.user)), pk=pk
     )
-    form = AttendanceForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, next(iter(form.errors.values()))[0])
+    # Two plain values, read without a form: the service refuses a status that is not one of
+    # the three, and an enrolment not on the roster, each with its own message.
+    enrolment = id_param(request.POST.get("enrolment"))
+    if enrolment is None:
+        messages.error(request, services.NOT_ON_ROSTER)
         return redirect(f"{session.get_absolute_url()}#roster")
     error = None
     try:
         attendance = services.attendance_mark(
             session=session,
-            enrolment=form.cleaned_data["enrolment"],
-            status=form.cleaned_data["status"],
+            enrolment=enrolment,
+            status=request.POST.get("status", ""),
             user=request.user,
         )
     except services.JourneyError as exc:
         error = exc.args[0]
         # Refused: the row shows the mark as it stands (if the person is on the roster).
-        rows = _named(_roster(session).filter(pk=form.cleaned_data["enrolment"]))
+        rows = _named(_roster(session).filter(pk=enrolment))
     else:
         rows = [(attendance.enrolment.pk, attendance.status, str(attendance.enrolment.participant))]
     if request.htmx and rows:
@@ -151,16 +195,11 @@ def attendance_mark(request, pk):
         if error is None:
             marked += attendance.previous_status is None  # a first mark: one more on the bar
         # The row, and the bar at the bottom with its count brought up to date (out of band).
-        return render(
-            request,
-            "bridging/includes/attendance_marked.html",
-            {
-                "session": session,
-                "rows": _rows_html(request, session, rows, error),
-                "unmarked": session.roster - marked,
-                "roster_size": session.roster,
-                "oob": True,
-            },
+        token = get_token(request)
+        return HttpResponse(
+            _rows_html(session, token, rows, error)
+            + "\n"
+            + _bar_html(session, token, session.roster - marked, session.roster, oob=True)
         )
     if error:
         messages.error(request, error)
