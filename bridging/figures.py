@@ -287,6 +287,15 @@ def exit_ready_ids(enrolments, now=None) -> set[int]:
     return {pk for (pk,) in rows}
 
 
+def readiness_flags(enrolments, now=None) -> dict[int, tuple[bool, bool]]:
+    """Per enrolment in `enrolments`: (assessed by staff, exit-ready now), for a roster that
+    shows both (the handover proposal). One query."""
+    now = as_now(now)
+    ctes, params = exit_ready_ctes(enrolments, now)
+    rows = _fetch(f"WITH {ctes} SELECT enrolment_id, assessed, ready FROM readiness", params)
+    return {pk: (bool(assessed), bool(ready)) for pk, assessed, ready in rows}
+
+
 def exit_ready_per_course(enrolments, now=None) -> dict[int, int]:
     """How many are exit-ready per course, for the programme page. One query."""
     now = as_now(now)

@@ -38,8 +38,7 @@ from participants.services import log_access_many
 from partnerships.access import role_required
 from partnerships.models import Membership, Offer, PartnershipAgreement
 
-from .. import handovers
-from ..figures import exit_ready_ids
+from .. import figures, handovers
 from ..forms import (
     AcceptForm,
     ContinuingOfferForm,
@@ -52,7 +51,6 @@ from ..models import Enrolment, FollowUp, Handover, HandoverParticipant
 from ..services import JourneyError
 from ..work_queue import inbox_waiting
 from .access import coordinators, get_rw_course_for_user
-from .readiness import readiness_rows
 
 Role = Membership.Role
 Status = HandoverParticipant.Status
@@ -234,18 +232,16 @@ def _agreement(course, offer):
 
 
 def _candidate_rows(request, course, offer):
-    """Per participant on the roster: readiness verdict, attendance, wishes against the offer,
-    whether they may be included (consent), whether they are exit-ready (the one rule, in
-    figures.py) and the handover they are already on their way in, if any. Seven queries
-    whatever the team size (five without an offer). The roster is read once, by
-    readiness_rows, and the rest by its ids."""
-    rows = readiness_rows(
-        request.user, course, order=("participant__first_name", "participant__last_name")
-    )
-    enrolments = [row["enrolment"] for row in rows]
+    """Per participant on the roster: attendance, whether staff have assessed them and whether
+    they are exit-ready (the one rule, in figures.py), wishes against the offer, whether they
+    may be included (consent) and the handover they are already on their way in, if any. Five
+    queries whatever the team size (four without an offer). The roster is read once, and the
+    rest by its ids: the figures from SQL, not worked out again from every assessment."""
+    enrolments = list(_roster(course))
+    figures.attach_attendance(enrolments)
     participants = [enrolment.participant for enrolment in enrolments]
     ids = [participant.pk for participant in participants]
-    ready = exit_ready_ids(Enrolment.objects.filter(pk__in=[e.pk for e in enrolments]))
+    flags = figures.readiness_flags(Enrolment.objects.filter(pk__in=[e.pk for e in enrolments]))
     on_their_way = {}
     for member in (
         handovers.open_handovers(ids)
@@ -263,8 +259,7 @@ def _candidate_rows(request, course, offer):
         )  # fmt: skip
         prefetch_related_objects(participants, "preferred_activities")  # for the wishes
     result = []
-    for row in rows:
-        enrolment = row["enrolment"]
+    for enrolment in enrolments:
         participant = enrolment.participant
         wishes = []
         if offer is not None:
@@ -282,14 +277,14 @@ def _candidate_rows(request, course, offer):
                 % {"organisation": offer.organisation}
             )
         current = on_their_way.get(participant.pk)
-        rate = row["verdict"].attendance_rate
+        rate = enrolment.figures.rate
+        assessed, exit_ready = flags.get(enrolment.pk, (False, False))
         # What the row shows, worked out here: a template resolves each of these through
         # several lookups, thirty times.
         result.append(
             {"enrolment": enrolment, "pk": enrolment.pk, "name": str(participant),
-             "verdict": row["verdict"], "assessed": row["verdict"].assessed,
-             "attendance": "–" if rate is None else f"{rate} %", "wishes": wishes,
-             "blocked": blocked, "exit_ready": enrolment.pk in ready,
+             "assessed": assessed, "attendance": "–" if rate is None else f"{rate} %",
+             "wishes": wishes, "blocked": blocked, "exit_ready": exit_ready,
              "open_handover": handovers.state_label(current) if current else ""}
         )  # fmt: skip
     return result

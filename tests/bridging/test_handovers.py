@@ -15,7 +15,14 @@ from openpyxl import load_workbook
 from bridging import handovers
 from bridging.figures import exit_ready_ids
 from bridging.funnel import breakdown, breakdowns, funnel
-from bridging.models import Assessment, Enrolment, FollowUp, Handover, HandoverParticipant
+from bridging.models import (
+    Assessment,
+    Enrolment,
+    FollowUp,
+    Handover,
+    HandoverParticipant,
+    Programme,
+)
 from bridging.models.readiness import INDICATORS
 from bridging.services import JourneyError
 from bridging.views.handovers import INBOX_GROUPS_PER_PAGE
@@ -96,6 +103,25 @@ class TestProposing:
         page = client.get(url, {"offer": cast.offer_a.pk}).content.decode()
         assert "<b>Bo</b>" not in page
         assert "&lt;b&gt;Bo&lt;/b&gt; &quot;E&quot;" in page
+
+    def test_each_row_says_whether_staff_found_them_exit_ready(self, client, cast):
+        """Not assessed, assessed but not yet, exit-ready: from the SQL rule, row by row."""
+        scores = {"Ulla": None, "Vera": 1, "Yrsa": 4}  # the programme's minimum is 3
+        Programme.objects.filter(pk=cast.programme_a.pk).update(minimum_attendance=0)
+        for name, score in scores.items():
+            enrolment = enrol_with_consent(cast, cast.association_a, first_name=name)
+            if score is not None:
+                Assessment.objects.create(
+                    enrolment=enrolment, kind="midway", source="staff",
+                    **dict.fromkeys([i.field for i in INDICATORS], score),
+                )  # fmt: skip
+        client.force_login(cast.coordinator_a)
+        url = reverse("bridging:handover_create", args=[cast.course_a.pk])
+        page = client.get(url).content.decode()
+        rows = {name: page.split(f">{name} ", 1)[1].split("</tr>", 1)[0] for name in scores}
+        assert "Ikke vurderet" in rows["Ulla"] and "Endnu ikke" not in rows["Ulla"]
+        assert "Endnu ikke" in rows["Vera"] and "OBS: ikke udslusningsparat" in rows["Vera"]
+        assert "<td>Ja</td>" in rows["Yrsa"] and "udslusningsparat" not in rows["Yrsa"]
 
     def test_a_paused_offer_or_a_withdrawn_participant_is_refused(self, cast):
         paused = OfferFactory(organisation=cast.association_a, is_active=False)

@@ -143,12 +143,12 @@ class TestProposingPage:
             enrolment = consenting(cast, cast.association_a)
             propose(cast, "individual", cast.offer_a, [enrolment], send_now=True)
         client.force_login(cast.coordinator_a)
-        # 1 session, 2 user, 3 own memberships, 4 the course, 5 the chosen offer, 6 the roster
-        # (readiness rows), 7 attendance figures, 8 assessments, 9 exit-ready ids (the SQL
-        # rule), 10 open handovers, 11 consents, 12 wished activities, 13 agreement, 14 the
-        # chosen offer in the search field, 15 activity types (the continuing offer's
-        # organisation is searched for: no query until then)
-        with django_assert_num_queries(15):
+        # 1 session, 2 user, 3 own memberships, 4 the course, 5 the chosen offer, 6 the roster,
+        # 7 attendance figures, 8 assessed and exit-ready (the SQL rule), 9 open handovers,
+        # 10 consents, 11 wished activities, 12 agreement, 13 the chosen offer in the search
+        # field, 14 activity types (the continuing offer's organisation is searched for: no
+        # query until then)
+        with django_assert_num_queries(14):
             response = client.get(self.url(cast), {"offer": offer_b_side.pk})
         assert response.content.decode().count("På vej") == extra + 1
 
