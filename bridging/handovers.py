@@ -447,15 +447,41 @@ def handovers_withdraw_for_consent(
     not started is given back. Nothing happens while another sharing consent still covers it."""
     if has_sharing_consent(participant=participant, organisation=organisation, on=on):
         return []
-    members = list(
-        HandoverParticipant.objects.select_for_update(of=("self",))
-        .filter(
+    return _withdraw(
+        HandoverParticipant.objects.filter(
             participant=participant,
             handover__receiver=organisation,
             status__in=HandoverParticipant.OPEN_STATUSES,
-        )
-        .select_related("handover")
-        .order_by("pk")
+        ),
+        reason=reason,
+    )
+
+
+# Not started yet: leaving the programme ends these. Someone who started at an offer is there
+# already, whatever happens to the temporary effort.
+NOT_STARTED = (Status.PROPOSED, Status.SENT, Status.ACCEPTED)
+
+
+@transaction.atomic
+def handovers_withdraw_for_leaving(
+    *, participant: Participant, reason: str
+) -> list[HandoverParticipant]:
+    """The participant left the programme (or withdrew the consent to be registered in it):
+    withdraw them from every handover that has not started (proposed, sent or accepted), so
+    the receiving organisation no longer waits for them, and give back a place taken by an
+    acceptance. A handover they started at stays: they are at the offer."""
+    return _withdraw(
+        HandoverParticipant.objects.filter(participant=participant, status__in=NOT_STARTED),
+        reason=reason,
+    )
+
+
+def _withdraw(members, *, reason: str) -> list[HandoverParticipant]:
+    """Withdraw `members` (a queryset of handed-over participants), locked, in the caller's
+    transaction: places taken by an acceptance back to their offers, and the receiving
+    organisations told after commit (for those it had been told about)."""
+    members = list(
+        members.select_for_update(of=("self",)).select_related("handover").order_by("pk")
     )
     if not members:
         return []
@@ -472,6 +498,8 @@ def handovers_withdraw_for_consent(
         member.withdrawn_at = now
         member.withdrawn_reason = reason.strip()
     HandoverParticipant.objects.bulk_update(members, ["status", "withdrawn_at", "withdrawn_reason"])
+    for handover_id in sorted({member.handover_id for member in members if member.sent_at}):
+        transaction.on_commit(lambda pk=handover_id: notifications.deliver_now(handover_id=pk))
     return members
 
 

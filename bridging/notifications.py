@@ -96,6 +96,21 @@ def due_notices(*, handover_id=None, now=None, reminders=True) -> list[Notice]:
             % {"link": _site(member.handover.get_absolute_url())},
             coordinator(member.handover),
         ))  # fmt: skip
+    # Withdrawn from a handover the organisation had been told about (the participant left the
+    # programme or withdrew a consent): it no longer waits for them.
+    for member in rows.filter(
+        status=Status.WITHDRAWN,
+        notified_at__isnull=False,
+        withdrawal_notified_at__isnull=True,
+        handover__receiver__isnull=False,
+    ):
+        notices.append(Notice(
+            HandoverParticipant, member.pk, "withdrawal_notified_at",
+            _("A participant is no longer on their way to you"),
+            _("A participant handed over to you has been withdrawn from the handover. Your inbox "
+              "shows who is still on their way:\n\n%(link)s") % {"link": inbox},
+            receiver_addresses(member.handover),
+        ))  # fmt: skip
     if not reminders:
         return notices
     period = datetime.timedelta(days=settings.HANDOVER_REMINDER_DAYS)

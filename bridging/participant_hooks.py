@@ -37,6 +37,7 @@ from participants.hooks import (
     page_section,
     summary_provider,
     timeline_provider,
+    withdrawal_handler,
 )
 from participants.models import Consent
 from partnerships.access import active_membership
@@ -636,9 +637,32 @@ def handed_over_to(projects):
     return Handover.objects.filter(course__programme__organisation__in=projects).values("receiver")
 
 
+@withdrawal_handler
+def leave_handovers(participant):
+    """Leaving the programme withdraws the participant from every handover not started yet,
+    in the same transaction (one service): the receiving organisation no longer waits."""
+    handovers.handovers_withdraw_for_leaving(
+        participant=participant,
+        reason=_("Left the programme on %(date)s.")
+        % {"date": date_format(participant.withdrawn_on, "SHORT_DATE_FORMAT")},
+    )
+
+
 @on_consent_withdrawn
 def withdraw_from_handovers(*, consent, membership):
-    """No consent to share with an organisation: no handover to it either (one service)."""
+    """No consent to share with an organisation: no handover to it either (one service). No
+    consent to be registered in the programme (and none other in force): as leaving it."""
+    if consent.purpose == Consent.Purpose.REGISTRATION:
+        in_force = Consent.objects.active(consent.withdrawn_on).filter(
+            participant=consent.participant_id, purpose=Consent.Purpose.REGISTRATION
+        )
+        if not in_force.exists():
+            handovers.handovers_withdraw_for_leaving(
+                participant=consent.participant,
+                reason=_("The consent to be registered in the programme was withdrawn on %(date)s.")
+                % {"date": date_format(consent.withdrawn_on, "SHORT_DATE_FORMAT")},
+            )
+        return
     if consent.purpose != Consent.Purpose.SHARE_CONTACT or not consent.organisation_id:
         return
     handovers.handovers_withdraw_for_consent(

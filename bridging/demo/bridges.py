@@ -1,16 +1,17 @@
 """Chapter 7b: one bridge at a time. A participant who started at one offer is handed over to a
 second one, with the coordinator's reason; another is withdrawn from a handover because she
-withdrew her consent to share with the association. Built only through the services the pages
-call (the consent form, the handover form, the withdrawal of a consent)."""
+withdrew her consent to share with the association, and a third because they left the programme
+while on their way. Built only through the services the pages call (the consent form, the
+handover form, the withdrawal of a consent, "Meld ud af forløbet")."""
 
 import datetime
 
 from django.utils import timezone
 
 from bridging import handovers
-from bridging.models import Course, Handover, HandoverParticipant
+from bridging.models import Course, Enrolment, Handover, HandoverParticipant
 from participants.models import Consent, Participant
-from participants.services import consent_withdraw, consents_record
+from participants.services import consent_withdraw, consents_record, participant_withdraw
 from partnerships.models import Membership, Offer
 
 SECOND_REASON = (
@@ -30,8 +31,11 @@ def seed_second_bridges(programme, coordinator):
         return
     if not mine.filter(overlap_reason=SECOND_REASON).exists():
         _second_bridge(finished, membership)
-    if not mine.filter(status=HandoverParticipant.Status.WITHDRAWN).exists():
+    withdrawn = mine.filter(status=HandoverParticipant.Status.WITHDRAWN)
+    if not withdrawn.filter(participant__withdrawn_on__isnull=True).exists():
         _withdrawn_consent(finished, membership)
+    if not withdrawn.filter(participant__withdrawn_on__isnull=False).exists():
+        _left_on_the_way(programme, membership)
 
 
 def _share_with(participant, organisation, membership):
@@ -116,3 +120,43 @@ def _withdrawn_consent(course, membership):
         organisation=offer.organisation,
     )
     consent_withdraw(consent=consent, membership=membership)
+
+
+def _left_on_the_way(programme, membership):
+    """Sent to the walking club, then they moved away and the coordinator recorded that they left
+    the programme: the handover reads withdrawn, and the club no longer waits for them."""
+    enrolment = (
+        Enrolment.objects.on_roster()
+        .filter(
+            course__programme=programme,
+            course__status__in=[Course.Status.COMPLETED, Course.Status.RUNNING],
+            participant__anonymised_at__isnull=True,
+            participant__withdrawn_on__isnull=True,
+        )
+        .exclude(participant__in=HandoverParticipant.objects.values("participant"))
+        .select_related("participant")
+        .order_by("-pk")
+        .first()
+    )
+    offer = (
+        Offer.objects.filter(is_active=True, organisation__name="Gåklubben Søndermarken")
+        .order_by("pk")
+        .first()
+    )
+    if enrolment is None or offer is None:
+        return
+    _share_with(enrolment.participant, offer.organisation, membership)
+    handovers.handover_propose(
+        course=enrolment.course,
+        mode=Handover.Mode.INDIVIDUAL,
+        enrolments=[enrolment],
+        offer=offer,
+        user=membership.user,
+        send_now=True,
+    )
+    participant_withdraw(
+        participant=enrolment.participant,
+        membership=membership,
+        on=timezone.localdate(),
+        reason="Flyttet til Aarhus",
+    )

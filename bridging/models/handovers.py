@@ -204,6 +204,9 @@ class HandoverParticipant(models.Model):
     answer_notified_at = models.DateTimeField(
         _("coordinator notified of the answer"), null=True, blank=True
     )
+    withdrawal_notified_at = models.DateTimeField(
+        _("organisation notified of the withdrawal"), null=True, blank=True
+    )
 
     objects = HandoverParticipantQuerySet.as_manager()
 

@@ -148,8 +148,16 @@ def test_the_demo_shows_a_second_bridge_with_a_reason_and_a_withdrawn_consent(cl
     call_command("seed_demo")
     second = HandoverParticipant.objects.get(overlap_reason=SECOND_REASON)
     assert second.status == "sent"
-    withdrawn = HandoverParticipant.objects.get(status="withdrawn")
+    withdrawn = HandoverParticipant.objects.get(
+        status="withdrawn", participant__withdrawn_on__isnull=True
+    )
     assert "blev trukket tilbage" in withdrawn.withdrawn_reason
+    # And one on his way who left the programme: withdrawn from the handover as well.
+    left = HandoverParticipant.objects.get(
+        status="withdrawn", participant__withdrawn_on__isnull=False
+    )
+    assert left.withdrawn_reason.startswith("Udmeldt af forløbet den")
+    assert left.sent_at is not None
     client.force_login(get_user_model().objects.get(username="forening"))
     inbox = client.get("/inbox/").content.decode()
     assert withdrawn.participant.first_name not in inbox or (

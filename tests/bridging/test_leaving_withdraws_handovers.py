@@ -1,0 +1,148 @@
+"""Leaving the programme, or withdrawing the consent to be registered in it, withdraws the
+participant from every handover not started yet: the receiving organisation no longer waits for
+them, is told so by mail (a link, no name), gets a place back, and the funnel keeps the stages
+they reached."""
+
+import datetime
+
+import pytest
+from django.core.management import call_command
+from django.urls import reverse
+from django.utils import timezone
+
+from bridging import handovers
+from bridging.funnel import funnel
+from bridging.models import Enrolment, HandoverParticipant
+from participants.models import Consent
+from tests.factories import ConsentFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def fresh(member):
+    return HandoverParticipant.objects.get(pk=member.pk)
+
+
+def leave(client, cast, participant=None):
+    client.force_login(cast.coordinator_a)
+    participant = participant or cast.participant_a
+    return client.post(
+        reverse("participants:participant_withdraw", args=[participant.pk]),
+        {"withdrawn_on": timezone.localdate().isoformat(), "reason": "Flyttet"},
+    )
+
+
+def told(member):
+    """As if the organisation had the mail about the handover (after commit, in real life)."""
+    HandoverParticipant.objects.filter(pk=member.pk).update(notified_at=timezone.now())
+
+
+def test_leaving_withdraws_a_sent_handover_and_the_inbox_no_longer_waits(
+    client, cast, mailoutbox, django_capture_on_commit_callbacks
+):
+    told(cast.member_a)
+    client.force_login(cast.staff_a)
+    assert "Alma Andersen" in client.get(reverse("bridging:inbox")).content.decode()
+    funnel_before = funnel(Enrolment.objects.filter(course=cast.course_a))
+    with django_capture_on_commit_callbacks(execute=True):
+        assert leave(client, cast).status_code == 302
+    member = fresh(cast.member_a)
+    assert member.status == "withdrawn"
+    day = timezone.localdate()
+    assert member.withdrawn_reason == f"Udmeldt af forløbet den {day:%d.%m.%Y}."
+    # The organisation is told, with a link and no name.
+    [mail] = mailoutbox
+    assert mail.subject == "En deltager er ikke længere på vej til jer"
+    assert "/inbox/" in mail.body
+    assert "Alma" not in mail.body + mail.subject
+    assert fresh(cast.member_a).withdrawal_notified_at is not None
+    client.force_login(cast.staff_a)
+    inbox = client.get(reverse("bridging:inbox"))
+    assert "Alma" not in inbox.content.decode()
+    assert inbox.context["inbox_waiting"] == 0
+    # The funnel counts the stage they reached, as before.
+    assert funnel(Enrolment.objects.filter(course=cast.course_a)) == funnel_before
+    # Told once: the daily run sends nothing more about it.
+    call_command("send_reminders")
+    assert [m.subject for m in mailoutbox].count(mail.subject) == 1
+    # The coordinator's handover page says so.
+    client.force_login(cast.coordinator_a)
+    page = client.get(member.handover.get_absolute_url()).content.decode()
+    assert "Udmeldt af forløbet den" in page
+
+
+def test_leaving_gives_back_an_accepted_place_and_keeps_a_started_handover(client, cast):
+    cast.offer_a.free_places = 3
+    cast.offer_a.save(update_fields=["free_places"])
+    handovers.handover_accept(
+        member=cast.member_a, first_session_on=timezone.localdate(), buddy="F", user=cast.staff_a
+    )
+    cast.offer_a.refresh_from_db()
+    assert cast.offer_a.free_places == 2
+    leave(client, cast)
+    assert fresh(cast.member_a).status == "withdrawn"
+    assert fresh(cast.member_a).answered_at is not None  # the funnel counts the acceptance
+    cast.offer_a.refresh_from_db()
+    assert cast.offer_a.free_places == 3
+
+
+def test_a_started_handover_stays_when_they_leave(client, cast):
+    handovers.handover_accept(
+        member=cast.member_a, first_session_on=timezone.localdate(), buddy="F", user=cast.staff_a
+    )
+    handovers.handover_start(member=cast.member_a, started_on=timezone.localdate())
+    leave(client, cast)
+    assert fresh(cast.member_a).status == "started"
+
+
+def test_a_proposed_handover_is_withdrawn_without_telling_the_organisation(
+    client, cast, mailoutbox, django_capture_on_commit_callbacks
+):
+    HandoverParticipant.objects.filter(pk=cast.member_a.pk).update(status="proposed", sent_at=None)
+    with django_capture_on_commit_callbacks(execute=True):
+        leave(client, cast)
+    assert fresh(cast.member_a).status == "withdrawn"
+    assert mailoutbox == []
+
+
+def test_a_refused_leaving_withdraws_nothing(client, cast):
+    client.force_login(cast.coordinator_a)
+    response = client.post(
+        reverse("participants:participant_withdraw", args=[cast.participant_a.pk]),
+        {"withdrawn_on": (timezone.localdate() + datetime.timedelta(days=1)).isoformat(),
+         "reason": "Flyttet"},
+    )  # fmt: skip
+    assert response.status_code == 200
+    assert fresh(cast.member_a).status == "sent"
+
+
+def test_withdrawing_the_registration_consent_withdraws_the_handover(
+    client, cast, mailoutbox, django_capture_on_commit_callbacks
+):
+    told(cast.member_a)
+    registration = Consent.objects.get(participant=cast.participant_a, purpose="registration")
+    client.force_login(cast.coordinator_a)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            reverse("participants:consent_withdraw", args=[cast.participant_a.pk, registration.pk]),
+            {"withdrawn_on": timezone.localdate().isoformat()},
+        )
+    assert response.status_code == 302
+    member = fresh(cast.member_a)
+    assert member.status == "withdrawn"
+    assert "Samtykket til at være registreret i forløbet blev trukket tilbage den" in (
+        member.withdrawn_reason
+    )
+    assert len(mailoutbox) == 1
+
+
+def test_withdrawing_one_of_two_registration_consents_withdraws_nothing(client, cast):
+    ConsentFactory(participant=cast.participant_a, given_on=datetime.date(2026, 2, 1))
+    first = Consent.objects.filter(participant=cast.participant_a, purpose="registration")
+    client.force_login(cast.coordinator_a)
+    client.post(
+        reverse("participants:consent_withdraw", args=[cast.participant_a.pk, first[0].pk]),
+        {"withdrawn_on": timezone.localdate().isoformat()},
+    )
+    assert Consent.objects.get(pk=first[0].pk).withdrawn_on is not None
+    assert fresh(cast.member_a).status == "sent"
