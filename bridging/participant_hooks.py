@@ -50,6 +50,7 @@ from .forms import QuestionnaireCreateForm
 from .models import (
     Assessment,
     Attendance,
+    Course,
     Dimension,
     Enrolment,
     Fair,
@@ -413,13 +414,24 @@ def courses_section(request, participant):
     enrolments = _journey(request, participant)["enrolments"]
     if not enrolments and not may_enrol:
         return ""
-    # Course.get_absolute_url, reversed once for all the rows.
+    # Course.get_absolute_url, reversed once for all the rows; the statuses' labels translated
+    # once.
     course_url = url_for_each("bridging:course_detail")
+    status = choice_labels(Enrolment, "status")
+    course_status = {key: label.lower() for key, label in choice_labels(Course, "status").items()}
     return render_to_string(
         "bridging/includes/participant_courses.html",
         {
             "participant": participant,
-            "enrolments": [(course_url(e.course_id), e) for e in enrolments],
+            "enrolments": [
+                (
+                    course_url(e.course_id),
+                    e.course.name,
+                    status.get(e.status, e.status),
+                    course_status.get(e.course.status, e.course.status),
+                )
+                for e in enrolments
+            ],
             "may_enrol": may_enrol,
         },
         request=request,
@@ -438,6 +450,10 @@ def readiness_section(request, participant):
     # Each block's two links, reversed once for all of them.
     assessment_url = url_for_each("bridging:assessment_create")
     questionnaire_url = url_for_each("bridging:questionnaire_create")
+    # The labels the blocks repeat, translated once; one questionnaire form, its field drawn
+    # with each block's id (the forms differed only in that).
+    kinds, sources = choice_labels(Assessment, "kind"), choice_labels(Assessment, "source")
+    questionnaire = QuestionnaireCreateForm()["kind"]
     for enrolment in enrolments:
         staff, own = enrolment.staff_assessments, enrolment.own_assessments
         verdict = enrolment.verdict
@@ -469,12 +485,17 @@ def readiness_section(request, participant):
                 % {"name": participant},
                 chart_id=f"radar-{enrolment.pk}",
             )
+        history = sorted(staff + own, key=lambda a: (a.assessed_on, a.created_at))
+        kind_id = f"id_q{enrolment.pk}_kind"
         blocks.append(
             {
                 "enrolment": enrolment,
                 "assessment_url": assessment_url(enrolment.pk),
                 "questionnaire_url": questionnaire_url(enrolment.pk),
                 "verdict": verdict,
+                "holding_back": [
+                    f"{label}: {str(score).lower()}" for label, score in verdict.holding_back
+                ],
                 "chart": chart,
                 "columns": [label for _key, label, _a in labelled],
                 "table": [
@@ -484,8 +505,17 @@ def readiness_section(request, participant):
                 "disagreements": readiness.disagreements(
                     staff[-1] if staff else None, own[-1] if own else None
                 ),
-                "history": sorted(staff + own, key=lambda a: (a.assessed_on, a.created_at)),
-                "questionnaire_form": QuestionnaireCreateForm(auto_id=f"id_q{enrolment.pk}_%s"),
+                "history": [
+                    (
+                        date_format(a.assessed_on, "SHORT_DATE_FORMAT"),
+                        kinds.get(a.kind, a.kind),
+                        sources.get(a.source, a.source),
+                        a,
+                    )
+                    for a in history
+                ],
+                "kind_id": kind_id,
+                "kind_field": questionnaire.as_widget(attrs={"id": kind_id}),
             }
         )
     return render_to_string(

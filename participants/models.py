@@ -403,6 +403,14 @@ class Consent(models.Model):
     def __str__(self):
         return f"{self.get_purpose_display()} ({self.given_on})"
 
+    def get_purpose_display(self):
+        # The label of the one choice (Django's own translates every choice on each call; the
+        # participant page shows each consent's purpose twice): see common.choices.
+        return choice_label(self.Purpose, self.purpose)
+
+    def get_method_display(self):
+        return choice_label(self.Method, self.method)
+
     def clean(self):
         if self.purpose and not self.text:
             raise ValidationError({"text_version": _("There is no consent text of this version.")})
