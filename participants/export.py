@@ -3,7 +3,7 @@
 from django.utils import timezone
 
 from . import hooks
-from .models import Consent, Participant, ParticipantAccess
+from .models import Consent, ListAccess, Participant, ParticipantAccess, access_history
 
 PARTICIPANT_FIELDS = [
     "id",
@@ -81,8 +81,10 @@ def participant_export(participant: Participant) -> dict:
                 + (f": {entry.get_fields_display()}" if entry.fields else "")
             ),
         }
-        for entry in ParticipantAccess.objects.filter(participant=participant).select_related(
-            "user"
+        for entry in access_history(
+            ParticipantAccess.objects.filter(participant=participant).select_related("user"),
+            ListAccess.objects.filter(entries__participant=participant).select_related("user"),
+            participant,
         )
     ]
     for provider in hooks.export_providers:

@@ -532,3 +532,106 @@ class ParticipantAccess(models.Model):
 
     def get_role_display(self):
         return choice_label(Role, self.role) if self.role else _("System")
+
+
+class ListAccessQuerySet(models.QuerySet):
+    def of_participant(self, user, participant):
+        """The lists that included `participant`, by the access log's rule
+        (`ParticipantAccessQuerySet`): superusers and the coordinators of the participant's
+        project read them."""
+        if not user.is_authenticated or not user.is_active:
+            return self.none()
+        lists = self.filter(entries__participant=participant)
+        if user.is_superuser:
+            return lists
+        ids = Membership.objects.organisation_ids_of(user, Role.COORDINATOR)
+        if isinstance(ids, list):
+            return lists if participant.organisation_id in ids else self.none()
+        return lists.filter(entries__participant__organisation__in=ids)
+
+
+class ListAccess(models.Model):
+    """One line of the access log for a list of many participants (an export of the handover
+    list): who, when and what, written once; `ListAccessParticipant` holds who was in it.
+
+    For each participant in the list it counts as a `ParticipantAccess` of its own: the
+    participant's page and their data export show it among their entries (`access_history`).
+    A list of 2,418 names writes one row here and 2,418 narrow rows with one index, where one
+    full entry per participant wrote 2,418 rows into four indexes."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+    )
+    role = models.CharField(_("role"), max_length=20, blank=True)
+    action = models.CharField(_("action"), max_length=20, choices=ParticipantAccess.Action.choices)
+    fields = models.CharField(_("fields"), max_length=500, blank=True)
+    at = models.DateTimeField(_("when"), default=timezone.now)
+
+    objects = ListAccessQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("access log entry for a list")
+        verbose_name_plural = _("access log for lists")
+
+    def __str__(self):
+        return f"{self.at:%Y-%m-%d %H:%M} {self.user} {self.action}"
+
+    def entry_for(self, participant) -> ParticipantAccess:
+        """This list's access as the participant's own entry (not saved: read only)."""
+        return ParticipantAccess(
+            participant=participant,
+            user=self.user,
+            role=self.role,
+            action=self.action,
+            fields=self.fields,
+            at=self.at,
+        )
+
+
+class ListAccessParticipant(models.Model):
+    """A participant in a list of `ListAccess`. The primary key (participant, list) is the
+    only index: it finds a participant's lists, and deleting a participant deletes theirs."""
+
+    pk = models.CompositePrimaryKey("participant", "access")
+    # No foreign-key constraints in the database, as for ParticipantAccess: written in bulk
+    # from rows that exist (Django still cascades on delete).
+    participant = models.ForeignKey(
+        Participant,
+        verbose_name=_("participant"),
+        on_delete=models.CASCADE,
+        related_name="+",
+        db_constraint=False,
+        db_index=False,
+    )
+    access = models.ForeignKey(
+        ListAccess,
+        verbose_name=_("list"),
+        on_delete=models.CASCADE,
+        related_name="entries",
+        db_constraint=False,
+        db_index=False,
+    )
+
+    class Meta:
+        verbose_name = _("participant in a list's access")
+        verbose_name_plural = _("participants in lists' access")
+
+    def __str__(self):
+        return f"{self.participant_id} in {self.access_id}"
+
+
+def access_history(entries, lists, participant, limit=None) -> list[ParticipantAccess]:
+    """A participant's access log, newest first: their own entries (`entries`, a queryset of
+    ParticipantAccess) and the lists that included them (`lists`, of ListAccess), each list as
+    an entry of the participant's. With `limit` only that many (each source read as far)."""
+    entries = entries.order_by("-at", "-pk")
+    lists = lists.order_by("-at", "-pk")
+    if limit is not None:
+        entries, lists = entries[:limit], lists[:limit]
+    merged = [*entries, *(access.entry_for(participant) for access in lists)]
+    merged.sort(key=lambda entry: entry.at, reverse=True)  # stable: ties keep their order
+    return merged[:limit] if limit is not None else merged

@@ -3,7 +3,10 @@
 Association staff and users without a project role get a 404 on every page here.
 """
 
+import heapq
+import itertools
 import json
+import operator
 from html import escape
 
 from django.contrib import messages
@@ -39,7 +42,7 @@ from .forms import (
     WithdrawConsentForm,
     WithdrawParticipantForm,
 )
-from .models import Consent, Participant, ParticipantAccess
+from .models import Consent, ListAccess, Participant, ParticipantAccess
 
 Role = Membership.Role
 Action = ParticipantAccess.Action
@@ -53,6 +56,7 @@ CONSENT_SHOWN = [
     "withdrawn_on", *(f"recorded_by__{field}" for field in _NAME),
 ]  # fmt: skip
 ACCESS_SHOWN = ["at", "role", "action", "fields", *(f"user__{f}" for f in _NAME)]
+ACCESS_LOG_SHOWN = 20  # the newest entries of the access log on the participant page
 
 
 project_roles_only = role_required(Role.COORDINATOR, Role.INSTRUCTOR, hidden=True)
@@ -203,8 +207,17 @@ def participant_detail(request, pk):
         "today_iso": today.isoformat(),  # as {{ today|date:"Y-m-d" }}, once for every consent
     }
     if is_coordinator:
-        log = ParticipantAccess.objects.of_participant(request.user, participant)
-        context["access_log"] = _access_rows(log.values_list(*ACCESS_SHOWN)[:20])
+        # The participant's own entries and the lists (exports) they were in, each read
+        # newest first as far as the page shows, merged by time.
+        entries = ParticipantAccess.objects.of_participant(request.user, participant)
+        lists = ListAccess.objects.of_participant(request.user, participant)
+        newest = heapq.merge(
+            entries.order_by("-at", "-pk").values_list(*ACCESS_SHOWN)[:ACCESS_LOG_SHOWN],
+            lists.order_by("-at", "-pk").values_list(*ACCESS_SHOWN)[:ACCESS_LOG_SHOWN],
+            key=operator.itemgetter(0),
+            reverse=True,
+        )
+        context["access_log"] = _access_rows(itertools.islice(newest, ACCESS_LOG_SHOWN))
     return render(request, "participants/participant_detail.html", context)
 
 

@@ -26,9 +26,15 @@ from bridging.models import (
 from bridging.models.readiness import INDICATORS
 from bridging.services import JourneyError
 from bridging.views.handovers import INBOX_GROUPS_PER_PAGE
-from participants.models import ParticipantAccess
+from participants.models import ListAccess, ListAccessParticipant, ParticipantAccess
 from partnerships.models import Organisation
-from tests.factories import ConsentFactory, EnrolmentFactory, OfferFactory, OrganisationFactory
+from tests.factories import (
+    ConsentFactory,
+    EnrolmentFactory,
+    OfferFactory,
+    OrganisationFactory,
+    ParticipantFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -778,8 +784,13 @@ class TestExports:
         rows = list(sheet.iter_rows(values_only=True))
         assert rows[0][0] == "Deltager"
         assert rows[1][0] == "Alma Andersen"
-        entry = ParticipantAccess.objects.get(participant=cast.participant_a, action="export_list")
-        assert (entry.user, entry.role) == (cast.coordinator_a, "coordinator")
+        # One entry for the list, and the participant in it.
+        entry = ListAccess.objects.get(entries__participant=cast.participant_a)
+        assert (entry.user, entry.role, entry.action) == (
+            cast.coordinator_a,
+            "coordinator",
+            "export_list",
+        )
         assert abs(timezone.now() - entry.at) < datetime.timedelta(minutes=1)
 
     def test_handover_list_as_csv_is_streamed_and_logged_per_participant(self, client, cast):
@@ -789,8 +800,8 @@ class TestExports:
         text = b"".join(response.streaming_content).decode("utf-8-sig")
         assert text.splitlines()[0].startswith("Deltager;")
         assert "Alma Andersen" in text
-        assert ParticipantAccess.objects.filter(
-            participant=cast.participant_a, action="export_list"
+        assert ListAccess.objects.filter(
+            entries__participant=cast.participant_a, action="export_list"
         ).exists()
 
     def test_handover_list_as_csv_has_one_line_per_member_with_its_follow_ups_in_order(
@@ -864,11 +875,52 @@ class TestExports:
         client.force_login(cast.coordinator_a)
         response = client.get(reverse("bridging:handover_export", args=["xlsx"]))
         b"".join(response.streaming_content)
-        logged = ParticipantAccess.objects.filter(action="export_list")
+        (entry,) = ListAccess.objects.all()
+        assert (entry.user, entry.role) == (cast.coordinator_a, "coordinator")
+        logged = ListAccessParticipant.objects.filter(access=entry)
         assert sorted(logged.values_list("participant_id", flat=True)) == sorted(
             set(members.values_list("participant_id", flat=True))
         )
-        assert {(e.user, e.role) for e in logged} == {(cast.coordinator_a, "coordinator")}
+        assert not ParticipantAccess.objects.filter(action="export_list").exists()
+
+    def test_an_export_shows_in_each_participants_access_log_and_data_export(self, client, cast):
+        client.force_login(cast.coordinator_a)
+        client.get(cast.participant_a.get_absolute_url())  # viewed before the export
+        response = client.get(reverse("bridging:handover_export", args=["csv"]))
+        b"".join(response.streaming_content)
+        page = client.get(cast.participant_a.get_absolute_url()).content.decode()
+        log = page.split("Adgangslog")[1]
+        name = cast.coordinator_a.get_full_name() or cast.coordinator_a.username
+        assert f"{name} (koordinator)" in log
+        # Newest first: this view, the export, the view before it.
+        shown = [log.index("Læste oplysningerne"), log.index("Eksporterede i en liste")]
+        assert shown == sorted(shown) and log.count("Læste oplysningerne") == 2
+        data = client.get(
+            reverse("participants:participant_export_json", args=[cast.participant_a.pk])
+        ).json()
+        actions = [(e["action"], e["role"]) for e in data["access_log"]]
+        assert [action for action in actions if action[0] != "export_json"] == [
+            ("view", "coordinator"),
+            ("export_list", "coordinator"),
+            ("view", "coordinator"),
+        ]
+
+    def test_an_empty_export_logs_nothing(self, client, cast):
+        HandoverParticipant.objects.all().delete()
+        client.force_login(cast.coordinator_a)
+        response = client.get(reverse("bridging:handover_export", args=["csv"]))
+        assert len(b"".join(response.streaming_content).splitlines()) == 1  # the headers
+        assert not ListAccess.objects.exists()
+        assert not ListAccessParticipant.objects.exists()
+
+    def test_a_deleted_participant_leaves_no_row_in_the_lists_they_were_in(self, cast):
+        # (A handed-over participant cannot be deleted: one registered by mistake can.)
+        participant = ParticipantFactory(organisation=cast.project_a)
+        listed = ListAccess.objects.create(user=cast.coordinator_a, action="export_list")
+        ListAccessParticipant.objects.create(participant=participant, access=listed)
+        participant.delete()
+        assert not ListAccessParticipant.objects.exists()
+        assert ListAccess.objects.get() == listed
 
     @pytest.mark.parametrize("extra", [0, 10])
     def test_handover_export_query_budget(self, client, cast, django_assert_num_queries, extra):
@@ -876,8 +928,8 @@ class TestExports:
             hand_over_one_more(cast)
         client.force_login(cast.coordinator_a)
         # 1 session, 2 user, 3 own memberships, 4 the access log and the rows (on PostgreSQL
-        # one statement; elsewhere the log's INSERT, then 5 the rows)
-        with django_assert_num_queries(4 if connection.vendor == "postgresql" else 5):
+        # one statement; on SQLite the list's entry, 5 its participants, then 6 the rows)
+        with django_assert_num_queries(4 if connection.vendor == "postgresql" else 6):
             response = client.get(reverse("bridging:handover_export", args=["csv"]))
             lines = b"".join(response.streaming_content).decode("utf-8-sig").splitlines()
         assert len(lines) == 1 + HandoverParticipant.objects.count()

@@ -191,3 +191,25 @@ def test_the_access_log_is_indexed_by_participant_and_user_and_by_time_only_as_b
         "btree (participant_id, at DESC, id DESC)",
         "btree (user_id)",
     ]
+
+
+@pytest.mark.django_db
+def test_a_lists_participants_have_one_index_their_primary_key():
+    """A list's access writes a row per participant in it (2,418 for one export of the handover
+    list at national scale): each row goes into one index, (participant, list), which also
+    finds a participant's lists."""
+    from django.db import connection
+
+    from participants.models import ListAccessParticipant
+
+    table = ListAccessParticipant._meta.db_table
+    with connection.cursor() as cursor:
+        constraints = connection.introspection.get_constraints(cursor, table)
+    indexes = {
+        name: c["columns"] for name, c in constraints.items() if c["index"] or c["primary_key"]
+    }
+    (columns,) = indexes.values()
+    if connection.vendor == "postgresql":
+        assert columns == ["participant_id", "access_id"]
+    else:  # SQLite's introspection does not keep the key's order
+        assert sorted(columns) == ["access_id", "participant_id"]

@@ -304,8 +304,9 @@ def test_participant_page_query_budget(client, cast, django_assert_num_queries, 
     # attendance figures (read once for the summary, the courses, the readiness and the
     # timeline), 10 timeline: fair interests, 11-12 the handovers and their follow-ups (read
     # once for the summary's next step, the open handover, and the timeline),
-    # 13 preferred activities, 14 the access log with users
-    with django_assert_num_queries(14):
+    # 13 preferred activities, 14 the access log with users, 15 the lists the participant
+    # was exported in (ListAccess) with their users
+    with django_assert_num_queries(15):
         assert client.get(participant.get_absolute_url()).status_code == 200
 
 
