@@ -11,7 +11,7 @@ import functools
 
 from django.conf import settings
 from django.db import connection
-from django.db.models import BooleanField, Exists, IntegerField, Max, OuterRef, Q, Subquery
+from django.db.models import BooleanField, DateField, IntegerField, Max, Q
 from django.db.models.expressions import RawSQL
 from django.db.models.query import ModelIterable
 from django.utils import timezone
@@ -25,7 +25,9 @@ from .models import (
     Course,
     Enrolment,
     FollowUp,
+    Handover,
     HandoverParticipant,
+    Programme,
     Session,
 )
 
@@ -129,25 +131,40 @@ class _NamesReadLate(ModelIterable):
             yield row
 
 
-def _names_read_late(queryset, member=""):
-    """`queryset` of handed-over participants (or of rows with one at `member`) with the
-    participant's and the receiving organisation's names read as subqueries, which PostgreSQL
-    works out only for the rows a page shows. Joined (select_related), they were looked up for
-    the whole queue before its count and its first rows were known: two thirds of the waiting
-    handovers' query, for 5 of 600 rows shown."""
-    prefix = f"{member}__" if member else ""
-    names = {
-        f"_participant_{field}": Subquery(
-            Participant.objects.filter(pk=OuterRef(f"{prefix}participant")).order_by().values(field)
-        )
-        for field in Participant.NAME_FIELDS
-    }
-    names["_receiver_name"] = Subquery(
-        Organisation.objects.filter(pk=OuterRef(f"{prefix}handover__receiver"))
-        .order_by()
-        .values("name")
+@functools.cache
+def _late_names() -> dict:
+    """The names of `_names_read_late`, subqueries of the handed-over participant's and its
+    handover's rows written in SQL and built once: as Subquery expressions, building and
+    resolving them was two thirds of building a queue's queryset. The SQL names the tables,
+    not aliases (the queues join each of them once)."""
+    member, handover, participant, organisation = (
+        connection.ops.quote_name(model._meta.db_table)
+        for model in (HandoverParticipant, Handover, Participant, Organisation)
     )
-    queryset = queryset.annotate(**names)
+    names = {}
+    for name in Participant.NAME_FIELDS:
+        field = Participant._meta.get_field(name)
+        names[f"_participant_{name}"] = RawSQL(
+            f"SELECT p.{connection.ops.quote_name(field.column)} FROM {participant} p "
+            f"WHERE p.id = {member}.participant_id",
+            [],
+            output_field=field,
+        )
+    names["_receiver_name"] = RawSQL(
+        f"SELECT o.name FROM {organisation} o WHERE o.id = {handover}.receiver_id",
+        [],
+        output_field=Organisation._meta.get_field("name"),
+    )
+    return names
+
+
+def _names_read_late(queryset):
+    """`queryset` of handed-over participants (or of rows with one joined, with its handover)
+    with the participant's and the receiving organisation's names read as subqueries, which
+    PostgreSQL works out only for the rows a page shows. Joined (select_related), they were
+    looked up for the whole queue before its count and its first rows were known: two thirds
+    of the waiting handovers' query, for 5 of 600 rows shown."""
+    queryset = queryset.annotate(**_late_names())
     queryset._iterable_class = _NamesReadLate
     return queryset
 
@@ -183,54 +200,55 @@ def follow_ups_due(user, organisation, today=None):
         )
         .select_related("member__handover")
         .only("months", "due_on", "member__participant", "member__handover__receiver")
-        .order_by("due_on", "pk"),
-        member="member",
+        .order_by("due_on", "pk")
     )
 
 
 @functools.cache
-def _enrolment_expressions() -> dict:
-    """An enrolment's last session (of its course) and whether it has a staff assessment at
-    the end: built once: building their subqueries cost every page a few milliseconds, and
-    sharing them is safe, as `annotate` and `filter` resolve a copy."""
-    last_session = Subquery(
-        Session.objects.filter(course=OuterRef("course"))
-        .exclude(status=Session.Status.CANCELLED)
-        .order_by("-date")
-        .values("date")[:1]
+def _end_assessment_sql() -> dict:
+    """The parts of `end_assessments_missing` written in SQL, on the enrolment table (the SQL
+    names it, not an alias): as querysets (a course's last session, the courses ending, the
+    assessment at the end) building and compiling them took more Python than any other queue,
+    and PostgreSQL planned the grouped courses as a join of their own."""
+    enrolment, session, course, programme, assessment = (
+        connection.ops.quote_name(model._meta.db_table)
+        for model in (Enrolment, Session, Course, Programme, Assessment)
     )
-    has_end = Exists(
-        Assessment.objects.filter(
-            enrolment=OuterRef("pk"), kind=Assessment.Kind.END, source=Assessment.Source.STAFF
-        )
-    )
-    return {"last_session": last_session, "has_end": has_end}
+    held = f"s.status <> '{Session.Status.CANCELLED.value}'"  # known values, not input
+    return {
+        # The course's last session that is not cancelled (by the course's date index).
+        "course_ends": f"SELECT MAX(s.date) FROM {session} s "
+        f"WHERE s.course_id = {enrolment}.course_id AND {held}",
+        # Its course is the organisation's, not cancelled, and its last session in the window:
+        # the courses first (their last session once per course, not once per enrolment).
+        "ending": f"{enrolment}.course_id IN (SELECT s.course_id FROM {session} s "
+        f"JOIN {course} c ON c.id = s.course_id JOIN {programme} p ON p.id = c.programme_id "
+        f"WHERE p.organisation_id = %s AND c.status <> '{Course.Status.CANCELLED.value}' "
+        f"AND {held} GROUP BY s.course_id HAVING MAX(s.date) BETWEEN %s AND %s)",
+        "assessed": f"EXISTS (SELECT 1 FROM {assessment} a WHERE a.enrolment_id = {enrolment}.id "
+        f"AND a.kind = '{Assessment.Kind.END.value}' "
+        f"AND a.source = '{Assessment.Source.STAFF.value}')",
+    }
 
 
 def end_assessments_missing(user, organisation, today=None):
-    """Participants on the roster of a course that ends soon or ended lately, without a staff
-    assessment at the end."""
+    """Participants on the roster of a course that ends soon or ended lately (its last session
+    that is not cancelled), without a staff assessment at the end."""
     today = today or timezone.localdate()
-    expressions = _enrolment_expressions()
-    # The courses first (their last session once per course, not once per enrolment).
-    courses = (
-        Course.objects.filter(programme__organisation=organisation)
-        .exclude(status=Course.Status.CANCELLED)
-        .annotate(
-            ends_on=Max("sessions__date", filter=~Q(sessions__status=Session.Status.CANCELLED))
-        )
-        .filter(
-            ends_on__gte=today - datetime.timedelta(days=END_ASSESSMENT_AFTER_DAYS),
-            ends_on__lte=today + datetime.timedelta(days=END_ASSESSMENT_BEFORE_DAYS),
-        )
-        .values("pk")
-    )
+    sql = _end_assessment_sql()
+    window = [
+        today - datetime.timedelta(days=END_ASSESSMENT_AFTER_DAYS),
+        today + datetime.timedelta(days=END_ASSESSMENT_BEFORE_DAYS),
+    ]
     return (
         Enrolment.objects.visible_to(user)
         .on_roster()
-        .filter(course__in=courses, participant__anonymised_at__isnull=True)
-        .annotate(course_ends=expressions["last_session"])
-        .exclude(expressions["has_end"])
+        .filter(
+            RawSQL(sql["ending"], [organisation.pk, *window], output_field=BooleanField()),
+            participant__anonymised_at__isnull=True,
+        )
+        .exclude(RawSQL(sql["assessed"], [], output_field=BooleanField()))
+        .annotate(course_ends=RawSQL(sql["course_ends"], [], output_field=DateField()))
         .select_related("participant", "course")
         .only("course__name", *_name_fields("participant"))
         .order_by("course_ends", "course__name", "participant__first_name", "pk")

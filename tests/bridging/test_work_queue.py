@@ -15,7 +15,7 @@ from bridging.models.readiness import INDICATOR_FIELDS
 from bridging.views import start
 from participants.models import Participant
 from partnerships.access import SESSION_KEY
-from partnerships.models import Membership
+from partnerships.models import Membership, Organisation
 from tests.factories import ConsentFactory, CourseFactory, EnrolmentFactory, SessionFactory
 
 pytestmark = pytest.mark.django_db
@@ -428,3 +428,14 @@ def test_the_waiting_rows_show_the_names_of_the_participant_and_the_receiver(cli
     anonymised = Participant.objects.get(pk=participant.pk)
     assert str(anonymised) != str(participant)
     assert str(queues["handovers"]["rows"][0].participant) == str(anonymised)
+
+
+def test_the_rows_escape_the_names_typed(client, cast):
+    """The rows are written in Python (bridging/templatetags/work_queue.py): what was typed
+    is escaped there."""
+    Participant.objects.filter(pk=cast.member_a.participant_id).update(first_name="<b>Alma</b>")
+    Organisation.objects.filter(pk=cast.member_a.handover.receiver_id).update(name="A & <i>B</i>")
+    _, response = overview(client, cast.coordinator_a)
+    page = response.content.decode()
+    assert "&lt;b&gt;Alma&lt;/b&gt;" in page and "<b>Alma" not in page
+    assert "A &amp; &lt;i&gt;B&lt;/i&gt;" in page and "<i>B" not in page
