@@ -150,10 +150,20 @@ def _export_values(members):
 
 def _export_rows(values):
     """The export's rows from `_export_values`, each member's follow-ups folded into one cell;
-    no choice label looked up per row."""
+    no choice label looked up per row, and each day written out once (the members of a
+    handover share their days)."""
     modes, statuses = choice_labels(Handover, "mode"), choice_labels(HandoverParticipant, "status")
     reasons = choice_labels(HandoverParticipant, "decline_reason")
     answers = choice_labels(FollowUp, "answer")
+    days = {None: ""}
+
+    def day(value):
+        try:
+            return days[value]
+        except KeyError:
+            days[value] = text = value.isoformat()
+            return text
+
     for _pk, group in itertools.groupby(values, key=operator.itemgetter(0)):
         first, *more = group
         (_pk, participant_id, first_name, last_name, anonymised_at, course, mode, offer,
@@ -177,10 +187,10 @@ def _export_rows(values):
             offer,
             receiver or "",
             statuses.get(status, ""),
-            sent_on.isoformat() if sent_on else "",
-            answered_on.isoformat() if answered_on else "",
+            day(sent_on),
+            day(answered_on),
             reasons.get(reason, ""),
-            started_on.isoformat() if started_on else "",
+            day(started_on),
             follow_ups,
         )
 
