@@ -6,7 +6,7 @@ from django.contrib import messages
 from django.db.models import OuterRef, Subquery
 from django.http import HttpResponse
 from django.middleware.csrf import get_token
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.formats import date_format
@@ -19,7 +19,7 @@ from django.views.decorators.http import require_POST
 from common.params import id_param
 from participants.models import Participant
 
-from .. import services, work_queue
+from .. import services
 from ..forms import (
     PARTICIPANT_NAME,
     CancelSessionForm,
@@ -167,9 +167,7 @@ def attendance_mark(request, pk):
     # A tap in the sports hall: the session (with the marks counted for the bar) is read once;
     # the mark checks the enrolment is on the roster, names the person and says what it
     # replaced; the answer is written from them.
-    session = get_object_or_404(
-        work_queue.with_marks(Session.objects.visible_to(request.user)), pk=pk
-    )
+    session = get_session_for_user(request, pk, marks=True)
     # Two plain values, read without a form: the service refuses a status that is not one of
     # the three, and an enrolment not on the roster, each with its own message.
     enrolment = id_param(request.POST.get("enrolment"))

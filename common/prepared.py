@@ -1,0 +1,92 @@
+"""A queryset the ORM builds and compiles once per process and shape, then runs with new values.
+
+Building a queryset (its scope's filters and joins, its annotations) and compiling it to SQL
+costs Python on every request, on the hottest lookups more than the query itself. `Prepared`
+calls its `build` function once with stand-in numbers for the values that change from one
+request to the next (ids, and lists of ids: their lengths are part of the shape), notes where
+each stand-in lands among the SQL's parameters, and from then on runs the same SQL with the
+request's values, making the objects as the ORM does (with their `select_related` objects and
+annotations). `build` must depend on its values only as values: the same code with other
+numbers writes the same SQL (a value it leaves out, say the user's id where a scope does not
+need it, is simply not used). Nothing is kept but the SQL: every call reads the database.
+"""
+
+import itertools
+
+from django.db import connections
+from django.db.models.query import get_related_populators
+
+# Stand-ins no real id or count takes: each is distinct and found again among the parameters.
+_STAND_IN_BASE = -(10**15)
+
+
+class Prepared:
+    def __init__(self, build):
+        self._build = build
+        self._compiled = {}
+
+    def get_or_none(self, **values):
+        """The one object the query finds with `values` (ints, or lists of ints), or None."""
+        shape = tuple(
+            (name, len(value) if isinstance(value, list | tuple) else None)
+            for name, value in sorted(values.items())
+        )
+        compiled = self._compiled.get(shape)
+        if compiled is None:
+            compiled = self._compiled[shape] = _Compiled(self._build, shape)
+        return compiled.get_or_none(values)
+
+
+class _Compiled:
+    def __init__(self, build, shape):
+        numbers = itertools.count(1)
+        stand_ins, values = {}, {}
+        for name, length in shape:
+            if length is None:
+                values[name] = _STAND_IN_BASE - next(numbers)
+                stand_ins[values[name]] = (name, None)
+            else:
+                values[name] = [_STAND_IN_BASE - next(numbers) for _ in range(length)]
+                stand_ins.update({number: (name, i) for i, number in enumerate(values[name])})
+        queryset = build(**values)
+        self.db = queryset.db
+        compiler = queryset.query.get_compiler(using=self.db)
+        self.sql, params = compiler.as_sql()
+        # Each parameter: a stand-in's place (name, index) or a constant of the query.
+        self.params = [
+            stand_ins[param] if type(param) is int and param in stand_ins else (None, param)
+            for param in params
+        ]
+        if any(str(-stand_in) in self.sql for stand_in in stand_ins):
+            # Written into the SQL itself, it would be the same for every request.
+            raise ValueError("A value of a prepared query is in its SQL, not its parameters.")
+        self.compiler = compiler
+        select, klass_info = compiler.select, compiler.klass_info
+        self.model = klass_info["model"]
+        fields = klass_info["select_fields"]
+        self.start, self.end = fields[0], fields[-1] + 1
+        self.init_list = [column[0].target.attname for column in select[self.start : self.end]]
+        self.related = get_related_populators(klass_info, select, self.db)
+        self.annotations = list(compiler.annotation_col_map.items())
+        self.converters = compiler.get_converters([column[0] for column in select])
+
+    def get_or_none(self, values):
+        params = [
+            constant_or_index
+            if name is None
+            else (values[name] if constant_or_index is None else values[name][constant_or_index])
+            for name, constant_or_index in self.params
+        ]
+        with connections[self.db].cursor() as cursor:
+            cursor.execute(self.sql, params)
+            row = cursor.fetchone()
+        if row is None:
+            return None
+        if self.converters:
+            row = next(iter(self.compiler.apply_converters([row], self.converters)))
+        obj = self.model.from_db(self.db, self.init_list, row[self.start : self.end])
+        for populator in self.related:
+            populator.populate(row, obj)
+        for name, position in self.annotations:
+            setattr(obj, name, row[position])
+        return obj
