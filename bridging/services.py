@@ -307,26 +307,39 @@ def _attendance_mark_in_one_statement(session, enrolment_id, status, user) -> At
     if row is None:
         raise JourneyError(NOT_ON_ROSTER)
     old_id, created_id, previous_status, enrolment_status, participant_id, *name = row
-    first_name, last_name, anonymised_at = name  # Participant.NAME_FIELDS
-    participant = Participant(
-        pk=participant_id, first_name=first_name, last_name=last_name, anonymised_at=anonymised_at
+    # Made as the ORM makes loaded rows (`from_db`: only the fields read), with their relations
+    # set: the answer to a tap reads them and nothing else.
+    participant = _loaded(
+        Participant, id=participant_id, **dict(zip(Participant.NAME_FIELDS, name, strict=True))
     )
-    enrolment = Enrolment(
-        pk=enrolment_id,
+    enrolment = _loaded(
+        Enrolment,
+        id=enrolment_id,
         course_id=session.course_id,
+        participant_id=participant_id,
         status=enrolment_status,
-        participant=participant,
     )
-    attendance = Attendance(
-        pk=old_id or created_id,
-        session=session,
-        enrolment=enrolment,
+    Enrolment.participant.field.set_cached_value(enrolment, participant)
+    attendance = _loaded(
+        Attendance,
+        id=old_id or created_id,
+        session_id=session.pk,
+        enrolment_id=enrolment_id,
         status=status,
-        recorded_by=user,
+        recorded_by_id=user.pk,
         recorded_at=params["now"],
     )
+    Attendance.session.field.set_cached_value(attendance, session)
+    Attendance.enrolment.field.set_cached_value(attendance, enrolment)
+    Attendance.recorded_by.field.set_cached_value(attendance, user)
     attendance.previous_status = previous_status
     return attendance
+
+
+def _loaded(model, **values):
+    """An instance of `model` as the ORM makes a row read with only these fields."""
+    names = [field.attname for field in model._meta.concrete_fields if field.attname in values]
+    return model.from_db(connection.alias, names, [values[name] for name in names])
 
 
 @transaction.atomic

@@ -14,7 +14,7 @@ need it, is simply not used). Nothing is kept but the SQL: every call reads the 
 import itertools
 
 from django.db import connections
-from django.db.models.query import get_related_populators
+from django.db.models.query import ModelIterable, ValuesListIterable, get_related_populators
 
 # Stand-ins no real id or count takes: each is distinct and found again among the parameters.
 _STAND_IN_BASE = -(10**15)
@@ -27,6 +27,9 @@ class Prepared:
 
     def get_or_none(self, **values):
         """The one object the query finds with `values` (ints, or lists of ints), or None."""
+        return self._compiled_for(values).get_or_none(values)
+
+    def _compiled_for(self, values):
         shape = tuple(
             (name, len(value) if isinstance(value, list | tuple) else None)
             for name, value in sorted(values.items())
@@ -34,7 +37,11 @@ class Prepared:
         compiled = self._compiled.get(shape)
         if compiled is None:
             compiled = self._compiled[shape] = _Compiled(self._build, shape)
-        return compiled.get_or_none(values)
+        return compiled
+
+    def rows(self, **values):
+        """The rows (tuples) a `values_list` query finds with `values`."""
+        return self._compiled_for(values).rows(values)
 
 
 class _Compiled:
@@ -62,15 +69,21 @@ class _Compiled:
             raise ValueError("A value of a prepared query is in its SQL, not its parameters.")
         self.compiler = compiler
         select, klass_info = compiler.select, compiler.klass_info
+        self.converters = compiler.get_converters([column[0] for column in select])
+        if queryset._iterable_class is ValuesListIterable:  # its rows are the answer
+            if compiler.has_extra_select or compiler.col_count != len(select):
+                raise ValueError("A prepared values query reads more columns than it gives.")
+            return
+        if queryset._iterable_class is not ModelIterable:
+            raise ValueError("A prepared query gives model objects or rows of values.")
         self.model = klass_info["model"]
         fields = klass_info["select_fields"]
         self.start, self.end = fields[0], fields[-1] + 1
         self.init_list = [column[0].target.attname for column in select[self.start : self.end]]
         self.related = get_related_populators(klass_info, select, self.db)
         self.annotations = list(compiler.annotation_col_map.items())
-        self.converters = compiler.get_converters([column[0] for column in select])
 
-    def get_or_none(self, values):
+    def _execute(self, values, one):
         params = [
             constant_or_index
             if name is None
@@ -79,11 +92,23 @@ class _Compiled:
         ]
         with connections[self.db].cursor() as cursor:
             cursor.execute(self.sql, params)
-            row = cursor.fetchone()
-        if row is None:
+            if one:
+                row = cursor.fetchone()
+                rows = [] if row is None else [row]
+            else:
+                rows = cursor.fetchall()
+        if self.converters and rows:
+            rows = list(map(tuple, self.compiler.apply_converters(rows, self.converters)))
+        return rows
+
+    def rows(self, values):
+        return self._execute(values, one=False)
+
+    def get_or_none(self, values):
+        rows = self._execute(values, one=True)
+        if not rows:
             return None
-        if self.converters:
-            row = next(iter(self.compiler.apply_converters([row], self.converters)))
+        row = rows[0]
         obj = self.model.from_db(self.db, self.init_list, row[self.start : self.end])
         for populator in self.related:
             populator.populate(row, obj)

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from common.params import id_param
+from common.prepared import Prepared
 from participants.models import Participant
 
 from .. import services
@@ -30,7 +31,7 @@ from ..models import Attendance, Enrolment, Session
 from .access import get_course_for_user, get_session_for_user, project_roles
 
 
-def _roster(session):
+def _roster(session, course):
     """The course's roster, each person with their mark for this session (or None), as rows
     for `_rows_html`: one query. `session` comes from `get_session_for_user`, so its course is
     one the user sees, and the roster is the course's enrolments (what
@@ -38,11 +39,15 @@ def _roster(session):
     mark = Attendance.objects.filter(session=session, enrolment=OuterRef("pk")).values("status")
     return (
         Enrolment.objects.on_roster()
-        .filter(course_id=session.course_id)
+        .filter(course_id=course)
         .annotate(mark=Subquery(mark[:1]))
         .order_by("participant__first_name", "participant__last_name")
         .values_list("pk", "mark", "participant_id", *PARTICIPANT_NAME)  # what a row shows
     )
+
+
+# The attendance page's roster: the same query, built once per process (common.prepared).
+_ROSTER = Prepared(_roster)
 
 
 def _named(rows):
@@ -142,7 +147,11 @@ def session_detail(request, pk):
     session = get_session_for_user(request, pk)
     attendance_open = services.attendance_is_open(session)
     # The roster is shown only while attendance can be taken.
-    roster = _named(_roster(session)) if attendance_open and not session.is_cancelled else []
+    roster = (
+        _named(_ROSTER.rows(session=session.pk, course=session.course_id))
+        if attendance_open and not session.is_cancelled
+        else []
+    )
     token = get_token(request)  # one for the page's forms: {% csrf_token %} reads it too
     unmarked = sum(1 for _pk, mark, _name in roster if mark is None)
     return render(
@@ -185,7 +194,7 @@ def attendance_mark(request, pk):
     except services.JourneyError as exc:
         error = exc.args[0]
         # Refused: the row shows the mark as it stands (if the person is on the roster).
-        rows = _named(_roster(session).filter(pk=enrolment))
+        rows = _named(_roster(session.pk, session.course_id).filter(pk=enrolment))
     else:
         rows = [(attendance.enrolment.pk, attendance.status, str(attendance.enrolment.participant))]
     if request.htmx and rows:

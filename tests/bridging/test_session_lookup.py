@@ -96,3 +96,13 @@ def test_a_prepared_query_refuses_a_value_written_into_its_sql(cast):
     lists = Prepared(lambda ids, pk: Session.objects.filter(course_id__in=ids, pk=pk))
     assert lists.get_or_none(ids=[cast.course_b.pk, cast.course_a.pk], pk=cast.session_a.pk)
     assert lists.get_or_none(ids=[cast.course_b.pk], pk=cast.session_a.pk) is None
+
+
+def test_a_prepared_values_query_gives_the_rows_the_orm_gives(cast):
+    def build(course):
+        return Session.objects.filter(course_id=course).order_by("pk").values_list("pk", "date")
+
+    prepared = Prepared(build)
+    for course in (cast.course_a, cast.course_b):
+        assert prepared.rows(course=course.pk) == list(build(course.pk))
+    assert prepared.rows(course=-1) == []
