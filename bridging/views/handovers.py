@@ -339,12 +339,16 @@ def handover_detail(request, pk):
         .prefetch_related("follow_ups")
     )
     today = timezone.localdate()
+    typed = request.session.pop(TYPED_ANSWER, None)  # an answer refused just before
     for member in members:
         member.handover = handover
         member.start_proposal = handovers.start_date_proposal(member)
+        member.typed_start = _typed_for(typed, "start", member.pk)
+        member.typed_decline = _typed_for(typed, "decline", member.pk)
         for follow_up in member.follow_ups.all():
             follow_up.is_open = handovers.follow_up_opens_on(follow_up) <= today
             follow_up.opens_on = handovers.follow_up_opens_on(follow_up)
+            follow_up.typed = _typed_for(typed, "follow_up", follow_up.pk)
     return render(
         request,
         "bridging/handover_detail.html",
@@ -570,9 +574,13 @@ def inbox(request):
         member.accept_url = accept_url(member.pk) + on_page
         member.decline_url = decline_url(member.pk) + on_page
     start_url = url_for_each("bridging:handover_transition", then=("start",))
+    typed = request.session.pop(TYPED_ANSWER, None)  # an answer refused just before
     for member in accepted:
         member.start_proposal = handovers.start_date_proposal(member)
         member.start_url = start_url(member.pk)
+        member.typed = _typed_for(typed, "start", member.pk)
+    for _member, follow_up in follow_ups:
+        follow_up.typed = _typed_for(typed, "follow_up", follow_up.pk)
     # Everyone shown goes into their access log: one row each, one INSERT for the page.
     log_access_many(
         participant_ids=[m.participant_id for m in [*waiting, *accepted]]
@@ -588,7 +596,7 @@ def inbox(request):
             "inbox_waiting": waiting_count,  # instead of the navigation's own count
             "waiting_handovers": _by_handover(waiting, today, on_page),
             # An answer refused just before, to show again in its form (_keep_typed).
-            "typed_answer": request.session.pop(TYPED_ANSWER, None),
+            "typed_answer": typed,
             "groups": groups,
             "accepted": accepted,
             "follow_ups": follow_ups,
@@ -673,6 +681,8 @@ ANSWER_FIELDS = {
     "accept": ("first_session_on", "buddy"),
     "group": ("first_session_on", "buddy"),
     "decline": ("reason", "note"),
+    "start": ("started_on",),
+    "follow_up": ("answer", "stop_reason"),
 }
 
 
@@ -693,7 +703,18 @@ def _fields_to_fix(form, fields) -> list[str]:
     data = getattr(form, "cleaned_data", {})
     if not invalid and data.get("reason") == "other" and not data.get("note", "").strip():
         invalid = ["note"]  # the service's rule (handover_decline): "other" needs a few words
+    if not invalid and data.get("answer") == "stopped" and not data.get("stop_reason", "").strip():
+        invalid = ["stop_reason"]  # the service's rule (follow_up_answer): say why they stopped
+    if not invalid and "started_on" in fields:
+        invalid = ["started_on"]  # the date is all the start form asks
     return invalid
+
+
+def _typed_for(typed, form_name, pk):
+    """The refused answer kept for the form `form_name` of `pk`, or None."""
+    if typed and typed["form"] == form_name and typed["pk"] == pk:
+        return typed
+    return None
 
 
 def _accept_error(form) -> str:
@@ -775,7 +796,7 @@ def handover_transition(request, pk, action):
             raise Http404
     except JourneyError as error:
         messages.error(request, error.args[0])
-        if receiver and action in ("accept", "decline"):
+        if action in ("accept", "decline", "start"):
             _keep_typed(request, action, member.pk, form, error.args[0])
     else:
         messages.success(request, message)
@@ -802,6 +823,7 @@ def follow_up_answer(request, pk):
         handovers.follow_up_answer(follow_up=follow_up, user=request.user, **form.cleaned_data)
     except JourneyError as error:
         messages.error(request, error.args[0])
+        _keep_typed(request, "follow_up", follow_up.pk, form, error.args[0])
     else:
         messages.success(request, _("The follow-up is answered."))
     return redirect("bridging:inbox" if _is_receiver(request, member) else member.handover)

@@ -216,3 +216,43 @@ def test_an_answer_on_the_second_page_returns_to_the_second_page(client, cast):
     response = client.post(f"{url}?page=2", {"first_session_on": "2026-12-09"}, follow=True)
     assert response.redirect_chain[-1][0] == reverse("bridging:inbox") + "?page=2"
     assert f'id="first-{cast.member_a.pk}" value="2026-12-09"' in response.content.decode()
+
+
+def test_a_refused_start_keeps_the_date_typed(client, cast):
+    member = handovers.handover_accept(
+        member=cast.member_a, first_session_on=timezone.localdate(), buddy="F", user=cast.staff_a
+    )
+    future = (timezone.localdate() + datetime.timedelta(days=3)).isoformat()
+    client.force_login(cast.staff_a)
+    page = _answer(client, member, "start", started_on=future).content.decode()
+    assert "Startdatoen kan ikke ligge i fremtiden." in page
+    assert f'id="started-{member.pk}" value="{future}"' in page
+    assert 'aria-describedby="answer-error"' in page
+    assert HandoverParticipant.objects.get(pk=member.pk).status == "accepted"
+
+
+def test_a_refused_follow_up_keeps_the_answer_chosen(client, cast):
+    from bridging.models import FollowUp
+
+    follow_up = cast.follow_up_a
+    HandoverParticipant.objects.filter(pk=cast.member_a.pk).update(
+        status="started", started_on=datetime.date(2026, 8, 1)
+    )
+    client.force_login(cast.staff_a)
+    page = client.post(
+        reverse("bridging:follow_up_answer", args=[follow_up.pk]),
+        {"answer": "stopped", "stop_reason": " "},
+        follow=True,
+    ).content.decode()
+    assert "Skriv hvorfor deltageren er stoppet." in page
+    assert f'id="fu-{follow_up.pk}-stopped" required checked' in page
+    assert 'is-invalid" aria-invalid="true" type="text" name="stop_reason"' in page
+    assert FollowUp.objects.get(pk=follow_up.pk).answer == ""
+
+
+def test_a_refused_decline_on_the_handover_page_keeps_the_reason(client, cast):
+    client.force_login(cast.coordinator_a)
+    page = _answer(client, cast.member_a, "decline", reason="other", note="").content.decode()
+    assert '<option value="other" selected>' in page
+    assert 'id="answer-error"' in page
+    assert HandoverParticipant.objects.get(pk=cast.member_a.pk).status == "sent"

@@ -1,0 +1,94 @@
+"""Every form that shows itself again when refused keeps what was typed (QUALITY.md, bad
+input): posted with a recognisable text in each of its text fields and nothing else, it answers
+with its errors in Danish, shows each text typed again, and saves nothing.
+
+The forms are found as the odd-posts test finds them (tests/test_fuzz_forms.py): each URL of the
+URL x role matrix that shows a form posting to itself, as the first role that may use it. A form
+whose text fields alone are enough is saved, and is left out (nothing was refused). The inbox's
+answer forms post elsewhere and come back after a redirect: tests/bridging/test_inbox_answers.py.
+"""
+
+import re
+
+import pytest
+from django.urls import reverse
+from django.utils.html import escape
+
+from tests.test_access_matrix import MATRIX
+from tests.test_fuzz_forms import CANDIDATES, FORM, SKIP, fingerprint
+
+pytestmark = pytest.mark.django_db
+
+ACTION = re.compile(r'\baction="([^"]*)"')
+TEXT_FIELD = re.compile(
+    r'<(?:input\b(?=[^>]*\btype="(?:text|email|tel|search)")|textarea\b)[^>]*\bname="([^"]+)"'
+)
+NOT_TYPED = {"csrfmiddlewaretoken"}
+# What Django says in English; never on a Danish page.
+ENGLISH = ("This field is required", "Enter a valid", "Ensure this value", "Select a valid")
+
+
+def _typed(field: str) -> str:
+    return f"Skrevet i {field} æøå"
+
+
+def _form_pages(client, cast):
+    for name in sorted(MATRIX):
+        method, kwargs, _data, _expected = MATRIX[name]
+        if name in SKIP or name.startswith("admin:") or method != "get":
+            continue
+        url = reverse(name, kwargs=kwargs(cast) if kwargs else None)
+        for role in CANDIDATES:
+            client.force_login(cast.user(role))
+            response = client.get(url)
+            if response.status_code != 200 or not response.headers.get(
+                "Content-Type", ""
+            ).startswith("text/html"):
+                continue
+            fields = set()
+            for attributes, inside in FORM.findall(response.content.decode()):
+                action = ACTION.search(attributes)
+                if 'method="post"' in attributes and (not action or action.group(1) in ("", url)):
+                    fields |= set(TEXT_FIELD.findall(inside)) - NOT_TYPED
+            if fields:
+                yield name, url, role, sorted(fields)
+                break
+
+
+def _refused_forms(response):
+    """The bound forms with errors the page was drawn with (none: the post was accepted)."""
+    if response.status_code != 200 or response.context is None:
+        return []
+    contexts = response.context if isinstance(response.context, list) else [response.context]
+    return [
+        value
+        for context in contexts
+        for value in context.flatten().values()
+        if hasattr(value, "is_bound") and hasattr(value, "errors") and value.is_bound
+        and value.errors
+    ]  # fmt: skip
+
+
+def test_a_refused_form_shows_what_was_typed_with_danish_errors_and_saves_nothing(client, cast):
+    problems, refused = [], 0
+    for name, url, role, fields in _form_pages(client, cast):
+        client.force_login(cast.user(role))
+        before = fingerprint()
+        response = client.post(url, {field: _typed(field) for field in fields})
+        forms = _refused_forms(response)
+        if not forms:
+            assert response.status_code in (200, 302), name
+            continue  # the text fields were enough: saved, nothing refused
+        refused += 1
+        page = response.content.decode()
+        if fingerprint() != before:
+            problems.append((name, "refused but saved"))
+        messages = [escape(m) for form in forms for errors in form.errors.values() for m in errors]
+        if not any(message in page for message in messages):
+            problems.append((name, "the errors are not shown"))
+        if english := [text for text in ENGLISH if text in page]:
+            problems.append((name, f"errors in English: {english}"))
+        if lost := [field for field in fields if _typed(field) not in page]:
+            problems.append((name, f"lost what was typed in {lost}"))
+    assert problems == []
+    assert refused >= 15  # the sweep reached the forms
