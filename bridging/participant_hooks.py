@@ -11,7 +11,6 @@ from django.db.models import (
     IntegerField,
     OuterRef,
     Prefetch,
-    Q,
     Subquery,
 )
 from django.db.models.functions import Coalesce
@@ -24,6 +23,7 @@ from django.utils.translation import gettext as _
 
 from common.charts import radar
 from common.choices import choice_labels
+from common.compiled import compiled
 from common.urls import url_for_each
 from participants.hooks import (
     KeyFigure,
@@ -62,25 +62,40 @@ from .models.courses import course_scope
 from .models.readiness import INDICATOR_FIELDS
 
 
-@functools.cache
-def _marks() -> dict:
-    """An enrolment's marks of each kind, built once: they are the same for every participant,
-    and sharing them is safe, as `annotate` resolves a copy."""
-    return {
-        kind: Count("attendances", filter=Q(attendances__status=status))
-        for kind, status in (
-            ("present", Attendance.Status.PRESENT),
-            ("absent", Attendance.Status.ABSENT),
-            ("excused", Attendance.Status.EXCUSED),
-        )
-    }
+def _marks_of(status):
+    """An enrolment's marks of one kind (`status`), counted."""
+    marks = (
+        Attendance.objects.filter(enrolment=OuterRef("pk"), status=status)
+        .order_by()
+        .values("enrolment")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return Coalesce(Subquery(marks, output_field=IntegerField()), 0)
+
+
+# Each kind of mark as the function that builds its count (common.compiled compiles each once).
+_MARKS = {
+    kind: functools.partial(_marks_of, status)
+    for kind, status in (
+        ("present", Attendance.Status.PRESENT),
+        ("absent", Attendance.Status.ABSENT),
+        ("excused", Attendance.Status.EXCUSED),
+    )
+}
 
 
 def _enrolments(participant):
-    return (
-        Enrolment.objects.filter(participant=participant)
-        .select_related("course")
-        .annotate(**_marks())
+    """The participant's enrolments with their courses and their marks of each kind counted
+    (`present`, `absent`, `excused`). The counts are the same SQL for every participant:
+    compiled once (common.compiled), where resolving and compiling them cost the participant
+    page about two thousand Python calls."""
+    queryset = Enrolment.objects.filter(participant=participant).select_related("course")
+    return queryset.annotate(
+        **{
+            kind: compiled(Enrolment, build, queryset.db, IntegerField())
+            for kind, build in _MARKS.items()
+        }
     )
 
 
@@ -226,10 +241,8 @@ _HISTORY_SHOWN = [
 ]  # fmt: skip
 
 
-@functools.cache
 def _is_open():
-    """`handovers.open_condition` as a column, built once (it is the same for every request;
-    `annotate` resolves a copy)."""
+    """`handovers.open_condition` as a column of the handed-over participant."""
     return ExpressionWrapper(handovers.open_condition(), output_field=BooleanField())
 
 
@@ -252,7 +265,8 @@ def _handover_history(participant, user=None):
         return members
     members = list(
         members.annotate(
-            is_open=_is_open(),
+            # The same SQL for every request: compiled once (common.compiled).
+            is_open=compiled(HandoverParticipant, _is_open, members.db, BooleanField()),
             # The rule of visible_to, through the joins to the handover's project: a subquery
             # of the visible handed-over participants cost more to plan than the query.
             visible=ExpressionWrapper(
