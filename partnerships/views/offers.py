@@ -100,15 +100,27 @@ def offer_free_places(request, pk):
     """The one number association staff change most often, straight from their page."""
     offer = get_object_or_404(Offer.objects.editable_by(request.user), pk=pk)
     form = FreePlacesForm(request.POST, instance=offer)
+    error = None
     if form.is_valid():
         try:
             offer_save_places(form=form, update_fields=["free_places"])
-        except StalePlacesError as error:
-            messages.error(request, error.args[0])
+        except StalePlacesError as refused:
+            error = refused.args[0]
         else:
             messages.success(
                 request, _("Places for new members on %(offer)s are updated.") % {"offer": offer}
             )
     else:
-        messages.error(request, _("Enter the number of free places as 0 or more."))
+        error = _("Enter the number of free places as 0 or more.")
+    if error:
+        messages.error(request, error)
+        # What was typed, shown again in the offer's form on the organisation's page.
+        request.session[TYPED_PLACES] = {
+            "pk": offer.pk,
+            "value": request.POST.get("free_places", "")[:20],
+            "error": str(error),
+        }
     return redirect(offer.organisation)
+
+
+TYPED_PLACES = "typed_free_places"

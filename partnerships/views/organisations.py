@@ -8,6 +8,7 @@ from ..access import activate_membership, active_membership, may_edit_offers_of
 from ..forms import FreePlacesForm, OrganisationSearchForm, SwitchOrganisationForm
 from ..hooks import organisation_sections
 from ..models import Membership, Offer, Organisation, PartnershipAgreement, ReadinessAnswer
+from .offers import TYPED_PLACES
 
 PAGE_SIZE = 25
 
@@ -37,8 +38,10 @@ def organisation_detail(request, pk):
     if not can_edit_offers:
         offers = offers.filter(is_active=True)
     offers = list(offers.select_related("activity_type"))
+    typed = request.session.pop(TYPED_PLACES, None)  # a number of places refused just before
     for offer in offers:
         offer.places_form = FreePlacesForm(instance=offer, auto_id=f"id_offer{offer.pk}_%s")
+        offer.typed_places = typed if typed and typed["pk"] == offer.pk else None
     agreements = (
         PartnershipAgreement.objects.visible_to(request.user)
         .filter(Q(project=organisation) | Q(receiver=organisation))

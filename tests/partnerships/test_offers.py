@@ -192,9 +192,16 @@ def test_staff_update_free_places_from_their_page(client, cast):
     cast.offer_a.refresh_from_db()
     assert cast.offer_a.free_places == 2
     response = client.post(url, {"free_places": "-3"}, follow=True)
-    assert "Angiv antallet af ledige pladser som 0 eller mere." in response.content.decode()
+    page = response.content.decode()
+    assert "Angiv antallet af ledige pladser som 0 eller mere." in page
     cast.offer_a.refresh_from_db()
     assert cast.offer_a.free_places == 2
+    # What was typed is shown again in the offer's form, marked, once.
+    field = f'id="id_offer{cast.offer_a.pk}_free_places" value="-3"'
+    assert field in page
+    assert f'aria-describedby="places-error-{cast.offer_a.pk}"' in page
+    again = client.get(response.redirect_chain[-1][0]).content.decode()
+    assert field not in again
 
 
 class TestDirectory:
