@@ -11,6 +11,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from participants.hooks import refresh_status
 from participants.models import Participant
 from participants.services import has_sharing_consent
 from partnerships.models import Offer, Organisation, PartnershipAgreement
@@ -187,6 +188,8 @@ def handover_propose(
     if send_now:
         for member in handover.members.all():
             handover_send(member=member)
+    else:
+        refresh_status([e.participant_id for e in enrolments])
     return handover
 
 
@@ -224,6 +227,7 @@ def handover_send(
     member.status = Status.SENT
     member.sent_at = _moment(at)
     member.save(update_fields=["status", "sent_at"])
+    refresh_status([member.participant_id])
     _announce(member)
     return member
 
@@ -255,6 +259,7 @@ def handover_accept(
     member.buddy = buddy.strip()
     member.answered_at, member.answered_by = _moment(at, after=member.sent_at), user
     member.save(update_fields=["status", "first_session_on", "buddy", "answered_at", "answered_by"])
+    refresh_status([member.participant_id])
     _announce(member)
     return member
 
@@ -294,6 +299,7 @@ def handover_accept_group(
     HandoverParticipant.objects.bulk_update(
         members, ["status", "first_session_on", "buddy", "answered_at", "answered_by"]
     )
+    refresh_status([member.participant_id for member in members])
     _announce(members[0])
     return members
 
@@ -328,6 +334,7 @@ def handover_decline(
     member.save(
         update_fields=["status", "decline_reason", "decline_note", "answered_at", "answered_by"]
     )
+    refresh_status([member.participant_id])
     _announce(member)
     return member
 
@@ -394,6 +401,7 @@ def handover_start(
         ],
         ignore_conflicts=True,
     )
+    refresh_status([member.participant_id])
     return member
 
 
@@ -428,6 +436,7 @@ def follow_up_answer(
     follow_up.answer, follow_up.stop_reason = answer, stop_reason.strip()
     follow_up.answered_by, follow_up.answered_at = user, answered_at
     follow_up.save(update_fields=["answer", "stop_reason", "answered_by", "answered_at"])
+    refresh_status(HandoverParticipant.objects.filter(pk=follow_up.member_id).values("participant"))
     return follow_up
 
 
@@ -498,6 +507,7 @@ def _withdraw(members, *, reason: str) -> list[HandoverParticipant]:
         member.withdrawn_at = now
         member.withdrawn_reason = reason.strip()
     HandoverParticipant.objects.bulk_update(members, ["status", "withdrawn_at", "withdrawn_reason"])
+    refresh_status({member.participant_id for member in members})
     for handover_id in sorted({member.handover_id for member in members if member.sent_at}):
         transaction.on_commit(lambda pk=handover_id: notifications.deliver_now(handover_id=pk))
     return members

@@ -10,10 +10,11 @@ from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from participants.hooks import refresh_status
 from participants.models import Participant
 
 from .models import Attendance, AttendanceChange, Course, Enrolment, Session
-from .status import programme_end_refresh
+from .status import programme_end_refresh, status_refresh_for_courses
 
 
 class JourneyError(Exception):
@@ -29,6 +30,16 @@ def course_create(*, form, programme) -> Course:
     course.save()
     form.save_m2m()
     sessions_generate(course=course)
+    return course
+
+
+@transaction.atomic
+def course_update(*, form) -> Course:
+    """Save a validated CourseForm of an existing course. A change of the course's state
+    (e.g. cancelled) changes the status of everyone on it."""
+    course = form.save()
+    if "status" in form.changed_data:
+        status_refresh_for_courses([course.pk])
     return course
 
 
@@ -90,7 +101,7 @@ def enrolment_create(
     status = Enrolment.Status.ENROLLED if taken < course.capacity else Enrolment.Status.WAITLISTED
     try:
         with transaction.atomic():
-            return Enrolment.objects.create(
+            enrolment = Enrolment.objects.create(
                 course=course,
                 participant=participant,
                 status=status,
@@ -100,6 +111,8 @@ def enrolment_create(
             )
     except IntegrityError as error:
         raise JourneyError(_("The participant is already on this course.")) from error
+    refresh_status([participant.pk])
+    return enrolment
 
 
 @transaction.atomic
@@ -116,16 +129,19 @@ def enrolment_withdraw(*, enrolment: Enrolment, reason: str) -> Enrolment | None
     enrolment.status = Enrolment.Status.WITHDRAWN
     enrolment.withdrawn_reason = reason.strip()
     enrolment.save(update_fields=["status", "withdrawn_reason"])
-    if not freed_a_place:
-        return None
-    first_waiting = (
-        Enrolment.objects.filter(course=course, status=Enrolment.Status.WAITLISTED)
-        .order_by("created_at", "pk")
-        .first()
-    )
+    first_waiting = None
+    if freed_a_place:
+        first_waiting = (
+            Enrolment.objects.filter(course=course, status=Enrolment.Status.WAITLISTED)
+            .order_by("created_at", "pk")
+            .first()
+        )
     if first_waiting is not None:
         first_waiting.status = Enrolment.Status.ENROLLED
         first_waiting.save(update_fields=["status"])
+        refresh_status([enrolment.participant_id, first_waiting.participant_id])
+    else:
+        refresh_status([enrolment.participant_id])
     return first_waiting
 
 
@@ -160,6 +176,7 @@ def course_complete(*, course: Course) -> int:
     )
     course.status = Course.Status.COMPLETED
     course.save(update_fields=["status"])
+    status_refresh_for_courses([course.pk])
     programme_end_refresh(
         Enrolment.objects.filter(course=course, status=Enrolment.Status.COMPLETED).values_list(
             "participant", flat=True
@@ -195,6 +212,7 @@ def course_complete_undo(*, course: Course) -> int:
     undone = completed.update(status=Enrolment.Status.ENROLLED)
     course.status = Course.Status.RUNNING
     course.save(update_fields=["status"])
+    status_refresh_for_courses([course.pk])
     programme_end_refresh(participant_ids)
     return undone
 

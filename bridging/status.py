@@ -2,6 +2,12 @@
 registered with participants.hooks so that `Participant.objects.with_status()` (the participant
 list and page, the coordinator's overview, the exports) uses it everywhere.
 
+Rule 1 (withdrawn) is participants' own `withdrawn_condition`, read live as it depends on the
+day; rules 2-6 are the journey part defined here. The journey part is also kept on the
+participant (`journey_status`): every service below that changes a fact it reads (enrolments,
+a course's state, handover members, follow-up answers) calls `refresh_status` in its
+transaction, which re-derives it with this same definition.
+
 In the order of precedence, the first that holds:
 
 1. withdrawn: the coordinator recorded that they left the programme, or the consent to be
@@ -16,16 +22,14 @@ In the order of precedence, the first that holds:
    but not sent).
 """
 
-import datetime
-
 from django.db.models import Case, CharField, Exists, OuterRef, Q, Value, When
 from django.utils.translation import gettext_lazy as _
 
 from participants.hooks import (
     per_participant,
+    refresh_status,
     status_definition,
     withdrawal_handler,
-    withdrawn_condition,
 )
 from participants.models import Participant
 
@@ -36,7 +40,8 @@ Member = HandoverParticipant.Status
 
 
 @status_definition
-def participant_status(today: datetime.date, row_by_row: bool = False):
+def journey_status(row_by_row: bool = False):
+    """Rules 2-6: the status of a participant who has not withdrawn."""
     members = per_participant(
         HandoverParticipant.objects.filter(participant=OuterRef("pk")), row_by_row
     )
@@ -49,7 +54,6 @@ def participant_status(today: datetime.date, row_by_row: bool = False):
     continuing = started.exclude(Exists(stopped))
     enrolments = per_participant(Enrolment.objects.filter(participant=OuterRef("pk")), row_by_row)
     return Case(
-        When(withdrawn_condition(today, row_by_row), then=Value(Status.WITHDRAWN)),
         When(Exists(continuing), then=Value(Status.CONTINUED)),
         When(
             Exists(members.filter(status__in=[Member.SENT, Member.ACCEPTED])),
@@ -91,6 +95,12 @@ def leave_courses(participant):
         course__status__in=[Course.Status.PLANNED, Course.Status.RUNNING],
     ):
         enrolment_withdraw(enrolment=enrolment, reason=str(_("Left the programme")))
+
+
+def status_refresh_for_courses(course_ids) -> int:
+    """Re-derive the kept status of everyone enrolled (in any state) in the courses: after a
+    course changed its state, or its enrolments changed together."""
+    return refresh_status(Enrolment.objects.filter(course__in=course_ids).values("participant_id"))
 
 
 def programme_end_refresh(participant_ids) -> None:

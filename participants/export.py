@@ -20,6 +20,7 @@ PARTICIPANT_FIELDS = [
     "home_area",
     "recruitment",
     "status",
+    "journey_status",
     "withdrawn_on",
     "withdrawn_reason",
     "ended_on",

@@ -68,16 +68,26 @@ def withdrawal_handler(function: WithdrawalHandler) -> WithdrawalHandler:
 
 # --- The participant's status ------------------------------------------------------------------
 # Derived, never typed. This app knows only what it holds itself (the coordinator's "left the
-# programme" and the registration consent); the app that holds the journey (bridging) registers
-# the whole definition with `status_definition`, building on `withdrawn_condition`.
+# programme" and the registration consent: `withdrawn_condition`, which depends on the day); the
+# app that holds the journey (bridging) registers the rest of the definition, the journey part,
+# with `status_definition`. The status is "withdrawn" when `withdrawn_condition` holds, and the
+# journey part otherwise.
+#
+# The journey part changes only when a service changes a fact it reads (an enrolment, a course's
+# state, a handover member, a follow-up's answer), so it is also kept on the participant
+# (`Participant.journey_status`): those services call `refresh_status(participant_ids)` in
+# their transaction, which re-derives it with the same definition in one UPDATE. Pages that
+# count or filter many participants read it (`with_kept_status()`); the withdrawal is always
+# read live.
 
-StatusDefinition = Callable[[datetime.date, object], object]
+StatusDefinition = Callable[[bool], object]
 _status_definitions: list[StatusDefinition] = []
 
 
 def status_definition(function: StatusDefinition) -> StatusDefinition:
-    """Register the function (today, row_by_row) -> SQL expression of `Participant.Status`. The
-    last one registered is the definition; it passes each subquery through `per_participant`."""
+    """Register the function (row_by_row) -> SQL expression of the journey part of the status
+    (a `Participant.Status` other than withdrawn). The last one registered is the definition;
+    it passes each subquery through `per_participant`."""
     _status_definitions.append(function)
     return function
 
@@ -115,6 +125,17 @@ def withdrawn_condition(today: datetime.date, row_by_row: bool = False):
     )
 
 
+def journey_status_expression(row_by_row: bool = False):
+    """The journey part of the status as an expression (every status but withdrawn)."""
+    from django.db.models import Value
+
+    from .models import Participant
+
+    if not _status_definitions:
+        return Value(Participant.Status.RECRUITED, output_field=CharField())
+    return _status_definitions[-1](row_by_row)
+
+
 def status_expression(today: datetime.date | None = None, row_by_row: bool = False):
     """The status as an expression for `annotate`. Built once per definition, day and mode:
     it is a dozen subqueries, and building them costs every page that shows a status a few
@@ -129,16 +150,68 @@ def status_expression(today: datetime.date | None = None, row_by_row: bool = Fal
 
 @functools.lru_cache(maxsize=8)
 def _built_status_expression(definition, today: datetime.date, row_by_row: bool):
-    from django.db.models import Case, CharField, Value, When
+    return _with_withdrawal(today, row_by_row, journey_status_expression(row_by_row))
+
+
+def _with_withdrawal(today: datetime.date, row_by_row: bool, journey):
+    from django.db.models import Case, Value, When
 
     from .models import Participant
 
-    if definition is not None:
-        return definition(today, row_by_row)
     return Case(
         When(withdrawn_condition(today, row_by_row), then=Value(Participant.Status.WITHDRAWN)),
-        default=Value(Participant.Status.RECRUITED),
+        default=journey,
         output_field=CharField(),
+    )
+
+
+def kept_status_expression(today: datetime.date | None = None, row_by_row: bool = False):
+    """The same status, with the journey part read from where the services keep it
+    (`Participant.journey_status`) instead of derived from the facts again."""
+    from django.db.models import F
+    from django.utils import timezone
+
+    return _with_withdrawal(today or timezone.localdate(), row_by_row, F("journey_status"))
+
+
+def kept_status_condition(status: str, today: datetime.date | None = None, row_by_row=False):
+    """A filter for the participants whose status (as `kept_status_expression` reads it) is
+    `status`, written so that the index on the kept journey part can serve it: withdrawn when
+    the withdrawal holds, otherwise the kept journey part when it does not."""
+    from django.db.models import Q
+    from django.utils import timezone
+
+    from .models import Participant
+
+    withdrawn = withdrawn_condition(today or timezone.localdate(), row_by_row)
+    if status == Participant.Status.WITHDRAWN:
+        return withdrawn
+    return Q(journey_status=status) & ~withdrawn
+
+
+def refresh_status(participant_ids=None) -> int:
+    """Re-derive the kept journey part of the status of the participants `participant_ids`
+    (ids or a query of ids; all participants when None) from the definition, in one UPDATE.
+    Called by every service that changes a fact the definition reads, inside its transaction.
+
+    The rows are locked first, in their own statement: a service changing the same
+    participant at the same moment waits there for this transaction to end, and its UPDATE,
+    a statement begun after that, reads the facts this one committed (an UPDATE that only
+    waited on the row would re-derive from the facts as they were when it began)."""
+    from .models import Participant
+
+    if participant_ids is None:
+        return Participant.objects.update(journey_status=journey_status_expression(False))
+    ids = list(
+        Participant.objects.filter(pk__in=participant_ids)
+        .select_for_update()
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+    if not ids:
+        return 0
+    return Participant.objects.filter(pk__in=ids).update(
+        journey_status=journey_status_expression(row_by_row=True)
     )
 
 

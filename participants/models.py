@@ -99,6 +99,22 @@ class ParticipantQuerySet(ScopedQuerySet):
 
         return self.annotate(status=compiled_status_expression(self.db, today, row_by_row))
 
+    def with_kept_status(self, today=None, row_by_row=False):
+        """`with_status()` with the journey part read from `journey_status`, where the services
+        keep it, instead of derived from the facts again (participants.hooks): the same status,
+        cheap to count and filter over a project's thousands of participants. The withdrawal
+        is read live (`row_by_row` as for `with_status`)."""
+        from .hooks import kept_status_expression
+
+        return self.annotate(status=kept_status_expression(today, row_by_row))
+
+    def of_status(self, status, today=None, row_by_row=False):
+        """Those whose status is `status`, as `with_kept_status()` reads it (the participant
+        list's filter)."""
+        from .hooks import kept_status_condition
+
+        return self.filter(kept_status_condition(status, today, row_by_row))
+
 
 class Participant(models.Model):
     class Gender(models.TextChoices):
@@ -116,8 +132,9 @@ class Participant(models.Model):
         OTHER = "other", _("Other")
 
     class Status(models.TextChoices):
-        """The participant's status, in the order of the journey. It is never stored: it is
-        derived from what happened, by `ParticipantQuerySet.with_status()`."""
+        """The participant's status, in the order of the journey. It is never typed: it is
+        derived from what happened, by `ParticipantQuerySet.with_status()` (the journey part
+        is kept in `journey_status` by the services, see participants.hooks)."""
 
         RECRUITED = "recruited", _("Recruited")
         IN_COURSE = "in_course", _("In a course")
@@ -194,6 +211,15 @@ class Participant(models.Model):
             "or they leave the programme. Starts the retention period."
         ),
     )
+    # The status but for the withdrawal (read live): derived from the journey's facts by the
+    # services that change them (hooks.refresh_status), never typed or saved from a form.
+    journey_status = models.CharField(
+        _("status on the journey"),
+        max_length=20,
+        choices=Status.choices,
+        default=Status.RECRUITED,
+        editable=False,
+    )
     health_notes = models.TextField(
         _("physical capacity and health considerations"),
         blank=True,
@@ -249,6 +275,14 @@ class Participant(models.Model):
         indexes = [
             models.Index(fields=["organisation", "last_name", "first_name"]),
             models.Index(fields=["ended_on"]),
+            # A project's participants counted or filtered by status (the kept journey part
+            # and, for the withdrawal, withdrawn_on) without reading their rows.
+            models.Index(
+                fields=["organisation", "journey_status"],
+                include=["withdrawn_on", "id"],
+                condition=models.Q(anonymised_at__isnull=True),
+                name="participant_kept_status",
+            ),
         ]
         constraints = [
             # The duplicate rule of ParticipantForm, held by the database too, so that two
@@ -269,6 +303,18 @@ class Participant(models.Model):
 
     def __str__(self):
         return self.name_from(self.pk, self.first_name, self.last_name, self.anonymised_at)
+
+    def save(self, *args, **kwargs):
+        # `journey_status` is written only by hooks.refresh_status: saving a participant read
+        # before a service refreshed it must not put back the status it was read with.
+        whole_row = kwargs.get("update_fields") is None and not kwargs.get("force_insert")
+        if whole_row and not self._state.adding:
+            kwargs["update_fields"] = [
+                field.name
+                for field in self._meta.concrete_fields
+                if not field.primary_key and field.name != "journey_status"
+            ]
+        super().save(*args, **kwargs)
 
     def get_absolute_url(self):
         return reverse("participants:participant_detail", args=[self.pk])

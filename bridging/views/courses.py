@@ -190,7 +190,7 @@ def course_update(request, pk):
         request.POST or None, instance=course, organisation=course.programme.organisation
     )
     if request.method == "POST" and form.is_valid():
-        form.save()
+        services.course_update(form=form)
         messages.success(request, _("The changes are saved."))
         return redirect(course)
     return render(

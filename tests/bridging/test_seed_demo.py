@@ -98,6 +98,9 @@ def test_the_demo_holds_only_what_the_services_can_produce():
     before = dict(Participant.objects.values_list("pk", "ended_on"))
     programme_end_refresh(list(before))
     assert dict(Participant.objects.values_list("pk", "ended_on")) == before
+    # So does the kept journey part of every status (participants.hooks.refresh_status).
+    kept = dict(Participant.objects.with_kept_status().values_list("pk", "status"))
+    assert kept == dict(Participant.objects.with_status().values_list("pk", "status"))
 
     # Courses, sessions and attendance as the course and session pages leave them.
     assert (

@@ -39,6 +39,7 @@ from bridging.models import (
     Programme,
     Session,
 )
+from participants.hooks import refresh_status
 from participants.models import Consent, Participant
 from partnerships.models import (
     ActivityType,
@@ -243,6 +244,9 @@ class Command(BaseCommand):
             self._step("local partnerships", self._local_partnerships)
             self._step("sequences", self._reset_sequences)
             self._step("foreign keys and indexes", lambda: self._restore_checks(cursor))
+            # The kept journey part of every status, from the definition (the services keep it
+            # from here on), with the indexes back in place.
+            self._step("participant statuses", refresh_status)
         self._step("vacuum and analyze", lambda: connection.cursor().execute("VACUUM ANALYZE"))
         for label, count in sorted(self.copier.counts.items()):
             self.stdout.write(f"  {label}: {count:,}")
