@@ -65,6 +65,12 @@ PAGES = [
     Page("koordinator", "coordinator start", "bridging:coordinator_overview"),
     Page("koordinator", "participant list", "participants:participant_list", load=True),
     Page("koordinator", "participant search", "participants:participant_list", query="q=Jens"),
+    Page(
+        "koordinator",
+        "participant list by status",
+        "participants:participant_list",
+        query="status=in_course",
+    ),
     Page("koordinator", "participant page", "participants:participant_detail", _pk("participant")),
     Page("koordinator", "matching offers", "participants:matching_offers", _pk("participant")),
     Page("koordinator", "programme list", "bridging:programme_list"),

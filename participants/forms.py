@@ -152,7 +152,7 @@ class ParticipantSearchForm(forms.Form):
                 Q(home_area__icontains=data["area"]) | Q(municipality__icontains=data["area"])
             )
         if data["status"]:
-            queryset = queryset.with_status().filter(status=data["status"])  # derived in SQL
+            queryset = queryset.of_status(data["status"])  # derived, the journey part kept
         return queryset
 
 

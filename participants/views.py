@@ -93,12 +93,12 @@ def participant_list(request):
         organisation=request.membership.organisation, anonymised_at__isnull=True
     )
     page = Paginator(form.filter(listed), PAGE_SIZE).get_page(request.GET.get("page"))
-    # The rows of the page with their status derived for those rows only, in one query: the
-    # subquery (visibility, search, order, page) picks the 25, and the outer query fetches
-    # them by primary key, so it neither repeats the visibility filter over the whole
-    # project nor derives a status it does not show.
+    # The rows of the page with their status (the journey part as the services keep it, as
+    # the filter and the overview's counts read it), in one query: the subquery (visibility,
+    # search, order, page) picks the 25, and the outer query fetches them by primary key, so
+    # it does not repeat the visibility filter over the whole project.
     page.object_list = list(
-        Participant.objects.with_status_read_as_is().filter(pk__in=page.object_list.values("pk"))
+        Participant.objects.with_kept_status().filter(pk__in=page.object_list.values("pk"))
     )
     address = url_for_each("participants:participant_detail")
     for participant in page.object_list:

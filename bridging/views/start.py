@@ -105,13 +105,12 @@ def coordinator_overview(request):
             rows = list(queryset.annotate(queue_size=Window(Count("*")))[:QUEUE_PREVIEW])
             count = rows[0].queue_size if rows else 0
         queues.append({"key": key, "title": title, "rows": rows, "count": count})
-    # Per derived status (bridging/status.py), as the participant list filters them.
-    # Thousands of a project's participants: each one's facts looked up by index (row_by_row),
-    # with the status's SQL compiled once a day.
+    # Per derived status (bridging/status.py), as the participant list filters them: the
+    # journey part as the services keep it (an index holds it), the withdrawal read live.
     status_counts = dict(
         Participant.objects.visible_to(request.user)
         .filter(organisation=organisation, anonymised_at__isnull=True)
-        .with_status_read_as_is(row_by_row=True)
+        .with_kept_status(row_by_row=True)
         .values_list("status")
         .annotate(n=Count("pk"))
         .order_by()
