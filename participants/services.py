@@ -81,22 +81,21 @@ def log_access_many(*, participant_ids, membership: Membership, action: str, fie
 
 def log_list_access_for(participant_ids, *, membership: Membership, action: str) -> int:
     """One access-log entry for a list (`ListAccess`) and a row for each participant in
-    `participant_ids` (a queryset selecting the one column `participant_id`), written by the
-    database in two INSERT ... SELECT: however long the list, no row passes through Python. A
-    list of no one is not logged. Returns how many participants were logged. (For SQLite:
-    PostgreSQL does it in the statement that reads the list, `read_logging_access`.)"""
+    `participant_ids` (a queryset selecting the one column `participant_id`), these written by
+    the database in one INSERT ... SELECT: however long the list, no row passes through
+    Python. A list of no one is not logged. Returns how many participants were logged. (The
+    export does it this way on SQLite; on PostgreSQL in the statement that reads the list,
+    `read_logging_access`.)"""
     sql, params = participant_ids.order_by().query.sql_with_params()
+    access = ListAccess.objects.create(
+        user_id=membership.user_id, role=membership.role, action=action
+    )
     with connection.cursor() as cursor:
-        cursor.execute(
-            f"INSERT INTO {connection.ops.quote_name(ListAccess._meta.db_table)} "
-            "(user_id, role, action, fields, at) "
-            f"SELECT %s, %s, %s, '', %s WHERE EXISTS ({sql})",
-            [membership.user_id, membership.role, action, _now(), *params],
-        )
-        if not cursor.rowcount:
-            return 0
-        cursor.execute(_list_insert_sql(f"({sql})", "%s"), [cursor.lastrowid, *params])
-        return cursor.rowcount
+        cursor.execute(_list_insert_sql(f"({sql})", "%s"), [access.pk, *params])
+        written = cursor.rowcount
+    if not written:
+        access.delete()
+    return written
 
 
 def _list_insert_sql(source: str, access: str) -> str:

@@ -12,8 +12,12 @@ from bridging.models import (
     Enrolment,
     FollowUp,
     Handover,
+    HandoverParticipant,
 )
 from bridging.services import course_complete, enrolment_create
+from participants.models import ParticipantAccess
+from participants.services import log_list_access_for
+from partnerships.models import Membership
 
 # Some of this year's participants still go to last year's team at the association (started, not
 # stopped): another handover for them needs the coordinator's reason (one bridge at a time).
@@ -191,6 +195,16 @@ def seed_handovers(organisations, programme, offers, activity_types, users):
     )
     for member in pending.members.all():
         handovers.handover_send(member=member, at=_at(today - datetime.timedelta(days=20)))
+
+    # The coordinator exported the handover list: each participant in it has the export in
+    # their access log (one entry for the list, as the export logs it).
+    log_list_access_for(
+        HandoverParticipant.objects.filter(
+            handover__course__programme__organisation=project
+        ).values("participant_id"),
+        membership=Membership.objects.get(user=coordinator, organisation=project),
+        action=ParticipantAccess.Action.EXPORT_LIST,
+    )
 
 
 PROGRAMME_SETTINGS = {

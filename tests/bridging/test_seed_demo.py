@@ -142,6 +142,15 @@ def test_the_demo_holds_only_what_the_services_can_produce():
     assert not agreements.exclude(status="sent").filter(project_signed_at__isnull=True).exists()
     assert not agreements.exclude(status="sent").filter(receiver_signed_at__isnull=True).exists()
     assert ParticipantAccess.objects.exists()
+    # The handover list was exported: everyone in it has the export in their log.
+    from participants.models import ListAccess
+
+    exported = ListAccess.objects.get(action="export_list")
+    assert exported.user.username == "koordinator"
+    in_list = Participant.objects.filter(
+        pk__in=exported.entries.values("participant"), handovers__isnull=False
+    ).distinct()
+    assert in_list.count() == exported.entries.count() > 0
 
 
 def test_the_demo_shows_a_second_bridge_with_a_reason_and_a_withdrawn_consent(client):
