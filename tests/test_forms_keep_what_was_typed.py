@@ -92,3 +92,23 @@ def test_a_refused_form_shows_what_was_typed_with_danish_errors_and_saves_nothin
             problems.append((name, f"lost what was typed in {lost}"))
     assert problems == []
     assert refused >= 15  # the sweep reached the forms
+
+
+def test_a_refused_session_log_comes_back_as_it_was_typed(client, cast):
+    """The log posts to its own URL and returns to the session page: what was typed is there
+    again, in the log's form with its error."""
+    client.force_login(cast.instructor_a)
+    session = cast.session_a
+    response = client.post(
+        reverse("bridging:session_log", args=[session.pk]),
+        {"content": "Balance og styrke", "exit_theme": "on", "exit_note": "n" * 301},
+        follow=True,
+    )
+    page = response.content.decode()
+    assert "Denne værdi må højst have 300 tegn (den har 301)." in page
+    assert "Balance og styrke</textarea>" in page
+    assert f'value="{"n" * 301}"' in page
+    session.refresh_from_db()
+    assert (session.content, session.exit_note) == ("", "")
+    # Once: the next visit shows the log as saved.
+    assert "Balance og styrke" not in client.get(session.get_absolute_url()).content.decode()

@@ -164,10 +164,18 @@ def session_detail(request, pk):
             "roster_size": len(roster),
             "bar": _bar_html(session, token, unmarked, len(roster)),
             "attendance_open": attendance_open,
-            "log_form": SessionLogForm(instance=session),
+            "log_form": _log_form(request, session),
             "cancel_form": CancelSessionForm(),
         },
     )
+
+
+def _log_form(request, session):
+    """The session log's form, or the log refused just before as it was typed (session_log)."""
+    typed = request.session.pop(TYPED_LOG, None)
+    if typed and typed["pk"] == session.pk:
+        return SessionLogForm(typed["data"], instance=session)
+    return SessionLogForm(instance=session)
 
 
 @require_POST
@@ -237,7 +245,15 @@ def session_log(request, pk):
     else:
         for errors in form.errors.values():
             messages.error(request, errors[0])
+        # What was typed, shown again in the log's form (with its errors) on the session page.
+        request.session[TYPED_LOG] = {
+            "pk": session.pk,
+            "data": {name: request.POST[name] for name in form.fields if name in request.POST},
+        }
     return redirect(session)
+
+
+TYPED_LOG = "typed_session_log"
 
 
 @require_POST
