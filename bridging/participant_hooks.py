@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 from common.charts import radar
 from common.choices import choice_labels
 from common.compiled import compiled
+from common.prepared import Prepared
 from common.urls import url_for_each
 from participants.hooks import (
     KeyFigure,
@@ -558,16 +559,23 @@ def assessments_for_export(participant):
     ]
 
 
+def _fair_interests(participant):
+    return FairInterest.objects.filter(participant_id=participant).values_list(
+        "fair_id", "fair__name", "fair__date", "offer__name", "level"
+    )
+
+
+# The same query for every participant: built and compiled once per process (common.prepared).
+_FAIR_INTERESTS = Prepared(_fair_interests)
+
+
 @timeline_provider
 def fair_interests(participant):
     """The fairs the participant visited, with the interest shown in each offer: read as the
     values shown (no model instances), the levels' labels translated once."""
     levels = choice_labels(FairInterest, "level")
     visits = {}
-    interests = FairInterest.objects.filter(participant=participant).values_list(
-        "fair_id", "fair__name", "fair__date", "offer__name", "level"
-    )
-    for fair, name, date, offer, level in interests:
+    for fair, name, date, offer, level in _FAIR_INTERESTS.rows(participant=participant.pk):
         visit = visits.setdefault(fair, (name, date, []))
         if offer is not None:
             visit[2].append(f"{offer}: {str(levels.get(level, level)).lower()}")

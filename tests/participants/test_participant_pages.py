@@ -282,6 +282,18 @@ def test_participant_list_pages_keep_the_order_and_show_each_rows_status(client,
     assert rows[("Zornig", "Zenia")] == "recruited"
 
 
+def test_the_page_lists_the_participants_own_wished_activities_by_name(client, cast):
+    dance, walk = (ActivityType.objects.create(name=name) for name in ("Dans", "Gang"))
+    cast.participant_a.preferred_activities.set([walk, dance])
+    other = ParticipantFactory(organisation=cast.project_a)
+    other.preferred_activities.set([ActivityType.objects.create(name="Zumba")])
+    client.force_login(cast.coordinator_a)
+    page = client.get(cast.participant_a.get_absolute_url()).content.decode()
+    assert '<dd class="col-sm-7">Dans, Gang</dd>' in page and "Zumba" not in page
+    page = client.get(other.get_absolute_url()).content.decode()  # the same query, other values
+    assert '<dd class="col-sm-7">Zumba</dd>' in page and "Gang" not in page
+
+
 @pytest.mark.parametrize("extra", [0, 15])
 def test_participant_page_query_budget(client, cast, django_assert_num_queries, extra):
     participant = cast.participant_a
