@@ -130,9 +130,15 @@ def due_notices(*, handover_id=None, now=None, reminders=True) -> list[Notice]:
             % {"link": _site(member.handover.get_absolute_url())},
             coordinator(member.handover),
         ))  # fmt: skip
-    prompts = FollowUp.objects.filter(
-        answer="", prompted_at__isnull=True, due_on__lte=timezone.localdate(now)
-    ).select_related("member__handover__receiver", "member__handover__proposed_by")
+    # Someone withdrawn from the handover (they left, or withdrew the consent to share) is no
+    # longer the organisation's to follow up.
+    prompts = (
+        FollowUp.objects.filter(
+            answer="", prompted_at__isnull=True, due_on__lte=timezone.localdate(now)
+        )
+        .exclude(member__status=Status.WITHDRAWN)
+        .select_related("member__handover__receiver", "member__handover__proposed_by")
+    )
     for follow_up in prompts.order_by("pk"):
         handover = follow_up.member.handover
         recipients = receiver_addresses(handover) if handover.receiver_id else ()

@@ -10,7 +10,7 @@ from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 
-from bridging import handovers
+from bridging import handovers, notifications
 from bridging.funnel import funnel
 from bridging.models import Enrolment, HandoverParticipant
 from participants.models import Consent
@@ -146,3 +146,15 @@ def test_withdrawing_one_of_two_registration_consents_withdraws_nothing(client, 
     )
     assert Consent.objects.get(pk=first[0].pk).withdrawn_on is not None
     assert fresh(cast.member_a).status == "sent"
+
+
+def test_a_withdrawn_participants_follow_up_is_not_prompted(client, cast):
+    """The organisation no longer has them: it is not asked whether they are still active."""
+    assert cast.follow_up_a.pk in prompted_follow_ups()  # due, unanswered
+    leave(client, cast)
+    assert fresh(cast.member_a).status == "withdrawn"
+    assert cast.follow_up_a.pk not in prompted_follow_ups()
+
+
+def prompted_follow_ups():
+    return [notice.pk for notice in notifications.due_notices() if notice.field == "prompted_at"]
