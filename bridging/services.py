@@ -273,7 +273,7 @@ _MARK_SQL = """
 WITH enrolment AS (
     SELECT e.id, e.status, p.id AS participant_id, p.first_name, p.last_name, p.anonymised_at
     FROM {enrolment} e JOIN {participant} p ON p.id = e.participant_id
-    WHERE e.id = %(enrolment)s AND e.course_id = %(course)s AND e.status IN %(on_roster)s
+    WHERE e.id = %(enrolment)s AND e.course_id = %(course)s AND e.status = ANY(%(on_roster)s)
 ), old AS (
     SELECT id, status FROM {attendance}
     WHERE session_id = %(session)s AND enrolment_id IN (SELECT id FROM enrolment) FOR UPDATE
@@ -310,7 +310,7 @@ def _attendance_mark_in_one_statement(session, enrolment_id, status, user) -> At
         "session": session.pk,
         "course": session.course_id,
         "enrolment": enrolment_id,
-        "on_roster": Enrolment.ON_ROSTER,
+        "on_roster": list(Enrolment.ON_ROSTER),
         "status": status,
         "user": user.pk,
         "now": timezone.now(),

@@ -184,8 +184,8 @@ class Copier:
 
     def _flush(self, sql, buffer):
         if buffer.tell():
-            buffer.seek(0)
-            self.cursor.copy_expert(sql, buffer)
+            with self.cursor.copy(sql) as copy:  # psycopg 3's COPY: the text format, as written
+                copy.write(buffer.getvalue())
 
 
 class Command(BaseCommand):
