@@ -9,7 +9,6 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from django.db.models import CharField
-from django.db.models.expressions import RawSQL
 
 
 @dataclass(frozen=True)
@@ -213,45 +212,6 @@ def refresh_status(participant_ids=None) -> int:
     return Participant.objects.filter(pk__in=ids).update(
         journey_status=journey_status_expression(row_by_row=True)
     )
-
-
-def compiled_status_expression(
-    using: str, today: datetime.date | None = None, row_by_row: bool = False
-):
-    """`status_expression` as the SQL it compiles to, for a query read as it is: compiling the
-    dozen subqueries costs a page several milliseconds, and the SQL is the same all day (the
-    rows are read afresh by every query). It names the participant of the outer query by its
-    table, so a query with it must not be put inside another (that raises an error)."""
-    from django.db import connections
-    from django.utils import timezone
-
-    today = today or timezone.localdate()
-    definition = _status_definitions[-1] if _status_definitions else None
-    connection = connections[using]
-    sql, params = _compiled_status(definition, today, row_by_row, using, connection.vendor)
-    return _CompiledStatus(sql, params)
-
-
-@functools.lru_cache(maxsize=8)
-def _compiled_status(definition, today: datetime.date, row_by_row: bool, using: str, vendor: str):
-    from .models import Participant
-
-    query = Participant.objects.annotate(status=status_expression(today, row_by_row)).query
-    compiler = query.get_compiler(using=using)
-    sql, params = compiler.compile(query.annotations["status"])
-    return sql, tuple(params)
-
-
-class _CompiledStatus(RawSQL):
-    def __init__(self, sql, params):
-        super().__init__(sql, params, output_field=CharField())
-
-    def relabeled_clone(self, change_map):
-        # Inside another query the participant table gets another name, which this SQL does
-        # not follow: use `with_status()` there.
-        if change_map:
-            raise TypeError("A compiled status cannot be used in a subquery.")
-        return self
 
 
 # Called inside the transaction that records a consent's withdrawal, with keyword arguments

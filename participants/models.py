@@ -90,15 +90,6 @@ class ParticipantQuerySet(ScopedQuerySet):
 
         return self.annotate(status=status_expression(today, row_by_row))
 
-    def with_status_read_as_is(self, today=None, row_by_row=False):
-        """`with_status()` for a queryset that is read itself, never put inside another (a
-        page's participant, or its page of rows, or the counts per status): the same SQL,
-        compiled once per day instead of on every request (hooks.compiled_status_expression).
-        `row_by_row` as for `with_status`."""
-        from .hooks import compiled_status_expression
-
-        return self.annotate(status=compiled_status_expression(self.db, today, row_by_row))
-
     def with_kept_status(self, today=None, row_by_row=False):
         """`with_status()` with the journey part read from `journey_status`, where the services
         keep it, instead of derived from the facts again (participants.hooks): the same status,

@@ -72,7 +72,7 @@ def _require_coordinator(request):
 def _get_participant_for_user(request, pk):
     return get_object_or_404(
         Participant.objects.visible_to(request.user)
-        .with_status_read_as_is()
+        .with_kept_status()
         .select_related("organisation"),
         pk=pk,
     )
