@@ -43,6 +43,10 @@ class Prepared:
         """The rows (tuples) a `values_list` query finds with `values`."""
         return self._compiled_for(values).rows(values)
 
+    def all(self, **values):
+        """The objects the query finds with `values`, in its order."""
+        return self._compiled_for(values).all(values)
+
 
 class _Compiled:
     def __init__(self, build, shape):
@@ -106,9 +110,12 @@ class _Compiled:
 
     def get_or_none(self, values):
         rows = self._execute(values, one=True)
-        if not rows:
-            return None
-        row = rows[0]
+        return self._object(rows[0]) if rows else None
+
+    def all(self, values):
+        return [self._object(row) for row in self._execute(values, one=False)]
+
+    def _object(self, row):
         obj = self.model.from_db(self.db, self.init_list, row[self.start : self.end])
         for populator in self.related:
             populator.populate(row, obj)

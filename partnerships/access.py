@@ -5,11 +5,13 @@ association). The one they act for is kept in the session and can be switched; w
 it is their first membership. Everything is read once per request and cached on it.
 """
 
-from functools import cache, wraps
+from functools import wraps
 
+from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
-from django.db import connections, router
 from django.http import Http404
+
+from common.prepared import Prepared
 
 from .models import Membership, Organisation
 from .models.organisations import LOADED_MEMBERSHIPS
@@ -33,54 +35,23 @@ def user_memberships(request) -> list[Membership]:
 
 def _own_memberships(user) -> list[Membership]:
     """`Membership.objects.own(user)` with each organisation, by name. Read on every page, so
-    the query is built by the ORM once per process (`_own_memberships_query`) and only run
-    here: building it again on each request cost as much as the floor's own queries."""
+    the query is built by the ORM once per process (common.prepared) and only run here:
+    building it again on each request cost as much as the floor's own queries."""
     if not user.is_active:  # as `own`: a deactivated user has no memberships
         return []
-    alias = router.db_for_read(Membership)
-    connection = connections[alias]
-    sql, membership_fields, organisation_fields, converters = _own_memberships_query(alias)
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [user.pk])
-        rows = cursor.fetchall()
-    count = len(membership_fields)
-    memberships = []
-    for row in rows:
-        if converters:  # SQLite's dates, booleans and uuids (none on PostgreSQL)
-            row = list(row)
-            for i, (functions, expression) in converters.items():
-                for function in functions:
-                    row[i] = function(row[i], expression, connection)
-        membership = Membership.from_db(alias, membership_fields, row[:count])
-        organisation = Organisation.from_db(alias, organisation_fields, row[count:])
-        Membership.organisation.field.set_cached_value(membership, organisation)
-        memberships.append(membership)
-    return memberships
+    return _OWN_MEMBERSHIPS.all(user=user.pk)
 
 
-@cache
-def _own_memberships_query(alias):
-    """The SQL of `_own_memberships` as the ORM writes it, the names of the columns it reads
-    (the membership's, then the organisation's) and the database converters of its columns."""
-    query = (
-        Membership.objects.using(alias)
-        .filter(user_id=0)
+def _own(user: int):
+    """The query of `_own_memberships` for the user with id `user` (active, as checked)."""
+    return (
+        Membership.objects.own(get_user_model()(pk=user, is_active=True))
         .select_related("organisation")
         .order_by("organisation__name")
-        .query
     )
-    compiler = query.get_compiler(alias)
-    sql, params = compiler.as_sql()
-    assert list(params) == [0], params  # the user's id is the only parameter
-    columns = [column for column, _sql, _alias in compiler.select]
-    membership_fields = [field.attname for field in Membership._meta.concrete_fields]
-    organisation_fields = [field.attname for field in Organisation._meta.concrete_fields]
-    assert [column.target.attname for column in columns] == [
-        *membership_fields,
-        *organisation_fields,
-    ]
-    converters = compiler.get_converters(columns)
-    return sql, membership_fields, organisation_fields, converters
+
+
+_OWN_MEMBERSHIPS = Prepared(_own)
 
 
 def active_membership(request) -> Membership | None:
