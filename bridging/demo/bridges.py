@@ -52,6 +52,16 @@ def _share_with(participant, organisation, membership):
         )
 
 
+def _first_offer(organisation_name, exclude=None):
+    """The demo organisation's first active offer (other than `exclude`), or None."""
+    return (
+        Offer.objects.filter(is_active=True, organisation__name=organisation_name)
+        .exclude(pk=exclude)
+        .order_by("pk")
+        .first()
+    )
+
+
 def _second_bridge(course, membership):
     """She started at an evening school's offer; now a walking club as well, with a reason."""
     started = (
@@ -65,12 +75,7 @@ def _second_bridge(course, membership):
     )
     if started is None:
         return
-    offer = (
-        Offer.objects.filter(is_active=True, organisation__name="Gåklubben Søndermarken")
-        .exclude(pk=started.handover.offer_id)
-        .order_by("pk")
-        .first()
-    )
+    offer = _first_offer("Gåklubben Søndermarken", exclude=started.handover.offer_id)
     if offer is None:
         return
     _share_with(started.participant, offer.organisation, membership)
@@ -96,11 +101,7 @@ def _withdrawn_consent(course, membership):
         .order_by("pk")
         .first()
     )
-    offer = (
-        Offer.objects.filter(is_active=True, organisation__name="Vesterbro Seniorgymnastik")
-        .order_by("pk")
-        .first()
-    )
+    offer = _first_offer("Vesterbro Seniorgymnastik")
     if enrolment is None or offer is None:
         return
     participant: Participant = enrolment.participant
@@ -138,11 +139,7 @@ def _left_on_the_way(programme, membership):
         .order_by("-pk")
         .first()
     )
-    offer = (
-        Offer.objects.filter(is_active=True, organisation__name="Gåklubben Søndermarken")
-        .order_by("pk")
-        .first()
-    )
+    offer = _first_offer("Gåklubben Søndermarken")
     if enrolment is None or offer is None:
         return
     _share_with(enrolment.participant, offer.organisation, membership)
