@@ -192,11 +192,11 @@ def overdue_since():
 def follow_ups_due(user, organisation, today=None):
     today = today or timezone.localdate()
     return _names_read_late(
-        FollowUp.objects.filter(
+        FollowUp.objects.alias(open_due_on=FollowUp.open_due_on())
+        .filter(
             HandoverParticipant.objects.visible_condition(user, "member"),
             member__handover__course__programme__organisation=organisation,
-            answer="",
-            due_on__lte=today,
+            open_due_on__lte=today,  # answer="", due_on__lte=today, by its index
         )
         .select_related("member__handover")
         .only("months", "due_on", "member__participant", "member__handover__receiver")

@@ -297,8 +297,21 @@ class FollowUp(models.Model):
         ]
         # The follow-ups due and not answered: few, whatever the history.
         indexes = [
-            models.Index(fields=["due_on"], condition=models.Q(answer=""), name="follow_up_open")
+            models.Index(fields=["due_on"], condition=models.Q(answer=""), name="follow_up_open"),
+            # The same by `open_due_on()`, for the work queue: PostgreSQL keeps statistics of
+            # an index's expression, so it knows how few open follow-ups are due and starts
+            # from them (a partial index has none: it took answered and due as independent,
+            # expected 10,000 rows and walked the project's 2,500 handed-over members instead).
+            models.Index(
+                models.Case(models.When(answer="", then="due_on")), name="follow_up_open_due"
+            ),
         ]
 
     def __str__(self):
         return f"{self.member} +{self.months}"
+
+    @staticmethod
+    def open_due_on():
+        """The day an open follow-up falls due, null once answered: `open_due_on() <= today`
+        is "due and not answered", written as the index `follow_up_open_due` holds it."""
+        return models.Case(models.When(answer="", then="due_on"))
