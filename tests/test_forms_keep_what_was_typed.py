@@ -112,3 +112,36 @@ def test_a_refused_session_log_comes_back_as_it_was_typed(client, cast):
     assert (session.content, session.exit_note) == ("", "")
     # Once: the next visit shows the log as saved.
     assert "Balance og styrke" not in client.get(session.get_absolute_url()).content.decode()
+
+
+def test_a_refused_continuing_offer_comes_back_with_the_organisation_and_the_activity(
+    client, cast
+):
+    """The whole team's offer posts to its own URL and returns to the proposing page: the
+    organisation searched for or chosen and the activity chosen are there again, with the
+    fields' errors in Danish, and no offer is made."""
+    client.force_login(cast.coordinator_a)
+    url = reverse("bridging:continuing_offer_create", args=[cast.course_a.pk])
+    activity = cast.offer_a.activity_type_id
+    offers_before = cast.association_a.offers.count()
+    # The organisation typed but not chosen; the activity chosen.
+    response = client.post(
+        url, {"organisation_q": cast.association_a.name, "activity_type": activity}, follow=True
+    )
+    page = response.content.decode()
+    assert "Vælg aftageren og aktiviteten." in page
+    assert f'value="{escape(cast.association_a.name)}"' in page  # the search box, as typed
+    assert f'value="{cast.association_a.pk}"' in page  # its match, to choose
+    assert re.search(rf'<option value="{activity}"[^>]*selected', page)
+    # The organisation chosen; the activity not.
+    response = client.post(
+        url, {"organisation": cast.association_a.pk, "activity_type": ""}, follow=True
+    )
+    page = response.content.decode()
+    assert re.search(rf'name="organisation" value="{cast.association_a.pk}"[^>]*checked', page)
+    assert "Dette felt er påkrævet." in page
+    assert not any(text in page for text in ENGLISH)
+    assert cast.association_a.offers.count() == offers_before
+    # Once: the next visit shows the form empty again.
+    page = client.get(reverse("bridging:handover_create", args=[cast.course_a.pk]))
+    assert "Dette felt er påkrævet." not in page.content.decode()

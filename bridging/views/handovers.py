@@ -127,12 +127,7 @@ def handover_create(request, pk):
             row["ticked"] = str(row["pk"]) in ticked
         except TypeError:  # nothing ticked
             row["ticked"] = False
-    continuing_form = ContinuingOfferForm(user=request.user)
-    # Without JavaScript, the organisation typed for the whole team's offer comes back as its
-    # matches (continuing_offer_create sends the text back here).
-    continuing_form.fields["organisation"].widget.query = clean_query(
-        request.GET.get("organisation_q", "")
-    )
+    continuing_form = _continuing_form(request)
     return render(
         request,
         "bridging/handover_form.html",
@@ -290,6 +285,21 @@ def _candidate_rows(request, course, offer):
     return result
 
 
+CONTINUING_FIELDS = ("organisation", "organisation_q", "activity_type")
+
+
+def _continuing_form(request):
+    """The whole team's offer form. After a refused post (continuing_offer_create sends what
+    was posted back here, marked `continuing`), it is bound to it again: the organisation
+    searched for or chosen and the activity chosen come back with their errors."""
+    if "continuing" not in request.GET:
+        return ContinuingOfferForm(user=request.user)
+    data = {name: request.GET.get(name, "") for name in CONTINUING_FIELDS}
+    form = ContinuingOfferForm(data, user=request.user)
+    form.is_valid()  # the errors to show beside the fields
+    return form
+
+
 @require_GET
 @coordinators
 def continuing_offer_organisation_suggestions(request):
@@ -305,9 +315,11 @@ def continuing_offer_create(request, pk):
     form = ContinuingOfferForm(request.POST, user=request.user)
     if not form.is_valid():
         messages.error(request, _("Choose the receiving organisation and the activity."))
+        # Back to the proposing page with what was typed and chosen (Post/Redirect/Get).
+        kept = {name: clean_query(request.POST.get(name, "")) for name in CONTINUING_FIELDS}
+        query = urlencode({"continuing": 1, **{k: v for k, v in kept.items() if v}})
         url = reverse("bridging:handover_create", args=[course.pk])
-        query = form.fields["organisation"].widget.query
-        return redirect(f"{url}?{urlencode({'organisation_q': query})}" if query else url)
+        return redirect(f"{url}?{query}#continue-heading")
     offer = handovers.continuing_offer_create(course=course, **form.cleaned_data)
     messages.success(
         request,
