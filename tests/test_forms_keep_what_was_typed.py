@@ -114,9 +114,7 @@ def test_a_refused_session_log_comes_back_as_it_was_typed(client, cast):
     assert "Balance og styrke" not in client.get(session.get_absolute_url()).content.decode()
 
 
-def test_a_refused_continuing_offer_comes_back_with_the_organisation_and_the_activity(
-    client, cast
-):
+def test_a_refused_continuing_offer_comes_back_with_the_organisation_and_the_activity(client, cast):
     """The whole team's offer posts to its own URL and returns to the proposing page: the
     organisation searched for or chosen and the activity chosen are there again, with the
     fields' errors in Danish, and no offer is made."""
