@@ -104,6 +104,15 @@ TEMPLATES = [
             ],
         },
     },
+    {
+        # The hot fragments only (common/fragments.py says which and why); rendered with
+        # common.fragments.render, never looked up by name through Django's loaders.
+        "NAME": "jinja2",
+        "BACKEND": "django.template.backends.jinja2.Jinja2",
+        "DIRS": [BASE_DIR / "jinja2"],
+        "APP_DIRS": False,
+        "OPTIONS": {"environment": "common.fragments.environment"},
+    },
 ]
 
 # --- Database -------------------------------------------------------------------------------

@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
 
+from common import fragments
 from common.choices import choice_labels
 from common.forms import ConfirmForm, create_once, repeated_post
 from common.prepared import Prepared
@@ -256,33 +257,32 @@ def _timeline_rows(events) -> str:
 
 
 def _access_rows(entries) -> str:
-    """The access log's rows as the page shows them (when, who in which role, what), as the
-    table's HTML, from the values of ACCESS_SHOWN (no model instances): worked out here, where
-    the template looked up, filtered and escaped a dozen values on each of 20 rows. The labels
-    of the actions and roles are translated once, and the texts escaped as the template
-    escapes them (`html.escape`, which Django's `escape` calls)."""
+    """The access log's rows (jinja2/participants/access_rows.html) from the values of
+    ACCESS_SHOWN (no model instances): when, who in which role and what, worked out here, where
+    the Django template looked up and filtered a dozen values on each of 20 rows. The labels of
+    the actions and roles are translated once."""
     system = _("System")
     actions = choice_labels(ParticipantAccess, "action")
     roles = {value: str(label).lower() for value, label in Role.choices}
     when_format = get_format("SHORT_DATETIME_FORMAT")
     zone = timezone.get_current_timezone()
-    who_label, what_label = escape(_("Who")), escape(_("What"))
     rows = []
     for at, role, action, fields, first_name, last_name, username in entries:
         # The user's name as User.get_full_name gives it, else the username; no user (deleted,
         # or a command) is the system.
         who = system if username is None else f"{first_name} {last_name}".strip() or username
-        role = roles.get(role, role) if role else system.lower()
         what = actions.get(action, action)
         if fields:
             what = f"{what}: {ParticipantAccess(fields=fields).get_fields_display()}"
-        when = dateformat.format(timezone.localtime(at, zone), when_format)
         rows.append(
-            f'<tr><th scope="row" class="fw-normal">{escape(when)}</th>'
-            f'<td data-label="{who_label}">{escape(f"{who} ({role})")}</td>'
-            f'<td data-label="{what_label}">{escape(what)}</td></tr>'
+            (
+                dateformat.format(timezone.localtime(at, zone), when_format),
+                who,
+                roles.get(role, role) if role else system.lower(),
+                what,
+            )
         )
-    return mark_safe("\n".join(rows))  # every value is escaped above
+    return fragments.render("participants/access_rows.html", rows=rows)
 
 
 @project_roles_only

@@ -1,0 +1,48 @@
+"""The Jinja2 fragments (common/fragments.py, jinja2/): escaped as Django escapes, translated
+with Django's catalogue, and every text in them found by makemessages."""
+
+import re
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.utils import translation
+from django.utils.html import escape
+from django.utils.translation.template import templatize
+from jinja2 import UndefinedError
+
+from common import fragments
+
+TEMPLATES = sorted((Path(settings.BASE_DIR) / "jinja2").rglob("*.html"))
+
+
+def test_values_are_escaped_as_django_escapes_them_and_safe_markup_is_kept(settings):
+    env = fragments.engines["jinja2"].env
+    text = """<b title="x">O'Brien & co</b>"""
+    assert env.from_string("{{ v }}").render(v=text) == escape(text)
+    assert env.from_string("{{ v }}").render(v=escape(text)) == escape(text)
+
+
+def test_an_undefined_name_is_an_error():
+    with pytest.raises(UndefinedError):
+        fragments.engines["jinja2"].env.from_string("{{ missing }}").render()
+
+
+def test_texts_are_translated_in_the_active_language():
+    env = fragments.engines["jinja2"].env
+    with translation.override("da"):
+        assert env.from_string('{{ _("Who") }}').render() == "Hvem"
+
+
+@pytest.mark.parametrize("path", TEMPLATES, ids=lambda path: path.name)
+def test_makemessages_finds_every_text_of_the_fragment_and_it_is_translated(path):
+    source = path.read_text()
+    # Jinja2's own forms are invisible to makemessages (Django's template lexer).
+    assert "{% trans" not in source and "ngettext" not in source
+    # Each _("...") in the source is one makemessages reads (not in a `{{-`, for instance).
+    found = re.findall(r"""_\(((?:".*?")|(?:'.*?'))\)""", templatize(source, origin=str(path)))
+    assert found == re.findall(r"""_\(((?:".*?")|(?:'.*?'))\)""", source)
+    with translation.override("da"):
+        for literal in found:
+            msgid = literal[1:-1]
+            assert translation.gettext(msgid) != msgid, msgid
