@@ -3,7 +3,7 @@ import datetime
 from django.contrib.auth.decorators import login_not_required
 from django.core.paginator import Paginator
 from django.db import DatabaseError, connection
-from django.db.models import Case, Count, When, Window
+from django.db.models import Case, Count, When
 from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -101,8 +101,7 @@ def coordinator_overview(request):
             count, rows = figures.dropout_page(user, organisation=organisation, limit=QUEUE_PREVIEW)
             _link_participants(rows)
         else:
-            queryset = queue(user, organisation, today)
-            rows = list(queryset.annotate(queue_size=Window(Count("*")))[:QUEUE_PREVIEW])
+            rows = work_queue.preview(queue, user, organisation, today, QUEUE_PREVIEW)
             count = rows[0].queue_size if rows else 0
         queues.append({"key": key, "title": title, "rows": rows, "count": count})
     # Per derived status (bridging/status.py), as the participant list filters them: the

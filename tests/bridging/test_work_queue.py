@@ -5,20 +5,23 @@ queries whatever the data size."""
 import datetime
 
 import pytest
+from django.contrib.auth import get_user_model
+from django.test import RequestFactory
 from django.urls import reverse
 from django.utils import timezone
 
-from bridging import figures, services
+from bridging import figures, services, work_queue
 from bridging.handovers import handover_propose, handover_send
 from bridging.models import Assessment, Attendance, Course, FollowUp, HandoverParticipant, Session
 from bridging.models.readiness import INDICATOR_FIELDS
 from bridging.views import start
 from participants.models import Participant
-from partnerships.access import SESSION_KEY
+from partnerships.access import SESSION_KEY, user_memberships
 from partnerships.models import Membership, Organisation
 from tests.factories import ConsentFactory, CourseFactory, EnrolmentFactory, SessionFactory
 
 pytestmark = pytest.mark.django_db
+Role = Membership.Role
 
 
 def days(n):
@@ -439,3 +442,47 @@ def test_the_rows_escape_the_names_typed(client, cast):
     page = response.content.decode()
     assert "&lt;b&gt;Alma&lt;/b&gt;" in page and "<b>Alma" not in page
     assert "A &amp; &lt;i&gt;B&lt;/i&gt;" in page and "<i>B" not in page
+
+
+def _with_memberships(user):
+    """`user` as a request has them: their memberships read (access.user_memberships)."""
+    request = RequestFactory().get("/")
+    request.user, request.session = user, {}
+    user_memberships(request)
+    return user
+
+
+def _shown(row):
+    """A row's fields and annotations (the queue's size, the marks, the last session) and the
+    names it shows."""
+    return str(row), {k: v for k, v in vars(row).items() if not k.startswith("_")}
+
+
+def test_each_queues_preview_is_the_first_rows_of_its_queue_for_every_kind_of_user(cast):
+    """The start page's first rows and sizes (built once per process and shape, run with the
+    request's values) are those of the queue's queryset, for each kind of user and day."""
+    _busy_project(cast, 6)
+    both = cast.coordinator_b
+    Membership.objects.create(user=both, organisation=cast.project_a, role=Role.INSTRUCTOR)
+    Membership.objects.create(user=both, organisation=cast.association_a, role=Role.STAFF)
+    cast.course_a.instructors.add(both)
+    superuser = get_user_model().objects.create_superuser("root", "root@example.org", "x")
+    users = [cast.coordinator_a, cast.coordinator_b, cast.instructor_a, cast.staff_a, both]
+    users = [_with_memberships(user) for user in users] + [superuser, cast.coordinator_a]
+    checked = 0
+    for today in (days(0), days(-4), days(9)):
+        for key, (_, queue) in start.QUEUES.items():
+            if queue is None:
+                continue  # drifting away: figures.dropout_page
+            for user in users:
+                for organisation in (cast.project_a, cast.project_b):
+                    expected = list(work_queue._with_size(queue(user, organisation, today))[:5])
+                    got = work_queue.preview(queue, user, organisation, today, 5)
+                    assert [_shown(r) for r in got] == [_shown(r) for r in expected], (
+                        key,
+                        user,
+                        organisation,
+                        today,
+                    )
+                    checked += len(got)
+    assert checked > 100
