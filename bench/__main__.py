@@ -32,6 +32,10 @@ import django  # noqa: E402
 
 django.setup()
 
+from common.startup import settle  # noqa: E402
+
+settle()  # as bridging.wsgi does in production
+
 from django.conf import settings  # noqa: E402
 from django.contrib.auth import get_user_model  # noqa: E402
 from django.db import connection  # noqa: E402

@@ -6,6 +6,7 @@ written as inline strings (`t="inlineStr"`), so nothing is kept per row and a lo
 straight to the file. Text is stored as text, never parsed as a number, a date or a formula.
 """
 
+import itertools
 import math
 import re
 import zipfile
@@ -152,20 +153,65 @@ def _row(number: int, row, starts) -> str:
     return f'<row r="{number}">{"".join(cells)}</row>'
 
 
+_NOT_WRITTEN = (str, type(None))  # the types of a row that the templates write (None: no cell)
+
+
+def _plain_chunk(rows) -> bool:
+    """Whether every row of `rows` holds only text (or None) that is copied as it is: one look
+    at all the texts of a few hundred rows at once, as `_row` looks at one row's."""
+    cells = list(itertools.chain.from_iterable(rows))
+    if not set(map(type, cells)).issubset(_NOT_WRITTEN):
+        return False
+    texts = "\n".join(filter(None, cells))
+    return not (
+        _needs_care(texts)
+        or texts.startswith(_SPACE)
+        or texts.endswith(_SPACE)
+        or "\n " in texts
+        or " \n" in texts
+        or "\n\t" in texts
+        or "\t\n" in texts
+        or "\n\n" in texts
+    )
+
+
+def _template(filled: tuple) -> str:
+    """A row's XML as a format string of the row's number ({0}) and its cells ({1}, {2}...),
+    for a row of plain text whose cells `filled` says are not empty: the markup `_row` writes
+    for such a row, worked out once for each pattern of empty cells instead of once a cell."""
+    letters = _column_letters(len(filled))
+    cells = "".join(
+        f'<c r="{letter}{{0}}" t="inlineStr"><is><t>{{{column}}}</t></is></c>'
+        for column, (letter, present) in enumerate(zip(letters, filled, strict=True), start=1)
+        if present
+    )
+    return f'<row r="{{0}}">{cells}</row>'
+
+
 def write_workbook(target, rows) -> None:
     """Write `rows` (lists of str, int, float, bool or None; the first row is the headers)
     as the one sheet of a workbook to the binary file `target`."""
+    templates = {}
     with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as package:
         for name, xml in _FIXED_PARTS.items():
             package.writestr(name, HEAD + xml)
         with package.open("xl/worksheets/sheet1.xml", "w") as sheet:
             sheet.write(f'{HEAD}<worksheet xmlns="{MAIN}"><sheetData>'.encode())
-            starts, lines = [], []
-            for number, row in enumerate(rows, start=1):
-                if len(row) > len(starts):
-                    starts = [f'<c r="{letter}' for letter in _column_letters(len(row))]
-                lines.append(_row(number, row, starts))
-                if len(lines) == ROWS_PER_WRITE:
-                    sheet.write("".join(lines).encode())
-                    lines = []
-            sheet.write(("".join(lines) + "</sheetData></worksheet>").encode())
+            rows, starts, number = iter(rows), [], 0
+            while chunk := list(itertools.islice(rows, ROWS_PER_WRITE)):
+                lines = []
+                if _plain_chunk(chunk):
+                    # Nearly every chunk: each row is one format of a template.
+                    for number, row in enumerate(chunk, start=number + 1):  # noqa: B020
+                        filled = tuple(map(bool, row))
+                        template = templates.get(filled) or templates.setdefault(
+                            filled, _template(filled)
+                        )
+                        lines.append(template.format(number, *row))
+                else:
+                    for number, row in enumerate(chunk, start=number + 1):  # noqa: B020
+                        if len(row) > len(starts):
+                            starts = [f'<c r="{letter}' for letter in _column_letters(len(row))]
+                        lines.append(_row(number, row, starts))
+                sheet.write("".join(lines).encode())
+            sheet.write(b"</sheetData></worksheet>")

@@ -4,9 +4,11 @@ import io
 import xml.etree.ElementTree as ET
 import zipfile
 
+from hypothesis import given
+from hypothesis import strategies as st
 from openpyxl import load_workbook
 
-from common.xlsx import write_workbook
+from common.xlsx import _column_letters, _row, write_workbook
 
 
 def _write(rows) -> bytes:
@@ -83,3 +85,14 @@ def test_a_long_table_is_written_in_pieces_with_every_row_in_order():
     sheet = load_workbook(io.BytesIO(_write(rows))).active
     assert sheet.max_row == 1201
     assert [sheet.cell(row=n, column=2).value for n in (1, 500, 501, 1201)] == [1, 500, 501, 1201]
+
+
+_TEXT = st.text(st.characters(codec="utf-8"), max_size=6) | st.sampled_from(["", " a", "b "])
+
+
+@given(st.lists(st.lists(_TEXT | st.none(), min_size=1, max_size=5), min_size=1, max_size=8))
+def test_rows_of_text_are_written_as_each_row_alone_would_be(rows):
+    # Chunks of plain text go through the rows' templates; the rest row by row: both the same.
+    starts = [f'<c r="{letter}' for letter in _column_letters(5)]
+    expected = "".join(_row(number, row, starts) for number, row in enumerate(rows, start=1))
+    assert f"<sheetData>{expected}</sheetData>" in _sheet_xml(_write(rows))
