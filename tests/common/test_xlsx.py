@@ -4,7 +4,7 @@ import io
 import xml.etree.ElementTree as ET
 import zipfile
 
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 from openpyxl import load_workbook
 
@@ -90,6 +90,7 @@ def test_a_long_table_is_written_in_pieces_with_every_row_in_order():
 _TEXT = st.text(st.characters(codec="utf-8"), max_size=6) | st.sampled_from(["", " a", "b "])
 
 
+@settings(max_examples=60, deadline=None)  # (a workbook per example)
 @given(st.lists(st.lists(_TEXT | st.none(), min_size=1, max_size=5), min_size=1, max_size=8))
 def test_rows_of_text_are_written_as_each_row_alone_would_be(rows):
     # Chunks of plain text go through the rows' templates; the rest row by row: both the same.
