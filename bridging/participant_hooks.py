@@ -61,6 +61,7 @@ from .models import (
 )
 from .models.courses import course_scope
 from .models.readiness import INDICATOR_FIELDS
+from .status import courses_leave
 
 
 def _marks_of(status):
@@ -703,17 +704,20 @@ def leave_handovers(participant):
 @on_consent_withdrawn
 def withdraw_from_handovers(*, consent, membership):
     """No consent to share with an organisation: no handover to it either (one service). No
-    consent to be registered in the programme (and none other in force): as leaving it."""
+    consent to be registered in the programme (and none other in force): as leaving it, off
+    every handover not started and every planned or running course (the status is "Udmeldt"
+    either way; no one is kept on a roster without a consent to be registered)."""
     if consent.purpose == Consent.Purpose.REGISTRATION:
         in_force = Consent.objects.active(consent.withdrawn_on).filter(
             participant=consent.participant_id, purpose=Consent.Purpose.REGISTRATION
         )
         if not in_force.exists():
-            handovers.handovers_withdraw_for_leaving(
-                participant=consent.participant,
-                reason=_("The consent to be registered in the programme was withdrawn on %(date)s.")
-                % {"date": date_format(consent.withdrawn_on, "SHORT_DATE_FORMAT")},
-            )
+            day = date_format(consent.withdrawn_on, "SHORT_DATE_FORMAT")
+            reason = _(
+                "The consent to be registered in the programme was withdrawn on %(date)s."
+            ) % {"date": day}
+            handovers.handovers_withdraw_for_leaving(participant=consent.participant, reason=reason)
+            courses_leave(participant=consent.participant, reason=reason)
         return
     if consent.purpose != Consent.Purpose.SHARE_CONTACT or not consent.organisation_id:
         return

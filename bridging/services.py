@@ -10,7 +10,7 @@ from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from participants.hooks import refresh_status
+from participants.hooks import refresh_status, withdrawn_condition
 from participants.models import Participant
 
 from .models import Attendance, AttendanceChange, Course, Enrolment, Session
@@ -95,8 +95,21 @@ def enrolment_create(
         raise JourneyError(_("The course is over or cancelled; no one can be enrolled."))
     if Enrolment.objects.filter(course=course, participant=participant).exists():
         raise JourneyError(_("The participant is already on this course."))
-    if Participant.objects.filter(pk=participant.pk, withdrawn_on__isnull=False).exists():
-        raise JourneyError(_("The participant has left the programme; no one can enrol them."))
+    # "Udmeldt": left the programme, or withdrew the consent to be registered (one query).
+    withdrawn = (
+        Participant.objects.filter(pk=participant.pk)
+        .filter(withdrawn_condition(timezone.localdate()))
+        .values_list("withdrawn_on", flat=True)
+    )
+    if withdrawn:
+        if withdrawn[0] is not None:
+            raise JourneyError(_("The participant has left the programme; no one can enrol them."))
+        raise JourneyError(
+            _(
+                "The participant has withdrawn the consent to be registered in the programme; "
+                "record a new consent before enrolling them."
+            )
+        )
     taken = Enrolment.objects.filter(course=course, status=Enrolment.Status.ENROLLED).count()
     status = Enrolment.Status.ENROLLED if taken < course.capacity else Enrolment.Status.WAITLISTED
     try:

@@ -87,6 +87,13 @@ def journey_status(row_by_row: bool = False):
 def leave_courses(participant):
     """Leaving the programme takes the participant off every planned or running course (the
     first on the waitlist gets the place), in the same transaction."""
+    courses_leave(participant=participant, reason=str(_("Left the programme")))
+
+
+def courses_leave(*, participant, reason: str) -> None:
+    """Take the participant off every planned or running course (and its waitlist), the first
+    on the waitlist getting the place: on leaving the programme, and on withdrawing the consent
+    to be registered in it (participant_hooks), in the caller's transaction."""
     from .services import enrolment_withdraw
 
     for enrolment in Enrolment.objects.filter(
@@ -94,7 +101,7 @@ def leave_courses(participant):
         status__in=[Enrolment.Status.ENROLLED, Enrolment.Status.WAITLISTED],
         course__status__in=[Course.Status.PLANNED, Course.Status.RUNNING],
     ):
-        enrolment_withdraw(enrolment=enrolment, reason=str(_("Left the programme")))
+        enrolment_withdraw(enrolment=enrolment, reason=reason)
 
 
 def status_refresh_for_courses(course_ids) -> int:

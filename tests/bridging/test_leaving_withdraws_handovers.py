@@ -11,10 +11,12 @@ from django.urls import reverse
 from django.utils import timezone
 
 from bridging import handovers, notifications
+from bridging import services as journey
 from bridging.funnel import funnel
 from bridging.models import Enrolment, HandoverParticipant
-from participants.models import Consent
-from tests.factories import ConsentFactory
+from bridging.services import JourneyError
+from participants.models import Consent, Participant
+from tests.factories import ConsentFactory, CourseFactory, ParticipantFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -146,6 +148,50 @@ def test_withdrawing_one_of_two_registration_consents_withdraws_nothing(client, 
     )
     assert Consent.objects.get(pk=first[0].pk).withdrawn_on is not None
     assert fresh(cast.member_a).status == "sent"
+
+
+def test_withdrawing_the_registration_consent_takes_them_off_their_courses_as_leaving_does(
+    client, cast
+):
+    """Without a consent to be registered they are "Udmeldt", as after leaving the programme,
+    and not kept on a roster: off the running course (the first on the waitlist gets the
+    place) and off a planned course's waitlist; enrolled again only with a new consent."""
+    running = CourseFactory(programme=cast.programme_a, capacity=1)
+    planned = CourseFactory(programme=cast.programme_a, capacity=1, status="planned")
+    leaving, waiting, first = (
+        ConsentFactory(participant=ParticipantFactory(organisation=cast.project_a)).participant
+        for _ in range(3)
+    )
+    on_course = journey.enrolment_create(course=running, participant=leaving)
+    journey.enrolment_create(course=running, participant=waiting)  # waitlisted
+    journey.enrolment_create(course=planned, participant=first)
+    on_waitlist = journey.enrolment_create(course=planned, participant=leaving)
+    assert (on_course.status, on_waitlist.status) == ("enrolled", "waitlisted")
+    registration = Consent.objects.get(participant=leaving, purpose="registration")
+    client.force_login(cast.coordinator_a)
+    response = client.post(
+        reverse("participants:consent_withdraw", args=[leaving.pk, registration.pk]),
+        {"withdrawn_on": timezone.localdate().isoformat()},
+    )
+    assert response.status_code == 302
+    day = timezone.localdate()
+    reason = (
+        f"Samtykket til at være registreret i forløbet blev trukket tilbage den {day:%d.%m.%Y}."
+    )
+    for enrolment in (on_course, on_waitlist):
+        enrolment.refresh_from_db()
+        assert (enrolment.status, enrolment.withdrawn_reason) == ("withdrawn", reason)
+    assert Enrolment.objects.get(course=running, participant=waiting).status == "enrolled"
+    people = Participant.objects.filter(pk__in=[leaving.pk, waiting.pk])
+    expected = {leaving.pk: "withdrawn", waiting.pk: "in_course"}
+    assert dict(people.with_kept_status().values_list("pk", "status")) == expected
+    assert dict(people.with_status().values_list("pk", "status")) == expected
+    # Not enrolled again until a new consent is recorded.
+    other = CourseFactory(programme=cast.programme_a)
+    with pytest.raises(JourneyError, match="samtykke til at være registreret i forløbet tilbage"):
+        journey.enrolment_create(course=other, participant=leaving)
+    ConsentFactory(participant=leaving, given_on=day)
+    assert journey.enrolment_create(course=other, participant=leaving).status == "enrolled"
 
 
 def test_a_withdrawn_participants_follow_up_is_not_prompted(client, cast):
