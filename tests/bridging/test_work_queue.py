@@ -486,3 +486,31 @@ def test_each_queues_preview_is_the_first_rows_of_its_queue_for_every_kind_of_us
                     )
                     checked += len(got)
     assert checked > 100
+
+
+def test_the_start_pages_status_counts_are_the_participant_querys_for_every_kind_of_user(cast):
+    """The counts per status (built once per process and shape of the memberships, run with
+    the request's values) are those of the ORM's query, for each kind of user, day and
+    whether the project's instructors see all of its participants."""
+    _busy_project(cast, 2)
+    both = cast.coordinator_b
+    Membership.objects.create(user=both, organisation=cast.project_a, role=Role.INSTRUCTOR)
+    superuser = get_user_model().objects.create_superuser("root", "root@example.org", "x")
+    checked = 0
+    for sees_all in (False, True):
+        Organisation.objects.filter(pk=cast.project_a.pk).update(
+            instructors_see_participants=sees_all
+        )
+        users = [cast.coordinator_a, cast.coordinator_b, cast.instructor_a, both]
+        users = [_with_memberships(get_user_model().objects.get(pk=user.pk)) for user in users] + [
+            superuser,
+            cast.coordinator_a,
+        ]
+        for today in (days(0), days(-400)):
+            for user in users:
+                for organisation in (cast.project_a, cast.project_b):
+                    expected = list(start._status_count_query(user, organisation, today))
+                    got = start._status_counts(user, organisation, today)
+                    assert sorted(got) == sorted(expected), (user, organisation, today)
+                    checked += sum(n for _, n in got)
+    assert checked > 50
