@@ -1,11 +1,15 @@
-"""`{% queue_rows key rows overdue_since %}`: the rows of one of the coordinator's work queues
-(bridging.views.start.QUEUES), each what is waiting and the link that does something about
-it, written in Python. In the template language each row cost some 600 function calls (an
-include, its branches, a translation with a date, a reversed URL): more than the queue's own
-query. The markup is the one the template had.
+"""The coordinator's work queues (bridging.views.start.QUEUES) as markup: each row what is
+waiting and the link that does something about it. The text of a row (a translation with a
+date or a plural, a reversed URL) is written here in Python, the markup in Jinja2
+(jinja2/bridging/queue_rows.html, queue_cards.html: common.fragments): in the Django template
+language each row cost some 600 function calls (an include, its branches, a translation with
+a date, a reversed URL), more than the queue's own query.
+
+`{% queue_rows key rows overdue_since %}`: the rows of one queue (its page);
+`{% queue_cards queues overdue_since %}`: the start page's cards of all queues.
 
 Every value from the data is escaped here (`html.escape`, as Django's `escape` does) before it
-goes into the markup; the translated texts go in as they are, as the template's `translate`
+goes into a row's text; the translated texts go in as they are, as the template's `translate`
 wrote them."""
 
 import datetime
@@ -14,18 +18,14 @@ from html import escape
 from django import template
 from django.utils import timezone
 from django.utils.formats import date_format
-from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
+from markupsafe import Markup
 
+from common.fragments import render
 from common.urls import url_for_each
 
 register = template.Library()
-
-_ROW = (
-    '<li class="list-group-item d-flex flex-wrap justify-content-between gap-2">\n'
-    '  <span>{text}</span>\n  <a href="{url}">{action}</a>\n</li>\n'
-)
 
 
 def _short(value) -> str:
@@ -117,14 +117,29 @@ _QUEUES = {
 }
 
 
+def queue_lines(key, rows, overdue_since):
+    """The rows of the queue `key`, each (text as markup, url, action)."""
+    return [(Markup(text), url, action) for text, url, action in _QUEUES[key](rows, overdue_since)]
+
+
 @register.simple_tag
 def queue_rows(key, rows, overdue_since):
     """The rows of the queue `key`, each a list item."""
     if not rows:
         return ""
-    return mark_safe(
-        "".join(
-            _ROW.format(text=text, url=url, action=action)
-            for text, url, action in _QUEUES[key](rows, overdue_since)
-        )
-    )
+    return render("bridging/queue_rows.html", lines=queue_lines(key, rows, overdue_since))
+
+
+@register.simple_tag
+def queue_cards(queues, overdue_since):
+    """The start page's queues (dicts of key, title, count and first rows), each a card."""
+    cards = [
+        {
+            "key": queue["key"],
+            "title": str(queue["title"]),
+            "count": queue["count"],
+            "lines": queue_lines(queue["key"], queue["rows"], overdue_since),
+        }
+        for queue in queues
+    ]
+    return render("bridging/queue_cards.html", queues=cards)
