@@ -7,7 +7,6 @@ import heapq
 import itertools
 import json
 import operator
-from html import escape
 
 from django.contrib import messages
 from django.core.exceptions import FieldDoesNotExist, PermissionDenied
@@ -18,7 +17,6 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import dateformat, timezone
 from django.utils.formats import date_format, get_format
-from django.utils.safestring import mark_safe
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -238,22 +236,16 @@ def participant_detail(request, pk):
 
 
 def _timeline_rows(events) -> str:
-    """The timeline's items as HTML (newest first): each day formatted once (SHORT_DATE_FORMAT),
-    where the template formatted the date of every event (many share a day), and the texts
-    escaped as the template escapes them (`html.escape`, which Django's `escape` calls)."""
+    """The timeline's items (jinja2/participants/timeline_rows.html), newest first: each day
+    formatted once (SHORT_DATE_FORMAT), where the Django template formatted the date of every
+    event (many share a day)."""
     shown = {}
     rows = []
     for event in events:
         if event.on not in shown:
-            shown[event.on] = escape(date_format(event.on, "SHORT_DATE_FORMAT"))
-        title, detail = escape(str(event.title)), escape(str(event.detail or ""))
-        if detail:
-            detail = f'<br><span class="text-body-secondary">{detail}</span>'
-        rows.append(
-            f'<li class="mb-2"><span class="fw-semibold">{shown[event.on]}</span> · '
-            f"{title}{detail}</li>"
-        )
-    return mark_safe("\n".join(rows))  # every text is escaped above
+            shown[event.on] = date_format(event.on, "SHORT_DATE_FORMAT")
+        rows.append((shown[event.on], str(event.title), str(event.detail or "")))
+    return fragments.render("participants/timeline_rows.html", events=rows)
 
 
 def _access_rows(entries) -> str:

@@ -1,6 +1,7 @@
 """The Jinja2 fragments (common/fragments.py, jinja2/): escaped as Django escapes, translated
 with Django's catalogue, and every text in them found by makemessages."""
 
+import datetime
 import re
 from pathlib import Path
 
@@ -46,3 +47,24 @@ def test_makemessages_finds_every_text_of_the_fragment_and_it_is_translated(path
         for literal in found:
             msgid = literal[1:-1]
             assert translation.gettext(msgid) != msgid, msgid
+
+
+def test_the_timeline_items_are_the_markup_the_python_strings_wrote():
+    """participants/timeline_rows.html: one day formatted, texts escaped as Django escapes."""
+    from types import SimpleNamespace
+
+    from participants.views import _timeline_rows
+
+    day = datetime.date(2026, 3, 2)
+    events = [
+        SimpleNamespace(on=day, title="""Ib's <"hold">""", detail="a & b"),
+        SimpleNamespace(on=day, title="Tilmeldt", detail=None),
+    ]
+    with translation.override("da"):
+        html = _timeline_rows(events)
+    assert html == (
+        '<li class="mb-2"><span class="fw-semibold">02.03.2026</span> · '
+        "Ib&#x27;s &lt;&quot;hold&quot;&gt;"
+        '<br><span class="text-body-secondary">a &amp; b</span></li>\n'
+        '<li class="mb-2"><span class="fw-semibold">02.03.2026</span> · Tilmeldt</li>\n'
+    )
