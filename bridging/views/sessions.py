@@ -16,6 +16,7 @@ from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from common import fragments
 from common.params import id_param
 from common.prepared import Prepared
 from participants.models import Participant
@@ -96,39 +97,18 @@ def _rows_html(session, token, rows, error=None):
 
 
 def _bar_html(session, token, unmarked, roster_size, oob=False):
-    """The bar kept at the bottom of the screen while the roster scrolls: "mark the rest
-    present" with how many have no mark, or that attendance is taken. htmx replaces it after
-    each tap (`oob`: out of band, next to the row)."""
-    oob = ' hx-swap-oob="true"' if oob else ""
-    if unmarked:
-        return format_html(
-            '<div id="mark-rest" class="mark-rest-bar"{}>\n'
-            '  <form method="post" action="{}" '
-            'class="d-flex align-items-center justify-content-between gap-2">\n'
-            '    <input type="hidden" name="csrfmiddlewaretoken" value="{}">\n'
-            '    <span role="status">{}</span>\n'
-            '    <button type="submit" class="btn btn-success">{}</button>\n'
-            "  </form>\n</div>\n",
-            mark_safe(oob),
-            reverse("bridging:attendance_mark_all", args=[session.pk]),
-            token,
-            ngettext("%(counter)s without a mark", "%(counter)s without a mark", unmarked)
-            % {"counter": unmarked},
-            _("Mark the rest present"),
-        )
-    done = ""
-    if roster_size:
-        done = format_html(
-            '\n  <p class="mb-0 fw-semibold" role="status">✓ {}/{} '
-            '<span class="fw-normal">{}</span></p>',
-            roster_size,
-            roster_size,
-            _("attendance taken"),
-        )
-    return format_html(
-        '<div id="mark-rest" class="mark-rest-bar mark-rest-done"{}>{}\n</div>\n',
-        mark_safe(oob),
-        done,
+    """The bar under the roster (jinja2/bridging/attendance_bar.html): "mark the rest present"
+    with how many have no mark, or that attendance is taken. htmx replaces it after each tap
+    (`oob`: out of band, next to the row)."""
+    return fragments.render(
+        "bridging/attendance_bar.html",
+        session_pk=session.pk,
+        token=token,
+        unmarked=unmarked,
+        unmarked_text=ngettext("%(counter)s without a mark", "%(counter)s without a mark", unmarked)
+        % {"counter": unmarked},
+        roster_size=roster_size,
+        oob=oob,
     )
 
 
