@@ -10,8 +10,6 @@ from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.formats import date_format
-from django.utils.html import escape, format_html
-from django.utils.safestring import mark_safe
 from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -56,43 +54,18 @@ def _named(rows):
     return [(pk, mark, Participant.name_from(*person)) for pk, mark, *person in rows]
 
 
-# A roster row, written in Python: the page draws 30 of them, and a template with a loop of
-# them cost more than the page's queries. The status buttons come from `_buttons`.
-_ROW = """<li class="list-group-item attendance-row" id="attendance-{pk}">
-  <form method="post" action="{url}"
-        hx-post="{url}" hx-target="closest li" hx-swap="outerHTML"
-        class="d-flex flex-wrap align-items-center justify-content-between gap-2">
-    <input type="hidden" name="csrfmiddlewaretoken" value="{token}">
-    <input type="hidden" name="enrolment" value="{pk}">
-    <span class="fw-semibold attendance-name" id="name-{pk}">{name}</span>
-    <span class="btn-group" role="group" aria-labelledby="name-{pk}">{buttons}</span>
-  </form>
-  {error}
-</li>
-"""
-
-
 def _rows_html(session, token, rows, error=None):
-    """The roster's rows (`_named`): each posts its person's mark to the session, with one of
-    three status buttons pressed, and a refused tap's message under it. `token` is the
-    response's CSRF token (`get_token`, read once for the response: each read masks it anew)."""
-    url = escape(reverse("bridging:attendance_mark", args=[session.pk]))
-    token = escape(token)
-    if error:
-        error = format_html('<p class="text-danger small mb-0" role="alert">{}</p>', error)
+    """The roster's rows (`_named`; jinja2/bridging/attendance_rows.html): each posts its
+    person's mark to the session, with one of three status buttons pressed, and a refused tap's
+    message under it. `token` is the response's CSRF token (`get_token`, read once for the
+    response: each read masks it anew)."""
     language = get_language()
-    return mark_safe(
-        "".join(
-            _ROW.format(
-                pk=int(pk),
-                url=url,
-                token=token,
-                name=escape(name),
-                buttons=_buttons(language, mark),
-                error=error or "",
-            )
-            for pk, mark, name in rows
-        )
+    return fragments.render(
+        "bridging/attendance_rows.html",
+        rows=[(int(pk), name, _buttons(language, mark)) for pk, mark, name in rows],
+        action=reverse("bridging:attendance_mark", args=[session.pk]),
+        token=token,
+        error=error,
     )
 
 
