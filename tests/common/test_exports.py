@@ -4,9 +4,11 @@ import csv
 import io
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from openpyxl import load_workbook
 
-from common.exports import table_response
+from common.exports import LINES_PER_CHUNK, _csv_chunks, table_response
 
 DANGEROUS = ['=HYPERLINK("http://x","klik")', "+1+1", "-2+3", "@SUM(A1)", "\tTAB", "\rCR"]
 
@@ -61,3 +63,32 @@ def test_a_formula_is_neutralised_in_any_column_of_a_row_of_texts():
     row = ["Gåtur", "=1+1", "a\x00=b", "-", "x\n=y", "@A1"]
     response = table_response(fmt="csv", filename="x", headers=["a"] * 6, rows=[row])
     assert _csv_rows(response)[1] == ["Gåtur", "'=1+1", "a\x00=b", "'-", "x\n=y", "'@A1"]
+
+
+_FIELD = st.text(st.sampled_from('ab ;"\r\n=-\x00æ'), max_size=4) | st.none() | st.integers()
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.lists(_FIELD, max_size=4), max_size=LINES_PER_CHUNK + 20))
+def test_csv_lines_are_what_the_csv_writer_writes(rows):
+    # Chunks of rows of plain text are joined without the writer; all are the writer's text.
+    buffer = io.StringIO()
+    csv.writer(buffer, delimiter=";").writerows([["Navn", "Hold"], *rows])
+    assert "".join(_csv_chunks(["Navn", "Hold"], iter(rows))) == "\ufeff" + buffer.getvalue()
+
+
+@pytest.mark.parametrize("fmt", ["csv", "xlsx"])
+def test_a_formula_in_one_row_of_a_long_list_of_texts_is_neutralised(fmt):
+    # Rows are checked a few hundred at a time; the one row among them must still be found.
+    rows = [[f"Deltager {n}", "Hold"] for n in range(1, 1200)]
+    rows[700][1] = "=1+1"
+    response = table_response(fmt=fmt, filename="x", headers=["a", "b"], rows=rows, stream=True)
+    content = b"".join(response.streaming_content)
+    if fmt == "csv":
+        lines = list(csv.reader(io.StringIO(content.decode().lstrip("\ufeff")), delimiter=";"))
+        values = [row[1] for row in lines[1:]]
+    else:
+        sheet = load_workbook(io.BytesIO(content)).active
+        values = [row[1].value for row in sheet.iter_rows(min_row=2)]
+    assert values[700] == "'=1+1"
+    assert values.count("Hold") == len(rows) - 1
