@@ -224,16 +224,24 @@ def _end_assessment_sql() -> dict:
         for model in (Enrolment, Session, Course, Programme, Assessment)
     )
     held = f"s.status <> '{Session.Status.CANCELLED.value}'"  # known values, not input
+    # The ending courses' ids as one array on PostgreSQL: worked out first, on their own, and
+    # then the enrolments looked up by course. As `IN (subquery)` the planner joined the
+    # subquery's three tables into the query's five and searched the orders of all eight:
+    # planning took longer than running it (3-6 ms against 1.5-4, EXPLAIN on the bench data).
+    in_ending = "= ANY(ARRAY({}))" if connection.vendor == "postgresql" else "IN ({})"
     return {
         # The course's last session that is not cancelled (by the course's date index).
         "course_ends": f"SELECT MAX(s.date) FROM {session} s "
         f"WHERE s.course_id = {enrolment}.course_id AND {held}",
         # Its course is the organisation's, not cancelled, and its last session in the window:
         # the courses first (their last session once per course, not once per enrolment).
-        "ending": f"{enrolment}.course_id IN (SELECT s.course_id FROM {session} s "
-        f"JOIN {course} c ON c.id = s.course_id JOIN {programme} p ON p.id = c.programme_id "
-        f"WHERE p.organisation_id = %s AND c.status <> '{Course.Status.CANCELLED.value}' "
-        f"AND {held} GROUP BY s.course_id HAVING MAX(s.date) BETWEEN %s AND %s)",
+        "ending": f"{enrolment}.course_id "
+        + in_ending.format(
+            f"SELECT s.course_id FROM {session} s "
+            f"JOIN {course} c ON c.id = s.course_id JOIN {programme} p ON p.id = c.programme_id "
+            f"WHERE p.organisation_id = %s AND c.status <> '{Course.Status.CANCELLED.value}' "
+            f"AND {held} GROUP BY s.course_id HAVING MAX(s.date) BETWEEN %s AND %s"
+        ),
         "assessed": f"EXISTS (SELECT 1 FROM {assessment} a WHERE a.enrolment_id = {enrolment}.id "
         f"AND a.kind = '{Assessment.Kind.END.value}' "
         f"AND a.source = '{Assessment.Source.STAFF.value}')",
