@@ -22,6 +22,7 @@ from django.db import connection
 from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
+from common.params import page_param
 from participants.models import Participant
 
 from .models import INDICATORS, Assessment, Attendance, Course, Enrolment, Session
@@ -415,11 +416,8 @@ class DropoutList:
 
     def __init__(self, user, *, per_page, page=None, organisation=None, now=None):
         self._user, self._organisation, self._now = user, organisation, as_now(now)
-        try:
-            expect = max(int(page) - 1, 0) * per_page
-        except (TypeError, ValueError):
-            expect = 0  # the paginator shows the first page
-        self._expect = (expect, per_page)
+        # The paginator shows the first page for what is not a page number.
+        self._expect = ((page_param(page) - 1) * per_page, per_page)
         self._count = None
         self._last_read = None  # (offset, limit, rows)
 

@@ -11,3 +11,17 @@ def id_param(value) -> int | None:
         return None
     number = int(text)
     return number if 0 < number <= MAX_ID else None
+
+
+# Far past the end of any list: a page number above it is read as this one (the paginator then
+# shows the last page), so an offset never outgrows the database's integers.
+MAX_PAGE = 10**6
+
+
+def page_param(value) -> int:
+    """A page number given as text, 1 for anything that is not one ('abc', '-1', ''), and at
+    most MAX_PAGE."""
+    text = str(value or "")
+    if not (text.isascii() and text.isdigit()):
+        return 1
+    return min(max(int(text), 1), MAX_PAGE) if len(text) <= 7 else MAX_PAGE

@@ -42,6 +42,15 @@ def _day_of(param) -> datetime.date | None:
     return None
 
 
+_BIGINT = range(-(2**63), 2**63)
+
+
+def _in_range(value) -> bool:
+    if isinstance(value, list | tuple):
+        return all(map(_in_range, value))
+    return type(value) is not int or value in _BIGINT
+
+
 class _Days:
     """A parameter that is a day value counted `offset` on, as text where the backend's was."""
 
@@ -166,7 +175,9 @@ class _Compiled:
         return values[name][place]
 
     def _execute(self, values, one):
-        if self.sql is None:
+        if self.sql is None or not all(map(_in_range, values.values())):
+            # An id no row can have (past the database's 64-bit integers, say from an
+            # address): nothing found, as the ORM answers such a lookup without asking.
             return []
         params = [self._value(values, name, place) for name, place in self.params]
         with connections[self.db].cursor() as cursor:

@@ -132,7 +132,7 @@ def programme_detail(request, pk):
         key: conditional_escape(label)
         for key, label in (
             ("status_label", _("Status")), ("when_label", _("When")),
-            ("enrolled_label", _("Enrolled")), ("waitlist_label", _("Waitlist")),
+            ("enrolled_label", _("On the team")), ("waitlist_label", _("Waitlist")),
             ("completed_label", _("Completed")), ("ready_label", _("Exit-ready")),
         )
     }  # fmt: skip

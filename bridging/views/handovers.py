@@ -30,7 +30,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
 
-from common.params import id_param
+from common.params import id_param, page_param
 from common.search import clean_query, suggestions_response
 from common.urls import url_for_each
 from participants.models import Consent, Participant, ParticipantAccess
@@ -470,10 +470,7 @@ def _waiting_groups(request, organisation):
         .order_by("-last_sent", "-handover")
     )
     paginator = Paginator(groups, INBOX_GROUPS_PER_PAGE)
-    try:
-        number = int(request.GET.get("page", 1))
-    except ValueError:
-        number = 1
+    number = page_param(request.GET.get("page"))
     if number >= 1:
         rows = list(groups[(number - 1) * INBOX_GROUPS_PER_PAGE :][:INBOX_GROUPS_PER_PAGE])
         if rows:

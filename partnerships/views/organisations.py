@@ -4,6 +4,8 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
+from common.params import id_param
+
 from ..access import activate_membership, active_membership, may_edit_offers_of
 from ..forms import FreePlacesForm, OrganisationSearchForm, SwitchOrganisationForm
 from ..hooks import organisation_sections
@@ -79,6 +81,8 @@ def _readiness_pair(membership, organisation):
 
 def organisation_members(request, pk):
     """Who works in an organisation: private to the people who work there."""
+    if id_param(pk) is None:  # past the database's integers: no such organisation
+        raise Http404
     memberships = (
         Membership.objects.visible_to(request.user)
         .filter(organisation_id=pk)
