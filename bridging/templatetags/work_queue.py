@@ -13,13 +13,14 @@ goes into a row's text; the translated texts go in as they are, as the template'
 wrote them."""
 
 import datetime
+import functools
 from html import escape
 
 from django import template
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 from markupsafe import Markup
 
 from common.fragments import render
@@ -28,83 +29,121 @@ from common.urls import url_for_each
 register = template.Library()
 
 
-def _short(value) -> str:
-    """A date or a moment as the template's `|date:"SHORT_DATE_FORMAT"` writes it."""
-    if value is None:
-        return ""
-    if isinstance(value, datetime.datetime) and timezone.is_aware(value):
-        value = timezone.localtime(value)  # a moment: the day where the user is
-    return escape(date_format(value, "SHORT_DATE_FORMAT"))
+def _dates(format_name):
+    """A function that writes a date or a moment as the template's `|date:format_name` did
+    (for a moment, the day where the user is), each day formatted once per process and
+    language: Django's `date_format` was more than half of a row's time."""
+    language, here = get_language(), timezone.get_current_timezone()
+
+    def write(value) -> str:
+        if value is None:
+            return ""
+        if isinstance(value, datetime.datetime):
+            if timezone.is_aware(value):
+                value = value.astimezone(here)
+            value = value.date()
+        return _formatted(value, format_name, language)
+
+    return write
 
 
-def _day(value) -> str:
-    """A date as `|date:"l j. F"` writes it (the weekday and the day of the month)."""
-    return "" if value is None else escape(date_format(value, "l j. F"))
+@functools.lru_cache(maxsize=4096)
+def _formatted(day: datetime.date, format_name: str, language: str) -> str:
+    return escape(date_format(day, format_name))  # in `language`, the active one
+
+
+def _counted(write):
+    """`write(n)` (a plural sentence, `ngettext`, written here so makemessages finds it),
+    worked out once per number in a call."""
+    texts = {}
+
+    def counted(n) -> str:
+        if n not in texts:
+            texts[n] = write(n)
+        return texts[n]
+
+    return counted
 
 
 def _handovers(rows, overdue_since):
     handover_url = url_for_each("bridging:handover_detail")
+    short = _dates("SHORT_DATE_FORMAT")
     # Not in the f-string: makemessages does not find a string marked inside one.
     overdue = _("overdue")
     overdue = f' <span class="badge text-bg-danger">{escape(overdue)}</span>'
+    sent, action = _("sent %(date)s"), _("Follow up the handover")
     for row in rows:
-        sent = _("sent %(date)s") % {"date": _short(row.sent_at)}
-        text = f"{escape(str(row.participant))} → {escape(row.handover.receiver.name)} · {sent}"
+        text = (
+            f"{escape(str(row.participant))} → {escape(row.handover.receiver.name)} · "
+            + sent % {"date": short(row.sent_at)}
+        )
         if row.sent_at <= overdue_since:
             text += overdue
-        yield text, handover_url(row.handover_id), _("Follow up the handover")
+        yield text, handover_url(row.handover_id), action
 
 
 def _follow_ups(rows, overdue_since):
     handover_url = url_for_each("bridging:handover_detail")
+    short = _dates("SHORT_DATE_FORMAT")
+    months = _counted(
+        lambda n: ngettext("%(months)s month", "%(months)s months", n) % {"months": n}
+    )
+    due, self_organised = _("due %(date)s"), _("self-organised")
+    action = _("Answer the follow-up")
     for row in rows:
         member = row.member
         receiver = member.handover.receiver
-        months = ngettext("%(months)s month", "%(months)s months", row.months) % {
-            "months": row.months
+        name = escape(receiver.name) if receiver and receiver.name else self_organised
+        text = f"{escape(str(member.participant))} · {name} · {months(row.months)} · " + due % {
+            "date": short(row.due_on)
         }
-        due = _("due %(date)s") % {"date": _short(row.due_on)}
-        name = escape(receiver.name) if receiver and receiver.name else _("self-organised")
-        text = f"{escape(str(member.participant))} · {name} · {months} · {due}"
         url = f"{handover_url(member.handover_id)}#member-{member.pk}"
-        yield text, url, _("Answer the follow-up")
+        yield text, url, action
 
 
 def _end_assessments(rows, overdue_since):
     assessment_url = url_for_each("bridging:assessment_create")
+    short = _dates("SHORT_DATE_FORMAT")
+    last, action = _("last session %(date)s"), _("Assess at the end")
     for row in rows:
-        last = _("last session %(date)s") % {"date": _short(row.course_ends)}
-        text = f"{escape(str(row.participant))} · {escape(row.course.name)} · {last}"
-        yield text, f"{assessment_url(row.pk)}?kind=end", _("Assess at the end")
+        text = f"{escape(str(row.participant))} · {escape(row.course.name)} · " + last % {
+            "date": short(row.course_ends)
+        }
+        yield text, f"{assessment_url(row.pk)}?kind=end", action
 
 
 def _drifting(rows, overdue_since):
     participant_url = url_for_each("participants:participant_detail")
+    run = _counted(
+        lambda n: (
+            ngettext("%(counter)s absence in a row", "%(counter)s absences in a row", n)
+            % {"counter": n}
+        )
+    )
+    action = _("Get in touch")
     for row in rows:
-        absences = row.figures.consecutive_absences
-        run = ngettext(
-            "%(counter)s absence in a row", "%(counter)s absences in a row", absences
-        ) % {"counter": absences}
-        text = f"{escape(row.participant)} · {escape(row.course_name)} · {run}"
-        yield text, participant_url(row.participant_id), _("Get in touch")
+        absences = run(row.figures.consecutive_absences)
+        text = f"{escape(row.participant)} · {escape(row.course_name)} · {absences}"
+        yield text, participant_url(row.participant_id), action
 
 
 def _attendance(rows, overdue_since):
     session_url = url_for_each("bridging:session_detail")
+    day = _dates("l j. F")
+    marked, action = _("%(marked)s of %(roster)s marked"), _("Take attendance")
     for row in rows:
-        marked = _("%(marked)s of %(roster)s marked") % {
-            "marked": row.marked,
-            "roster": row.roster,
-        }
-        text = f"{escape(row.course.name)} · {_day(row.date)} · {marked}"
-        yield text, f"{session_url(row.pk)}#roster", _("Take attendance")
+        counts = marked % {"marked": row.marked, "roster": row.roster}
+        text = f"{escape(row.course.name)} · {day(row.date)} · {counts}"
+        yield text, f"{session_url(row.pk)}#roster", action
 
 
 def _ending(rows, overdue_since):
     handover_create_url = url_for_each("bridging:handover_create")
+    day = _dates("l j. F")
+    last, action = _("last session %(date)s"), _("Plan the handover")
     for row in rows:
-        last = _("last session %(date)s") % {"date": _day(row.ends_on)}
-        yield f"{escape(row.name)} · {last}", handover_create_url(row.pk), _("Plan the handover")
+        text = f"{escape(row.name)} · " + last % {"date": day(row.ends_on)}
+        yield text, handover_create_url(row.pk), action
 
 
 _QUEUES = {
