@@ -19,6 +19,7 @@ import datetime
 from dataclasses import dataclass
 
 from django.db import connection
+from django.db.models import Q
 from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
@@ -56,7 +57,7 @@ def scope_sql(enrolments, *fields) -> tuple[str, list]:
 
 
 def _held_ctes(enrolments, now: datetime.datetime, columns=None) -> tuple[str, list]:
-    """WITH ... scope(id, course_id, *columns), held_sessions(id, course_id, date),
+    """WITH ... scope(id, course_id, *columns), held_sessions(id, course_id, date, start_time),
     held(course_id, n): the scope and the held sessions of its courses. `columns` maps more
     columns of the scope to the enrolment's fields."""
     columns = columns or {}
@@ -65,7 +66,7 @@ def _held_ctes(enrolments, now: datetime.datetime, columns=None) -> tuple[str, l
     sql = f"""
     scope({", ".join(("id", "course_id", *columns))}) AS ({scope}),
     held_sessions AS (
-        SELECT s.id, s.course_id, s.date FROM {_table(Session)} s
+        SELECT s.id, s.course_id, s.date, s.start_time FROM {_table(Session)} s
         WHERE s.course_id IN (SELECT course_id FROM scope) AND {held_s}
     ),
     held AS (
@@ -75,9 +76,9 @@ def _held_ctes(enrolments, now: datetime.datetime, columns=None) -> tuple[str, l
 
 
 def attendance_ctes(enrolments, now: datetime.datetime) -> tuple[str, list]:
-    """WITH ... scope(id, course_id), held_sessions(id, course_id, date), held(course_id, n),
-    present(enrolment_id, n, last_attended), absent_run(enrolment_id, n, present,
-    last_attended): the building blocks of every figure. The marks are read through the few
+    """WITH ... scope(id, course_id), held_sessions(id, course_id, date, start_time),
+    held(course_id, n), present(enrolment_id, n, last_attended), absent_run(enrolment_id, n,
+    present, last_attended): the building blocks of every figure. The marks are read through the few
     held sessions of the scope's courses (by the attendance's session index), not by looking
     up a session for every attendance row. The run of absences counts the absent marks after
     the last present one, found with a window over the marks (not a join back to `present`,
@@ -330,15 +331,149 @@ def as_now(value=None) -> datetime.datetime:
     return timezone.make_aware(datetime.datetime.combine(value, datetime.time(23, 59, 59)))
 
 
+# --- The attendance figures as they are kept, and the dropout warnings read from them ---------
+#
+# A mark changes the figures of one enrolment, and only a write can change them; the clock only
+# decides which marks count (those of held sessions). So each enrolment keeps the figures the
+# definition gives when every session not cancelled has begun (`EVERY_SESSION_BEGUN`), and when
+# the latest of those sessions with a mark of its begins (Enrolment.kept_*). Once that session
+# has begun, every marked session has, and the kept figures are the figures as they stand: the
+# clock is applied in the query, never kept. Before that (a mark taken in the hour before a
+# session starts, or a marked session moved later) the figures are worked out as before, for
+# those few enrolments only.
+#
+# Kept by `attendance_refresh`, in the transaction of every write that changes what they read:
+# a mark (the marking services, and any Attendance saved or deleted through the ORM), and a
+# session with marks cancelled, moved or deleted (Session.save and delete). `manage.py
+# refresh_statuses` puts right what was changed another way.
+
+# With this as `now` every session not cancelled counts as held (no date comes later).
+EVERY_SESSION_BEGUN = datetime.datetime(9999, 12, 31, 23, 59, 59)
+
+
+def lock_enrolments(enrolment_ids) -> list[int]:
+    """Lock the enrolments `enrolment_ids` (ids, or a query of ids) in the order of their ids
+    (so two writers cannot wait for each other); their ids. A database without row locks
+    (SQLite) runs one write at a time: a list of ids is returned as it is."""
+    if not connection.features.has_select_for_update and isinstance(enrolment_ids, list):
+        return sorted(enrolment_ids)
+    return list(
+        Enrolment.objects.filter(pk__in=enrolment_ids)
+        .select_for_update()
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+
+
+def attendance_refresh(enrolment_ids=None, *, locked=False) -> int:
+    """Re-derive the kept attendance figures of the enrolments `enrolment_ids` (ids or a query
+    of ids; every enrolment when None) from the definition, in one UPDATE; how many rows it
+    wrote. Called in the transaction of every write that changes a mark or a marked session.
+
+    The enrolments are locked first, in a statement of their own (unless the caller has locked
+    them, `locked`): a write marking the same enrolment at the same moment waits there for this
+    transaction to end, and this UPDATE, begun after the lock was granted, reads the marks that
+    one committed (participants.hooks.refresh_status does the same for the status)."""
+    if enrolment_ids is None:
+        scope = Enrolment.objects.all()
+    else:
+        ids = list(enrolment_ids) if locked else lock_enrolments(enrolment_ids)
+        if not ids:
+            return 0
+        scope = Enrolment.objects.filter(pk__in=ids)
+    ctes, params = attendance_ctes(scope, EVERY_SESSION_BEGUN)
+    enrolment, attendance = _table(Enrolment), _table(Attendance)
+    sql = f"""WITH {ctes},
+    marked AS (
+        SELECT a.enrolment_id, hs.date, hs.start_time FROM scope sc
+        JOIN {attendance} a ON a.enrolment_id = sc.id
+        JOIN held_sessions hs ON hs.id = a.session_id AND hs.course_id = sc.course_id
+    ),
+    marked_day AS (
+        SELECT enrolment_id, MAX(date) AS date FROM marked GROUP BY enrolment_id
+    ),
+    marked_until AS (
+        SELECT m.enrolment_id, m.date, MAX(m.start_time) AS start_time FROM marked m
+        JOIN marked_day d ON d.enrolment_id = m.enrolment_id AND d.date = m.date
+        GROUP BY m.enrolment_id, m.date
+    ),
+    kept AS (
+        SELECT sc.id, COALESCE(ar.n, 0) AS absences, COALESCE(pr.n, 0) AS present,
+            pr.last_attended, mu.date AS marked_on, mu.start_time AS marked_at
+        FROM scope sc
+        LEFT JOIN present pr ON pr.enrolment_id = sc.id
+        LEFT JOIN absent_run ar ON ar.enrolment_id = sc.id
+        LEFT JOIN marked_until mu ON mu.enrolment_id = sc.id
+    )
+    UPDATE {enrolment} SET kept_absences = kept.absences, kept_present = kept.present,
+        kept_last_attended = kept.last_attended, kept_marked_on = kept.marked_on,
+        kept_marked_at = kept.marked_at
+    FROM kept WHERE {enrolment}.id = kept.id"""
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.rowcount
+
+
+def _clock(now: datetime.datetime) -> tuple[datetime.date, datetime.time]:
+    """`now` as `held_condition` reads it: the day, and the time to the second."""
+    return now.date(), now.time().replace(microsecond=0)
+
+
+def kept_figures_hold(now: datetime.datetime) -> Q:
+    """The enrolments whose kept figures are their figures at `now`: every session with a mark
+    of theirs has begun (held_condition), or they have no mark."""
+    today, time = _clock(now)
+    return (
+        Q(kept_marked_on__isnull=True)
+        | Q(kept_marked_on__lt=today)
+        | Q(kept_marked_on=today, kept_marked_at__lte=time)
+    )
+
+
+def marked_ahead(now: datetime.datetime) -> Q:
+    """The others: marked at a session that begins after `now`."""
+    today, time = _clock(now)
+    return Q(kept_marked_on__gt=today) | Q(kept_marked_on=today, kept_marked_at__gt=time)
+
+
+def _warnings_ctes(scope, now: datetime.datetime) -> tuple[str, list]:
+    """WITH ... warnings(enrolment_id, participant_id, course_id, n, present, last_attended):
+    the enrolments of `scope` with DROPOUT_THRESHOLD or more absences in a row at `now`, with
+    their run, present count and last attended day. Read from the kept figures where they
+    hold (an index holds those with a run: enrolment_kept_warning); worked out by
+    `attendance_ctes` for the few marked ahead of the clock (enrolment_kept_marked finds
+    them)."""
+    ctes, params = attendance_ctes(scope.filter(marked_ahead(now)), now)
+    kept = (
+        scope.filter(kept_figures_hold(now), kept_absences__gte=DROPOUT_THRESHOLD)
+        .order_by()
+        .values_list(
+            "pk",
+            "participant_id",
+            "course_id",
+            "kept_absences",
+            "kept_present",
+            "kept_last_attended",
+        )
+    )
+    kept_sql, kept_params = kept.query.sql_with_params()
+    sql = f"""{ctes},
+    warnings(enrolment_id, participant_id, course_id, n, present, last_attended) AS (
+        SELECT ar.enrolment_id, e.participant_id, e.course_id, ar.n, ar.present,
+            ar.last_attended
+        FROM absent_run ar JOIN {_table(Enrolment)} e ON e.id = ar.enrolment_id
+        WHERE ar.n >= %s
+        UNION ALL
+        {kept_sql}
+    )"""
+    return sql, [*params, DROPOUT_THRESHOLD, *kept_params]
+
+
 def dropout_warnings(user, now=None):
     """Enrolments in running courses with DROPOUT_THRESHOLD or more absences in a row, as a
-    queryset (its figures with `attach_attendance`). The run is counted in the SQL of
-    `attendance_ctes`, in one subquery."""
-    ctes, params = attendance_ctes(_dropout_scope(user), as_now(now))
-    running = RawSQL(
-        f"WITH {ctes} SELECT enrolment_id FROM absent_run WHERE n >= %s",
-        [*params, DROPOUT_THRESHOLD],
-    )
+    queryset (its figures with `attach_attendance`), in one subquery."""
+    ctes, params = _warnings_ctes(_dropout_scope(user), as_now(now))
+    running = RawSQL(f"WITH {ctes} SELECT enrolment_id FROM warnings", params)
     return Enrolment.objects.filter(pk__in=running).select_related("participant", "course")
 
 
@@ -361,27 +496,25 @@ def dropout_page(user, *, organisation=None, offset=0, limit=None, now=None):
     window over the warnings, and the held sessions are counted (by the session index) for
     the rows returned only. Past the last row the count is not read: (None, [])."""
     now = as_now(now)
-    ctes, params = attendance_ctes(_dropout_scope(user, organisation), now)
+    ctes, params = _warnings_ctes(_dropout_scope(user, organisation), now)
     is_held, held_params = held_condition("s", now)
     page, page_params = "", []
     if limit is not None:
         page, page_params = " LIMIT %s OFFSET %s", [limit, offset]
     names = ", ".join(f"p.{field}" for field in Participant.NAME_FIELDS)
-    # The run carries the enrolment's present figures. (A join back to the CTEs could be
-    # rescanned per warning: PostgreSQL cannot tell how many rows they hold.)
+    # The names order the rows, so they are read for every warning; the course's name and
+    # its held sessions only for the rows returned (subqueries after the LIMIT).
     rows = _fetch(
         f"""WITH {ctes}
-        SELECT ar.enrolment_id, e.participant_id, e.course_id, {names}, c.name,
+        SELECT w.enrolment_id, w.participant_id, w.course_id, {names},
+            (SELECT c.name FROM {_table(Course)} c WHERE c.id = w.course_id),
             (SELECT COUNT(*) FROM {_table(Session)} s
-             WHERE s.course_id = e.course_id AND {is_held}),
-            COALESCE(ar.present, 0), ar.last_attended, ar.n, COUNT(*) OVER ()
-        FROM absent_run ar
-        JOIN {_table(Enrolment)} e ON e.id = ar.enrolment_id
-        JOIN {_table(Participant)} p ON p.id = e.participant_id
-        JOIN {_table(Course)} c ON c.id = e.course_id
-        WHERE ar.n >= %s
-        ORDER BY ar.n DESC, p.last_name, p.first_name, ar.enrolment_id{page}""",
-        [*params, *held_params, DROPOUT_THRESHOLD, *page_params],
+             WHERE s.course_id = w.course_id AND {is_held}),
+            COALESCE(w.present, 0), w.last_attended, w.n, COUNT(*) OVER ()
+        FROM warnings w
+        JOIN {_table(Participant)} p ON p.id = w.participant_id
+        ORDER BY w.n DESC, p.last_name, p.first_name, w.enrolment_id{page}""",
+        [*params, *held_params, *page_params],
     )
     if not rows:
         return (0 if offset == 0 else None), []
@@ -399,13 +532,6 @@ def _warning_row(row) -> WarningRow:
         course,
         AttendanceFigures(int(held), int(present), _date(last_attended), int(absent)),
     )
-
-
-def dropout_rows(user, now=None) -> list[tuple[int, AttendanceFigures]]:
-    """All the dropout warnings as (enrolment id, its figures), in the order of
-    `dropout_page`."""
-    _count, rows = dropout_page(user, now=now)
-    return [(row.pk, row.figures) for row in rows]
 
 
 class DropoutList:
@@ -452,8 +578,6 @@ class DropoutList:
 def dropout_count(user, now=None, organisation=None) -> int:
     """How many dropout warnings there are (of `organisation`'s courses, if given). One
     query."""
-    ctes, params = attendance_ctes(_dropout_scope(user, organisation), as_now(now))
-    rows = _fetch(
-        f"WITH {ctes} SELECT COUNT(*) FROM absent_run WHERE n >= %s", [*params, DROPOUT_THRESHOLD]
-    )
+    ctes, params = _warnings_ctes(_dropout_scope(user, organisation), as_now(now))
+    rows = _fetch(f"WITH {ctes} SELECT COUNT(*) FROM warnings", params)
     return int(rows[0][0])

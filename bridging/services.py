@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from participants.hooks import refresh_status, withdrawn_condition
 from participants.models import Participant
 
+from .figures import attendance_refresh, lock_enrolments
 from .models import Attendance, AttendanceChange, Course, Enrolment, Session
 from .status import programme_end_refresh, status_refresh_for_courses
 
@@ -281,12 +282,18 @@ def _attendance_mark_in_steps(session, enrolment_id, status, user) -> Attendance
 
 
 # `enrolment` is the posted enrolment if it is on the session's roster (Enrolment.on_roster),
-# with what the answer shows of the person; without it nothing below writes a row.
+# with what the answer shows of the person; without it nothing below writes a row. It locks
+# the session against a change (cancelled, moved) and then the enrolment, in that order, for
+# the kept figures that the next statement re-derives (figures.attendance_refresh).
 _MARK_SQL = """
-WITH enrolment AS (
+WITH session AS (
+    SELECT id FROM {session} WHERE id = %(session)s FOR SHARE
+), enrolment AS (
     SELECT e.id, e.status, p.id AS participant_id, p.first_name, p.last_name, p.anonymised_at
     FROM {enrolment} e JOIN {participant} p ON p.id = e.participant_id
     WHERE e.id = %(enrolment)s AND e.course_id = %(course)s AND e.status = ANY(%(on_roster)s)
+        AND EXISTS (SELECT 1 FROM session)
+    FOR UPDATE OF e
 ), old AS (
     SELECT id, status FROM {attendance}
     WHERE session_id = %(session)s AND enrolment_id IN (SELECT id FROM enrolment) FOR UPDATE
@@ -318,6 +325,7 @@ def _attendance_mark_in_one_statement(session, enrolment_id, status, user) -> At
         change=connection.ops.quote_name(AttendanceChange._meta.db_table),
         enrolment=connection.ops.quote_name(Enrolment._meta.db_table),
         participant=connection.ops.quote_name(Participant._meta.db_table),
+        session=connection.ops.quote_name(Session._meta.db_table),
     )
     params = {
         "session": session.pk,
@@ -338,6 +346,9 @@ def _attendance_mark_in_one_statement(session, enrolment_id, status, user) -> At
     if row is None:
         raise JourneyError(NOT_ON_ROSTER)
     old_id, created_id, previous_status, enrolment_status, participant_id, *name = row
+    if previous_status != status:
+        # The statement locked the enrolment: this one reads the marks as they now stand.
+        attendance_refresh([enrolment_id], locked=True)
     # Made as the ORM makes loaded rows (`from_db`: only the fields read), with their relations
     # set: the answer to a tap reads them and nothing else.
     participant = _loaded(
@@ -375,18 +386,26 @@ def _loaded(model, **values):
 
 @transaction.atomic
 def attendance_mark_all_present(*, session: Session, user) -> int:
-    """Mark everyone on the roster who has no mark yet as present. Returns how many."""
+    """Mark everyone on the roster who has no mark yet as present. Returns how many. The
+    session, then the enrolments are locked (as a single mark locks them), and the enrolments'
+    kept figures re-derived."""
     _check_session_open(session)
-    unmarked = (
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            table = connection.ops.quote_name(Session._meta.db_table)
+            cursor.execute(f"SELECT id FROM {table} WHERE id = %s FOR SHARE", [session.pk])
+    unmarked = lock_enrolments(
         Enrolment.objects.on_roster()
         .filter(course_id=session.course_id)
         .exclude(attendances__session=session)
+        .values("pk")
     )
     created = Attendance.objects.bulk_create(
         [
-            Attendance(session=session, enrolment=enrolment, status="present", recorded_by=user)
-            for enrolment in unmarked
+            Attendance(session=session, enrolment_id=pk, status="present", recorded_by=user)
+            for pk in unmarked
         ],
         ignore_conflicts=True,
     )
+    attendance_refresh(unmarked, locked=True)
     return len(created)

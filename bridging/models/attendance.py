@@ -1,7 +1,7 @@
 """Who came to a session, and every later correction of it."""
 
 from django.conf import settings
-from django.db import models
+from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -52,6 +52,27 @@ class Attendance(models.Model):
 
     def __str__(self):
         return f"{self.enrolment.participant} {self.session}: {self.get_status_display()}"
+
+    # A mark written through the ORM keeps its enrolment's attendance figures (Enrolment.kept_*)
+    # in the same transaction; the services that write marks in SQL of their own (marking in
+    # one statement, marking everyone present) keep them themselves.
+    def save(self, *args, **kwargs):
+        from ..figures import attendance_refresh, lock_enrolments
+
+        with transaction.atomic(savepoint=False):
+            lock_enrolments([self.enrolment_id])
+            super().save(*args, **kwargs)
+            attendance_refresh([self.enrolment_id], locked=True)
+
+    def delete(self, *args, **kwargs):
+        from ..figures import attendance_refresh, lock_enrolments
+
+        with transaction.atomic(savepoint=False):
+            enrolment_id = self.enrolment_id
+            lock_enrolments([enrolment_id])
+            deleted = super().delete(*args, **kwargs)
+            attendance_refresh([enrolment_id], locked=True)
+        return deleted
 
 
 class AttendanceChange(models.Model):

@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
-from django.db import models
+from django.db import models, transaction
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
@@ -336,8 +336,56 @@ class Session(models.Model):
     def __str__(self):
         return f"{self.course} {self.date:%d.%m.%Y}"
 
+    # What the kept attendance figures (Enrolment.kept_*) read of a session with marks: whether
+    # it is cancelled and when it begins. A session saved with another of these (cancelled,
+    # moved) or deleted keeps the figures of the enrolments marked at it, in the same
+    # transaction.
+    def save(self, *args, **kwargs):
+        if not self._marks_count_differently(kwargs.get("update_fields")):
+            super().save(*args, **kwargs)
+            self._counted_as = self._counted()
+            return
+        from ..figures import attendance_refresh
+
+        with transaction.atomic(savepoint=False):
+            super().save(*args, **kwargs)
+            attendance_refresh(self.attendances.values("enrolment_id"))
+        self._counted_as = self._counted()
+
     def get_absolute_url(self):
         return reverse("bridging:session_detail", args=[self.pk])
+
+    def delete(self, *args, **kwargs):
+        from ..figures import attendance_refresh
+
+        with transaction.atomic(savepoint=False):
+            marked = list(self.attendances.values_list("enrolment_id", flat=True))
+            deleted = super().delete(*args, **kwargs)
+            attendance_refresh(marked)
+        return deleted
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        session = super().from_db(db, field_names, values)
+        session._counted_as = session._counted()
+        return session
+
+    def _counted(self):
+        """What the kept figures read of the session, as it is now (None: not all loaded)."""
+        if self.get_deferred_fields() & {"date", "start_time", "status", "course_id"}:
+            return None
+        return (self.date, self.start_time, self.is_cancelled, self.course_id)
+
+    def _marks_count_differently(self, update_fields) -> bool:
+        """Whether saving may change what the kept figures read (see `save`)."""
+        if self._state.adding and self.pk is None:
+            return False  # a new session has no marks
+        if update_fields is not None and not set(update_fields) & {
+            "date", "start_time", "status", "course", "course_id",
+        }:  # fmt: skip
+            return False
+        counted_as = getattr(self, "_counted_as", None)
+        return counted_as is None or counted_as != self._counted()
 
     @property
     def is_cancelled(self):

@@ -54,6 +54,18 @@ class Enrolment(models.Model):
     )
     withdrawn_reason = models.CharField(_("reason for withdrawing"), max_length=200, blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    # The attendance figures as they are kept (figures.attendance_refresh, never typed or saved
+    # from a form): the run of absences, the present count and the last attended day worked
+    # out by the definition (figures.attendance_ctes) as if every session not cancelled had
+    # begun, and when the latest of those sessions with a mark of this enrolment begins. Once
+    # that has begun they are the figures as they stand; the dropout warnings read them so.
+    kept_absences = models.PositiveSmallIntegerField(
+        _("absences in a row"), default=0, editable=False
+    )
+    kept_present = models.PositiveSmallIntegerField(_("present"), default=0, editable=False)
+    kept_last_attended = models.DateField(_("last attended"), null=True, editable=False)
+    kept_marked_on = models.DateField(_("latest marked session"), null=True, editable=False)
+    kept_marked_at = models.TimeField(_("latest marked session starts"), null=True, editable=False)
 
     objects = EnrolmentQuerySet.as_manager()
 
@@ -79,7 +91,49 @@ class Enrolment(models.Model):
                 condition=models.Q(status="enrolled"),
                 name="enrolment_enrolled",
             ),
+            # The dropout warnings (bridging/figures.py): those enrolled with a kept run of
+            # absences (the threshold, DROPOUT_THRESHOLD, or more), by course, read without
+            # the table; and those marked at a session that has not begun, by its date.
+            models.Index(
+                fields=["course"],
+                include=[
+                    "id",
+                    "participant",
+                    "kept_absences",
+                    "kept_present",
+                    "kept_last_attended",
+                    "kept_marked_on",
+                    "kept_marked_at",
+                ],
+                condition=models.Q(status="enrolled", kept_absences__gte=2),
+                name="enrolment_kept_warning",
+            ),
+            models.Index(
+                fields=["kept_marked_on", "kept_marked_at"],
+                condition=models.Q(status="enrolled"),
+                name="enrolment_kept_marked",
+            ),
         ]
 
     def __str__(self):
         return f"{self.participant} · {self.course}"
+
+    # Written only by figures.attendance_refresh: saving an enrolment read before a mark was
+    # taken must not put back the figures it was read with.
+    KEPT_FIELDS = (
+        "kept_absences",
+        "kept_present",
+        "kept_last_attended",
+        "kept_marked_on",
+        "kept_marked_at",
+    )
+
+    def save(self, *args, **kwargs):
+        whole_row = kwargs.get("update_fields") is None and not kwargs.get("force_insert")
+        if whole_row and not self._state.adding:
+            kwargs["update_fields"] = [
+                field.name
+                for field in self._meta.concrete_fields
+                if not field.primary_key and field.name not in self.KEPT_FIELDS
+            ]
+        super().save(*args, **kwargs)

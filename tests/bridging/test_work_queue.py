@@ -155,7 +155,7 @@ def test_drifting_away_shows_the_people_of_the_dropout_warnings_of_the_own_proje
     session = client.session
     session[SESSION_KEY] = own.pk
     session.save()
-    warnings = [pk for pk, _numbers in figures.dropout_rows(cast.coordinator_a)]
+    warnings = [row.pk for row in figures.dropout_page(cast.coordinator_a)[1]]
     assert len(warnings) == 8 and elsewhere.pk in warnings
     own_warnings = [pk for pk in warnings if pk != elsewhere.pk]
     response = client.get(reverse("bridging:coordinator_overview"))
@@ -180,7 +180,7 @@ def test_drifting_away_shows_the_people_of_the_dropout_warnings_of_the_own_proje
 def test_drifting_away_a_page_at_a_time(client, cast, monkeypatch, django_assert_num_queries):
     monkeypatch.setattr(start, "WORK_QUEUE_PAGE_SIZE", 2)
     _absent_at_the_end(cast.course_a, [3, 3, 2, 2, 2])
-    order = [pk for pk, _numbers in figures.dropout_rows(cast.coordinator_a)]
+    order = [row.pk for row in figures.dropout_page(cast.coordinator_a)[1]]
     client.force_login(cast.coordinator_a)
     url = reverse("bridging:work_queue", args=["drifting"])
 

@@ -26,6 +26,7 @@ from django.core.management.color import no_style
 from django.db import connection, models, transaction
 from django.utils import timezone
 
+from bridging.figures import attendance_refresh
 from bridging.models import (
     Assessment,
     Attendance,
@@ -247,6 +248,8 @@ class Command(BaseCommand):
             # The kept journey part of every status, from the definition (the services keep it
             # from here on), with the indexes back in place.
             self._step("participant statuses", refresh_status)
+            # And every enrolment's attendance figures (figures.attendance_refresh).
+            self._step("attendance figures", attendance_refresh)
         self._step("vacuum and analyze", lambda: connection.cursor().execute("VACUUM ANALYZE"))
         for label, count in sorted(self.copier.counts.items()):
             self.stdout.write(f"  {label}: {count:,}")
