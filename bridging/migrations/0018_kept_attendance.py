@@ -17,7 +17,7 @@ def fill(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("bridging", "0016_fill_journey_status"),
+        ("bridging", "0017_follow_up_open_due_index"),
         ("participants", "0012_journey_status"),
     ]
 
