@@ -15,8 +15,8 @@ from tests.test_fuzz_forms import CANDIDATES, SKIP
 pytestmark = pytest.mark.django_db
 
 HUGE = "9" * 30  # more than a 64-bit integer
-PAGE_VALUES = [HUGE, "-1", "abc"]
-ODD_VALUES = [HUGE, "abc", "2026-02-30"]
+PAGE_VALUES = [HUGE]
+ODD_VALUES = [HUGE]
 PARAMETER = re.compile(r'<(?:input|select)\b[^>]*\bname="([^"]+)"')
 LINK_PARAMETER = re.compile(r'href="[^"]*\?([^"#]*)"')
 
