@@ -381,6 +381,8 @@ def journey_summary(request, participant):
     # Whoever cannot open the handover keeps the course's steps, but no search for an offer:
     # one is found already.
     if not journey["enrolments"] and _may_enrol(request, participant):
+        if participant.withdrawn_on is not None:  # left the programme: no one can enrol them
+            return Summary(figures=figures, next_steps=[])
         steps.append(
             NextStep(
                 text=_("Not on a course yet."),
@@ -426,7 +428,8 @@ def journey_summary(request, participant):
 @page_section
 def courses_section(request, participant):
     """The participant's courses and, for the project's coordinators, "Enrol on a course"."""
-    may_enrol = _may_enrol(request, participant)
+    # Not someone who left the programme: enrolment_create refuses them.
+    may_enrol = _may_enrol(request, participant) and participant.withdrawn_on is None
     enrolments = _journey(request, participant)["enrolments"]
     if not enrolments and not may_enrol:
         return ""

@@ -194,6 +194,21 @@ def test_withdrawing_the_registration_consent_takes_them_off_their_courses_as_le
     assert journey.enrolment_create(course=other, participant=leaving).status == "enrolled"
 
 
+def test_the_page_of_someone_who_left_offers_no_enrolment(client, cast):
+    """Enrolling someone who left the programme is refused, so their page neither suggests it
+    as the next step nor shows the button; before they left, it did."""
+    person = ConsentFactory(participant=ParticipantFactory(organisation=cast.project_a))
+    person = person.participant
+    enrol = reverse("bridging:participant_enrol", args=[person.pk])
+    client.force_login(cast.coordinator_a)
+    assert enrol in client.get(person.get_absolute_url()).content.decode()
+    leave(client, cast, person)
+    page = client.get(person.get_absolute_url()).content.decode()
+    assert "Udmeldt" in page
+    assert enrol not in page
+    assert "ikke på et hold endnu" not in page
+
+
 def test_a_withdrawn_participants_follow_up_is_not_prompted(client, cast):
     """The organisation no longer has them: it is not asked whether they are still active."""
     assert cast.follow_up_a.pk in prompted_follow_ups()  # due, unanswered
