@@ -255,6 +255,13 @@ def instructor_home(request):
         .annotate(status_order=status_order)
         .order_by("status_order", "start_date", "name")
     )
+    # The finished ones newest first (last year's before the year before's).
+    taught.sort(
+        key=lambda c: (
+            c.status_order,
+            -c.start_date.toordinal() if c.status == Course.Status.COMPLETED else 0,
+        )
+    )
     course_ids = [course.pk for course in taught]
     sessions = list(
         work_queue.with_marks(Session.objects.filter(course__in=course_ids))

@@ -70,3 +70,19 @@ def test_switching_to_someone_elses_membership_is_404_and_changes_nothing(client
     response = client.post(reverse("partnerships:switch_organisation"), {"membership": other.pk})
     assert response.status_code == 404
     assert client.get(reverse("home")).url == reverse("bridging:coordinator_overview")
+
+
+def test_the_instructors_finished_courses_come_newest_first(client, cast):
+    """Running and planned courses first, as before; then the finished ones, last year's
+    before the year before's."""
+    from tests.factories import CourseFactory
+
+    older = CourseFactory(programme=cast.programme_a, name="Hold 2024", status="completed",
+                          start_date=datetime.date(2024, 3, 1))  # fmt: skip
+    newer = CourseFactory(programme=cast.programme_a, name="Hold 2025", status="completed",
+                          start_date=datetime.date(2025, 3, 1))  # fmt: skip
+    for course in (older, newer):
+        course.instructors.add(cast.instructor_a)
+    client.force_login(cast.instructor_a)
+    page = client.get(reverse("bridging:instructor_home")).content.decode()
+    assert page.index(cast.course_a.name) < page.index("Hold 2025") < page.index("Hold 2024")
