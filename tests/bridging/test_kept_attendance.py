@@ -8,8 +8,11 @@ worked out from the marks, at clocks before, between and after the sessions."""
 import contextlib
 import datetime
 import io
+import threading
 
+import pytest
 from django.core.management import call_command
+from django.db import connection, connections, transaction
 from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -287,3 +290,35 @@ def test_the_command_puts_right_what_was_changed_behind_the_services_back(db):
     call_command("refresh_statuses", stdout=out)
     assert kept_disagreements(list(Enrolment.objects.filter(course=world.course))) == []
     assert "2 enrolment(s)' attendance figures corrected" in out.getvalue()
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="row locks need PostgreSQL")
+def test_a_mark_taken_while_another_of_the_same_person_is_being_taken_is_not_lost():
+    """Two instructors mark the same person at two sessions at once: the second waits for the
+    first to commit and then re-derives the figures from both marks (without the lock it would
+    keep a run of one, read before the first mark was committed)."""
+    world = World()
+    world.enrol(0, 0, None)
+    enrolment = world.enrolment(0)
+    done = threading.Event()
+    errors = []
+
+    def second():
+        try:
+            world.mark(0, 1, "absent")  # last week
+        except Exception as error:  # noqa: BLE001 (collected and asserted below)
+            errors.append(error)
+        finally:
+            done.set()
+            connections.close_all()
+
+    with transaction.atomic():
+        world.mark(0, 0, "absent")  # weeks ago
+        thread = threading.Thread(target=second)
+        thread.start()
+        assert not done.wait(0.5)  # it waits for this transaction
+    thread.join()
+    assert errors == []
+    assert Enrolment.objects.get(pk=enrolment.pk).kept_absences == 2
+    assert_kept(world)
