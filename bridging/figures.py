@@ -543,7 +543,7 @@ class DropoutList:
     def __init__(self, user, *, per_page, page=None, organisation=None, now=None):
         self._user, self._organisation, self._now = user, organisation, as_now(now)
         # The paginator shows the first page for what is not a page number.
-        self._expect = ((page_param(page) - 1) * per_page, per_page)
+        self._expect = (max(page_param(page) - 1, 0) * per_page, per_page)
         self._count = None
         self._last_read = None  # (offset, limit, rows)
 

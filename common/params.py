@@ -19,9 +19,13 @@ MAX_PAGE = 10**6
 
 
 def page_param(value) -> int:
-    """A page number given as text, 1 for anything that is not one ('abc', '-1', ''), and at
-    most MAX_PAGE."""
-    text = str(value or "")
-    if not (text.isascii() and text.isdigit()):
+    """A page number given as text, read as Django's Paginator.get_page reads it but within
+    bounds: 1 for what is not a whole number ('abc', ''), 0 for zero or less (the paginator
+    shows the last page), at most MAX_PAGE."""
+    text = str(value or "").strip()
+    digits = text.removeprefix("-")
+    if not (digits.isascii() and digits.isdigit()):
         return 1
-    return min(max(int(text), 1), MAX_PAGE) if len(text) <= 7 else MAX_PAGE
+    if text.startswith("-"):
+        return 0
+    return MAX_PAGE if len(digits) > 7 else min(int(digits), MAX_PAGE)
