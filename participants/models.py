@@ -487,8 +487,10 @@ class ParticipantAccessQuerySet(models.QuerySet):
         return self.filter(participant=participant)
 
 
-class ParticipantAccess(models.Model):
-    """One line of the access log: who did what with a participant's personal data.
+class AccessEntry(models.Model):
+    """What every line of the access log says: who (the user and the role they acted in), did
+    what (`action`), with which fields, when. `ParticipantAccess` is a line about one
+    participant, `ListAccess` a line about a list of many.
 
     It records field names, never values, so the log itself holds no personal data and
     survives anonymisation unchanged.
@@ -506,6 +508,28 @@ class ParticipantAccess(models.Model):
         INBOX = "inbox", _("Seen in the receiving organisation's inbox")
         ANONYMISE = "anonymise", _("Anonymised")
 
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+    )
+    role = models.CharField(_("role"), max_length=20, blank=True)
+    action = models.CharField(_("action"), max_length=20, choices=Action.choices)
+    fields = models.CharField(_("fields"), max_length=500, blank=True)
+    at = models.DateTimeField(_("when"), default=timezone.now)
+
+    class Meta:
+        abstract = True
+
+    def __str__(self):
+        return f"{self.at:%Y-%m-%d %H:%M} {self.user} {self.action}"
+
+
+class ParticipantAccess(AccessEntry):
+    """One line of the access log: who did what with a participant's personal data."""
+
     # No foreign-key constraints in the database (Django still cascades and nulls on delete):
     # the log is append-only and written in bulk from rows that exist, and PostgreSQL checks a
     # constraint row by row, which was most of the time of exporting a list of 2,500 names.
@@ -517,6 +541,7 @@ class ParticipantAccess(models.Model):
         db_constraint=False,
         db_index=False,  # the index below starts with the participant
     )
+    # AccessEntry's user, without the constraint.
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("user"),
@@ -525,13 +550,10 @@ class ParticipantAccess(models.Model):
         related_name="+",
         db_constraint=False,
     )
-    role = models.CharField(_("role"), max_length=20, blank=True)
-    action = models.CharField(_("action"), max_length=20, choices=Action.choices)
-    fields = models.CharField(_("fields"), max_length=500, blank=True)
-    # No B-tree index on `at`: no query reads the log by time alone (a participant's entries
-    # are found by `participant`), and every entry written would update it. On PostgreSQL a
-    # BRIN index (migration 0009) serves a search by time: the log is written in time order.
-    at = models.DateTimeField(_("when"), default=timezone.now)
+    # `at` (AccessEntry) has no B-tree index: no query reads the log by time alone (a
+    # participant's entries are found by `participant`), and every entry written would update
+    # it. On PostgreSQL a BRIN index (migration 0009) serves a search by time: the log is
+    # written in time order.
 
     objects = ParticipantAccessQuerySet.as_manager()
 
@@ -544,9 +566,6 @@ class ParticipantAccess(models.Model):
             # the index instead of sorting every entry of a log that only grows.
             models.Index(fields=["participant", "-at", "-id"], name="access_log_newest"),
         ]
-
-    def __str__(self):
-        return f"{self.at:%Y-%m-%d %H:%M} {self.user} {self.action}"
 
     def get_fields_display(self):
         """The fields in words: a consent's purposes by their labels, a changed field by its
@@ -587,7 +606,7 @@ class ListAccessQuerySet(models.QuerySet):
         return lists.filter(entries__participant__organisation__in=ids)
 
 
-class ListAccess(models.Model):
+class ListAccess(AccessEntry):
     """One line of the access log for a list of many participants (an export of the handover
     list): who, when and what, written once; `ListAccessParticipant` holds who was in it.
 
@@ -596,26 +615,11 @@ class ListAccess(models.Model):
     A list of 2,418 names writes one row here and 2,418 narrow rows with one index, where one
     full entry per participant wrote 2,418 rows into four indexes."""
 
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("user"),
-        on_delete=models.SET_NULL,
-        null=True,
-        related_name="+",
-    )
-    role = models.CharField(_("role"), max_length=20, blank=True)
-    action = models.CharField(_("action"), max_length=20, choices=ParticipantAccess.Action.choices)
-    fields = models.CharField(_("fields"), max_length=500, blank=True)
-    at = models.DateTimeField(_("when"), default=timezone.now)
-
     objects = ListAccessQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("access log entry for a list")
         verbose_name_plural = _("access log for lists")
-
-    def __str__(self):
-        return f"{self.at:%Y-%m-%d %H:%M} {self.user} {self.action}"
 
     def entry_for(self, participant) -> ParticipantAccess:
         """This list's access as the participant's own entry (not saved: read only)."""
@@ -630,8 +634,10 @@ class ListAccess(models.Model):
 
 
 class ListAccessParticipant(models.Model):
-    """A participant in a list of `ListAccess`. The primary key (participant, list) is the
-    only index: it finds a participant's lists, and deleting a participant deletes theirs."""
+    """A participant in a list of `ListAccess`. The primary key (participant, list) finds a
+    participant's lists, and deleting a participant deletes theirs. It cannot find a list's
+    participants (it starts with the participant): on PostgreSQL a BRIN index on `access`
+    (migration 0013, not in the model state) does, for deleting a list."""
 
     pk = models.CompositePrimaryKey("participant", "access")
     # No foreign-key constraints in the database, as for ParticipantAccess: written in bulk
