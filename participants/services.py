@@ -47,36 +47,8 @@ def log_access(
     )
 
 
-def _access_insert_sql(rows_sql: str) -> str:
-    """INSERT INTO the access log (participant_id, user_id, role, action, fields, at) the rows
-    of `rows_sql` (VALUES or a SELECT)."""
-    table = connection.ops.quote_name(ParticipantAccess._meta.db_table)
-    return f"INSERT INTO {table} (participant_id, user_id, role, action, fields, at) {rows_sql}"
-
-
-def _insert_access_rows(rows_sql: str, params: list) -> int:
-    """`_access_insert_sql` in one statement; returns how many rows were written."""
-    with connection.cursor() as cursor:
-        cursor.execute(_access_insert_sql(rows_sql), params)
-        return cursor.rowcount
-
-
 def _now():
     return connection.ops.adapt_datetimefield_value(timezone.now())
-
-
-def log_access_many(*, participant_ids, membership: Membership, action: str, fields=()) -> int:
-    """One access-log row per participant shown on a page of many, in one INSERT (a statement
-    of its own: no transaction around it, no model instance per row). Returns how many were
-    written."""
-    ids = list(dict.fromkeys(participant_ids))
-    if not ids:
-        return 0
-    row = [membership.user_id, membership.role, action, ", ".join(fields), _now()]
-    return _insert_access_rows(
-        "VALUES " + ", ".join(["(%s, %s, %s, %s, %s, %s)"] * len(ids)),
-        [value for participant_id in ids for value in (participant_id, *row)],
-    )
 
 
 def log_list_access_for(participant_ids, *, membership: Membership, action: str) -> int:
@@ -96,6 +68,36 @@ def log_list_access_for(participant_ids, *, membership: Membership, action: str)
     if not written:
         access.delete()
     return written
+
+
+def log_list_access(participant_ids, *, membership: Membership, action: str) -> int:
+    """One access-log entry for a list (`ListAccess`) and a row for each participant in
+    `participant_ids` (ids at hand, such as the people a page shows): on PostgreSQL one
+    statement, no transaction around it. A list of no one is not logged. Returns how many
+    participants were logged."""
+    ids = list(dict.fromkeys(participant_ids))
+    if not ids:
+        return 0
+    if connection.vendor != "postgresql":  # no INSERT inside a WITH: two statements
+        access = ListAccess.objects.create(
+            user_id=membership.user_id, role=membership.role, action=action
+        )
+        ListAccessParticipant.objects.bulk_create(
+            ListAccessParticipant(participant_id=participant_id, access=access)
+            for participant_id in ids
+        )
+        return len(ids)
+    lists = connection.ops.quote_name(ListAccess._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"WITH access AS (INSERT INTO {lists} (user_id, role, action, fields, at) "
+            "VALUES (%s, %s, %s, '', %s) RETURNING id) "
+            + _list_insert_sql(
+                "(SELECT unnest(%s::bigint[]) AS participant_id)", "(SELECT id FROM access)"
+            ),
+            [membership.user_id, membership.role, action, _now(), ids],
+        )
+        return cursor.rowcount
 
 
 def _list_insert_sql(source: str, access: str) -> str:

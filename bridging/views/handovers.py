@@ -34,7 +34,7 @@ from common.params import id_param, page_param
 from common.search import clean_query, suggestions_response
 from common.urls import url_for_each
 from participants.models import Consent, Participant, ParticipantAccess
-from participants.services import log_access_many
+from participants.services import log_list_access
 from partnerships.access import role_required
 from partnerships.models import Membership, Offer, PartnershipAgreement
 
@@ -590,8 +590,9 @@ def inbox(request):
         member.typed = _typed_for(typed, "start", member.pk)
     for _member, follow_up in follow_ups:
         follow_up.typed = _typed_for(typed, "follow_up", follow_up.pk)
-    # Everyone shown goes into their access log: one row each, one INSERT for the page.
-    log_access_many(
+    # Everyone shown goes into their access log: one entry for the page's list of them (as
+    # an export's), which each participant's page and data export show among their own.
+    log_list_access(
         participant_ids=[m.participant_id for m in [*waiting, *accepted]]
         + [m.participant_id for m, _f in follow_ups],
         membership=request.membership,
