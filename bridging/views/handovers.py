@@ -20,10 +20,11 @@ from django.db.models import (
     prefetch_related_objects,
 )
 from django.http import Http404
+from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.html import conditional_escape, format_html_join
+from django.utils.html import conditional_escape
 from django.utils.http import urlencode
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
@@ -51,6 +52,7 @@ from ..models import Enrolment, FollowUp, Handover, HandoverParticipant
 from ..services import JourneyError
 from ..work_queue import inbox_waiting
 from .access import coordinators, get_rw_course_for_user
+from .waiting import waiting_html
 
 Role = Membership.Role
 Status = HandoverParticipant.Status
@@ -598,15 +600,16 @@ def inbox(request):
         membership=request.membership,
         action=ParticipantAccess.Action.INBOX,
     )
+    waiting_handovers = _by_handover(waiting, today, on_page)
     return render(
         request,
         "bridging/inbox.html",
         {
             "organisation": organisation,
             "inbox_waiting": waiting_count,  # instead of the navigation's own count
-            "waiting_handovers": _by_handover(waiting, today, on_page),
-            # An answer refused just before, to show again in its form (_keep_typed).
-            "typed_answer": typed,
+            "waiting_handovers": waiting_handovers,
+            # An answer refused just before comes back in its form (_keep_typed).
+            "waiting_html": waiting_html(waiting_handovers, typed, get_token(request)),
             "groups": groups,
             "accepted": accepted,
             "follow_ups": follow_ups,
@@ -616,12 +619,6 @@ def inbox(request):
             "accept_share": round(100 * stats["accepted"] / stats["answered"])
             if stats["answered"]
             else None,
-            # The reasons' options once, not once per person waiting.
-            "decline_options": format_html_join(
-                "",
-                '<option value="{}">{}</option>',
-                DeclineForm.base_fields["reason"].choices,
-            ),
             "follow_up_form": FollowUpForm() if follow_ups else None,
         },
     )
