@@ -16,6 +16,7 @@ a national installation. The funnel (funnel.py) builds on the same expressions.
 """
 
 import datetime
+import functools
 from dataclasses import dataclass
 
 from django.db import connection
@@ -375,12 +376,31 @@ def attendance_refresh(enrolment_ids=None, *, locked=False) -> int:
     transaction to end, and this UPDATE, begun after the lock was granted, reads the marks that
     one committed (participants.hooks.refresh_status does the same for the status)."""
     if enrolment_ids is None:
-        scope = Enrolment.objects.all()
+        sql, params = _refresh_sql(Enrolment.objects.all())
     else:
-        ids = list(enrolment_ids) if locked else lock_enrolments(enrolment_ids)
+        ids = list(dict.fromkeys(enrolment_ids)) if locked else lock_enrolments(enrolment_ids)
         if not ids:
             return 0
-        scope = Enrolment.objects.filter(pk__in=ids)
+        sql, constants = _refresh_sql_for(len(ids))
+        params = [*ids, *constants]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.rowcount
+
+
+@functools.lru_cache(maxsize=16)
+def _refresh_sql_for(count: int) -> tuple[str, tuple]:
+    """The refresh of `count` enrolments by id, built once per process and count (a tap
+    re-derives one): its SQL, and its parameters after the ids."""
+    stand_ins = [-(10**15) - number for number in range(count)]
+    sql, params = _refresh_sql(Enrolment.objects.filter(pk__in=stand_ins))
+    if params[:count] != stand_ins or any(str(-number) in sql for number in stand_ins):
+        raise ValueError("The refresh's ids are not its first parameters.")
+    return sql, tuple(params[count:])
+
+
+def _refresh_sql(scope) -> tuple[str, list]:
+    """The UPDATE of `attendance_refresh` for the enrolments `scope`, and its parameters."""
     ctes, params = attendance_ctes(scope, EVERY_SESSION_BEGUN)
     enrolment, attendance = _table(Enrolment), _table(Attendance)
     sql = f"""WITH {ctes},
@@ -409,9 +429,7 @@ def attendance_refresh(enrolment_ids=None, *, locked=False) -> int:
         kept_last_attended = kept.last_attended, kept_marked_on = kept.marked_on,
         kept_marked_at = kept.marked_at
     FROM kept WHERE {enrolment}.id = kept.id"""
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        return cursor.rowcount
+    return sql, params
 
 
 def _clock(now: datetime.datetime) -> tuple[datetime.date, datetime.time]:
