@@ -7,7 +7,6 @@ it is their first membership. Everything is read once per request and cached on 
 
 from functools import wraps
 
-from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
@@ -36,22 +35,21 @@ def user_memberships(request) -> list[Membership]:
 def _own_memberships(user) -> list[Membership]:
     """`Membership.objects.own(user)` with each organisation, by name. Read on every page, so
     the query is built by the ORM once per process (common.prepared) and only run here:
-    building it again on each request cost as much as the floor's own queries."""
-    if not user.is_active:  # as `own`: a deactivated user has no memberships
+    building it again on each request cost as much as the floor's own queries. `own` first
+    checks the user; the prepared query is built from an id alone, so the same check is made
+    here and the query is `own`'s lookup after it (`of_user_id`)."""
+    if not user.is_authenticated or not user.is_active:  # as `own`: no memberships
         return []
     return _OWN_MEMBERSHIPS.all(user=user.pk)
 
 
-def _own(user: int):
-    """The query of `_own_memberships` for the user with id `user` (active, as checked)."""
-    return (
-        Membership.objects.own(get_user_model()(pk=user, is_active=True))
+_OWN_MEMBERSHIPS = Prepared(
+    lambda user: (
+        Membership.objects.of_user_id(user)
         .select_related("organisation")
         .order_by("organisation__name")
     )
-
-
-_OWN_MEMBERSHIPS = Prepared(_own)
+)
 
 
 def active_membership(request) -> Membership | None:

@@ -196,7 +196,14 @@ class MembershipQuerySet(ScopedQuerySet):
         memberships. Read on every signed-in page, so it is kept to one indexed lookup."""
         if not user.is_authenticated or not user.is_active:
             return self.none()
-        return self.filter(user=user)
+        return self.of_user_id(user.pk)
+
+    def of_user_id(self, user_id: int):
+        """The memberships of the user with the id `user_id`: `own` after its check that the
+        user is signed in and active, for a caller that has made that check itself and has
+        only the id (`partnerships.access`, whose query is built once per process with a
+        stand-in id: common.prepared)."""
+        return self.filter(user_id=user_id)
 
     def organisations_of(self, user, role: str):
         """The organisations where `user` has `role`, as a subquery of ids."""

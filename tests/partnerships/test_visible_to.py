@@ -2,6 +2,7 @@
 
 import pytest
 
+from partnerships.access import _own_memberships
 from partnerships.models import Membership, Organisation
 from tests.factories import UserFactory
 
@@ -45,6 +46,8 @@ def test_own_memberships_are_the_visible_ones_of_the_user(cast):
     for user in users:
         own = set(Membership.objects.own(user))
         assert own == set(Membership.objects.visible_to(user).filter(user=user))
+        # What every page reads: the same rows, by a query prepared once per process.
+        assert set(_own_memberships(user)) == own
         assert bool(own) == (user not in (cast.staff_b, cast.outsider))
 
 
