@@ -1,8 +1,20 @@
 import pytest
 
+from tests.browser.demo_snapshot import fresh_demo
+
 
 @pytest.fixture(autouse=True)
-def short_timeouts(page):
+def short_timeouts(request):
     """Fail in seconds, not half a minute: every page here is served from this machine."""
-    page.set_default_timeout(5_000)
-    page.set_default_navigation_timeout(10_000)
+    if "page" in request.fixturenames:  # tests that open their own pages from `browser` set theirs
+        page = request.getfixturevalue("page")
+        page.set_default_timeout(5_000)
+        page.set_default_navigation_timeout(10_000)
+
+
+@pytest.fixture
+def demo(transactional_db):
+    """The demo data of `seed_demo`, whole, committed for the live server. Built once per test
+    process and restored before each test (tests/browser/demo_snapshot.py), so what one test
+    changes never reaches the next."""
+    fresh_demo()

@@ -4,7 +4,6 @@ the coordinator's course pages are checked with axe-core."""
 import re
 
 import pytest
-from django.core.management import call_command
 from django.utils import timezone
 from playwright.sync_api import Browser, Page, expect
 
@@ -14,11 +13,6 @@ from tests.browser.helpers import axe_violations, log_in
 pytestmark = pytest.mark.browser
 
 PHONE = {"width": 360, "height": 740}
-
-
-@pytest.fixture
-def demo(transactional_db):
-    call_command("seed_demo")
 
 
 def _running_session():

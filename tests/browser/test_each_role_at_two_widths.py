@@ -5,7 +5,6 @@ enrols, the instructor completes a session's attendance, the association accepts
 import re
 
 import pytest
-from django.core.management import call_command
 from django.utils import timezone
 from playwright.sync_api import Page, expect
 
@@ -23,11 +22,6 @@ from tests.browser.helpers import axe_violations, log_in
 pytestmark = pytest.mark.browser
 
 SIZES = {"phone": {"width": 390, "height": 844}, "desktop": {"width": 1280, "height": 900}}
-
-
-@pytest.fixture
-def demo(transactional_db):
-    call_command("seed_demo")
 
 
 @pytest.fixture(autouse=True)

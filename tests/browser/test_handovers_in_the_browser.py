@@ -6,7 +6,6 @@ import datetime
 
 import pytest
 from django.contrib.auth import get_user_model
-from django.core.management import call_command
 from django.utils import timezone, translation
 from django.utils.formats import date_format
 from playwright.sync_api import Page, expect
@@ -17,11 +16,6 @@ from bridging.models import Course, Enrolment, FollowUp, Handover, HandoverParti
 from tests.browser.helpers import axe_violations, log_in
 
 pytestmark = pytest.mark.browser
-
-
-@pytest.fixture
-def demo(transactional_db):
-    call_command("seed_demo")
 
 
 def test_whole_team_handover_accepted_followed_up_and_counted(page: Page, live_server, demo):

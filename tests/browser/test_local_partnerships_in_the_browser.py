@@ -2,18 +2,12 @@
 the collaboration level, and the overview shows it. Every page is checked with axe-core."""
 
 import pytest
-from django.core.management import call_command
 from playwright.sync_api import Page, expect
 
 from partnerships.models import BoundaryEncounter, LocalPartnership
 from tests.browser.helpers import axe_violations, log_in
 
 pytestmark = pytest.mark.browser
-
-
-@pytest.fixture
-def demo(transactional_db):
-    call_command("seed_demo")
 
 
 def test_encounter_and_level_are_recorded_and_the_overview_shows_them(

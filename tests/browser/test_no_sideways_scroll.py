@@ -10,7 +10,6 @@ import re
 from urllib.parse import urljoin, urlsplit
 
 import pytest
-from django.core.management import call_command
 
 from tests.browser.helpers import axe_violations
 
@@ -45,11 +44,6 @@ MEASURE = """() => {
   return {scroll: document.documentElement.scrollWidth, wide,
           smallest: sizes.length ? Math.min(...sizes) : null};
 }"""
-
-
-@pytest.fixture
-def demo(transactional_db):
-    call_command("seed_demo")
 
 
 def _pattern(path: str) -> str:

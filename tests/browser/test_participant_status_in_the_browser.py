@@ -4,18 +4,12 @@ participant left the programme: the status follows on the list and the participa
 import re
 
 import pytest
-from django.core.management import call_command
 from playwright.sync_api import Page, expect
 
 from participants.models import Participant
 from tests.browser.helpers import axe_violations, log_in
 
 pytestmark = pytest.mark.browser
-
-
-@pytest.fixture
-def demo(transactional_db):
-    call_command("seed_demo")
 
 
 def test_coordinator_follows_a_count_and_records_that_a_participant_left(

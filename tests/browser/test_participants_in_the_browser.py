@@ -2,18 +2,12 @@
 page is checked with axe-core, forms with their errors too."""
 
 import pytest
-from django.core.management import call_command
 from playwright.sync_api import Page, expect
 
 from participants.models import Consent, Participant
 from tests.browser.helpers import axe_violations, log_in
 
 pytestmark = pytest.mark.browser
-
-
-@pytest.fixture
-def demo(transactional_db):
-    call_command("seed_demo")
 
 
 def test_coordinator_registers_a_participant_with_consent_and_finds_them(

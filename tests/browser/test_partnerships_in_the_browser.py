@@ -2,7 +2,6 @@
 interests at a fair on a phone and takes an agreement from draft to signed."""
 
 import pytest
-from django.core.management import call_command
 from playwright.sync_api import Page, expect
 
 from bridging.models import Fair, FairInterest
@@ -12,11 +11,6 @@ from tests.browser.helpers import axe_violations, log_in
 pytestmark = pytest.mark.browser
 
 PHONE = {"width": 360, "height": 740}
-
-
-@pytest.fixture
-def demo(transactional_db):
-    call_command("seed_demo")
 
 
 def test_staff_update_the_free_places_of_their_offer(page: Page, live_server, demo):

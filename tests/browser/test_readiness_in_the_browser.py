@@ -4,7 +4,6 @@ questionnaire through the link; the readiness pages are checked with axe-core.""
 import re
 
 import pytest
-from django.core.management import call_command
 from playwright.sync_api import Page, expect
 
 from bridging.models import Assessment, Course, Enrolment
@@ -14,11 +13,6 @@ pytestmark = pytest.mark.browser
 
 PHONE = {"width": 390, "height": 844}
 STEPS = ["Endnu ikke", "Delvist", "For det meste", "Helt"]
-
-
-@pytest.fixture
-def demo(transactional_db):
-    call_command("seed_demo")
 
 
 def _running_enrolment():

@@ -2,17 +2,11 @@
 it meets is free of WCAG 2.1 A/AA violations according to axe-core."""
 
 import pytest
-from django.core.management import call_command
 from playwright.sync_api import Page, expect
 
 from tests.browser.helpers import axe_violations, log_in
 
 pytestmark = pytest.mark.browser
-
-
-@pytest.fixture
-def demo(transactional_db):
-    call_command("seed_demo")
 
 
 @pytest.fixture
