@@ -125,13 +125,19 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
-# A safety net, not a fix: PostgreSQL's JIT compiles a query whose estimated cost is high (a
-# figure over thousands of rows), which can take seconds longer than running it. Pages answer
-# in milliseconds, so the app's connections run without it (POSTGRES_JIT=1: with).
-if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and not env_bool(
-    "POSTGRES_JIT", False
-):
-    DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c jit=off"
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # PostgreSQL's cost of reading a page out of order, relative to reading the next one. Its
+    # default, 4, is for spinning disks; on SSD or with the data in memory 1.1 is the usual
+    # value. With 4, once updates have moved a table's rows out of their first order (every
+    # mark updates its enrolment's kept figures), a programme's 6,000 enrolments were read by
+    # scanning all 240,000 (120 ms) instead of by the course index (7 ms).
+    server_settings = [f"-c random_page_cost={os.environ.get('POSTGRES_RANDOM_PAGE_COST', '1.1')}"]
+    # A safety net, not a fix: PostgreSQL's JIT compiles a query whose estimated cost is high
+    # (a figure over thousands of rows), which can take seconds longer than running it. Pages
+    # answer in milliseconds, so the app's connections run without it (POSTGRES_JIT=1: with).
+    if not env_bool("POSTGRES_JIT", False):
+        server_settings.append("-c jit=off")
+    DATABASES["default"].setdefault("OPTIONS", {})["options"] = " ".join(server_settings)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Authentication -------------------------------------------------------------------------
