@@ -20,3 +20,21 @@ class UsedFormToken(models.Model):
 
     def __str__(self):
         return self.token
+
+
+class KeptFieldsMixin:
+    """For a model some of whose fields are kept by a service with an UPDATE of their own
+    (`KEPT_FIELDS`): saving a whole row leaves them out, so an instance read before the service
+    refreshed them does not put back the values it was read with."""
+
+    KEPT_FIELDS: tuple[str, ...] = ()
+
+    def save(self, *args, **kwargs):
+        whole_row = kwargs.get("update_fields") is None and not kwargs.get("force_insert")
+        if whole_row and not self._state.adding:
+            kwargs["update_fields"] = [
+                field.name
+                for field in self._meta.concrete_fields
+                if not field.primary_key and field.name not in self.KEPT_FIELDS
+            ]
+        super().save(*args, **kwargs)

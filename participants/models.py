@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from common.choices import choice_label
+from common.models import KeptFieldsMixin
 from partnerships.models import ActivityType, Membership, Organisation
 from partnerships.models.offers import TimeOfDay, Weekday
 from partnerships.models.organisations import LOADED_MEMBERSHIPS, ScopedQuerySet
@@ -107,7 +108,7 @@ class ParticipantQuerySet(ScopedQuerySet):
         return self.filter(kept_status_condition(status, today, row_by_row))
 
 
-class Participant(models.Model):
+class Participant(KeptFieldsMixin, models.Model):
     class Gender(models.TextChoices):
         FEMALE = "female", _("Woman")
         MALE = "male", _("Man")
@@ -211,6 +212,7 @@ class Participant(models.Model):
         default=Status.RECRUITED,
         editable=False,
     )
+    KEPT_FIELDS = ("journey_status",)  # KeptFieldsMixin: a whole row's save leaves it out
     health_notes = models.TextField(
         _("physical capacity and health considerations"),
         blank=True,
@@ -294,18 +296,6 @@ class Participant(models.Model):
 
     def __str__(self):
         return self.name_from(self.pk, self.first_name, self.last_name, self.anonymised_at)
-
-    def save(self, *args, **kwargs):
-        # `journey_status` is written only by hooks.refresh_status: saving a participant read
-        # before a service refreshed it must not put back the status it was read with.
-        whole_row = kwargs.get("update_fields") is None and not kwargs.get("force_insert")
-        if whole_row and not self._state.adding:
-            kwargs["update_fields"] = [
-                field.name
-                for field in self._meta.concrete_fields
-                if not field.primary_key and field.name != "journey_status"
-            ]
-        super().save(*args, **kwargs)
 
     def get_absolute_url(self):
         return reverse("participants:participant_detail", args=[self.pk])

@@ -4,6 +4,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from common.models import KeptFieldsMixin
 from participants.models import Participant
 
 from .courses import Course, course_scope
@@ -20,7 +21,7 @@ class EnrolmentQuerySet(models.QuerySet):
         return self.filter(status__in=Enrolment.ON_ROSTER)
 
 
-class Enrolment(models.Model):
+class Enrolment(KeptFieldsMixin, models.Model):
     class Status(models.TextChoices):
         ENROLLED = "enrolled", _("Enrolled")
         WAITLISTED = "waitlisted", _("On the waitlist")
@@ -118,8 +119,7 @@ class Enrolment(models.Model):
     def __str__(self):
         return f"{self.participant} · {self.course}"
 
-    # Written only by figures.attendance_refresh: saving an enrolment read before a mark was
-    # taken must not put back the figures it was read with.
+    # Written only by figures.attendance_refresh (KeptFieldsMixin).
     KEPT_FIELDS = (
         "kept_absences",
         "kept_present",
@@ -127,13 +127,3 @@ class Enrolment(models.Model):
         "kept_marked_on",
         "kept_marked_at",
     )
-
-    def save(self, *args, **kwargs):
-        whole_row = kwargs.get("update_fields") is None and not kwargs.get("force_insert")
-        if whole_row and not self._state.adding:
-            kwargs["update_fields"] = [
-                field.name
-                for field in self._meta.concrete_fields
-                if not field.primary_key and field.name not in self.KEPT_FIELDS
-            ]
-        super().save(*args, **kwargs)
