@@ -107,23 +107,29 @@ def _column_letters(count: int) -> list[str]:
     return letters
 
 
+def _copied_as_is(texts) -> bool:
+    """Whether each of `texts` (None: an empty cell) goes into a cell as it is: one look at all
+    of them joined by line feeds."""
+    joined = "\n".join(filter(None, texts))
+    return not (
+        _needs_care(joined)
+        or joined.startswith(_SPACE)
+        or joined.endswith(_SPACE)
+        # (a text that starts or ends with it, among texts joined by line feeds)
+        or "\n " in joined
+        or " \n" in joined
+        or "\n\t" in joined
+        or "\t\n" in joined
+        or "\n\n" in joined
+    )
+
+
 def _row(number: int, row, starts) -> str:
     """A row's XML; `starts` holds the start of each column's cells (`<c r="A`)."""
     # One look at all the row's text at once: nearly every row is copied as it is.
     texts = [value for value in row if value.__class__ is str]
     only_text = len(texts) == len(row)
-    texts = "\n".join(filter(None, texts))
-    plain = not (
-        _needs_care(texts)
-        or texts.startswith(_SPACE)
-        or texts.endswith(_SPACE)
-        # (a text that starts or ends with it, among texts joined by line feeds)
-        or "\n " in texts
-        or " \n" in texts
-        or "\n\t" in texts
-        or "\t\n" in texts
-        or "\n\n" in texts
-    )
+    plain = _copied_as_is(texts)
     if plain and only_text:  # (an empty cell is not written at all)
         cells = [
             f'{start}{number}" t="inlineStr"><is><t>{value}</t></is></c>'
@@ -162,17 +168,7 @@ def _plain_chunk(rows) -> bool:
     cells = list(itertools.chain.from_iterable(rows))
     if not set(map(type, cells)).issubset(_NOT_WRITTEN):
         return False
-    texts = "\n".join(filter(None, cells))
-    return not (
-        _needs_care(texts)
-        or texts.startswith(_SPACE)
-        or texts.endswith(_SPACE)
-        or "\n " in texts
-        or " \n" in texts
-        or "\n\t" in texts
-        or "\t\n" in texts
-        or "\n\n" in texts
-    )
+    return _copied_as_is(cells)
 
 
 def _template(filled: tuple) -> str:
