@@ -14,16 +14,13 @@ import pytest
 from django.urls import reverse
 from django.utils.html import escape
 
-from tests.test_access_matrix import MATRIX
-from tests.test_fuzz_forms import CANDIDATES, FORM, SKIP, fingerprint
+from tests.test_fuzz_forms import CANDIDATES, fingerprint, get_pages, own_form_fields, page_as
 
 pytestmark = pytest.mark.django_db
 
-ACTION = re.compile(r'\baction="([^"]*)"')
 TEXT_FIELD = re.compile(
     r'<(?:input\b(?=[^>]*\btype="(?:text|email|tel|search)")|textarea\b)[^>]*\bname="([^"]+)"'
 )
-NOT_TYPED = {"csrfmiddlewaretoken"}
 # What Django says in English; never on a Danish page.
 ENGLISH = ("This field is required", "Enter a valid", "Ensure this value", "Select a valid")
 
@@ -33,23 +30,10 @@ def _typed(field: str) -> str:
 
 
 def _form_pages(client, cast):
-    for name in sorted(MATRIX):
-        method, kwargs, _data, _expected = MATRIX[name]
-        if name in SKIP or name.startswith("admin:") or method != "get":
-            continue
-        url = reverse(name, kwargs=kwargs(cast) if kwargs else None)
+    for name, url in get_pages(cast):
         for role in CANDIDATES:
-            client.force_login(cast.user(role))
-            response = client.get(url)
-            if response.status_code != 200 or not response.headers.get(
-                "Content-Type", ""
-            ).startswith("text/html"):
-                continue
-            fields = set()
-            for attributes, inside in FORM.findall(response.content.decode()):
-                action = ACTION.search(attributes)
-                if 'method="post"' in attributes and (not action or action.group(1) in ("", url)):
-                    fields |= set(TEXT_FIELD.findall(inside)) - NOT_TYPED
+            page = page_as(client, cast, role, url)
+            fields = own_form_fields(page, url, TEXT_FIELD) if page else None
             if fields:
                 yield name, url, role, sorted(fields)
                 break

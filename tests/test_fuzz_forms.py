@@ -47,6 +47,39 @@ def _form_urls():
         yield name
 
 
+def get_pages(cast):
+    """(name, url) of each page of the URL x role matrix read with GET, but those in SKIP."""
+    for name in _form_urls():
+        method, kwargs, _data, _expected = MATRIX[name]
+        if method == "get":
+            yield name, reverse(name, kwargs=kwargs(cast) if kwargs else None)
+
+
+def page_as(client, cast, role, url, content_type="text/html"):
+    """The text of the page at `url` as `role` reads it, if it answers 200 with `content_type`
+    ("": any), not streamed: else None."""
+    client.force_login(cast.user(role))
+    response = client.get(url)
+    if (
+        response.status_code != 200
+        or response.streaming
+        or not response.headers.get("Content-Type", "").startswith(content_type)
+    ):
+        return None
+    return response.content.decode(errors="replace")
+
+
+def own_form_fields(page, url, field=None) -> set[str]:
+    """The names of the fields (`field`: a pattern; all by default) of the page's forms that
+    post to the page itself."""
+    fields = set()
+    for attributes, inside in FORM.findall(page):
+        action = ACTION.search(attributes)
+        if 'method="post"' in attributes and (not action or action.group(1) in ("", url)):
+            fields |= set((field or FORM_FIELD).findall(inside)) - NOT_THE_FORM
+    return fields
+
+
 def fingerprint():
     """A hash of every row of the project's own tables."""
     digest = hashlib.sha256()
@@ -69,15 +102,8 @@ def _fields_and_user(client, cast, name):
                 continue
             payload = data(cast, user) if data else {}
             return url, user, sorted(payload) or ["value"]
-        response = client.get(url)
-        content_type = response.headers.get("Content-Type", "")
-        if response.status_code != 200 or not content_type.startswith("text/html"):
-            continue
-        fields = set()
-        for attributes, inside in FORM.findall(response.content.decode()):
-            action = ACTION.search(attributes)
-            if 'method="post"' in attributes and (not action or action.group(1) in ("", url)):
-                fields |= set(FORM_FIELD.findall(inside)) - NOT_THE_FORM
+        page = page_as(client, cast, role, url)
+        fields = own_form_fields(page, url) if page else None
         if fields:
             return url, user, sorted(fields)
     return url, None, None
