@@ -947,6 +947,15 @@ class TestExports:
         client.force_login(cast.coordinator_a)
         assert client.get(reverse("bridging:handover_export", args=["pdf"])).status_code == 404
 
+    def test_the_downloads_are_offered_only_when_there_are_handovers(self, client, cast):
+        export = reverse("bridging:handover_export", args=["csv"])
+        client.force_login(cast.coordinator_a)
+        assert export in client.get(reverse("bridging:handover_list")).content.decode()
+        client.force_login(cast.coordinator_b)  # project B has handed no one over
+        response = client.get(reverse("bridging:handover_list"))
+        assert response.status_code == 200
+        assert export not in response.content.decode()
+
     @pytest.mark.parametrize("extra", [0, 10])
     def test_handover_list_query_budget(self, client, cast, django_assert_num_queries, extra):
         for _ in range(extra):
