@@ -79,14 +79,11 @@ def log_list_access(participant_ids, *, membership: Membership, action: str) -> 
     if not ids:
         return 0
     if connection.vendor != "postgresql":  # no INSERT inside a WITH: two statements
-        access = ListAccess.objects.create(
-            user_id=membership.user_id, role=membership.role, action=action
+        return log_list_access_for(
+            Participant.objects.filter(pk__in=ids).values(participant_id=F("pk")),
+            membership=membership,
+            action=action,
         )
-        ListAccessParticipant.objects.bulk_create(
-            ListAccessParticipant(participant_id=participant_id, access=access)
-            for participant_id in ids
-        )
-        return len(ids)
     lists = connection.ops.quote_name(ListAccess._meta.db_table)
     with connection.cursor() as cursor:
         cursor.execute(
