@@ -37,10 +37,38 @@ def course_create(*, form, programme) -> Course:
 @transaction.atomic
 def course_update(*, form) -> Course:
     """Save a validated CourseForm of an existing course. A change of the course's state
-    (e.g. cancelled) changes the status of everyone on it."""
+    (e.g. cancelled) changes the status of everyone on it. The places are counted with the
+    course row locked (as enrolment_create does): fewer places than the team has are refused,
+    and more places move the first on the waitlist up, in their turn."""
+    Course.objects.select_for_update().get(pk=form.instance.pk)
+    enrolled = Enrolment.objects.filter(course=form.instance, status=Enrolment.Status.ENROLLED)
+    taken = enrolled.count()
+    if form.instance.capacity < taken:
+        raise JourneyError(
+            _(
+                "%(count)s are on the team; the course cannot have fewer places. "
+                "Withdraw someone first."
+            )
+            % {"count": taken}
+        )
     course = form.save()
+    promoted = []
+    if course.capacity > taken and course.status in (
+        Course.Status.PLANNED,
+        Course.Status.RUNNING,
+    ):
+        promoted = list(
+            Enrolment.objects.filter(course=course, status=Enrolment.Status.WAITLISTED)
+            .order_by("created_at", "pk")
+            .values_list("pk", "participant_id")[: course.capacity - taken]
+        )
+        Enrolment.objects.filter(pk__in=[pk for pk, _participant in promoted]).update(
+            status=Enrolment.Status.ENROLLED
+        )
     if "status" in form.changed_data:
         status_refresh_for_courses([course.pk])
+    elif promoted:
+        refresh_status([participant for _pk, participant in promoted])
     return course
 
 

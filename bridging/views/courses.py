@@ -190,9 +190,13 @@ def course_update(request, pk):
         request.POST or None, instance=course, organisation=course.programme.organisation
     )
     if request.method == "POST" and form.is_valid():
-        services.course_update(form=form)
-        messages.success(request, _("The changes are saved."))
-        return redirect(course)
+        try:
+            services.course_update(form=form)
+        except services.JourneyError as error:
+            form.add_error("capacity", error.args[0])
+        else:
+            messages.success(request, _("The changes are saved."))
+            return redirect(course)
     return render(
         request,
         "bridging/course_form.html",

@@ -9,6 +9,7 @@ from django.urls import reverse
 
 from bridging import services
 from bridging.models import Course, Enrolment, Programme, Session
+from participants.models import Participant
 from tests.factories import CourseFactory, EnrolmentFactory, ParticipantFactory
 
 pytestmark = pytest.mark.django_db
@@ -318,3 +319,41 @@ def test_programme_page_query_budget(client, cast, django_assert_num_queries, ex
         == Enrolment.objects.filter(course__programme=cast.programme_a, status="enrolled").count()
     )
     assert len(response.context["page"].object_list) == min(50, 1 + extra)
+
+
+def _edit_course(client, course, **overrides):
+    data = course_data(
+        name=course.name, venue=course.venue, address=course.address,
+        start_time=course.start_time.strftime("%H:%M"),
+        end_time=course.end_time.strftime("%H:%M"), capacity=course.capacity,
+        status=course.status,
+    )  # fmt: skip
+    data.update(overrides)
+    return client.post(reverse("bridging:course_update", args=[course.pk]), data, follow=True)
+
+
+def test_fewer_places_than_the_team_has_are_refused(client, cast):
+    course = CourseFactory(programme=cast.programme_a, capacity=2, status="running")
+    for participant in ParticipantFactory.create_batch(2, organisation=cast.project_a):
+        services.enrolment_create(course=course, participant=participant)
+    client.force_login(cast.coordinator_a)
+    response = _edit_course(client, course, capacity="1", venue="Ny hal")
+    page = response.content.decode()
+    assert "Der er 2 på holdet" in page
+    assert 'value="Ny hal"' in page  # what was typed is kept
+    course.refresh_from_db()
+    assert course.capacity == 2
+    assert course.venue != "Ny hal"  # nothing saved
+
+
+def test_more_places_move_the_waitlist_up_in_turn(client, cast):
+    course = CourseFactory(programme=cast.programme_a, capacity=1, status="running")
+    people = ParticipantFactory.create_batch(4, organisation=cast.project_a)
+    enrolments = [services.enrolment_create(course=course, participant=p) for p in people]
+    assert [e.status for e in enrolments] == ["enrolled", "waitlisted", "waitlisted", "waitlisted"]
+    client.force_login(cast.coordinator_a)
+    _edit_course(client, course, capacity="3")
+    statuses = [Enrolment.objects.get(pk=e.pk).status for e in enrolments]
+    assert statuses == ["enrolled", "enrolled", "enrolled", "waitlisted"]
+    kept = Participant.objects.with_kept_status().get(pk=people[1].pk).status
+    assert kept == Participant.objects.with_status().get(pk=people[1].pk).status == "in_course"
