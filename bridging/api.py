@@ -9,7 +9,6 @@ programme is a 404.
 from django.db.models import Count, IntegerField, OuterRef, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_filters import rest_framework as filters
 from drf_spectacular.utils import extend_schema
@@ -19,6 +18,7 @@ from rest_framework.response import Response
 from partnerships.access import user_memberships
 from partnerships.api_auth import TokenScoped
 
+from . import figures
 from . import funnel as funnel_module
 from .models import Course, Enrolment, Handover, HandoverParticipant, Programme, Session
 
@@ -172,7 +172,7 @@ class CourseList(JourneyView, generics.ListAPIView):
             .annotate(
                 **_enrolment_counts("course"),
                 sessions_planned_count=_count(sessions),
-                sessions_held_count=_count(sessions.filter(date__lte=timezone.localdate())),
+                sessions_held_count=_count(sessions.filter(figures.held_q(figures.now_local()))),
             )
             .order_by("start_date", "name", "pk")
         )

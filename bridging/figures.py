@@ -50,6 +50,16 @@ def held_condition(alias: str, now: datetime.datetime) -> tuple[str, list]:
     )
 
 
+def held_q(now: datetime.datetime, prefix: str = "") -> Q:
+    """The same rule as `held_condition`, for the ORM: sessions (through `prefix`, e.g.
+    "sessions__") not cancelled that have begun by `now`."""
+    today, time = now.date(), now.time().replace(microsecond=0)
+    return ~Q(**{f"{prefix}status": Session.Status.CANCELLED}) & (
+        Q(**{f"{prefix}date__lt": today})
+        | Q(**{f"{prefix}date": today, f"{prefix}start_time__lte": time})
+    )
+
+
 def scope_sql(enrolments, *fields) -> tuple[str, list]:
     """The scope's SQL, selecting (id, course_id, *fields) of each enrolment."""
     values = enrolments.order_by().values("pk", "course_id", *fields)

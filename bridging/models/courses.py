@@ -391,6 +391,21 @@ class Session(models.Model):
     def is_cancelled(self):
         return self.status == self.Status.CANCELLED
 
+    def shown_status(self, now: datetime.datetime | None = None) -> str:
+        """The status as pages show it, by the figures' rule of a held session
+        (figures.held_condition): cancelled, else held once it has begun, else planned. The
+        stored status says only whether it is cancelled (a log can be written ahead, and
+        attendance taken without one)."""
+        from ..figures import now_local
+
+        if self.is_cancelled:
+            return self.Status.CANCELLED
+        begun = self.starts_at() <= (now or now_local())
+        return self.Status.HELD if begun else self.Status.PLANNED
+
+    def get_shown_status_display(self) -> str:
+        return self.Status(self.shown_status()).label
+
     def starts_at(self) -> datetime.datetime:
         return datetime.datetime.combine(self.date, self.start_time, ZoneInfo(settings.TIME_ZONE))
 

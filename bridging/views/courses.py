@@ -230,8 +230,10 @@ def course_detail(request, pk):
     sessions = list(Session.objects.filter(course=course))
     session_url = url_for_each("bridging:session_detail")
     session_status = choice_labels(Session, "status")
+    now = figures.now_local()
     for session in sessions:
-        session.url, session.status_label = session_url(session.pk), session_status[session.status]
+        session.url = session_url(session.pk)
+        session.status_label = session_status[session.shown_status(now)]
     exit_ready = figures.exit_ready_per_course(
         Enrolment.objects.on_roster().filter(course=course)
     ).get(course.pk, 0)
