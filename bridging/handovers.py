@@ -5,7 +5,7 @@ import datetime
 from calendar import monthrange
 
 from django.db import transaction
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, OuterRef, Q, Subquery
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -50,11 +50,20 @@ class OverlapError(JourneyError):
 
 def open_condition() -> Q:
     """True for a handover (HandoverParticipant) that keeps its participant on their way:
-    proposed, sent, accepted, or started and not (yet) stopped at a follow-up."""
-    stopped = FollowUp.objects.filter(member=OuterRef("pk"), answer=FollowUp.Answer.STOPPED)
+    proposed, sent, accepted, or started and not (yet) stopped at a follow-up (or active again
+    at a later one: FollowUp.stopped)."""
+    stopped = FollowUp.stopped(OuterRef("pk"))
     return Q(status__in=HandoverParticipant.OPEN_STATUSES) & ~(
         Q(status=Status.STARTED) & Exists(stopped)
     )
+
+
+def stopped_at(member) -> Subquery:
+    """The months of the follow-up at which `member` (an OuterRef to a handed-over participant)
+    stopped, by the one definition (FollowUp.stopped), the first of their current stop; null
+    while they have not stopped. Shown beside a later follow-up's question, which is still
+    asked: people come back, and the figures at 6 and 12 months need everyone's answer."""
+    return Subquery(FollowUp.stopped(member).order_by("months").values("months")[:1])
 
 
 def open_handovers(participants):

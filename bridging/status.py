@@ -13,7 +13,8 @@ In the order of precedence, the first that holds:
 1. withdrawn: the coordinator recorded that they left the programme, or the consent to be
    registered was withdrawn and none is in force;
 2. continued at a permanent offer: started at an offer (or a self-organised group) and no
-   follow-up has said they stopped;
+   follow-up has said they stopped, or a later one said they are active again
+   (`FollowUp.stopped`);
 3. handed over: in an open handover, i.e. sent or accepted;
 4. in a course: enrolled (not waitlisted) on a planned or running course;
 5. ended without continuing: completed or left a course, or a handover was declined or they
@@ -45,7 +46,7 @@ def journey_status(row_by_row: bool = False):
     members = per_participant(
         HandoverParticipant.objects.filter(participant=OuterRef("pk")), row_by_row
     )
-    stopped = FollowUp.objects.filter(member=OuterRef("pk"), answer=FollowUp.Answer.STOPPED)
+    stopped = FollowUp.stopped(OuterRef("pk"))  # the latest definite answer said stopped
     # Withdrawn from a handover after starting (the consent to share was withdrawn): they
     # still started, as the funnel counts them (funnel.STARTED).
     started = members.filter(

@@ -311,6 +311,25 @@ class FollowUp(models.Model):
         return f"{self.member} +{self.months}"
 
     @staticmethod
+    def stopped(member):
+        """The one definition of "stopped at the offer": the follow-ups of `member` (an
+        OuterRef to a handed-over participant) that said stopped and that no later follow-up
+        (by months) answered "active". So the member has stopped when their latest definite
+        answer (active or stopped; "unknown" tells nothing) is "stopped", and someone who came
+        back counts as active again. The status (status.py), whether a handover is still open
+        (handovers.open_condition) and the note beside a later follow-up's question all read
+        it; the funnel's "active after N months" is the N-month answer itself, so a comeback
+        counts there as it does here."""
+        came_back = FollowUp.objects.filter(
+            member=models.OuterRef("member"),
+            months__gt=models.OuterRef("months"),
+            answer=FollowUp.Answer.ACTIVE,
+        )
+        return FollowUp.objects.filter(member=member, answer=FollowUp.Answer.STOPPED).exclude(
+            models.Exists(came_back)
+        )
+
+    @staticmethod
     def open_due_on():
         """The day an open follow-up falls due, null once answered: `open_due_on() <= today`
         is "due and not answered", written as the index `follow_up_open_due` holds it."""

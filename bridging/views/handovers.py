@@ -351,6 +351,7 @@ def handover_detail(request, pk):
         .filter(handover=handover)
         .select_related("participant")
         .prefetch_related("follow_ups")
+        .annotate(stopped_at=handovers.stopped_at(OuterRef("pk")))
     )
     today = timezone.localdate()
     typed = request.session.pop(TYPED_ANSWER, None)  # an answer refused just before
@@ -363,6 +364,7 @@ def handover_detail(request, pk):
             follow_up.is_open = handovers.follow_up_opens_on(follow_up) <= today
             follow_up.opens_on = handovers.follow_up_opens_on(follow_up)
             follow_up.typed = _typed_for(typed, "follow_up", follow_up.pk)
+            follow_up.stopped_at = member.stopped_at
     return render(
         request,
         "bridging/handover_detail.html",
@@ -572,6 +574,8 @@ def inbox(request):
             due_on__lte=today + handovers.FOLLOW_UP_OPENS_BEFORE,
         )
         .select_related("member__participant", "member__handover__offer")
+        # Stopped at an earlier follow-up: said beside the question, which is still asked.
+        .annotate(stopped_at=handovers.stopped_at(OuterRef("member")))
         .order_by("due_on", "pk"),
         INBOX_ROWS_PER_PAGE,
     ).get_page(request.GET.get("follow_ups_page"))

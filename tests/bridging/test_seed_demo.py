@@ -176,6 +176,12 @@ def test_the_demo_shows_a_second_bridge_with_a_reason_and_a_withdrawn_consent(cl
         # a namesake may be waiting; the withdrawn one's row is not
         f"started-{withdrawn.pk}" not in inbox
     )
+    # The one who stopped at 3 months is asked at 6, with the stop beside the question.
+    from bridging.models import FollowUp
+
+    stopped = FollowUp.objects.get(answer="stopped").member
+    assert f"Efter 6 måneder: er {stopped.participant} stadig aktiv?" in inbox
+    assert "Stoppede ved 3 måneder" in inbox
 
 
 def test_the_demo_of_local_partnerships_is_what_their_pages_can_record(client):
