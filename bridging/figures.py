@@ -164,6 +164,15 @@ RULE_COLUMNS = {
 
 LATEST_FIRST = "a.assessed_on DESC, a.created_at DESC, a.id DESC"
 
+# The exit-ready rule over `_READY_FROM`: the scores meet the minimum, and the attendance does
+# (no held session yet: it does not hold anyone back).
+_READY = (
+    "c.meets AND (COALESCE(h.n, 0) = 0 OR COALESCE(cp.n, 0) * 100 >= c.minimum_attendance * h.n)"
+)
+_READY_FROM = """FROM assessed c
+        LEFT JOIN held h ON h.course_id = c.course_id
+        LEFT JOIN candidates_present cp ON cp.enrolment_id = c.enrolment_id"""
+
 
 def _latest_staff_assessment_join(columns: str, only: str) -> str:
     """LEFT JOIN l: the latest staff assessment of each scope row `sc` (for which `only` holds).
@@ -189,9 +198,14 @@ def _latest_staff_assessment_join(columns: str, only: str) -> str:
 def exit_ready_ctes(enrolments, now: datetime.datetime, of_status=None) -> tuple[str, list]:
     """The CTEs of `_held_ctes` plus readiness(enrolment_id, course_id, status, assessed,
     ready): one row per enrolment of the scope, so the figures built on it read readiness
-    alone and never join the scope to itself. With `of_status` (an Enrolment.Status) the rule
-    is worked out only for the enrolments in that status; the others read as not assessed
-    and not ready (the funnel asks it only of those who completed the course).
+    alone and never join the scope to itself; and ready(enrolment_id, course_id): the
+    exit-ready among them, by the same rule (`_READY`), for the figures that count or list
+    only those (a filter on the few whose scores meet the minimum, where readiness carries
+    every enrolment of the scope through its joins: a fifth less of the query for a
+    programme of 6,000). With `of_status` (an Enrolment.Status, or several) the rule is
+    worked out only for the enrolments in that status; the others read as not assessed and
+    not ready (the funnel asks it only of those who completed the course, the programme page
+    of those on the roster, beside the waitlist it counts).
 
     The latest staff assessment is read per enrolment from its covering index
     (assessment_latest_staff), newest first, one entry. Attendance can only hold back those
@@ -203,7 +217,11 @@ def exit_ready_ctes(enrolments, now: datetime.datetime, of_status=None) -> tuple
     base, params = _held_ctes(enrolments, now, RULE_COLUMNS)
     only = "TRUE"
     if of_status is not None:
-        only = f"sc.status = '{Enrolment.Status(of_status).value}'"  # a known value, not input
+        statuses = [of_status] if isinstance(of_status, str) else of_status
+        # Known values, not input.
+        only = "sc.status IN ({})".format(
+            ", ".join(f"'{Enrolment.Status(status).value}'" for status in statuses)
+        )
     fields = [indicator.field for indicator in INDICATORS]
     columns = ", ".join(f"a.{field}" for field in fields)
     meets = " AND ".join(f"l.{field} >= sc.minimum" for field in fields)
@@ -226,12 +244,12 @@ def exit_ready_ctes(enrolments, now: datetime.datetime, of_status=None) -> tuple
     readiness AS (
         SELECT c.enrolment_id, c.course_id, c.status,
             CASE WHEN c.assessed THEN 1 ELSE 0 END AS assessed,
-            CASE WHEN c.meets AND (COALESCE(h.n, 0) = 0
-                     OR COALESCE(cp.n, 0) * 100 >= c.minimum_attendance * h.n)
-            THEN 1 ELSE 0 END AS ready
-        FROM assessed c
-        LEFT JOIN held h ON h.course_id = c.course_id
-        LEFT JOIN candidates_present cp ON cp.enrolment_id = c.enrolment_id
+            CASE WHEN {_READY} THEN 1 ELSE 0 END AS ready
+        {_READY_FROM}
+    ),
+    ready AS (
+        SELECT c.enrolment_id, c.course_id {_READY_FROM}
+        WHERE {_READY}
     )"""
     return sql, params
 
@@ -296,7 +314,7 @@ def exit_ready_ids(enrolments, now=None) -> set[int]:
     """The enrolments in `enrolments` that are exit-ready now. One query."""
     now = as_now(now)
     ctes, params = exit_ready_ctes(enrolments, now)
-    rows = _fetch(f"WITH {ctes} SELECT enrolment_id FROM readiness WHERE ready = 1", params)
+    rows = _fetch(f"WITH {ctes} SELECT enrolment_id FROM ready", params)
     return {pk for (pk,) in rows}
 
 
@@ -310,15 +328,48 @@ def readiness_flags(enrolments, now=None) -> dict[int, tuple[bool, bool]]:
 
 
 def exit_ready_per_course(enrolments, now=None) -> dict[int, int]:
-    """How many are exit-ready per course, for the programme page. One query."""
+    """How many are exit-ready per course (a course with none may be left out). One query."""
     now = as_now(now)
     ctes, params = exit_ready_ctes(enrolments, now)
+    rows = _fetch(f"WITH {ctes} SELECT course_id, COUNT(*) FROM ready GROUP BY course_id", params)
+    return {course_id: int(count) for course_id, count in rows}
+
+
+@dataclass
+class CourseFigures:
+    enrolled: int = 0
+    waitlisted: int = 0
+    completed: int = 0
+    exit_ready: int = 0
+
+
+def course_figures(enrolments, now=None) -> dict[int, CourseFigures]:
+    """Per course of the enrolments (of every status): how many are enrolled, waitlisted and
+    completed, and how many of those on the roster are exit-ready, for the programme page. One
+    query, reading the enrolments once (a course with none is left out)."""
+    now = as_now(now)
+    enrolled, waitlisted, completed = (
+        Enrolment.Status.ENROLLED,
+        Enrolment.Status.WAITLISTED,
+        Enrolment.Status.COMPLETED,
+    )
+    ctes, params = exit_ready_ctes(enrolments, now, of_status=(enrolled, completed))
+    counted = ", ".join(
+        f"SUM(CASE WHEN sc.status = '{status.value}' THEN 1 ELSE 0 END)"
+        for status in (enrolled, waitlisted, completed)
+    )
     rows = _fetch(
-        f"""WITH {ctes}
-        SELECT course_id, SUM(ready) FROM readiness GROUP BY course_id""",
+        f"""WITH {ctes},
+        ready_per_course AS (SELECT course_id, COUNT(*) AS n FROM ready GROUP BY course_id)
+        SELECT sc.course_id, {counted}, COALESCE(MAX(r.n), 0)
+        FROM scope sc LEFT JOIN ready_per_course r ON r.course_id = sc.course_id
+        GROUP BY sc.course_id""",
         params,
     )
-    return {course_id: int(count or 0) for course_id, count in rows}
+    return {
+        course_id: CourseFigures(int(enrolled), int(waitlisted), int(completed), int(ready))
+        for course_id, enrolled, waitlisted, completed, ready in rows
+    }
 
 
 def _dropout_scope(user, organisation=None):

@@ -106,3 +106,34 @@ def test_programme_page_counts_the_exit_ready_per_course(client, cast):
     client.force_login(cast.coordinator_a)
     response = client.get(reverse("bridging:programme_detail", args=[cast.programme_a.pk]))
     assert response.context["courses"][0]["exit_ready"] == 1
+
+
+def test_course_figures_count_each_status_and_the_exit_ready_on_the_roster():
+    """figures.course_figures (the programme page): per course, the enrolled, waitlisted and
+    completed, and the exit-ready among those on the roster, by the rule exit_ready_ids
+    applies; a waitlisted or withdrawn enrolment with a meeting assessment is not counted."""
+    ready = journey()
+    course = ready.course
+    completed = EnrolmentFactory(course=course, status="completed")
+    not_ready = EnrolmentFactory(course=course)
+    waitlisted = EnrolmentFactory(course=course, status="waitlisted")
+    withdrawn = EnrolmentFactory(course=course, status="withdrawn", withdrawn_reason="Flyttet")
+    for session in course.sessions.all():  # attended every session
+        Attendance.objects.create(session=session, enrolment=completed, status="present")
+    values = dict.fromkeys(FIELDS, 3)
+    for enrolment in (completed, waitlisted, withdrawn):
+        Assessment.objects.create(enrolment=enrolment, source="staff", kind="end",
+                                  assessed_on=timezone.localdate(), **values)  # fmt: skip
+    short = values | {"progress": 2}
+    Assessment.objects.create(enrolment=not_ready, source="staff", kind="end",
+                              assessed_on=timezone.localdate(), **short)  # fmt: skip
+    other = journey(present=1)  # another course: attendance holds them back
+    scope = type(ready).objects.filter(course__in=[course, other.course])
+    counted = figures.course_figures(scope)
+    on_roster = scope.filter(status__in=["enrolled", "completed"])
+    assert figures.exit_ready_ids(on_roster) == {ready.pk, completed.pk}
+    assert counted[course.pk] == figures.CourseFigures(
+        enrolled=2, waitlisted=1, completed=1, exit_ready=2
+    )
+    assert counted[other.course_id] == figures.CourseFigures(enrolled=1)
+    assert figures.exit_ready_per_course(on_roster) == {course.pk: 2}
