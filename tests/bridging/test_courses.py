@@ -290,8 +290,9 @@ def test_programme_pages_query_budget(client, cast, django_assert_num_queries, e
         Programme.objects.create(organisation=cast.project_a, name="x", starts_on="2026-01-01",
                                  ends_on="2026-02-01")  # fmt: skip
     client.force_login(cast.coordinator_a)
-    # 1 session, 2 user, 3 own memberships, 4 the programme, 5 courses with counts,
-    # 6 exit-ready per course (one SQL query over attendance and assessments), 7 fairs
+    # 1 session, 2 user, 3 own memberships, 4 the programme, 5 its courses, 6 their
+    # enrolments counted with the exit-ready (one SQL query over attendance and assessments),
+    # 7 fairs
     with django_assert_num_queries(7):
         assert client.get(cast.programme_a.get_absolute_url()).status_code == 200
     # 1 session, 2 user, 3 own memberships, 4 programmes with course counts
@@ -310,8 +311,8 @@ def test_programme_page_query_budget(client, cast, django_assert_num_queries, ex
             course=course, status="waitlisted", participant__organisation=cast.project_a
         )
     client.force_login(cast.coordinator_a)
-    # 1 session, 2 user, 3 own memberships, 4 the programme, 5 its courses with their counts,
-    # 6 the exit-ready per course, 7 the fairs
+    # 1 session, 2 user, 3 own memberships, 4 the programme, 5 its courses, 6 their
+    # enrolments counted with the exit-ready, 7 the fairs
     with django_assert_num_queries(7):
         response = client.get(reverse("bridging:programme_detail", args=[cast.programme_a.pk]))
     assert (
