@@ -1,6 +1,7 @@
 """Exit readiness: scores, the exit-ready rule, assessments, questionnaires and who sees them."""
 
 import datetime
+import re
 
 import pytest
 from django.urls import reverse
@@ -81,7 +82,22 @@ def test_assessment_form_shows_the_attendance_evidence_and_the_guide(client, cas
     assert "Hun møder op og er deltagende" in page
     assert "Fremmøde indtil nu" in page
     assert "Hvad fremmer udslusningsparathed" in page
-    assert "Instruktøren kender deltagerne og deres motivation" in page
+    # The seed's list word for word, the instructor's four points under "Instruktøren:".
+    guide = re.search(r'id="guide-heading".*?</ul>\s*</li>.*?</ul>', page, re.S).group(0)
+    assert [re.sub(r"\s+", " ", item).strip() for item in re.findall(r"<li>([^<]*)", guide)] == [
+        "Udslusning som mål er tydeligt kommunikeret i rekruttering og undervisning",
+        "Udslusning er et tema i spørgeskemaer",
+        "Udslusning er et tema i evt. undervisning eller ved snak efter træning",
+        "Afvikling af Foreningsmesse med lokale aktører",
+        "Der arbejdes med Holddannelse (relationer)",
+        "Instruktøren:",
+        "Kender deltagerne og deres motivation",
+        "Kender lokalområdets muligheder",
+        "Har ressourcer til vejledning af deltager",
+        "Har ressourcer til samarbejde med lokal aktør",
+        "Udslusning både til selvorganiseret aktivitet og organiseret aktivitet",
+        "Individuel-, gruppe- eller holdudslusning gennem samarbejde med lokale aktører",
+    ]
 
 
 @pytest.mark.parametrize("bad", ["0", "5", "x", ""])
