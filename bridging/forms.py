@@ -163,9 +163,13 @@ class _EnrolmentFields(forms.Form):
             )  # fmt: skip
 
 
+# Who is on a course, or waiting for it: not offered it again (one who withdrew can come back).
+_not_withdrawn = Enrolment.objects.exclude(status=Enrolment.Status.WITHDRAWN)
+
+
 class EnrolmentForm(_EnrolmentFields):
     """Enrol on a course: the participant is found by searching, never from a list of all;
-    people already on the course are not offered."""
+    people already on the course (or waiting for it) are not offered."""
 
     field_order = ["participant", "recruitment", "exit_goal_explained", "confirm_second"]
 
@@ -184,7 +188,7 @@ class EnrolmentForm(_EnrolmentFields):
         field.queryset = (
             participants.filter(organisation=course.programme.organisation_id)
             .filter(anonymised_at__isnull=True)
-            .exclude(enrolments__course=course)
+            .exclude(pk__in=_not_withdrawn.filter(course=course).values("participant"))
             .order_by("first_name", "last_name", "pk")
         )
         field.suggest_url = reverse("bridging:enrolment_suggestions", args=[course.pk])
@@ -198,7 +202,7 @@ class EnrolmentForm(_EnrolmentFields):
 
 class ParticipantEnrolmentForm(_EnrolmentFields):
     """Enrol from the participant's page: one of the project's planned or running courses that
-    they are not on yet (a handful, so a list)."""
+    they are not on or waiting for (a handful, so a list)."""
 
     field_order = ["course", "recruitment", "exit_goal_explained", "confirm_second"]
 
@@ -212,7 +216,7 @@ class ParticipantEnrolmentForm(_EnrolmentFields):
                 programme__organisation=participant.organisation_id,
                 status__in=[Course.Status.PLANNED, Course.Status.RUNNING],
             )
-            .exclude(enrolments__participant=participant)
+            .exclude(pk__in=_not_withdrawn.filter(participant=participant).values("course"))
             .select_related("programme")
             .order_by("start_date", "name")
         )

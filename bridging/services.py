@@ -118,11 +118,14 @@ def enrolment_create(
     enrolled_on: datetime.date | None = None,
 ) -> Enrolment:
     """Enrol, or put on the waitlist when the course is full. Safe under concurrent requests:
-    the course row is locked while the places are counted."""
+    the course row is locked while the places are counted. Someone who withdrew from the
+    course comes back on their enrolment (one per course, so the figures count them once),
+    behind those already waiting if it is full."""
     course = Course.objects.select_for_update().get(pk=course.pk)
     if course.status in (Course.Status.COMPLETED, Course.Status.CANCELLED):
         raise JourneyError(_("The course is over or cancelled; no one can be enrolled."))
-    if Enrolment.objects.filter(course=course, participant=participant).exists():
+    earlier = Enrolment.objects.filter(course=course, participant=participant).first()
+    if earlier is not None and earlier.status != Enrolment.Status.WITHDRAWN:
         raise JourneyError(_("The participant is already on this course."))
     # "Udmeldt": left the programme, or withdrew the consent to be registered (one query).
     withdrawn = (
@@ -141,6 +144,19 @@ def enrolment_create(
         )
     taken = Enrolment.objects.filter(course=course, status=Enrolment.Status.ENROLLED).count()
     status = Enrolment.Status.ENROLLED if taken < course.capacity else Enrolment.Status.WAITLISTED
+    if earlier is not None:
+        earlier.status, earlier.withdrawn_reason = status, ""
+        earlier.recruitment, earlier.exit_goal_explained = recruitment, exit_goal_explained
+        earlier.enrolled_on = enrolled_on or timezone.localdate()
+        earlier.created_at = timezone.now()  # the waitlist's order: in turn from now
+        earlier.save(
+            update_fields=[
+                "status", "withdrawn_reason", "recruitment", "exit_goal_explained",
+                "enrolled_on", "created_at",
+            ]
+        )  # fmt: skip
+        refresh_status([participant.pk])
+        return earlier
     try:
         with transaction.atomic():
             enrolment = Enrolment.objects.create(

@@ -358,3 +358,37 @@ def test_more_places_move_the_waitlist_up_in_turn(client, cast):
     assert statuses == ["enrolled", "enrolled", "enrolled", "waitlisted"]
     kept = Participant.objects.with_kept_status().get(pk=people[1].pk).status
     assert kept == Participant.objects.with_status().get(pk=people[1].pk).status == "in_course"
+
+
+def test_a_participant_who_withdrew_can_come_back_and_counts_once(client, cast):
+    course = CourseFactory(programme=cast.programme_a, capacity=2, status="running")
+    back, other, waiting = ParticipantFactory.create_batch(3, organisation=cast.project_a)
+    enrolment = services.enrolment_create(course=course, participant=back)
+    services.enrolment_create(course=course, participant=other)
+    services.enrolment_withdraw(enrolment=enrolment, reason="Syg")
+    client.force_login(cast.coordinator_a)
+    suggestions = client.get(reverse("bridging:enrolment_suggestions", args=[course.pk]),
+                             {"participant_q": back.first_name})  # fmt: skip
+    assert f'value="{back.pk}"' in suggestions.content.decode()
+    assert course.name in client.get(
+        reverse("bridging:participant_enrol", args=[back.pk])
+    ).content.decode()
+    _enrol(client, course, back)
+    enrolment.refresh_from_db()
+    assert (enrolment.status, enrolment.withdrawn_reason) == ("enrolled", "")
+    assert Enrolment.objects.filter(course=course, participant=back).count() == 1
+    # Full: one who withdraws and comes back waits behind those already waiting.
+    assert services.enrolment_create(course=course, participant=waiting).status == "waitlisted"
+    services.enrolment_withdraw(enrolment=enrolment, reason="Syg igen")
+    assert Enrolment.objects.get(participant=waiting).status == "enrolled"
+    later = ParticipantFactory(organisation=cast.project_a)
+    assert services.enrolment_create(course=course, participant=later).status == "waitlisted"
+    assert services.enrolment_create(course=course, participant=back).status == "waitlisted"
+    services.enrolment_withdraw(enrolment=Enrolment.objects.get(participant=other), reason="y")
+    statuses = dict(Enrolment.objects.filter(course=course).values_list("participant", "status"))
+    assert statuses == {back.pk: "waitlisted", other.pk: "withdrawn", waiting.pk: "enrolled",
+                        later.pk: "enrolled"}  # fmt: skip
+    from bridging.funnel import funnel
+
+    enrolled = funnel(Enrolment.objects.filter(course=course))["stages"][0]["count"]
+    assert enrolled == 3  # each once, whatever their comings and goings (not the waitlisted)
