@@ -370,9 +370,10 @@ def test_a_participant_who_withdrew_can_come_back_and_counts_once(client, cast):
     suggestions = client.get(reverse("bridging:enrolment_suggestions", args=[course.pk]),
                              {"participant_q": back.first_name})  # fmt: skip
     assert f'value="{back.pk}"' in suggestions.content.decode()
-    assert course.name in client.get(
-        reverse("bridging:participant_enrol", args=[back.pk])
-    ).content.decode()
+    assert (
+        course.name
+        in client.get(reverse("bridging:participant_enrol", args=[back.pk])).content.decode()
+    )
     _enrol(client, course, back)
     enrolment.refresh_from_db()
     assert (enrolment.status, enrolment.withdrawn_reason) == ("enrolled", "")
