@@ -84,7 +84,7 @@ def participant_export(participant: Participant) -> dict:
         }
         for entry in access_history(
             ParticipantAccess.objects.filter(participant=participant).select_related("user"),
-            ListAccess.objects.filter(entries__participant=participant).select_related("user"),
+            ListAccess.objects.including(participant).select_related("user"),
             participant,
         )
     ]

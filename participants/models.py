@@ -587,29 +587,68 @@ class ListAccessQuerySet(models.QuerySet):
         project read them."""
         if not user.is_authenticated or not user.is_active:
             return self.none()
-        lists = self.filter(entries__participant=participant)
+        lists = self.including(participant)
         if user.is_superuser:
             return lists
         ids = Membership.objects.organisation_ids_of(user, Role.COORDINATOR)
         if isinstance(ids, list):
             return lists if participant.organisation_id in ids else self.none()
-        return lists.filter(entries__participant__organisation__in=ids)
+        return lists.filter(set__entries__participant__organisation__in=ids)
+
+    def including(self, participant):
+        """The lists whose set of participants has `participant` (found by the set rows'
+        primary key, which starts with the participant, then the lists by their set)."""
+        return self.filter(
+            set__in=ListSetParticipant.objects.filter(participant=participant).values("set")
+        )
+
+
+class ListSet(models.Model):
+    """The participants of a list, stored once for every list of exactly these people
+    (`ListSetParticipant` holds them). `digest` names the set by its content: the SHA-256 (in
+    hex) of the participants' ids in ascending order joined by commas
+    (`participants.services.set_digest`). A list logged again with the same people (an
+    export of an unchanged handover list) refers to the set written the first time: one row
+    for the entry and none per participant.
+
+    A set is never changed after it is written, except that deleting a participant deletes
+    their row (as it deleted their row of each list before): the digest then still names the
+    ids the set was written with, which no list can have again (ids are not reused)."""
+
+    digest = models.CharField(_("digest"), max_length=64, unique=True)
+
+    class Meta:
+        verbose_name = _("set of participants in lists")
+        verbose_name_plural = _("sets of participants in lists")
+
+    def __str__(self):
+        return self.digest
 
 
 class ListAccess(AccessEntry):
     """One line of the access log for a list of many participants (an export of the handover
-    list): who, when and what, written once; `ListAccessParticipant` holds who was in it.
+    list, the people an inbox page shows): who, when and what, written once; its `set`
+    (`ListSet`) holds who was in it.
 
     For each participant in the list it counts as a `ParticipantAccess` of its own: the
     participant's page and their data export show it among their entries (`access_history`).
-    A list of 2,418 names writes one row here and 2,418 narrow rows with one index, where one
-    full entry per participant wrote 2,418 rows into four indexes."""
+    A list of 2,418 names writes one row here and, the first time these 2,418 people are
+    logged together, 2,418 narrow rows with one index; logged again, none."""
+
+    set = models.ForeignKey(
+        ListSet, verbose_name=_("participants"), on_delete=models.PROTECT, related_name="+"
+    )
 
     objects = ListAccessQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("access log entry for a list")
         verbose_name_plural = _("access log for lists")
+
+    @property
+    def entries(self):
+        """The participants in this list (the rows of its set)."""
+        return ListSetParticipant.objects.filter(set_id=self.set_id)
 
     def entry_for(self, participant) -> ParticipantAccess:
         """This list's access as the participant's own entry (not saved: read only)."""
@@ -623,13 +662,13 @@ class ListAccess(AccessEntry):
         )
 
 
-class ListAccessParticipant(models.Model):
-    """A participant in a list of `ListAccess`. The primary key (participant, list) finds a
-    participant's lists, and deleting a participant deletes theirs. It cannot find a list's
-    participants (it starts with the participant): on PostgreSQL a BRIN index on `access`
-    (migration 0013, not in the model state) does, for deleting a list."""
+class ListSetParticipant(models.Model):
+    """A participant in a set of `ListSet`. The primary key (participant, set) finds a
+    participant's sets, and deleting a participant deletes theirs. It cannot find a set's
+    participants (it starts with the participant): on PostgreSQL a BRIN index on `set`
+    (migration 0015, not in the model state) does."""
 
-    pk = models.CompositePrimaryKey("participant", "access")
+    pk = models.CompositePrimaryKey("participant", "set")
     # No foreign-key constraints in the database, as for ParticipantAccess: written in bulk
     # from rows that exist (Django still cascades on delete).
     participant = models.ForeignKey(
@@ -640,9 +679,9 @@ class ListAccessParticipant(models.Model):
         db_constraint=False,
         db_index=False,
     )
-    access = models.ForeignKey(
-        ListAccess,
-        verbose_name=_("list"),
+    set = models.ForeignKey(
+        ListSet,
+        verbose_name=_("set"),
         on_delete=models.CASCADE,
         related_name="entries",
         db_constraint=False,
@@ -650,11 +689,11 @@ class ListAccessParticipant(models.Model):
     )
 
     class Meta:
-        verbose_name = _("participant in a list's access")
-        verbose_name_plural = _("participants in lists' access")
+        verbose_name = _("participant in a set of lists")
+        verbose_name_plural = _("participants in sets of lists")
 
     def __str__(self):
-        return f"{self.participant_id} in {self.access_id}"
+        return f"{self.participant_id} in {self.set_id}"
 
 
 def access_history(entries, lists, participant, limit=None) -> list[ParticipantAccess]:

@@ -5,6 +5,7 @@ transaction as the change.
 """
 
 import datetime
+import hashlib
 
 from django.db import IntegrityError, connection, transaction
 from django.db.models import F
@@ -15,7 +16,14 @@ from partnerships.models import Membership, Organisation
 
 from . import hooks
 from .consent_texts import current_version
-from .models import Consent, ListAccess, ListAccessParticipant, Participant, ParticipantAccess
+from .models import (
+    Consent,
+    ListAccess,
+    ListSet,
+    ListSetParticipant,
+    Participant,
+    ParticipantAccess,
+)
 
 Action = ParticipantAccess.Action
 
@@ -51,61 +59,119 @@ def _now():
     return connection.ops.adapt_datetimefield_value(timezone.now())
 
 
+def set_digest(participant_ids) -> str:
+    """The name of a set of participants (`ListSet.digest`): the SHA-256, in hex, of their
+    ids in ascending order joined by commas. The database works it out the same way when it
+    logs a list (`_log_list_sql`); this is the definition in Python (the migration that made
+    the sets, and the tests)."""
+    text = ",".join(str(pk) for pk in sorted(set(participant_ids)))
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
 def log_list_access_for(participant_ids, *, membership: Membership, action: str) -> int:
-    """One access-log entry for a list (`ListAccess`) and a row for each participant in
-    `participant_ids` (a queryset selecting the one column `participant_id`), these written by
-    the database in one INSERT ... SELECT: however long the list, no row passes through
-    Python. A list of no one is not logged. Returns how many participants were logged. (The
-    export does it this way on SQLite; on PostgreSQL in the statement that reads the list,
-    `read_logging_access`.)"""
+    """One access-log entry for a list (`ListAccess`) of the participants `participant_ids`
+    (a queryset selecting the one column `participant_id`), whose set (`ListSet`) is stored
+    once: the database names it by its digest and writes its participants only when no list
+    had exactly these people before. No row passes through Python. A list of no one is not
+    logged. Returns how many participants the list has (on SQLite: 1 if logged)."""
     sql, params = participant_ids.order_by().query.sql_with_params()
-    access = ListAccess.objects.create(
-        user_id=membership.user_id, role=membership.role, action=action
-    )
+    if connection.vendor == "postgresql":
+        return _log_list(f"({sql})", params, membership=membership, action=action)
+    # SQLite has no INSERT inside a WITH: three statements, in an order that needs no
+    # transaction. The set, new or found by its digest (Django gives SQLite SHA256); its
+    # participants, unless there already (a set cut short by a failure is completed by the
+    # next list of the same people); then the entry, which only ever names a whole set.
+    qn = connection.ops.quote_name
     with connection.cursor() as cursor:
-        cursor.execute(_list_insert_sql(f"({sql})", "%s"), [access.pk, *params])
-        written = cursor.rowcount
-    if not written:
-        access.delete()
-    return written
+        cursor.execute(
+            f"INSERT INTO {qn(ListSet._meta.db_table)} (digest) "
+            "SELECT digest FROM (SELECT SHA256(group_concat(participant_id, ',')) AS digest, "
+            "count(*) AS n FROM (SELECT DISTINCT participant_id FROM "
+            f"({sql}) ids ORDER BY participant_id)) WHERE n > 0 "
+            "ON CONFLICT (digest) DO UPDATE SET digest = excluded.digest RETURNING id",
+            params,
+        )
+        row = cursor.fetchone()
+        if row is None:
+            return 0
+        cursor.execute(
+            f"INSERT INTO {qn(ListSetParticipant._meta.db_table)} (participant_id, set_id) "
+            f"SELECT DISTINCT participant_id, %s FROM ({sql}) ids WHERE true "
+            "ON CONFLICT DO NOTHING",
+            [row[0], *params],
+        )
+    ListAccess.objects.create(
+        user_id=membership.user_id, role=membership.role, action=action, set_id=row[0]
+    )
+    return 1
 
 
 def log_list_access(participant_ids, *, membership: Membership, action: str) -> int:
-    """One access-log entry for a list (`ListAccess`) and a row for each participant in
-    `participant_ids` (ids at hand, such as the people a page shows): on PostgreSQL one
-    statement, no transaction around it. A list of no one is not logged. Returns how many
-    participants were logged."""
+    """One access-log entry for a list (`ListAccess`) of the participants `participant_ids`
+    (ids at hand, such as the people a page shows), as `log_list_access_for`: on PostgreSQL
+    one statement, no transaction around it. A list of no one is not logged. Returns how many
+    participants the list has (on SQLite: 1 if logged)."""
     ids = list(dict.fromkeys(participant_ids))
     if not ids:
         return 0
-    if connection.vendor != "postgresql":  # no INSERT inside a WITH: two statements
+    if connection.vendor != "postgresql":
         return log_list_access_for(
             Participant.objects.filter(pk__in=ids).values(participant_id=F("pk")),
             membership=membership,
             action=action,
         )
-    lists = connection.ops.quote_name(ListAccess._meta.db_table)
+    return _log_list(
+        "(SELECT unnest(%s::bigint[]) AS participant_id)",
+        [ids],
+        membership=membership,
+        action=action,
+    )
+
+
+def _log_list(source: str, params, *, membership: Membership, action: str) -> int:
+    """PostgreSQL: log the list of participants in `source` (SQL of a table with the column
+    participant_id, with its `params`) in one statement; returns how many participants."""
     with connection.cursor() as cursor:
         cursor.execute(
-            f"WITH access AS (INSERT INTO {lists} (user_id, role, action, fields, at) "
-            "VALUES (%s, %s, %s, '', %s) RETURNING id) "
-            + _list_insert_sql(
-                "(SELECT unnest(%s::bigint[]) AS participant_id)", "(SELECT id FROM access)"
-            ),
-            [membership.user_id, membership.role, action, _now(), ids],
+            f"WITH {_log_list_sql(source)} SELECT count(*) FROM ids",
+            [*params, *_log_list_params(membership, action)],
         )
-        return cursor.rowcount
+        return cursor.fetchone()[0]
 
 
-def _list_insert_sql(source: str, access: str) -> str:
-    """INSERT INTO the list's participants one row per participant of `source` (SQL of a
-    table with the column participant_id) for the list `access` (SQL of its id). In the order
-    of the participants' ids: the primary key is then filled page after page."""
-    table = connection.ops.quote_name(ListAccessParticipant._meta.db_table)
+def _log_list_sql(source: str) -> str:
+    """PostgreSQL: the WITH queries that log the list of participants in `source` (SQL of a
+    table or WITH query with the column participant_id) as an entry (`ListAccess`) of
+    `ListSet` by its digest (as `set_digest`), the set's participants written only if the
+    set is new. A list of no one writes nothing. Its parameters: `_log_list_params`.
+
+    A set is new when `new_set` inserts it. Otherwise `old_set` finds it by its digest: an
+    upsert, not a SELECT, because a set that another export wrote a moment ago (it waited for
+    that one to commit) is not in this statement's snapshot, while an upsert takes the row as
+    it is now. Either way the set's participants are all written when the entry is."""
+    qn = connection.ops.quote_name
+    sets = qn(ListSet._meta.db_table)
     return (
-        f"INSERT INTO {table} (participant_id, access_id) "
-        f"SELECT DISTINCT ids.participant_id, {access} FROM {source} ids ORDER BY 1"
+        f"ids AS MATERIALIZED (SELECT DISTINCT participant_id FROM {source} listed), "
+        "digest AS (SELECT encode(sha256(convert_to(string_agg(participant_id::text, ',' "
+        "ORDER BY participant_id), 'UTF8')), 'hex') AS digest FROM ids HAVING count(*) > 0), "
+        f"new_set AS (INSERT INTO {sets} (digest) SELECT digest FROM digest "
+        "ON CONFLICT (digest) DO NOTHING RETURNING id), "
+        f"old_set AS (INSERT INTO {sets} (digest) SELECT digest FROM digest "
+        "WHERE NOT EXISTS (SELECT FROM new_set) "
+        "ON CONFLICT (digest) DO UPDATE SET digest = EXCLUDED.digest RETURNING id), "
+        f"access AS (INSERT INTO {qn(ListAccess._meta.db_table)} "
+        "(user_id, role, action, fields, at, set_id) SELECT %s, %s, %s, '', %s, id "
+        "FROM (SELECT id FROM new_set UNION ALL SELECT id FROM old_set) found RETURNING id), "
+        # In the order of the participants' ids: the primary key is filled page after page.
+        f"logged AS (INSERT INTO {qn(ListSetParticipant._meta.db_table)} "
+        "(participant_id, set_id) SELECT ids.participant_id, new_set.id FROM ids, new_set "
+        "ORDER BY 1)"
     )
+
+
+def _log_list_params(membership: Membership, action: str) -> list:
+    return [membership.user_id, membership.role, action, _now()]
 
 
 ROWS_PER_FETCH = 2000
@@ -142,17 +208,12 @@ def read_logging_access(rows, *, participant_ids, membership: Membership, action
         for alias, name in order.items()
     )
     columns = ", ".join(f"rows.{qn(name)}" for name in rows._fields)
-    lists = qn(ListAccess._meta.db_table)
     cursor = connection.cursor()
     try:
         cursor.execute(
-            f"WITH rows AS MATERIALIZED ({sql}), "
-            # The list's entry, unless the list is empty.
-            f"access AS (INSERT INTO {lists} (user_id, role, action, fields, at) "
-            "SELECT %s, %s, %s, '', %s WHERE EXISTS (SELECT FROM rows) RETURNING id), "
-            f"logged AS ({_list_insert_sql('rows', '(SELECT id FROM access)')}) "
+            f"WITH rows AS MATERIALIZED ({sql}), {_log_list_sql('rows')} "
             f"SELECT {columns} FROM rows" + (f" ORDER BY {order_by}" if order_by else ""),
-            [*params, membership.user_id, membership.role, action, _now()],
+            [*params, *_log_list_params(membership, action)],
         )
     except BaseException:
         cursor.close()

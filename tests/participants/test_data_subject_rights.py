@@ -195,15 +195,16 @@ def test_the_access_log_is_indexed_by_participant_and_user_and_by_time_only_as_b
 
 @pytest.mark.django_db
 def test_a_lists_participants_have_their_primary_key_and_on_postgresql_a_brin_index():
-    """A list's access writes a row per participant in it (2,418 for one export of the handover
-    list at national scale): each row goes into one B-tree, (participant, list), which also
-    finds a participant's lists; a list's participants are found by a BRIN index (PostgreSQL,
-    participants 0013), which costs the rows written almost nothing."""
+    """A set of a list's participants writes a row per participant in it (2,418 for the first
+    export of the handover list at national scale): each row goes into one B-tree,
+    (participant, set), which also finds a participant's sets; a set's participants are found
+    by a BRIN index (PostgreSQL, participants 0015), which costs the rows written almost
+    nothing."""
     from django.db import connection
 
-    from participants.models import ListAccessParticipant
+    from participants.models import ListSetParticipant
 
-    table = ListAccessParticipant._meta.db_table
+    table = ListSetParticipant._meta.db_table
     with connection.cursor() as cursor:
         constraints = connection.introspection.get_constraints(cursor, table)
     indexes = {
@@ -213,9 +214,9 @@ def test_a_lists_participants_have_their_primary_key_and_on_postgresql_a_brin_in
     }
     if connection.vendor == "postgresql":
         assert sorted(indexes.values()) == [
-            ("brin", ["access_id"]),
-            ("primary key", ["participant_id", "access_id"]),
+            ("brin", ["set_id"]),
+            ("primary key", ["participant_id", "set_id"]),
         ]
     else:  # SQLite's introspection does not keep the key's order
         ((kind, columns),) = indexes.values()
-        assert kind == "primary key" and sorted(columns) == ["access_id", "participant_id"]
+        assert kind == "primary key" and sorted(columns) == ["participant_id", "set_id"]
