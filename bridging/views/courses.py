@@ -205,7 +205,10 @@ def course_detail(request, pk):
     now = figures.now_local()
     for session in sessions:
         session.url = session_url(session.pk)
-        session.status_label = session_status[session.shown_status(now)]
+        session.shown = session.shown_status(now)
+        session.status_label = session_status[session.shown]
+    shown = [session.shown for session in sessions]
+    held, cancelled = shown.count(Session.Status.HELD), shown.count(Session.Status.CANCELLED)
     exit_ready = figures.exit_ready_per_course(
         Enrolment.objects.on_roster().filter(course=course)
     ).get(course.pk, 0)
@@ -223,6 +226,9 @@ def course_detail(request, pk):
             "course": course,
             "instructors": list(course.instructors.all()),
             "sessions": sessions,
+            "sessions_held": held,
+            "sessions_cancelled": cancelled,
+            "sessions_not_cancelled": len(sessions) - cancelled,
             "exit_ready": exit_ready,
             "at_risk": at_risk,
             "roster": roster,

@@ -70,3 +70,10 @@ def test_the_api_counts_held_sessions_by_the_same_definition(client, cast, sessi
     [course] = response.json()["results"]
     assert (course["sessions_planned"], course["sessions_held"]) == (4, 2)
     assert Session.objects.filter(course=cast.course_a).count() == 5
+
+
+def test_the_course_pages_session_count_leaves_out_the_cancelled(client, cast, sessions):
+    client.force_login(cast.coordinator_a)
+    page = client.get(cast.course_a.get_absolute_url()).content.decode()
+    figure = re.search(r"Træningsgange</p>\s*<p[^>]*>(\d+)</p>\s*<p[^>]*>([^<]*)</p>", page)
+    assert figure.groups() == ("4", "2 gennemført, 1 aflyst")
