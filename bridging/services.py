@@ -12,10 +12,11 @@ from django.utils.translation import gettext_lazy as _
 
 from participants.hooks import refresh_status, withdrawn_condition
 from participants.models import Participant
+from participants.services import programme_end_refresh
 
 from .figures import attendance_refresh, lock_enrolments
 from .models import Attendance, AttendanceChange, Course, Enrolment, Session
-from .status import programme_end_refresh, status_refresh_for_courses
+from .status import status_refresh_for_courses
 
 
 class JourneyError(Exception):

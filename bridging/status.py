@@ -28,6 +28,7 @@ from django.utils.translation import gettext_lazy as _
 
 from participants.hooks import (
     per_participant,
+    programme_end_provider,
     refresh_status,
     status_definition,
     withdrawal_handler,
@@ -111,19 +112,15 @@ def status_refresh_for_courses(course_ids) -> int:
     return refresh_status(Enrolment.objects.filter(course__in=course_ids).values("participant_id"))
 
 
-def programme_end_refresh(participant_ids) -> None:
-    """The programme end date follows from the courses: the last day of the latest course the
-    participant completed, or the day they left the programme, whichever is later. Kept on the
-    participant (indexed) for the retention rule; set by the services that end a course."""
-    participants = list(Participant.objects.filter(pk__in=participant_ids))
+@programme_end_provider
+def completed_course_ends(participant_ids) -> dict:
+    """The last day of the latest course each participant completed: one of the days their
+    programme can end on (participants.services.programme_end_refresh takes the latest)."""
     completed = Enrolment.objects.filter(
-        participant__in=participants, status=Enrolment.Status.COMPLETED
+        participant__in=participant_ids, status=Enrolment.Status.COMPLETED
     ).select_related("course")
     ends = {}
     for enrolment in completed:
         end = enrolment.course.last_day()
         ends[enrolment.participant_id] = max(ends.get(enrolment.participant_id, end), end)
-    for participant in participants:
-        days = [day for day in (ends.get(participant.pk), participant.withdrawn_on) if day]
-        participant.ended_on = max(days) if days else None
-    Participant.objects.bulk_update(participants, ["ended_on"])
+    return ends

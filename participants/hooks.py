@@ -214,6 +214,21 @@ def refresh_status(participant_ids=None) -> int:
     )
 
 
+# --- The programme end date (the start of the retention period) -------------------------------
+# This app knows two of the days a participant's programme can end on: the day they left it and
+# the day their consent to be registered ended. An app above it adds the days it knows (bridging:
+# the last day of the latest course they completed) by registering a function
+# (participant_ids) -> {participant_id: date}. participants.services.programme_end_refresh
+# takes the latest of them all.
+ProgrammeEndProvider = Callable[[list], dict]
+programme_end_providers: list[ProgrammeEndProvider] = []
+
+
+def programme_end_provider(function: ProgrammeEndProvider) -> ProgrammeEndProvider:
+    programme_end_providers.append(function)
+    return function
+
+
 # Called inside the transaction that records a consent's withdrawal, with keyword arguments
 # `consent` and `membership`: an app above this one undoes what the consent allowed (e.g.
 # bridging withdraws the participant from handovers to the organisation).

@@ -284,6 +284,8 @@ def consents_record(
         consent.text_version = current_version(consent.purpose)
         consent.full_clean()
         consent.save()
+    if Consent.Purpose.REGISTRATION in purposes:
+        programme_end_refresh([participant.pk])  # registered again: not ended by a consent
     log_access(
         participant=participant,
         membership=membership,
@@ -308,6 +310,8 @@ def consent_withdraw(
     consent.save(update_fields=["withdrawn_on", "withdrawal_recorded_by"])
     for handler in hooks.consent_withdrawal_handlers:
         handler(consent=consent, membership=membership)
+    if consent.purpose == Consent.Purpose.REGISTRATION:
+        programme_end_refresh([consent.participant_id])  # the last one withdrawn: ended
     log_access(
         participant=consent.participant,
         membership=membership,
@@ -336,10 +340,10 @@ def participant_withdraw(
     if on < timezone.localdate(participant.created_at):
         raise ParticipantError(_("The date cannot be before the participant was registered."))
     participant.withdrawn_on, participant.withdrawn_reason = on, reason.strip()
-    participant.ended_on = max(participant.ended_on or on, on)
-    participant.save(update_fields=["withdrawn_on", "withdrawn_reason", "ended_on", "updated_at"])
+    participant.save(update_fields=["withdrawn_on", "withdrawn_reason", "updated_at"])
     for handler in hooks.withdrawal_handlers:
         handler(participant)
+    programme_end_refresh([participant.pk])
     log_access(
         participant=participant,
         membership=membership,
@@ -347,6 +351,39 @@ def participant_withdraw(
         fields=["withdrawn_on", "withdrawn_reason"],
     )
     return participant
+
+
+def registration_ends(participant_ids) -> dict[int, datetime.date]:
+    """The day each participant's consent to be registered ended: the latest withdrawal, for
+    those who had one and have none that is not withdrawn (a consent given again after a
+    withdrawal means they are registered again). Those without an end are left out."""
+    ends, open_ = {}, set()
+    for participant_id, withdrawn_on in Consent.objects.filter(
+        participant__in=participant_ids, purpose=Consent.Purpose.REGISTRATION
+    ).values_list("participant_id", "withdrawn_on"):
+        if withdrawn_on is None:
+            open_.add(participant_id)
+        else:
+            ends[participant_id] = max(ends.get(participant_id, withdrawn_on), withdrawn_on)
+    return {pk: day for pk, day in ends.items() if pk not in open_}
+
+
+def programme_end_refresh(participant_ids) -> None:
+    """The programme end date, which starts the retention period (`expired_participants`): the
+    latest of the day the participant left the programme, the day their consent to be
+    registered ended (`registration_ends`) and the days the apps above register
+    (hooks.programme_end_providers: the last day of the latest course they completed); none
+    of them: no end. Kept on the participant (indexed); every service that changes one of
+    these days calls it in its transaction."""
+    participants = list(Participant.objects.filter(pk__in=list(participant_ids)))
+    ids = [participant.pk for participant in participants]
+    found = [registration_ends(ids), *(provider(ids) for provider in hooks.programme_end_providers)]
+    for participant in participants:
+        days = [days[participant.pk] for days in found if participant.pk in days]
+        if participant.withdrawn_on:
+            days.append(participant.withdrawn_on)
+        participant.ended_on = max(days) if days else None
+    Participant.objects.bulk_update(participants, ["ended_on"])
 
 
 def has_sharing_consent(

@@ -219,3 +219,117 @@ def test_a_withdrawn_participants_follow_up_is_not_prompted(client, cast):
 
 def prompted_follow_ups():
     return [notice.pk for notice in notifications.due_notices() if notice.field == "prompted_at"]
+
+
+# --- The programme end date (the start of the retention period), as leaving sets it ----------
+
+
+def withdraw_registration(client, cast, participant, on):
+    registration = Consent.objects.filter(
+        participant=participant, purpose="registration", withdrawn_on__isnull=True
+    ).earliest("pk")
+    client.force_login(cast.coordinator_a)
+    return client.post(
+        reverse("participants:consent_withdraw", args=[participant.pk, registration.pk]),
+        {"withdrawn_on": on.isoformat()},
+    )
+
+
+def test_withdrawing_the_registration_consent_ends_the_programme_that_day_as_leaving_does(
+    client, cast
+):
+    """The programme ends the day the consent to be registered was withdrawn (the last one in
+    force), which starts the retention period: the retention command anonymises them once it
+    has passed, not a day before (unless a consent to follow-up contact holds them)."""
+    from participants.services import expired_participants
+
+    day = timezone.localdate() - datetime.timedelta(days=40)
+    assert withdraw_registration(client, cast, cast.participant_a, day).status_code == 302
+    participant = Participant.objects.get(pk=cast.participant_a.pk)
+    assert participant.ended_on == day and participant.withdrawn_on is None
+    page = client.get(participant.get_absolute_url()).content.decode()
+    assert f'Forløbet sluttede den</dt><dd class="col-sm-7">{day:%d.%m.%Y}' in page
+
+    # Expired exactly when the retention period has passed since that day.
+    last_day_kept = handovers.add_months(day, 24)
+    kept = expired_participants(months=24, today=last_day_kept)
+    assert participant not in kept
+    gone = expired_participants(months=24, today=last_day_kept + datetime.timedelta(days=1))
+    assert participant in gone
+    # And the command itself, with a period that has passed already (1 month < 40 days).
+    call_command("purge_expired_participants", "--months", "1")
+    participant.refresh_from_db()
+    assert participant.is_anonymised
+
+
+def test_withdrawing_one_of_two_registration_consents_ends_nothing(client, cast):
+    ConsentFactory(participant=cast.participant_a, given_on=datetime.date(2026, 2, 1))
+    withdraw_registration(client, cast, cast.participant_a, timezone.localdate())
+    assert Participant.objects.get(pk=cast.participant_a.pk).ended_on is None
+
+
+def test_a_new_registration_consent_takes_the_end_back_and_a_course_end_stays(client, cast):
+    """Registered again with a new consent, they are in the programme again: the end date of
+    the withdrawal goes (the retention period must not run out under someone still there);
+    the end of a course they completed before stays."""
+    start = timezone.localdate() - datetime.timedelta(weeks=30)
+    course = CourseFactory(programme=cast.programme_a, start_date=start)
+    person = ConsentFactory(participant=ParticipantFactory(organisation=cast.project_a)).participant
+    journey.enrolment_create(course=course, participant=person)
+    journey.course_complete(course=course)
+    course_end = Participant.objects.get(pk=person.pk).ended_on
+    assert course_end is not None and course_end < timezone.localdate()
+    withdraw_registration(client, cast, person, timezone.localdate())
+    assert Participant.objects.get(pk=person.pk).ended_on == timezone.localdate()
+    response = client.post(
+        reverse("participants:consent_create", args=[person.pk]),
+        {"purposes": ["registration"], "given_on": timezone.localdate().isoformat(),
+         "method": "paper"},
+    )  # fmt: skip
+    assert response.status_code == 302
+    assert Participant.objects.get(pk=person.pk).ended_on == course_end
+
+
+def test_the_end_of_a_withdrawn_consent_outlasts_an_undone_completion_and_leaving_later(
+    client, cast
+):
+    """Every service that changes one of the days works the end out from all of them: undoing
+    a course's completion keeps the day the consent was withdrawn, and leaving the programme
+    later moves the end to the later day."""
+    start = timezone.localdate() - datetime.timedelta(weeks=14)
+    course = CourseFactory(programme=cast.programme_a, start_date=start)
+    person = ConsentFactory(participant=ParticipantFactory(organisation=cast.project_a)).participant
+    journey.enrolment_create(course=course, participant=person)
+    journey.course_complete(course=course)
+    withdrawn = timezone.localdate() - datetime.timedelta(days=3)
+    withdraw_registration(client, cast, person, withdrawn)
+    assert Participant.objects.get(pk=person.pk).ended_on == max(withdrawn, course.last_day())
+    journey.course_complete_undo(course=course)
+    assert Participant.objects.get(pk=person.pk).ended_on == withdrawn
+    leave(client, cast, person)
+    assert Participant.objects.get(pk=person.pk).ended_on == timezone.localdate()
+
+
+def test_the_migration_ends_the_programme_of_those_whose_consent_was_withdrawn_before(cast):
+    """Withdrawn before the services kept the end: the migration sets it, later only."""
+    import importlib
+
+    from django.apps import apps
+
+    migration = importlib.import_module(
+        "participants.migrations.0016_programme_end_after_registration_withdrawn"
+    )
+    day = datetime.date(2026, 3, 1)
+    earlier, renewed = (ParticipantFactory(organisation=cast.project_a) for _ in range(2))
+    for person in (earlier, renewed):
+        ConsentFactory(participant=person, withdrawn_on=day)
+    ConsentFactory(participant=renewed, given_on=day)
+    later = ConsentFactory(withdrawn_on=day).participant
+    Participant.objects.filter(pk=later.pk).update(ended_on=datetime.date(2026, 5, 1))
+    migration.forwards(apps, None)
+    ends = dict(
+        Participant.objects.filter(pk__in=[earlier.pk, renewed.pk, later.pk]).values_list(
+            "pk", "ended_on"
+        )
+    )
+    assert ends == {earlier.pk: day, renewed.pk: None, later.pk: datetime.date(2026, 5, 1)}

@@ -66,8 +66,8 @@ def test_the_demo_holds_only_what_the_services_can_produce():
     from django.utils import timezone
 
     from bridging.models import Course, Enrolment, FollowUp, HandoverParticipant, Session
-    from bridging.status import programme_end_refresh
     from participants.models import Consent, Participant, ParticipantAccess
+    from participants.services import programme_end_refresh
     from partnerships.models import PartnershipAgreement
 
     call_command("seed_demo")
