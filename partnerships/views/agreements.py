@@ -122,10 +122,10 @@ END_WARNING = gettext_lazy(
     "version instead."
 )
 TRANSITIONS = {
-    "send": (services.agreement_send, _("The agreement is sent for signing.")),
-    "activate": (services.agreement_activate, _("The agreement is in force.")),
-    "end": (services.agreement_end, _("The agreement is ended.")),
-    "new-version": (services.agreement_new_version, _("A new draft version is made.")),
+    "send": (services.agreement_send, gettext_lazy("The agreement is sent for signing.")),
+    "activate": (services.agreement_activate, gettext_lazy("The agreement is in force.")),
+    "end": (services.agreement_end, gettext_lazy("The agreement is ended.")),
+    "new-version": (services.agreement_new_version, gettext_lazy("A new draft version is made.")),
 }
 
 

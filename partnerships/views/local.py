@@ -10,7 +10,7 @@ from django.db.models.functions import Coalesce, TruncMonth
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_GET, require_POST
 
 from common.charts import bars
@@ -273,10 +273,10 @@ def _render_partnership(request, partnership, **bound):
 
 
 FORMS = {
-    "level": (LevelChangeForm, _("The collaboration level is recorded.")),
-    "step": (TrackStepForm, _("The step is recorded.")),
-    "assessment": (DevelopmentAssessmentForm, _("The assessment is recorded.")),
-    "encounter": (BoundaryEncounterForm, _("The boundary encounter is recorded.")),
+    "level": (LevelChangeForm, gettext_lazy("The collaboration level is recorded.")),
+    "step": (TrackStepForm, gettext_lazy("The step is recorded.")),
+    "assessment": (DevelopmentAssessmentForm, gettext_lazy("The assessment is recorded.")),
+    "encounter": (BoundaryEncounterForm, gettext_lazy("The boundary encounter is recorded.")),
 }
 
 

@@ -52,3 +52,23 @@ def test_ids_past_a_thousand_render_as_plain_digits_in_forms(client, cast):
     page = client.get(cast.session_a.get_absolute_url()).content.decode()
     assert f'name="enrolment" value="{big.pk}"' in page
     assert big.pk == 12345
+
+
+def _in_english(client, user):
+    client.force_login(user)
+    client.post(reverse("set_language"), {"language": "en", "next": "/"})
+
+
+def test_the_confirmations_of_agreements_and_local_records_follow_the_chosen_language(client, cast):
+    # Written when the request is answered, not once when the module was first imported.
+    _in_english(client, cast.coordinator_a)
+    url = reverse("partnerships:agreement_transition", args=[cast.agreement_a.pk, "send"])
+    page = client.post(url, follow=True).content.decode()
+    assert "The agreement is sent for signing." in page
+    _in_english(client, cast.plan_coordinator)
+    url = reverse(
+        "partnerships:local_partnership_record", args=[cast.local_partnership.pk, "level"]
+    )
+    data = {"level": "1", "changed_on": "2025-03-01", "reason": "Sundhedstjek"}
+    page = client.post(url, data, follow=True).content.decode()
+    assert "The collaboration level is recorded." in page
