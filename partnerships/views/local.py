@@ -98,7 +98,8 @@ def local_overview(request):
     # subqueries it guesses at 3 in 4 partnerships, and then scans every registration).
     activities = LocalActivity.objects.filter(partnership__in=[p.pk for p in partnerships])
     dogma_counts = activities.aggregate(
-        **{key: Count("pk", filter=~Q(**{key: ""})) for key, _label in DOGMAS}
+        all_activities=Count("pk"),
+        **{key: Count("pk", filter=~Q(**{key: ""})) for key, _label in DOGMAS},
     )
     areas = (
         HousingArea.objects.filter(localactivity__in=activities)
@@ -134,6 +135,12 @@ def local_overview(request):
                 chart_id="dogma-chart",
             ),
             "areas": areas,
+            # Each activity once: the rows per housing area count an activity in each of its
+            # areas, so they can add up to more (the page says so under them).
+            "totals": {
+                "activities": dogma_counts["all_activities"],
+                "participants": sum(m["participants"] or 0 for m in monthly),
+            },
             "monthly": monthly,
             "monthly_chart": bars(
                 [(m["month"].strftime("%m.%Y"), m["participants"]) for m in monthly],

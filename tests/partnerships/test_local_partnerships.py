@@ -230,6 +230,33 @@ def test_overview_counts_against_a_hand_built_scenario(client, cast):
     assert "Kommune M;Helhedsplan H;Partnerskab HM;2;3;2;23" in csv
 
 
+def test_the_rows_per_housing_area_say_an_activity_counts_in_each_and_show_the_total(client, cast):
+    """The first activity takes place in two areas: each row counts it, so the rows add up to
+    3 activities and 33 participants; the page says why and gives the total, each activity
+    once (2 and 23, the monthly figures' sum)."""
+    from partnerships.models import HousingArea
+
+    _scenario(cast)
+    plan = cast.local_partnership.housing_plan
+    north, south = (
+        HousingArea.objects.create(name=name, municipality="Køge", housing_plan=plan)
+        for name in ("Nord", "Syd")
+    )
+    cast.local_activity.areas.add(north, south)
+    LocalActivity.objects.get(title="Dans").areas.add(north)
+    client.force_login(cast.plan_coordinator)
+    response = client.get(reverse("partnerships:local_overview"))
+    rows = {a.name: (a.activities, a.participants) for a in response.context["areas"]}
+    assert rows == {"Nord": (2, 23), "Syd": (1, 10)}
+    page = response.content.decode()
+    assert "En aktivitet, der foregår i flere boligområder, tælles med i hvert af dem." in page
+    assert 'aria-describedby="areas-note"' in page
+    total = page[page.index("<tfoot>") : page.index("</tfoot>")]
+    assert "I alt, hver aktivitet én gang" in total
+    assert 'data-label="Aktiviteter">2</td>' in total
+    assert 'data-label="Registrerede deltagere">23</td>' in total
+
+
 @pytest.mark.parametrize("extra", [0, 8])
 def test_overview_and_partnership_page_query_budgets(
     client, cast, django_assert_num_queries, extra
@@ -250,7 +277,7 @@ def test_overview_and_partnership_page_query_budgets(
         )
     client.force_login(cast.plan_coordinator)
     # 1 session, 2 user, 3 own memberships, 4 partnerships with level, stage and activity
-    # count, 5 dogma counts, 6 housing areas, 7 registrations per month
+    # count, 5 dogma counts and all activities, 6 housing areas, 7 registrations per month
     with django_assert_num_queries(7):
         client.get(reverse("partnerships:local_overview"))
     # 1 session, 2 user, 3 own memberships, 4 the partnership, 5 levels, 6 action plans,
