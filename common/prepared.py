@@ -96,6 +96,12 @@ class Prepared:
         """The objects the query finds with `values`, in its order."""
         return self._compiled_for(values).all(values)
 
+    def sql(self, **values):
+        """The SQL of a `values_list` query with `values` as (sql, params, fields), for a
+        statement of one's own that reads it (say as a WITH query); None when the query finds
+        nothing for `values` without asking the database (`rows` would answer [])."""
+        return self._compiled_for(values).sql_with_params(values)
+
 
 class _Compiled:
     def __init__(self, build, shape):
@@ -140,6 +146,7 @@ class _Compiled:
         if queryset._iterable_class is ValuesListIterable:  # its rows are the answer
             if compiler.has_extra_select or compiler.col_count != len(select):
                 raise ValueError("A prepared values query reads more columns than it gives.")
+            self.fields = tuple(alias for _expression, _sql, alias in select)  # the columns
             return
         iterable = queryset._iterable_class
         if not issubclass(iterable, ModelIterable) or (
@@ -193,6 +200,14 @@ class _Compiled:
 
     def rows(self, values):
         return self._execute(values, one=False)
+
+    def sql_with_params(self, values):
+        if self.sql is None or not all(map(_in_range, values.values())):
+            return None
+        if not hasattr(self, "fields"):
+            raise ValueError("Only a values_list query is prepared as SQL.")
+        params = [self._value(values, name, place) for name, place in self.params]
+        return self.sql, params, self.fields
 
     def get_or_none(self, values):
         rows = self._execute(values, one=True)

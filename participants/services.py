@@ -177,11 +177,28 @@ def _log_list_params(membership: Membership, action: str) -> list:
 ROWS_PER_FETCH = 2000
 
 
+def logging_form(rows):
+    """`rows` (a `values_list` queryset of plain columns, one of them `participant_id`,
+    ordered by fields) as `read_logging_access` reads it: in no order, with each field it was
+    ordered by as a column of its own (`_order0`, `_order1_desc`...), which the statement
+    sorts by after the log has read the rows, without handing it on (fewer values to convert
+    per row). Compiled once per process, it can be given to `read_logging_access` as SQL
+    (`common.prepared.Prepared.sql`)."""
+    if "participant_id" not in rows._fields:
+        raise ValueError("the rows have no participant_id")
+    order = {
+        f"_order{number}" + ("_desc" if name.startswith("-") else ""): name.removeprefix("-")
+        for number, name in enumerate(rows.query.order_by)
+    }
+    return rows.order_by().annotate(**{alias: F(name) for alias, name in order.items()})
+
+
 def read_logging_access(rows, *, participant_ids, membership: Membership, action: str):
     """Log the access to a list of participants (`log_list_access_for`: one entry for the
-    list, a narrow row per participant among `rows`), then return an iterator of `rows` (a
-    `values_list` queryset of plain columns, one of them `participant_id`, ordered by fields)
-    as tuples.
+    list, whose set of participants is written only if no list had exactly these people),
+    then return an iterator of `rows` (a `values_list` queryset of plain columns, one of them
+    `participant_id`, ordered by fields) as tuples. On PostgreSQL `rows` may also be given as
+    the SQL of such a queryset in `logging_form`, compiled already: (sql, params, fields).
 
     On PostgreSQL one statement does all: the rows' query is a WITH that the log's INSERTs
     read, so the list is worked out once, and the log and the rows are one transaction (a
@@ -192,22 +209,19 @@ def read_logging_access(rows, *, participant_ids, membership: Membership, action
     if connection.vendor != "postgresql":
         log_list_access_for(participant_ids, membership=membership, action=action)
         return rows.iterator(chunk_size=ROWS_PER_FETCH)
+    if isinstance(rows, tuple):
+        sql, params, fields = rows
+    else:
+        compiler = logging_form(rows).query.get_compiler(connection.alias)
+        sql, params = compiler.as_sql()
+        fields = [alias for _expression, _sql, alias in compiler.select]
     qn = connection.ops.quote_name
-    if "participant_id" not in rows._fields:
-        raise ValueError("the rows have no participant_id")
-    # What the rows are ordered by goes into the WITH under names of its own; the rows are
-    # sorted by it after, without it (fewer values to convert per row).
-    order = {f"_order{number}": name for number, name in enumerate(rows.query.order_by)}
-    sql, params = (
-        rows.order_by()
-        .annotate(**{alias: F(name.removeprefix("-")) for alias, name in order.items()})
-        .query.sql_with_params()
-    )
     order_by = ", ".join(
-        f"rows.{qn(alias)}" + (" DESC" if name.startswith("-") else "")
-        for alias, name in order.items()
+        f"rows.{qn(name)}" + (" DESC" if name.endswith("_desc") else "")
+        for name in fields
+        if name.startswith("_order")
     )
-    columns = ", ".join(f"rows.{qn(name)}" for name in rows._fields)
+    columns = ", ".join(f"rows.{qn(name)}" for name in fields if not name.startswith("_order"))
     cursor = connection.cursor()
     try:
         cursor.execute(

@@ -25,6 +25,7 @@ from bridging.models import (
 )
 from bridging.models.readiness import INDICATORS
 from bridging.services import JourneyError
+from bridging.views import funnel as funnel_views
 from bridging.views.handovers import INBOX_GROUPS_PER_PAGE
 from participants.models import ListAccess, ListSet, ListSetParticipant, ParticipantAccess
 from participants.services import set_digest
@@ -934,6 +935,28 @@ class TestExports:
         participant.delete()
         assert not ListSetParticipant.objects.exists()
         assert ListAccess.objects.get() == listed
+
+    @pytest.mark.skipif(connection.vendor != "postgresql", reason="compiled for PostgreSQL")
+    def test_the_export_compiled_once_gives_what_the_querysets_give(
+        self, client, cast, monkeypatch
+    ):
+        FollowUp.objects.create(member=cast.member_a, months=6, due_on="2027-02-01")
+        hand_over_one_more(cast)
+        client.force_login(cast.coordinator_a)
+        url = reverse("bridging:handover_export", args=["csv"])
+        compiled = []
+        spy = funnel_views._compiled_export_rows
+        monkeypatch.setattr(
+            funnel_views,
+            "_compiled_export_rows",
+            lambda request: compiled.append(spy(request)) or compiled[-1],
+        )
+        for _ in range(2):  # compiled the first time, then read as compiled
+            once = b"".join(client.get(url).streaming_content)
+        assert len(compiled) == 2 and None not in compiled
+        monkeypatch.setattr(funnel_views, "_compiled_export_rows", lambda request: None)
+        assert b"".join(client.get(url).streaming_content) == once
+        assert ListAccess.objects.count() == 3 and ListSet.objects.count() == 1
 
     @pytest.mark.parametrize("extra", [0, 10])
     def test_handover_export_query_budget(self, client, cast, django_assert_num_queries, extra):
