@@ -3,6 +3,7 @@
 
 import functools
 
+from django.contrib.auth import get_user_model
 from django.db.models import (
     BooleanField,
     Count,
@@ -12,6 +13,7 @@ from django.db.models import (
     OuterRef,
     Prefetch,
     Subquery,
+    prefetch_related_objects,
 )
 from django.db.models.functions import Coalesce
 from django.template.loader import render_to_string
@@ -44,6 +46,7 @@ from participants.models import Consent
 from partnerships.access import active_membership
 from partnerships.hooks import organisation_section, partner_provider
 from partnerships.models import Membership
+from partnerships.models.organisations import LOADED_MEMBERSHIPS
 
 from . import handovers, readiness
 from .figures import attach_attendance
@@ -265,20 +268,52 @@ def _handover_history(participant, user=None):
     )
     if user is None:
         return members
-    members = list(
-        members.annotate(
-            # The same SQL for every request: compiled once (common.compiled).
-            is_open=compiled(HandoverParticipant, _is_open, members.db, BooleanField()),
-            # The rule of visible_to, through the joins to the handover's project: a subquery
-            # of the visible handed-over participants cost more to plan than the query.
-            visible=ExpressionWrapper(
-                HandoverParticipant.objects.visible_condition(user, ""),
-                output_field=BooleanField(),
-            ),
+    loaded = getattr(user, LOADED_MEMBERSHIPS, None) is not None
+    if user.is_active and not user.is_superuser and loaded:
+        # Built once per process and shape (common.prepared) from what `visible_condition`
+        # reads of the user: the projects they coordinate and the organisations they staff.
+        members = _HISTORY.all(
+            participant=participant.pk,
+            coordinated=Membership.objects.organisation_ids_of(user, Membership.Role.COORDINATOR),
+            staff=Membership.objects.organisation_ids_of(user, Membership.Role.STAFF),
         )
-    )
+        prefetch_related_objects(members, "follow_ups")
+    else:
+        members = list(_annotated_history(members, user))
     participant.__dict__["_handover_history"] = members
     return members
+
+
+def _annotated_history(members, user):
+    return members.annotate(
+        # The same SQL for every request: compiled once (common.compiled).
+        is_open=compiled(HandoverParticipant, _is_open, members.db, BooleanField()),
+        # The rule of visible_to, through the joins to the handover's project: a subquery
+        # of the visible handed-over participants cost more to plan than the query.
+        visible=ExpressionWrapper(
+            HandoverParticipant.objects.visible_condition(user, ""),
+            output_field=BooleanField(),
+        ),
+    )
+
+
+def _history_build(participant, coordinated, staff):
+    # A user with these memberships: `visible_condition` reads nothing else of them.
+    stand_in = get_user_model()(is_active=True, is_superuser=False)
+    role = Membership.Role
+    memberships = [Membership(organisation_id=id_, role=role.COORDINATOR) for id_ in coordinated]
+    memberships += [Membership(organisation_id=id_, role=role.STAFF) for id_ in staff]
+    setattr(stand_in, LOADED_MEMBERSHIPS, memberships)
+    members = (
+        HandoverParticipant.objects.filter(participant=participant)
+        .select_related("handover__offer", "handover__receiver")
+        .only(*_HISTORY_SHOWN)
+        .order_by("pk")
+    )
+    return _annotated_history(members, stand_in)
+
+
+_HISTORY = Prepared(_history_build)
 
 
 def _open_handover(request, participant):

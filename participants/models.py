@@ -62,6 +62,12 @@ class ParticipantQuerySet(ScopedQuerySet):
         participants the user sees all of, and those where they see only whom they teach, as
         lists of ids. A coordinator's scope is then one `organisation_id IN (...)`, which
         PostgreSQL plans at once, with no subquery of memberships to plan and run."""
+        return self.scope_condition(user.pk, *self.projects_seen(memberships))
+
+    @staticmethod
+    def projects_seen(memberships) -> tuple[list[int], list[int]]:
+        """Of the memberships a request has read: the ids of the projects whose participants
+        the user sees all of, and of those where they see only whom they teach."""
         projects = [m for m in memberships if m.role in (Role.COORDINATOR, Role.INSTRUCTOR)]
         seeing_all = {
             m.organisation_id
@@ -69,11 +75,15 @@ class ParticipantQuerySet(ScopedQuerySet):
             if m.role == Role.COORDINATOR or m.organisation.instructors_see_participants
         }
         teaching = {m.organisation_id for m in projects} - seeing_all
+        return sorted(seeing_all), sorted(teaching)
+
+    def scope_condition(self, user_id, seeing_all, teaching) -> models.Q:
+        """`scoped_to` for the user `user_id` from `projects_seen` of their memberships."""
         sides = []
         if seeing_all:
-            sides.append(models.Q(organisation__in=sorted(seeing_all)))
+            sides.append(models.Q(organisation__in=seeing_all))
         if teaching:
-            sides.append(models.Q(organisation__in=sorted(teaching), pk__in=self._taught(user)))
+            sides.append(models.Q(organisation__in=teaching, pk__in=self._taught(user_id)))
         if not sides:
             return models.Q(pk__in=[])
         return sides[0] if len(sides) == 1 else sides[0] | sides[1]
