@@ -373,11 +373,13 @@ def course_figures(enrolments, now=None) -> dict[int, CourseFigures]:
 
 
 def _dropout_scope(user, organisation=None):
-    """The enrolments whose runs of absences are worked out: enrolled in a running course the
-    user sees (of `organisation`'s programmes, if given: narrowed before the runs are
-    counted, not after)."""
+    """The enrolments whose runs of absences are worked out: enrolled in a course the user
+    sees that is not over (planned or running: a new course is planned, and only the
+    coordinator's edit makes it running, so a course held while still "planned" has its
+    absences counted too; completed and cancelled courses are over), of `organisation`'s
+    programmes, if given: narrowed before the runs are counted, not after."""
     scope = Enrolment.objects.visible_to(user).filter(
-        status=Enrolment.Status.ENROLLED, course__status=Course.Status.RUNNING
+        status=Enrolment.Status.ENROLLED, course__status__in=Course.NOT_OVER
     )
     if organisation is not None:
         scope = scope.filter(course__programme__organisation=organisation)

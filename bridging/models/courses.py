@@ -189,6 +189,10 @@ class Course(models.Model):
         COMPLETED = "completed", _("Completed")
         CANCELLED = "cancelled", _("Cancelled")
 
+    # Not over: its sessions are being held or are to come (a course stays "planned" until the
+    # coordinator says it runs, so the figures of a course being held read both).
+    NOT_OVER = (Status.PLANNED.value, Status.RUNNING.value)
+
     programme = models.ForeignKey(
         Programme, verbose_name=_("programme"), on_delete=models.CASCADE, related_name="courses"
     )

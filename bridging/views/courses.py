@@ -217,6 +217,7 @@ def course_detail(request, pk):
         1
         for e in roster
         if e.status == e.Status.ENROLLED
+        and course.status in Course.NOT_OVER
         and e.figures.consecutive_absences >= figures.DROPOUT_THRESHOLD
     )
     return render(

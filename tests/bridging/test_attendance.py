@@ -1,6 +1,7 @@
 """Taking attendance, correcting it, the session log, and the figures drawn from attendance."""
 
 import datetime
+import re
 
 import pytest
 from django.db import connection
@@ -479,6 +480,22 @@ class TestFigures:
         cast.course_a.save(update_fields=["status"])
         assert figures.dropout_page(cast.instructor_a) == (0, [])
         assert figures.dropout_count(cast.instructor_a) == 0
+
+    def test_a_course_left_planned_while_it_is_held_warns_as_its_page_does(self, client, cast):
+        # A new course is "planned" and nothing makes it "running" but the coordinator's edit:
+        # its absences count as on its page, until it is completed or cancelled.
+        cast.session_a.delete()
+        type(cast.course_a).objects.filter(pk=cast.course_a.pk).update(status="planned")
+        self._history(cast, [(14, "absent"), (7, "absent")])
+        client.force_login(cast.coordinator_a)
+        page = client.get(cast.course_a.get_absolute_url()).content.decode()
+        assert re.search(r"I risiko for at falde fra</p>\s*<p[^>]*>1</p>", page)
+        assert figures.dropout_count(cast.coordinator_a) == 1
+        assert "Alma Andersen" in client.get(reverse("bridging:dropout_warnings")).content.decode()
+        type(cast.course_a).objects.filter(pk=cast.course_a.pk).update(status="cancelled")
+        assert figures.dropout_count(cast.coordinator_a) == 0
+        page = client.get(cast.course_a.get_absolute_url()).content.decode()
+        assert re.search(r"I risiko for at falde fra</p>\s*<p[^>]*>0</p>", page)
 
 
 def test_instructor_start_page_lists_todays_session_with_a_link_to_attendance(client, cast):
