@@ -21,7 +21,7 @@ from partnerships.models import Membership, Organisation
 from partnerships.models.organisations import LOADED_MEMBERSHIPS
 
 from .. import figures, work_queue
-from ..models import Course, Programme, Session
+from ..models import Course, Fair, Programme, Session
 
 START_PAGES = {
     Membership.Role.COORDINATOR: "bridging:coordinator_overview",
@@ -236,6 +236,10 @@ def work_queue_list(request, key):
     )
 
 
+FAIRS_SHOWN_SINCE = datetime.timedelta(days=30)
+FAIRS_SHOWN = 5
+
+
 @role_required(Membership.Role.INSTRUCTOR)
 def instructor_home(request):
     """The instructor's week: today's sessions one tap from their attendance pages, past ones
@@ -269,10 +273,25 @@ def instructor_home(request):
         .select_related("course")
     )
     missing = work_queue.sessions_missing_attendance(request.user, today, courses=course_ids)
+    # The association fairs of the programmes they teach in, coming and of the last weeks
+    # (interests are registered at the fair, or from notes soon after): the fair's page is
+    # where they tap them in, and it is reached from here.
+    programme_ids = {course.programme_id for course in taught}
+    fairs = (
+        list(
+            Fair.objects.visible_to(request.user)
+            .filter(programme__in=programme_ids, date__gte=today - FAIRS_SHOWN_SINCE)
+            .order_by("date", "pk")[:FAIRS_SHOWN]
+        )
+        if programme_ids
+        else []
+    )
     return render(
         request,
         "bridging/instructor_home.html",
         {
+            "fairs": fairs,
+            "today": today,
             "organisation": request.membership.organisation,
             "today_sessions": [s for s in sessions if s.date == today],
             "week_sessions": [s for s in sessions if s.date > today],

@@ -12,7 +12,15 @@ from django.utils import timezone
 
 from bridging import figures, services, work_queue
 from bridging.handovers import handover_propose, handover_send
-from bridging.models import Assessment, Attendance, Course, FollowUp, HandoverParticipant, Session
+from bridging.models import (
+    Assessment,
+    Attendance,
+    Course,
+    Fair,
+    FollowUp,
+    HandoverParticipant,
+    Session,
+)
 from bridging.models.readiness import INDICATOR_FIELDS
 from bridging.views import start
 from participants.models import Participant
@@ -366,6 +374,30 @@ def test_finished_courses_come_after_running_ones(client, cast):
     assert [c.status for c in courses] == ["running", "planned", "completed"]
 
 
+def test_instructor_home_leads_to_the_fairs_of_their_programmes(client, cast):
+    """The fair's page is where an instructor registers interests: from their start page, the
+    fairs of the programmes they teach in, coming and of the last 30 days."""
+    Fair.objects.filter(pk=cast.fair_a.pk).update(date=days(-31))  # too long ago
+    today = Fair.objects.create(programme=cast.programme_a, name="Messe i dag", date=days(0),
+                                place="Hallen")  # fmt: skip
+    coming = Fair.objects.create(programme=cast.programme_a, name="Messe snart", date=days(10),
+                                 place="Biblioteket")  # fmt: skip
+    Fair.objects.create(programme=cast.course_b.programme, name="Messe B", date=days(0),
+                        place="Roskilde")  # fmt: skip
+    client.force_login(cast.instructor_a)
+    response = client.get(reverse("bridging:instructor_home"))
+    assert response.context["fairs"] == [today, coming]
+    page = response.content.decode()
+    assert "Foreningsmesser" in page
+    assert f'<a href="{today.get_absolute_url()}">Messe i dag</a>' in page
+    assert '<span class="badge text-bg-primary">i dag</span> · Hallen' in page
+    assert "Messe B" not in page
+    assert client.get(today.get_absolute_url()).status_code == 200
+    client.force_login(cast.instructor_b)
+    page = client.get(reverse("bridging:instructor_home")).content.decode()
+    assert "Messe B" in page and "Messe i dag" not in page
+
+
 @pytest.mark.parametrize("extra", [0, 8])
 def test_instructor_home_query_budget(client, cast, django_assert_num_queries, extra):
     for n in range(extra):
@@ -376,8 +408,8 @@ def test_instructor_home_query_budget(client, cast, django_assert_num_queries, e
                                  user=cast.instructor_a)  # fmt: skip
     client.force_login(cast.instructor_a)
     # 1 session, 2 user, 3 own memberships, 4 sessions this week with their marks,
-    # 5 dropout count, 6 missing attendance, 7 courses
-    with django_assert_num_queries(7):
+    # 5 dropout count, 6 missing attendance, 7 courses, 8 the fairs of their programmes
+    with django_assert_num_queries(8):
         assert client.get(reverse("bridging:instructor_home")).status_code == 200
 
 
