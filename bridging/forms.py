@@ -1,4 +1,5 @@
 import datetime
+import re
 
 from django.urls import reverse, reverse_lazy
 from django.utils import timezone
@@ -10,6 +11,7 @@ from common.search import SearchModelChoiceField, SearchModelMultipleChoiceField
 from participants.models import Participant
 from partnerships.models import ActivityType, Membership, Offer, Organisation
 
+from .funnel import FOLLOW_UP_MONTHS
 from .models import (
     INDICATORS,
     Assessment,
@@ -54,6 +56,19 @@ class ProgrammeForm(OneTimeTokenMixin, forms.ModelForm):
             "description": forms.Textarea(attrs={"rows": 3}),
             "exit_goal": forms.Textarea(attrs={"rows": 3}),
         }
+
+    def clean_follow_up_months(self):
+        """Only the months the funnel counts (funnel.FOLLOW_UP_MONTHS): a follow-up at another
+        month would be asked and answered and counted nowhere."""
+        value = self.cleaned_data["follow_up_months"]
+        if not re.fullmatch(r"\d{1,2}(,\d{1,2})*", value):
+            return value  # the model's own check says how to write it
+        months = {int(month) for month in value.split(",")}
+        if not months <= set(FOLLOW_UP_MONTHS):
+            raise forms.ValidationError(
+                _("Choose among 3, 6 and 12 months, separated by commas, e.g. 3,6,12.")
+            )
+        return ",".join(str(month) for month in sorted(months))
 
     def clean(self):
         cleaned = super().clean()

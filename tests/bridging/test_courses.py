@@ -393,3 +393,18 @@ def test_a_participant_who_withdrew_can_come_back_and_counts_once(client, cast):
 
     enrolled = funnel(Enrolment.objects.filter(course=course))["stages"][0]["count"]
     assert enrolled == 3  # each once, whatever their comings and goings (not the waitlisted)
+
+
+@pytest.mark.parametrize("months", ["2,4", "0", "3,6,24"])
+def test_follow_ups_are_asked_at_the_months_the_funnel_counts(client, cast, months):
+    # The funnel counts those active after 3, 6 and 12 months; a follow-up at another month
+    # would be asked and answered and never counted anywhere.
+    client.force_login(cast.coordinator_a)
+    response = client.post(
+        reverse("bridging:programme_create"),
+        {"name": "Opfølgning", "starts_on": "2027-01-01", "ends_on": "2027-06-30",
+         "default_bridging_model": "group", "readiness_threshold": "3",
+         "minimum_attendance": "75", "follow_up_months": months},
+    )  # fmt: skip
+    assert "Vælg blandt 3, 6 og 12 måneder" in response.content.decode()
+    assert not Programme.objects.filter(name="Opfølgning").exists()
