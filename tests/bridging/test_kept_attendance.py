@@ -322,3 +322,38 @@ def test_a_mark_taken_while_another_of_the_same_person_is_being_taken_is_not_los
     assert errors == []
     assert Enrolment.objects.get(pk=enrolment.pk).kept_absences == 2
     assert_kept(world)
+
+
+# --- The migration that added the kept figures fills them as attendance_refresh does -----------
+
+KEPT = ["kept_absences", "kept_present", "kept_last_attended", "kept_marked_on", "kept_marked_at"]
+
+
+def _kept_columns():
+    return {row[0]: row[1:] for row in Enrolment.objects.values_list("pk", *KEPT)}
+
+
+def test_migrating_from_0017_fills_the_kept_figures_as_attendance_refresh_does(transactional_db):
+    """0018 holds its own copy of the refresh's SQL; on a database of 0017 with marks it fills
+    every enrolment's kept figures as figures.attendance_refresh() of today's code does."""
+    world = World()
+    for person in range(3):
+        world.enrol(person, 0, None)
+    _absent_twice(world, 0)  # weeks ago, last week
+    world.mark(0, 2, "present")  # earlier today, a session cancelled below
+    world.mark(0, 3, "absent")  # in half an hour: counted as if begun, the latest mark
+    _absent_twice(world, 1)
+    world.mark(1, 2, "absent")
+    world.mark(2, 0, "absent")
+    world.mark(2, 1, "present")
+    world.cancel(0, 2, None)  # its marks count for nothing: runs of 3, 2 and none
+    world.move_to(4, "weeks_ago")  # a session never marked, before the marks
+    figures.attendance_refresh()
+    expected = _kept_columns()
+    assert sorted(kept[0] for kept in expected.values()) == [0, 2, 3]
+    assert all(kept[3] is not None for kept in expected.values())  # and each has a mark
+
+    call_command("migrate", "bridging", "0017", verbosity=0)  # drops the kept columns
+    call_command("migrate", "bridging", "0018", verbosity=0)
+    assert _kept_columns() == expected
+    call_command("migrate", verbosity=0)
