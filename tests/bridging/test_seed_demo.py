@@ -5,11 +5,24 @@ import datetime
 import pytest
 from django.contrib.auth import authenticate, get_user_model
 from django.core.management import CommandError, call_command
-from django.test import RequestFactory
+from django.db import transaction
+from django.test import RequestFactory, override_settings
 
 from partnerships.models import Membership, Organisation
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(scope="module")
+def seeded(django_db_setup, django_db_blocker):
+    """One run of seed_demo for the tests that read the demo (it takes seconds), rolled back at
+    the module's end. Each test's own transaction (`db`) nests inside it, so what a test writes
+    is undone after it. Tests that need an empty database do not ask for it, and run first."""
+    with django_db_blocker.unblock(), transaction.atomic():
+        with override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]):
+            call_command("seed_demo")
+        yield
+        transaction.set_rollback(True)
 
 
 def _counts():
@@ -20,8 +33,24 @@ def _counts():
     )
 
 
-def test_seed_demo_creates_the_cast_of_the_demo_and_is_idempotent():
-    call_command("seed_demo")
+# These two need an empty database: before the first test that asks for `seeded`.
+
+
+def test_if_empty_leaves_existing_data_alone():
+    Organisation.objects.create(name="Egen organisation", kind="project", municipality="Køge")
+    call_command("seed_demo", if_empty=True)
+    assert Organisation.objects.count() == 1
+    assert not get_user_model().objects.filter(username="koordinator").exists()
+
+
+def test_seed_demo_refuses_in_production(settings):
+    settings.PRODUCTION = True
+    with pytest.raises(CommandError):
+        call_command("seed_demo")
+    assert not get_user_model().objects.filter(username="koordinator").exists()
+
+
+def test_seed_demo_creates_the_cast_of_the_demo_and_is_idempotent(seeded):
     first = _counts()
     call_command("seed_demo")
     assert _counts() == first
@@ -39,28 +68,13 @@ def test_seed_demo_creates_the_cast_of_the_demo_and_is_idempotent():
     ("username", "role"),
     [("koordinator", "coordinator"), ("instruktor", "instructor"), ("forening", "staff")],
 )
-def test_demo_users_log_in_with_the_demo_password(username, role):
-    call_command("seed_demo")
+def test_demo_users_log_in_with_the_demo_password(username, role, seeded):
     user = authenticate(RequestFactory().post("/"), username=username, password="demo")
     assert user is not None
     assert user.memberships.get().role == role
 
 
-def test_if_empty_leaves_existing_data_alone():
-    Organisation.objects.create(name="Egen organisation", kind="project", municipality="Køge")
-    call_command("seed_demo", if_empty=True)
-    assert Organisation.objects.count() == 1
-    assert not get_user_model().objects.filter(username="koordinator").exists()
-
-
-def test_seed_demo_refuses_in_production(settings):
-    settings.PRODUCTION = True
-    with pytest.raises(CommandError):
-        call_command("seed_demo")
-    assert not get_user_model().objects.filter(username="koordinator").exists()
-
-
-def test_the_demo_holds_only_what_the_services_can_produce():
+def test_the_demo_holds_only_what_the_services_can_produce(seeded):
     """seed_demo goes through the pages' services: every status is derived, every step has
     its moment in order and none in the future, and each figure can be reached by a user."""
     from django.utils import timezone
@@ -70,7 +84,6 @@ def test_the_demo_holds_only_what_the_services_can_produce():
     from participants.services import programme_end_refresh
     from partnerships.models import PartnershipAgreement
 
-    call_command("seed_demo")
     now, today = timezone.now(), timezone.localdate()
     statuses = dict(
         Participant.objects.filter(organisation__name="Seniorer i bevægelse")
@@ -153,11 +166,10 @@ def test_the_demo_holds_only_what_the_services_can_produce():
     assert in_list.count() == exported.entries.count() > 0
 
 
-def test_the_demo_shows_a_second_bridge_with_a_reason_and_a_withdrawn_consent(client):
+def test_the_demo_shows_a_second_bridge_with_a_reason_and_a_withdrawn_consent(client, seeded):
     from bridging.demo.bridges import SECOND_REASON
     from bridging.models import HandoverParticipant
 
-    call_command("seed_demo")
     second = HandoverParticipant.objects.get(overlap_reason=SECOND_REASON)
     assert second.status == "sent"
     withdrawn = HandoverParticipant.objects.get(
@@ -184,7 +196,7 @@ def test_the_demo_shows_a_second_bridge_with_a_reason_and_a_withdrawn_consent(cl
     assert "Stoppede ved 3 måneder" in inbox
 
 
-def test_the_demo_of_local_partnerships_is_what_their_pages_can_record(client):
+def test_the_demo_of_local_partnerships_is_what_their_pages_can_record(client, seeded):
     """Model 2 in the demo: every record passes the page's own form again (dated from the
     partnership's start to today), carries who recorded it, and versions are numbered 1, 2, ...
     as the pages number them; the partnership page tells the story."""
@@ -195,7 +207,6 @@ def test_the_demo_of_local_partnerships_is_what_their_pages_can_record(client):
     from partnerships import forms_local as forms
     from partnerships.models import LocalActivity, LocalPartnership
 
-    call_command("seed_demo")
     today = timezone.localdate()
     partnerships = list(LocalPartnership.objects.order_by("name"))
     assert len(partnerships) == 3
