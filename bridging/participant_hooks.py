@@ -367,7 +367,8 @@ def journey_summary(request, participant):
     current = journey["on_roster"][0] if journey["on_roster"] else None
     figures, steps = [], []
     if journey["enrolments"]:
-        latest = journey["enrolments"][0]
+        # The course whose attendance and readiness the cards beside it show; else the latest.
+        latest = current or journey["enrolments"][0]
         figures.append(
             KeyFigure(
                 label=_("Course"),

@@ -390,3 +390,19 @@ def test_an_instructor_sees_the_courses_they_may_see_and_the_timeline_lists_ever
         assert "Hold A" in section
         timeline = page.split('id="timeline-heading"')[1].split("</details>")[0]
         assert "Hold uden instruktør A" in timeline and "Hold A" in timeline
+
+
+def test_the_summarys_course_is_the_one_its_attendance_and_readiness_are_of(client, cast):
+    # On course A's team and waiting for a later course: the summary's course card names the
+    # course whose attendance and readiness the cards beside it show, not the waitlist.
+    starts = cast.course_a.start_date + datetime.timedelta(weeks=20)
+    later = CourseFactory(
+        programme=cast.programme_a, name="Hold Senere", capacity=1, start_date=starts
+    )
+    EnrolmentFactory(course=later, participant__organisation=cast.project_a)
+    EnrolmentFactory(course=later, participant=cast.participant_a, status="waitlisted")
+    client.force_login(cast.coordinator_a)
+    page = client.get(cast.participant_a.get_absolute_url()).content.decode()
+    summary = page.split('id="summary-heading"')[1].split("</section>")[0]
+    assert "Hold A" in summary and "Fremmøde" in summary
+    assert "Hold Senere" not in summary
