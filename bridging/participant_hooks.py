@@ -189,24 +189,22 @@ def _journey(request, participant) -> dict:
     cache = request.__dict__.setdefault("_participant_journey", {})
     if participant.pk in cache:
         return cache[participant.pk]
-    condition = course_scope(request.user, "course")
-    if condition is not None:
-        # The rule of Enrolment.visible_to on the course and programme read anyway.
-        visible = ExpressionWrapper(condition, output_field=BooleanField())
+    user = request.user
+    if course_scope(user, "course") is not None:
+        # Built once per process and shape (common.prepared) from what `course_scope` reads of
+        # the user: their id and the projects where they coordinate or teach.
+        every = _JOURNEY.all(
+            participant=participant.pk,
+            user=user.pk,
+            coordinated=Membership.objects.organisation_ids_of(user, Membership.Role.COORDINATOR),
+            teaching=Membership.objects.organisation_ids_of(user, Membership.Role.INSTRUCTOR),
+        )
     else:
         # Of the participant's own, so PostgreSQL reads those few by their index.
         visible = Exists(
-            Enrolment.objects.visible_to(request.user).filter(
-                participant=participant, pk=OuterRef("pk")
-            )
+            Enrolment.objects.visible_to(user).filter(participant=participant, pk=OuterRef("pk"))
         )
-    every = list(
-        _enrolments(participant)
-        .select_related("course__programme")
-        .only(*_JOURNEY_SHOWN)
-        .annotate(visible=visible)
-        .order_by("-course__start_date", "-pk")
-    )
+        every = list(_journey_enrolments(participant, visible))
     participant.__dict__["_enrolments_with_marks"] = every
     enrolments = [enrolment for enrolment in every if enrolment.visible]
     on_roster = [
@@ -234,6 +232,31 @@ def _journey(request, participant) -> dict:
         )
     cache[participant.pk] = {"enrolments": enrolments, "on_roster": on_roster}
     return cache[participant.pk]
+
+
+def _journey_enrolments(participant, visible):
+    return (
+        _enrolments(participant)
+        .select_related("course__programme")
+        .only(*_JOURNEY_SHOWN)
+        .annotate(visible=visible)
+        .order_by("-course__start_date", "-pk")
+    )
+
+
+def _journey_build(participant, user, coordinated, teaching):
+    # A user with these memberships, by id: `course_scope` reads nothing else of them.
+    stand_in = get_user_model()(pk=user, is_active=True, is_superuser=False)
+    role = Membership.Role
+    memberships = [Membership(organisation_id=id_, role=role.COORDINATOR) for id_ in coordinated]
+    memberships += [Membership(organisation_id=id_, role=role.INSTRUCTOR) for id_ in teaching]
+    setattr(stand_in, LOADED_MEMBERSHIPS, memberships)
+    # The rule of Enrolment.visible_to on the course and programme read anyway.
+    visible = ExpressionWrapper(course_scope(stand_in, "course"), output_field=BooleanField())
+    return _journey_enrolments(participant, visible)
+
+
+_JOURNEY = Prepared(_journey_build)
 
 
 # What the summary (the open handover, its state and follow-up) and the timeline read of the

@@ -1,14 +1,15 @@
-"""The participant page's two prepared lookups (common.prepared, built once per process and
-shape): the participant with their status (`_get_participant_for_user`) and their handover
-history with each handover's `is_open` and `visible` (`_handover_history`). Each finds exactly
-what the querysets they stand for find, for every kind of user."""
+"""The participant page's prepared lookups (common.prepared, built once per process and
+shape): the participant with their status (`_get_participant_for_user`), their enrolments each
+marked `visible` (`_journey`), and their handover history with each handover's `is_open` and
+`visible` (`_handover_history`). Each finds exactly what the querysets they stand for find, for
+every kind of user."""
 
 import pytest
 from django.http import Http404
 from django.test import RequestFactory
 
-from bridging.models import HandoverParticipant
-from bridging.participant_hooks import _annotated_history, _handover_history
+from bridging.models import Enrolment, HandoverParticipant
+from bridging.participant_hooks import _annotated_history, _handover_history, _journey
 from participants.models import Participant
 from participants.views import _get_participant_for_user
 from partnerships.access import user_memberships
@@ -83,6 +84,18 @@ def test_the_participant_is_found_as_the_scope_finds_them_for_every_kind_of_user
             with django_assert_num_queries(0):
                 name = got.organisation.name  # read with the participant
             assert name == expected.organisation.name
+            every = _journey(_request(user), got) and got.__dict__["_enrolments_with_marks"]
+            visible = set(
+                Enrolment.objects.visible_to(user)
+                .filter(participant=participant)
+                .values_list("pk", flat=True)
+            )
+            assert [(e.pk, e.visible) for e in every] == [
+                (pk, pk in visible)
+                for pk in Enrolment.objects.filter(participant=participant)
+                .order_by("-course__start_date", "-pk")
+                .values_list("pk", flat=True)
+            ], (user, participant)
     # coordinator A: a; instructor A: a (sees all of A); coordinator B (instructor in A): all
     # four; instructor B: taught; staff B (coordinator of B): b, taught, untaught; superuser:
     # all four.
