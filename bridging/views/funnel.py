@@ -155,6 +155,15 @@ def _export_values(members):
     ).values_list(*_EXPORT_COLUMNS)
 
 
+class _Days(dict):
+    """Each day's text (None: empty), worked out the first time it is asked for: a look-up
+    of a day seen before is a plain dict look-up, without a Python call per cell."""
+
+    def __missing__(self, value):
+        self[value] = text = "" if value is None else value.isoformat()
+        return text
+
+
 def _export_rows(values):
     """The export's rows from `_export_values`, each member's follow-ups folded into one cell;
     no choice label looked up per row, and each day written out once (the members of a
@@ -162,15 +171,7 @@ def _export_rows(values):
     modes, statuses = choice_labels(Handover, "mode"), choice_labels(HandoverParticipant, "status")
     reasons = choice_labels(HandoverParticipant, "decline_reason")
     answers = choice_labels(FollowUp, "answer")
-    days = {None: ""}
-
-    def day(value):
-        try:
-            return days[value]
-        except KeyError:
-            days[value] = text = value.isoformat()
-            return text
-
+    day = _Days()
     for _pk, group in itertools.groupby(values, key=operator.itemgetter(0)):
         first, *more = group
         (_pk, participant_id, first_name, last_name, anonymised_at, course, mode, offer,
@@ -194,10 +195,10 @@ def _export_rows(values):
             offer,
             receiver or "",
             statuses.get(status, ""),
-            day(sent_on),
-            day(answered_on),
+            day[sent_on],
+            day[answered_on],
             reasons.get(reason, ""),
-            day(started_on),
+            day[started_on],
             follow_ups,
         )
 
