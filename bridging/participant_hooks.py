@@ -593,7 +593,9 @@ def readiness_section(request, participant):
                     for a in history
                 ],
                 "kind_id": kind_id,
-                "kind_field": questionnaire.as_widget(attrs={"id": kind_id}),
+                "kind_field": questionnaire.as_widget(
+                    attrs={"id": kind_id, "class": "form-select form-select-sm w-auto"}
+                ),
             }
         )
     return render_to_string(

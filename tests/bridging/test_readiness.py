@@ -209,6 +209,19 @@ class TestQuestionnaire:
         cast.questionnaire_a.refresh_from_db()
         assert not cast.questionnaire_a.is_answered
 
+    def test_the_kind_of_questionnaire_is_chosen_in_a_styled_select_beside_its_label(
+        self, client, cast
+    ):
+        """On a phone the browser's bare select was a small grey box beside the buttons."""
+        client.force_login(cast.instructor_a)
+        page = client.get(cast.participant_a.get_absolute_url()).content.decode()
+        kind_id = f"id_q{cast.enrolment_a.pk}_kind"
+        assert f'<label class="form-label small mb-0" for="{kind_id}">' in page
+        select = page[page.index('<select name="kind"') :]
+        select = select[: select.index(">")]
+        assert 'class="form-select form-select-sm w-auto"' in select
+        assert f'id="{kind_id}"' in select
+
     def test_coordinator_makes_a_link_and_sees_it_once(self, client, cast):
         client.force_login(cast.coordinator_a)
         response = client.post(

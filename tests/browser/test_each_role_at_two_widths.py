@@ -48,6 +48,17 @@ def _checked(page: Page, width: int):
     assert page.evaluate("document.documentElement.scrollWidth") <= width
 
 
+def _every_column_in_view(page: Page, width: int):
+    """No column of the page's tables is out of sight to the right (in a box that scrolls
+    sideways): on a phone a list's rows become blocks with every value named."""
+    cut = page.evaluate(
+        "(width) => [...document.querySelectorAll('main td, main th')]"
+        ".filter(c => c.getBoundingClientRect().right > width + 1).map(c => c.textContent)",
+        width,
+    )
+    assert cut == []
+
+
 @pytest.mark.parametrize("size", SIZES)
 def test_coordinator_works_the_queue_and_enrols(page: Page, live_server, demo, size):
     page.set_viewport_size(SIZES[size])
@@ -141,6 +152,11 @@ def test_instructor_completes_the_missing_attendance(page: Page, live_server, de
     assert marks.count() == roster and marks.filter(status="absent").count() == 1
     page.goto(f"{live_server.url}/my-courses/")
     expect(page.get_by_role("region", name="Mangler fremmøde")).to_have_count(0)
+    # Those drifting away, to call: who, and when they last came, in sight on a phone too.
+    page.get_by_role("link", name=re.compile("har været fraværende flere gange i træk")).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("I risiko for at falde fra")
+    _every_column_in_view(page, width)
+    _checked(page, width)
     page.goto(f"{live_server.url}/courses/{session.course_id}/attendance-sheet/")
     expect(page.get_by_role("heading", level=1)).to_contain_text("Fremmødeliste")
     assert axe_violations(page) == []
@@ -173,3 +189,8 @@ def test_association_lands_on_the_inbox_and_accepts_a_group(page: Page, live_ser
     assert accepted.count() == 3
     assert {str(m.first_session_on) for m in accepted} == {first_session}
     expect(page.get_by_role("link", name="Indbakke", exact=True)).to_have_count(1)
+    # Their agreements, with the state of each in sight on a phone too.
+    page.goto(f"{live_server.url}/agreements/")
+    _every_column_in_view(page, width)
+    expect(page.get_by_role("cell", name="I kraft")).to_be_in_viewport()
+    _checked(page, width)

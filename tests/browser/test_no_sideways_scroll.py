@@ -1,5 +1,6 @@
-"""On a 360 px phone no page scrolls sideways and no chart text is smaller than 12 px; the
-pages whose tables become stacked rows stay free of WCAG 2.1 A/AA violations.
+"""On a 360 px phone no page scrolls sideways, no table's caption is squeezed into a narrow
+column and no chart text is smaller than 12 px; the pages whose tables become stacked rows
+stay free of WCAG 2.1 A/AA violations.
 
 Each demo role walks every kind of page it can reach by following links from its start page,
 one page per URL pattern (/participants/7/ and /participants/8/ are the same page), in one
@@ -41,7 +42,13 @@ MEASURE = """() => {
     .filter(e => e.getBoundingClientRect().right > document.documentElement.clientWidth + 1)
     .filter(e => !e.closest('.table-responsive, .visually-hidden, .visually-hidden-focusable'))
     .slice(0, 3).map(e => e.tagName.toLowerCase() + '.' + [...e.classList].join('.'));
-  return {scroll: document.documentElement.scrollWidth, wide,
+  // A shown caption squeezed to a narrow column (one word a line) above a stacked table.
+  const squeezed = [...document.querySelectorAll('caption')]
+    .filter(c => !c.closest('.visually-hidden') && !c.classList.contains('visually-hidden'))
+    .filter(c => c.getBoundingClientRect().width > 0)
+    .filter(c => c.getBoundingClientRect().width < 0.6 * c.closest('table').clientWidth)
+    .map(c => c.textContent.trim().slice(0, 40));
+  return {scroll: document.documentElement.scrollWidth, wide, squeezed,
           smallest: sizes.length ? Math.min(...sizes) : null};
 }"""
 
@@ -72,6 +79,8 @@ def _walk(page, base: str) -> tuple[list[str], list[str]]:
         measured = page.evaluate(MEASURE)
         if measured["scroll"] > PHONE["width"]:
             problems.append(f"{path} is {measured['scroll']} px wide: {measured['wide']}")
+        if measured["squeezed"]:
+            problems.append(f"{path} squeezes its table's caption: {measured['squeezed']}")
         if measured["smallest"] is not None and measured["smallest"] < 12:
             problems.append(f"{path} has chart text of {measured['smallest']:.1f} px")
         if STACKED.match(key):
