@@ -535,7 +535,8 @@ class StartForm(forms.Form):
 
 class DeclineForm(forms.Form):
     reason = forms.ChoiceField(
-        label=_("Reason"), choices=[("", "---------"), *HandoverParticipant.DeclineReason.choices]
+        label=_("Reason"),
+        choices=[("", _("Choose a reason")), *HandoverParticipant.DeclineReason.choices],
     )
     note = forms.CharField(label=_("About the reason"), max_length=300, required=False)
 

@@ -43,6 +43,12 @@ def test_card_shows_who_sent_the_participant_and_the_coordinators_note(client, c
     page = client.get(reverse("bridging:inbox")).content.decode()
     assert "Sendt af Karin Koordinator, Projekt A" in page
     assert "Glæder sig meget; kommer med bus." in page
+    # The reason to decline is chosen from a list that says so (it read "---------").
+    assert '<option value="">Vælg en begrundelse</option>' in page
+    assert "---------" not in page
+    client.force_login(cast.coordinator_a)
+    page = client.get(cast.member_a.handover.get_absolute_url()).content.decode()
+    assert '<option value="">Vælg en begrundelse</option>' in page
 
 
 def test_first_session_is_prefilled_with_the_offers_next_meeting_day(client, cast):
