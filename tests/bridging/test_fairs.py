@@ -29,6 +29,18 @@ def test_coordinator_creates_a_fair_with_organisations(client, cast):
     assert list(fair.organisations.all()) == [cast.association_a]
 
 
+def test_the_fair_page_links_its_programme_only_for_those_who_may_open_it(client, cast):
+    """An instructor registers interests at the fair but may not open the programme's page:
+    its name is text for them, not a link that ends in "no access"."""
+    link = f'<a href="{cast.programme_a.get_absolute_url()}">Forløb A</a>'
+    client.force_login(cast.instructor_a)
+    page = client.get(cast.fair_a.get_absolute_url()).content.decode()
+    assert "Forløb A" in page and link not in page
+    assert client.get(cast.programme_a.get_absolute_url()).status_code == 403
+    client.force_login(cast.coordinator_a)
+    assert link in client.get(cast.fair_a.get_absolute_url()).content.decode()
+
+
 def test_arrival_is_registered_by_post_and_the_visitor_page_lists_the_offers(client, cast):
     client.force_login(cast.coordinator_a)
     response = client.post(
