@@ -212,12 +212,7 @@ def _journey(request, participant) -> dict:
     ]
     assessments = []
     if on_roster:
-        assessments = list(
-            Assessment.objects.filter(enrolment__in=on_roster)
-            .select_related("assessed_by")
-            .only(*_ASSESSMENT_SHOWN)
-            .order_by("assessed_on", "created_at", "pk")
-        )
+        assessments = _ASSESSMENTS.all(enrolments=[e.pk for e in on_roster])
         attach_attendance(on_roster)
     for enrolment in on_roster:
         staff = [a for a in assessments if a.enrolment_id == enrolment.pk and a.source == "staff"]
@@ -257,6 +252,19 @@ def _journey_build(participant, user, coordinated, teaching):
 
 
 _JOURNEY = Prepared(_journey_build)
+
+
+def _assessments(enrolments):
+    return (
+        Assessment.objects.filter(enrolment__in=enrolments)
+        .select_related("assessed_by")
+        .only(*_ASSESSMENT_SHOWN)
+        .order_by("assessed_on", "created_at", "pk")
+    )
+
+
+# Built and compiled once per process and number of enrolments (common.prepared).
+_ASSESSMENTS = Prepared(_assessments)
 
 
 # What the summary (the open handover, its state and follow-up) and the timeline read of the

@@ -108,6 +108,18 @@ def _participant_lookup(user, pk, seeing_all, teaching, today):
 _PARTICIPANT = Prepared(_participant_lookup)
 
 
+def _consents(participant):
+    return (
+        Consent.objects.of_visible(participant)
+        .select_related("organisation", "recorded_by")
+        .only(*CONSENT_SHOWN)
+    )
+
+
+# The same query for every participant: built and compiled once per process (common.prepared).
+_CONSENTS = Prepared(_consents)
+
+
 def _get_rw_participant_for_user(request, pk):
     participant = _get_participant_for_user(request, pk)
     _require_coordinator(request)
@@ -214,11 +226,7 @@ def participant_detail(request, pk):
     is_coordinator = request.membership.role == Role.COORDINATOR
     # Read once, kept on the participant: the timeline lists the same consents. The participant
     # was read through Participant.visible_to just now, so all of their consents are visible.
-    consents = list(
-        Consent.objects.of_visible(participant)
-        .select_related("organisation", "recorded_by")
-        .only(*CONSENT_SHOWN)
-    )
+    consents = _CONSENTS.all(participant=participant.pk)
     participant.__dict__[timeline.CONSENTS_READ] = consents
     withdraw_url = url_for_each("participants:consent_withdraw", participant.pk)
     for consent in consents:
