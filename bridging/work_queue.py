@@ -298,7 +298,7 @@ def preview(queue, user, organisation, today, limit):
     same function as the queue's page, and only run here with the request's values."""
     if not (user.is_active and not user.is_superuser and _loaded(user)):
         # Scoped by subqueries (the memberships not read) or everything or nothing: as it is.
-        return list(_with_size(queue(user, organisation, today))[:limit])
+        return list(with_size(queue(user, organisation, today))[:limit])
     by_role = {role: Membership.objects.organisation_ids_of(user, role) for role in Role}
     prepared = _PREVIEWS.get((queue, limit))
     if prepared is None:
@@ -311,7 +311,9 @@ def preview(queue, user, organisation, today, limit):
     )
 
 
-def _with_size(queryset):
+def with_size(queryset):
+    """`queryset` with `queue_size` on each row, the number of rows of the whole queryset: a
+    first page of rows and the total they come from in one query."""
     return queryset.annotate(queue_size=Window(Count("*")))
 
 
@@ -333,7 +335,7 @@ def _preview_build(queue, limit):
                 for id_ in by_role[f"{role}_of"]
             ],
         )
-        return _with_size(queue(stand_in, Organisation(pk=organisation), today))[:limit]
+        return with_size(queue(stand_in, Organisation(pk=organisation), today))[:limit]
 
     return build
 

@@ -238,6 +238,8 @@ def work_queue_list(request, key):
 
 FAIRS_SHOWN_SINCE = datetime.timedelta(days=30)
 FAIRS_SHOWN = 5
+# Sessions missing attendance listed on the instructor's start page (the count is of all).
+MISSING_SHOWN = 20
 
 
 @role_required(Membership.Role.INSTRUCTOR)
@@ -272,7 +274,12 @@ def instructor_home(request):
         .filter(date__range=(today, week_end))
         .select_related("course")
     )
-    missing = work_queue.sessions_missing_attendance(request.user, today, courses=course_ids)
+    # The oldest first, a page of them, and how many there are in all (one query).
+    missing = list(
+        work_queue.with_size(
+            work_queue.sessions_missing_attendance(request.user, today, courses=course_ids)
+        )[:MISSING_SHOWN]
+    )
     # The association fairs of the programmes they teach in, coming and of the last weeks
     # (interests are registered at the fair, or from notes soon after): the fair's page is
     # where they tap them in, and it is reached from here.
@@ -286,6 +293,7 @@ def instructor_home(request):
         if programme_ids
         else []
     )
+    today_sessions = [s for s in sessions if s.date == today]
     return render(
         request,
         "bridging/instructor_home.html",
@@ -293,9 +301,12 @@ def instructor_home(request):
             "fairs": fairs,
             "today": today,
             "organisation": request.membership.organisation,
-            "today_sessions": [s for s in sessions if s.date == today],
+            "today_sessions": today_sessions,
+            # Cancelled sessions are listed today, as cancelled, but are not held.
+            "today_held": sum(not session.is_cancelled for session in today_sessions),
             "week_sessions": [s for s in sessions if s.date > today],
-            "missing": missing[:20],
+            "missing": missing,
+            "missing_count": missing[0].queue_size if missing else 0,
             "courses": [c for c in taught if c.status != Course.Status.CANCELLED],
             "warning_count": figures.dropout_count(request.user),
         },

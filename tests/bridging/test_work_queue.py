@@ -3,6 +3,7 @@ waits, leads to the action, shows only the own organisation's work, in a fixed n
 queries whatever the data size."""
 
 import datetime
+import re
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -364,6 +365,31 @@ def test_instructor_of_another_project_sees_no_missing_attendance_of_ours(client
     assert all(s.course_id == cast.course_b.pk for s in response.context["missing"])
 
 
+def test_instructor_home_counts_all_missing_attendance_and_only_held_sessions_today(client, cast):
+    """The key figures count every session missing attendance, not the page of them listed,
+    and today's sessions that are held (a cancelled one is listed, as cancelled)."""
+    shown = start.MISSING_SHOWN
+    before = work_queue.sessions_missing_attendance(cast.instructor_a).count()
+    for n in range(shown + 2):  # two a day, on the last days of the window
+        SessionFactory(course=cast.course_a, date=days(-1 - n // 2),
+                       start_time=datetime.time(8 + n % 2))  # fmt: skip
+    SessionFactory(course=cast.course_a, date=days(0), status="cancelled",
+                   cancel_reason="Hallen er lukket")  # fmt: skip
+    client.force_login(cast.instructor_a)
+    response = client.get(reverse("bridging:instructor_home"))
+    missing, total = response.context["missing"], before + shown + 2
+    assert len(missing) == shown
+    assert response.context["missing_count"] == total
+    # The oldest first: the latest day's two wait until older ones are marked.
+    assert [s.date for s in missing] == sorted(s.date for s in missing)
+    assert days(-1) not in [s.date for s in missing]
+    page = response.content.decode()
+    assert f"De ældste {shown} af {total}" in page
+    assert re.search(rf"Mangler fremmøde</a></p>\s*<p[^>]*>{total}</p>", page)
+    assert re.search(r"I dag</a></p>\s*<p[^>]*>0</p>", page)
+    assert "(aflyst)" in page
+
+
 def test_finished_courses_come_after_running_ones(client, cast):
     for name, status, year in [("Aaa slut", "completed", 2020), ("Zzz plan", "planned", 2030)]:
         course = CourseFactory(programme=cast.programme_a, name=name, status=status,
@@ -508,7 +534,7 @@ def test_each_queues_preview_is_the_first_rows_of_its_queue_for_every_kind_of_us
                 continue  # drifting away: figures.dropout_page
             for user in users:
                 for organisation in (cast.project_a, cast.project_b):
-                    expected = list(work_queue._with_size(queue(user, organisation, today))[:5])
+                    expected = list(work_queue.with_size(queue(user, organisation, today))[:5])
                     got = work_queue.preview(queue, user, organisation, today, 5)
                     assert [_shown(r) for r in got] == [_shown(r) for r in expected], (
                         key,
