@@ -395,6 +395,13 @@ class QuestionnaireForm(_IndicatorsForm):
             "continue_with_team": _("Would you prefer to continue with others from the team?"),
         }
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Three answers to choose from, none chosen beforehand: the empty choice showed as a
+        # radio button "---------", ticked. Not answering it stays allowed.
+        field = self.fields["continue_with_team"]
+        field.choices = [(value, label) for value, label in field.choices if value]
+
 
 class QuestionnaireCreateForm(forms.Form):
     kind = forms.ChoiceField(label=_("Questionnaire"), choices=Questionnaire.KINDS)

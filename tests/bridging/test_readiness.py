@@ -162,6 +162,20 @@ class TestQuestionnaire:
                 "continue_with_team": "yes", **overrides}  # fmt: skip
         return client.post(reverse("bridging:questionnaire_answer", args=[token]), data)
 
+    def test_continuing_with_the_team_offers_three_answers_none_ticked_and_may_be_skipped(
+        self, client, cast
+    ):
+        url = reverse("bridging:questionnaire_answer", args=[cast.questionnaire_token_a])
+        page = client.get(url).content.decode()
+        question = page[page.index("Vil du helst fortsætte sammen med andre fra holdet?") :]
+        question = question[: question.index("</fieldset>")]
+        assert question.count('type="radio"') == 3
+        assert "---------" not in question and "checked" not in question
+        assert "Nej" in question and "Det er lige meget" in question
+        response = self.answer(client, cast.questionnaire_token_a, continue_with_team="")
+        assert "Tak for dine svar" in response.content.decode()
+        assert Assessment.objects.get(source="self").continue_with_team == ""
+
     def test_link_is_long_random_and_only_its_hash_is_stored(self, cast):
         token = cast.questionnaire_token_a
         assert len(token) >= 40
