@@ -31,6 +31,7 @@ from participants.hooks import (
     programme_end_provider,
     refresh_status,
     status_definition,
+    still_in_programme,
     withdrawal_handler,
 )
 from participants.models import Participant
@@ -110,6 +111,25 @@ def status_refresh_for_courses(course_ids) -> int:
     """Re-derive the kept status of everyone enrolled (in any state) in the courses: after a
     course changed its state, or its enrolments changed together."""
     return refresh_status(Enrolment.objects.filter(course__in=course_ids).values("participant_id"))
+
+
+@still_in_programme
+def on_a_course():
+    """On the team or the waitlist of a course not over: still in the programme, whatever
+    their end date says."""
+    return Enrolment.objects.filter(
+        status__in=[Enrolment.Status.ENROLLED, Enrolment.Status.WAITLISTED],
+        course__status__in=Course.NOT_OVER,
+    ).values("participant_id")
+
+
+@still_in_programme
+def in_a_handover_not_started():
+    """In a handover not yet started: still on the way (a started one has crossed the bridge;
+    the follow-ups ask after them by their own consent)."""
+    return HandoverParticipant.objects.filter(
+        status__in=[Member.PROPOSED, Member.SENT, Member.ACCEPTED]
+    ).values("participant_id")
 
 
 @programme_end_provider

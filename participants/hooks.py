@@ -229,6 +229,20 @@ def programme_end_provider(function: ProgrammeEndProvider) -> ProgrammeEndProvid
     return function
 
 
+# The programme's end date says when it ended, but someone can come back after it: enrol on a new
+# course, or be handed over again. Until that is over too, their data is in use and the retention
+# period does not run. An app above registers a function () -> a queryset of the column
+# participant_id of those it still has in the programme (bridging: on the team or the waitlist of
+# a course not over, or in a handover not yet started); `expired_participants` leaves them out.
+StillInProgrammeProvider = Callable[[], object]
+still_in_programme_providers: list[StillInProgrammeProvider] = []
+
+
+def still_in_programme(function: StillInProgrammeProvider) -> StillInProgrammeProvider:
+    still_in_programme_providers.append(function)
+    return function
+
+
 # Called inside the transaction that records a consent's withdrawal, with keyword arguments
 # `consent` and `membership`: an app above this one undoes what the consent allowed (e.g.
 # bridging withdraws the participant from handovers to the organisation).

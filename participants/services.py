@@ -442,16 +442,19 @@ def participant_anonymise(
 
 
 def expired_participants(*, months: int, today: datetime.date | None = None):
-    """Participants whose programme ended more than `months` ago and who have no active
-    consent to follow-up contact: what the retention rule says must be anonymised."""
+    """Participants whose programme ended more than `months` ago, who have no active consent
+    to follow-up contact and have not come back into the programme since (on a course or in a
+    handover again: hooks.still_in_programme): what the retention rule says must be
+    anonymised."""
     today = today or timezone.localdate()
     cutoff = _months_before(today, months)
     following_up = Consent.objects.active(today).filter(purpose=Consent.Purpose.FOLLOW_UP)
-    return (
-        Participant.objects.filter(anonymised_at__isnull=True, ended_on__lt=cutoff)
-        .exclude(pk__in=following_up.values("participant"))
-        .order_by("ended_on", "pk")
+    expired = Participant.objects.filter(anonymised_at__isnull=True, ended_on__lt=cutoff).exclude(
+        pk__in=following_up.values("participant")
     )
+    for provider in hooks.still_in_programme_providers:
+        expired = expired.exclude(pk__in=provider())
+    return expired.order_by("ended_on", "pk")
 
 
 def _months_before(day: datetime.date, months: int) -> datetime.date:

@@ -333,3 +333,30 @@ def test_the_migration_ends_the_programme_of_those_whose_consent_was_withdrawn_b
         )
     )
     assert ends == {earlier.pk: day, renewed.pk: None, later.pk: datetime.date(2026, 5, 1)}
+
+
+def test_someone_back_on_a_course_or_in_a_handover_is_kept_whatever_their_old_end(cast):
+    """A programme that ended long ago starts no retention period for someone who came back:
+    on the team or the waitlist of a course not over, or in a handover not yet started."""
+    from participants.services import expired_participants, programme_end_refresh
+    from tests.factories import EnrolmentFactory
+
+    old = CourseFactory(programme=cast.programme_a, status="completed",
+                        start_date=datetime.date(2022, 1, 10))  # fmt: skip
+    participant = ParticipantFactory(organisation=cast.project_a)
+    EnrolmentFactory(course=old, participant=participant, status="completed")
+    programme_end_refresh([participant.pk])
+    assert participant in expired_participants(months=24)
+    back = EnrolmentFactory(course=cast.course_a, participant=participant, status="waitlisted")
+    assert participant not in expired_participants(months=24)
+    Enrolment.objects.filter(pk=back.pk).update(status="enrolled")
+    assert participant not in expired_participants(months=24)
+    Enrolment.objects.filter(pk=back.pk).update(status="withdrawn", withdrawn_reason="Flyttet")
+    assert participant in expired_participants(months=24)
+
+    # Alma (participant_a) is in a sent handover: kept until she starts (off her course here).
+    Participant.objects.filter(pk=cast.participant_a.pk).update(ended_on=old.last_day())
+    Enrolment.objects.filter(pk=cast.enrolment_a.pk).update(status="completed")
+    assert cast.participant_a not in expired_participants(months=24)
+    HandoverParticipant.objects.filter(pk=cast.member_a.pk).update(status="started")
+    assert cast.participant_a in expired_participants(months=24)
