@@ -1,6 +1,13 @@
 import pytest
 
 from tests.browser.demo_snapshot import fresh_demo
+from tests.browser.helpers import STILL
+
+
+@pytest.fixture(scope="session")
+def browser_context_args(browser_context_args):
+    """The `page` fixture's context asks for reduced motion (helpers.STILL)."""
+    return {**browser_context_args, **STILL}
 
 
 @pytest.fixture(autouse=True)

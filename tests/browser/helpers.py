@@ -6,6 +6,16 @@ from playwright.sync_api import Page
 
 AXE_SOURCE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
 WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+# Every browser context asks for reduced motion, as a user may: Bootstrap then scrolls and
+# fades at once. With its smooth scrolling an element Playwright scrolled to kept moving on a
+# loaded machine ("element is not stable"), and axe judged buttons halfway through a fade.
+STILL = {"reduced_motion": "reduce"}
+
+
+def new_context(browser, **options):
+    """A new browser context (another user, a phone, no JavaScript) that asks for reduced
+    motion like the `page` fixture's (conftest.browser_context_args)."""
+    return browser.new_context(**STILL, **options)
 
 
 def axe_violations(page: Page) -> list[dict]:

@@ -8,7 +8,7 @@ from django.utils import timezone
 from playwright.sync_api import Browser, Page, expect
 
 from bridging.models import Attendance, Course, Session
-from tests.browser.helpers import axe_violations, log_in
+from tests.browser.helpers import axe_violations, log_in, new_context
 
 pytestmark = pytest.mark.browser
 
@@ -76,7 +76,7 @@ def test_instructor_marks_attendance_by_tapping_on_a_phone(page: Page, live_serv
 
 
 def test_instructor_marks_attendance_without_javascript(browser: Browser, live_server, demo):
-    context = browser.new_context(java_script_enabled=False, viewport=PHONE)
+    context = new_context(browser, java_script_enabled=False, viewport=PHONE)
     page = context.new_page()
     page.set_default_timeout(5_000)
     log_in(page, live_server.url, "instruktor", "demo")

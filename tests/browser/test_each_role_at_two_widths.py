@@ -24,12 +24,6 @@ pytestmark = pytest.mark.browser
 SIZES = {"phone": {"width": 390, "height": 844}, "desktop": {"width": 1280, "height": 900}}
 
 
-@pytest.fixture(autouse=True)
-def still_page(page: Page):
-    """No transitions: axe must not judge a button's colours halfway through a hover fade."""
-    page.emulate_media(reduced_motion="reduce")
-
-
 def _missing_attendance():
     """The demo's past session of a running course with some of its roster unmarked: the
     session, how many on its roster are marked, and how many are on it."""

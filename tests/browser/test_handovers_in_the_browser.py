@@ -13,7 +13,7 @@ from playwright.sync_api import Page, expect
 from bridging import handovers
 from bridging.funnel import funnel
 from bridging.models import Course, Enrolment, FollowUp, Handover, HandoverParticipant
-from tests.browser.helpers import axe_violations, log_in
+from tests.browser.helpers import axe_violations, log_in, new_context
 
 pytestmark = pytest.mark.browser
 
@@ -67,7 +67,7 @@ def test_whole_team_handover_accepted_followed_up_and_counted(page: Page, live_s
     team = list(handover.members.all())
     assert team and {m.status for m in team} == {"sent"}
 
-    association = page.context.browser.new_context()
+    association = new_context(page.context.browser)
     staff = association.new_page()
     staff.set_default_timeout(5_000)
     log_in(staff, live_server.url, "forening", "demo")

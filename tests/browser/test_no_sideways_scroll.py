@@ -12,7 +12,7 @@ from urllib.parse import urljoin, urlsplit
 
 import pytest
 
-from tests.browser.helpers import axe_violations
+from tests.browser.helpers import axe_violations, new_context
 
 pytestmark = pytest.mark.browser
 
@@ -97,7 +97,7 @@ def test_no_page_of_any_role_scrolls_sideways_on_a_phone(browser, live_server, d
     report = {}
     problems = []
     for username in ROLES:
-        context = browser.new_context(viewport=PHONE, locale="da-DK")
+        context = new_context(browser, viewport=PHONE, locale="da-DK")
         page = context.new_page()
         page.set_default_timeout(5_000)
         page.goto(f"{live_server.url}/accounts/login/")

@@ -6,7 +6,7 @@ from playwright.sync_api import Page, expect
 
 from bridging.models import Fair, FairInterest
 from partnerships.models import Offer, PartnershipAgreement
-from tests.browser.helpers import axe_violations, log_in
+from tests.browser.helpers import axe_violations, log_in, new_context
 
 pytestmark = pytest.mark.browser
 
@@ -107,7 +107,7 @@ def test_coordinator_takes_an_agreement_from_draft_to_signed(page: Page, live_se
     agreement = PartnershipAgreement.objects.get(receiver_contact="Frida Forening",
                                                  status="sent")  # fmt: skip
 
-    staff = page.context.browser.new_context()
+    staff = new_context(page.context.browser)
     staff_page = staff.new_page()
     log_in(staff_page, live_server.url, "forening", "demo")
     staff_page.goto(f"{live_server.url}{agreement.get_absolute_url()}")

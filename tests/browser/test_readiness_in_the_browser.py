@@ -7,7 +7,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from bridging.models import Assessment, Course, Enrolment
-from tests.browser.helpers import axe_violations, log_in
+from tests.browser.helpers import axe_violations, log_in, new_context
 
 pytestmark = pytest.mark.browser
 
@@ -95,7 +95,7 @@ def test_participant_answers_a_questionnaire_through_the_link(page: Page, live_s
     assert "/q/" in link
 
     # The participant's own phone: a fresh browser context, not logged in.
-    phone = page.context.browser.new_context(viewport=PHONE)
+    phone = new_context(page.context.browser, viewport=PHONE)
     participant_page = phone.new_page()
     participant_page.goto(link)
     expect(participant_page.get_by_role("heading", level=1)).to_have_text("Hvor langt er du nået?")
