@@ -2,7 +2,9 @@ import datetime
 
 import factory
 from django.contrib.auth import get_user_model
+from django.test import RequestFactory
 
+from partnerships.access import user_memberships
 from partnerships.models import Membership, Organisation
 
 
@@ -159,3 +161,12 @@ class AgreementFactory(factory.django.DjangoModelFactory):
     ends_on = datetime.date(2026, 12, 31)
     project_contact = "Karin"
     receiver_contact = "Frida"
+
+
+def request_of(user):
+    """A GET request by `user` with their memberships read, as `role_required` reads them
+    (partnerships.access.user_memberships): what a view or lookup of theirs is given."""
+    request = RequestFactory().get("/")
+    request.user, request.session = user, {}
+    user_memberships(request)
+    return request

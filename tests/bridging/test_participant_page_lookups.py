@@ -6,27 +6,17 @@ every kind of user."""
 
 import pytest
 from django.http import Http404
-from django.test import RequestFactory
 
 from bridging.models import Enrolment, HandoverParticipant
 from bridging.participant_hooks import _annotated_history, _handover_history, _journey
 from participants.models import Participant
 from participants.views import _get_participant_for_user
-from partnerships.access import user_memberships
 from partnerships.models import Membership
-from tests.factories import EnrolmentFactory, MembershipFactory, ParticipantFactory
+from tests.factories import EnrolmentFactory, MembershipFactory, ParticipantFactory, request_of
 
 pytestmark = pytest.mark.django_db
 
 Role = Membership.Role
-
-
-def _request(user):
-    request = RequestFactory().get("/")
-    request.user = user
-    request.session = {}
-    user_memberships(request)  # as `role_required` reads them
-    return request
 
 
 def _users(cast):
@@ -73,7 +63,7 @@ def test_the_participant_is_found_as_the_scope_finds_them_for_every_kind_of_user
                 .first()
             )
             try:
-                got = _get_participant_for_user(_request(user), participant.pk)
+                got = _get_participant_for_user(request_of(user), participant.pk)
             except Http404:
                 got = None
             assert (got and got.pk) == (expected and expected.pk), (user, participant)
@@ -84,7 +74,7 @@ def test_the_participant_is_found_as_the_scope_finds_them_for_every_kind_of_user
             with django_assert_num_queries(0):
                 name = got.organisation.name  # read with the participant
             assert name == expected.organisation.name
-            every = _journey(_request(user), got) and got.__dict__["_enrolments_with_marks"]
+            every = _journey(request_of(user), got) and got.__dict__["_enrolments_with_marks"]
             visible = set(
                 Enrolment.objects.visible_to(user)
                 .filter(participant=participant)
@@ -115,7 +105,7 @@ def test_the_handover_history_marks_open_and_visible_as_the_querysets_do(cast):
     )
     seen = 0
     for user in _users(cast):
-        request = _request(user)
+        request = request_of(user)
         participant = Participant.objects.get(pk=cast.participant_a.pk)
         got = _handover_history(participant, request.user)
         expected = list(

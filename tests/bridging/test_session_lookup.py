@@ -4,33 +4,29 @@ what the scope finds, for every kind of user, and reads the memberships anew eac
 
 import pytest
 from django.http import Http404
-from django.test import RequestFactory
 from django.urls import reverse
 
 from bridging import work_queue
 from bridging.models import Attendance, Session
 from bridging.views.access import get_session_for_user
 from common.prepared import Prepared
-from partnerships.access import user_memberships
 from partnerships.models import Membership
-from tests.factories import CourseFactory, EnrolmentFactory, MembershipFactory, SessionFactory
+from tests.factories import (
+    CourseFactory,
+    EnrolmentFactory,
+    MembershipFactory,
+    SessionFactory,
+    request_of,
+)
 
 pytestmark = pytest.mark.django_db
 
 Role = Membership.Role
 
 
-def _request(user):
-    request = RequestFactory().get("/")
-    request.user = user
-    request.session = {}
-    user_memberships(request)  # as `role_required` reads them
-    return request
-
-
 def _lookup(user, session, marks):
     try:
-        return get_session_for_user(_request(user), session.pk, marks=marks)
+        return get_session_for_user(request_of(user), session.pk, marks=marks)
     except Http404:
         return None
 

@@ -7,7 +7,6 @@ import re
 
 import pytest
 from django.contrib.auth import get_user_model
-from django.test import RequestFactory
 from django.urls import reverse
 from django.utils import timezone
 
@@ -25,9 +24,15 @@ from bridging.models import (
 from bridging.models.readiness import INDICATOR_FIELDS
 from bridging.views import start
 from participants.models import Participant
-from partnerships.access import SESSION_KEY, user_memberships
+from partnerships.access import SESSION_KEY
 from partnerships.models import Membership, Organisation
-from tests.factories import ConsentFactory, CourseFactory, EnrolmentFactory, SessionFactory
+from tests.factories import (
+    ConsentFactory,
+    CourseFactory,
+    EnrolmentFactory,
+    SessionFactory,
+    request_of,
+)
 
 pytestmark = pytest.mark.django_db
 Role = Membership.Role
@@ -504,10 +509,7 @@ def test_the_rows_escape_the_names_typed(client, cast):
 
 def _with_memberships(user):
     """`user` as a request has them: their memberships read (access.user_memberships)."""
-    request = RequestFactory().get("/")
-    request.user, request.session = user, {}
-    user_memberships(request)
-    return user
+    return request_of(user).user
 
 
 def _shown(row):
