@@ -229,7 +229,7 @@ class ParticipantEnrolmentForm(_EnrolmentFields):
         self.fields["course"].queryset = (
             courses.filter(
                 programme__organisation=participant.organisation_id,
-                status__in=[Course.Status.PLANNED, Course.Status.RUNNING],
+                status__in=Course.NOT_OVER,
             )
             .exclude(pk__in=_not_withdrawn.filter(participant=participant).values("course"))
             .select_related("programme")

@@ -54,10 +54,7 @@ def course_update(*, form) -> Course:
         )
     course = form.save()
     promoted = []
-    if course.capacity > taken and course.status in (
-        Course.Status.PLANNED,
-        Course.Status.RUNNING,
-    ):
+    if course.capacity > taken and course.status in Course.NOT_OVER:
         promoted = list(
             Enrolment.objects.filter(course=course, status=Enrolment.Status.WAITLISTED)
             .order_by("created_at", "pk")

@@ -66,7 +66,7 @@ def journey_status(row_by_row: bool = False):
             Exists(
                 enrolments.filter(
                     status=Enrolment.Status.ENROLLED,
-                    course__status__in=[Course.Status.PLANNED, Course.Status.RUNNING],
+                    course__status__in=Course.NOT_OVER,
                 )
             ),
             then=Value(Status.IN_COURSE),
@@ -102,7 +102,7 @@ def courses_leave(*, participant, reason: str) -> None:
     for enrolment in Enrolment.objects.filter(
         participant=participant,
         status__in=[Enrolment.Status.ENROLLED, Enrolment.Status.WAITLISTED],
-        course__status__in=[Course.Status.PLANNED, Course.Status.RUNNING],
+        course__status__in=Course.NOT_OVER,
     ):
         enrolment_withdraw(enrolment=enrolment, reason=reason)
 
