@@ -367,6 +367,29 @@ def participant_withdraw(
     return participant
 
 
+@transaction.atomic
+def participant_return(*, participant: Participant, membership: Membership) -> Participant:
+    """The participant is back in the programme after leaving it (or the leaving was recorded
+    by mistake): the leaving is undone, and the programme's end is worked out again from what
+    else ended it. The courses they were taken off are not given back (their places may have
+    gone to the waitlist): they are enrolled again like anyone."""
+    participant = Participant.objects.select_for_update().get(pk=participant.pk)
+    if participant.is_anonymised:
+        raise ParticipantError(_("The participant is anonymised."))
+    if participant.withdrawn_on is None:
+        raise ParticipantError(_("The participant has not left the programme."))
+    participant.withdrawn_on, participant.withdrawn_reason = None, ""
+    participant.save(update_fields=["withdrawn_on", "withdrawn_reason", "updated_at"])
+    programme_end_refresh([participant.pk])
+    log_access(
+        participant=participant,
+        membership=membership,
+        action=Action.UPDATE,
+        fields=["withdrawn_on", "withdrawn_reason"],
+    )
+    return participant
+
+
 def registration_ends(participant_ids) -> dict[int, datetime.date]:
     """The day each participant's consent to be registered ended: the latest withdrawal, for
     those who had one and have none that is not withdrawn (a consent given again after a

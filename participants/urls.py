@@ -38,6 +38,11 @@ urlpatterns = [
         name="participant_withdraw",
     ),
     path(
+        "participants/<int:pk>/return/",
+        views.participant_return,
+        name="participant_return",
+    ),
+    path(
         "participants/<int:pk>/anonymise/",
         views.participant_anonymise,
         name="participant_anonymise",

@@ -8,6 +8,7 @@ import itertools
 import json
 import operator
 
+from django import forms
 from django.contrib import messages
 from django.core.exceptions import FieldDoesNotExist, PermissionDenied
 from django.core.paginator import Paginator
@@ -497,6 +498,43 @@ def participant_withdraw(request, pk):
             "form": form,
             "action": request.path,
             "button": _("Record that the participant left"),
+            "back": participant.get_absolute_url(),
+        },
+    )
+
+
+@project_roles_only
+def participant_return(request, pk):
+    """The participant is back in the programme after leaving it: a coordinator's action,
+    confirmed on its own page. Someone who has not left is sent back to their page."""
+    participant = _get_rw_participant_for_user(request, pk)
+    if participant.is_anonymised or not participant.withdrawn_on:
+        return redirect(participant)
+    # No fields: bound on every post, even an empty one.
+    form = forms.Form(request.POST if request.method == "POST" else None)
+    if form.is_valid():
+        try:
+            services.participant_return(participant=participant, membership=request.membership)
+        except services.ParticipantError as error:  # another coordinator was first
+            messages.error(request, error.args[0])
+        else:
+            messages.success(
+                request, _("It is recorded that the participant is back in the programme.")
+            )
+        return redirect(participant)
+    return render(
+        request,
+        "confirm_action.html",
+        {
+            "title": _("%(name)s is back in the programme") % {"name": participant},
+            "warning": _(
+                "Leaving the programme on %(day)s is undone. The courses they were taken off "
+                "are not given back: enrol them again (a place may have gone to the waitlist)."
+            )
+            % {"day": date_format(participant.withdrawn_on, "SHORT_DATE_FORMAT")},
+            "form": form,
+            "action": request.path,
+            "button": _("Record that the participant is back"),
             "back": participant.get_absolute_url(),
         },
     )

@@ -169,6 +169,14 @@ MATRIX = {
         None,
         statuses(302, 200, 403, 404, 404, 404),
     ),
+    # participant_a has not left: the coordinator is sent back to her page (tests of the page
+    # itself: tests/bridging/test_leaving_withdraws_handovers.py).
+    "participants:participant_return": (
+        "get",
+        participant_a,
+        None,
+        statuses(302, 302, 403, 404, 404, 404),
+    ),
     "participants:participant_anonymise": (
         "get",
         participant_a,

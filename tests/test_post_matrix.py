@@ -67,6 +67,7 @@ POSTS = {
         lambda cast: {"withdrawn_on": "2026-02-01", "reason": "Flyttet"},
         COORDINATOR,
     ),
+    "participants:participant_return": (lambda cast: {}, COORDINATOR),
     "participants:participant_anonymise": (
         lambda cast: {"confirm": "on", "name": str(cast.participant_a)},
         COORDINATOR,

@@ -360,3 +360,39 @@ def test_someone_back_on_a_course_or_in_a_handover_is_kept_whatever_their_old_en
     assert cast.participant_a not in expired_participants(months=24)
     HandoverParticipant.objects.filter(pk=cast.member_a.pk).update(status="started")
     assert cast.participant_a in expired_participants(months=24)
+
+
+def test_a_participant_who_left_is_recorded_back_and_can_be_enrolled_again(client, cast):
+    """Leaving is undone on its own confirmation page: the status follows, the programme has no
+    end again, the access log says who did it, and the course they were taken off takes them
+    again (their old place is not given back by itself)."""
+    assert leave(client, cast).status_code == 302
+    page = client.get(cast.participant_a.get_absolute_url()).content.decode()
+    url = reverse("participants:participant_return", args=[cast.participant_a.pk])
+    assert url in page and "Tilbage i forløbet" in page
+    confirm = client.get(url).content.decode()
+    assert "Alma Andersen er tilbage i forløbet" in confirm
+    assert "Registrér at deltageren er tilbage" in confirm
+
+    response = client.post(url, follow=True)
+    assert "Det er registreret, at deltageren er tilbage i forløbet." in response.content.decode()
+    participant = Participant.objects.get(pk=cast.participant_a.pk)
+    assert participant.withdrawn_on is None and participant.withdrawn_reason == ""
+    assert participant.ended_on is None
+    assert Participant.objects.with_kept_status().get(pk=participant.pk).status != "withdrawn"
+    assert (
+        participant.access_log.filter(
+            action="update", fields="withdrawn_on, withdrawn_reason", user=cast.coordinator_a
+        ).count()
+        == 2
+    )  # left, and back
+    assert Enrolment.objects.get(pk=cast.enrolment_a.pk).status == "withdrawn"
+    journey.enrolment_create(course=cast.course_a, participant=participant)
+    assert Enrolment.objects.get(pk=cast.enrolment_a.pk).status == "enrolled"
+
+    # Nothing left to undo: back to the page, nothing written; the instructor may not.
+    logged = participant.access_log.count()
+    assert client.post(url).url == participant.get_absolute_url()
+    assert participant.access_log.count() == logged
+    client.force_login(cast.instructor_a)
+    assert client.post(url).status_code == 403
