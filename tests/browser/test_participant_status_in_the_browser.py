@@ -1,5 +1,6 @@
 """The coordinator follows an overview count to the list it stands for, and records that a
-participant left the programme: the status follows on the list and the participant page."""
+participant left the programme, then that they are back: the status follows on the list and the
+participant page."""
 
 import re
 
@@ -48,3 +49,15 @@ def test_coordinator_follows_a_count_and_records_that_a_participant_left(
 
     page.goto(live_server.url + "/")  # the coordinator's start page: the overview
     expect(participants).to_contain_text(re.compile(rf"På et hold\s+{in_course - 1}\b"))
+
+    # A mistake, or they came back: recorded back from their page, confirmed, status follows.
+    page.goto(live_server.url + participant.get_absolute_url())
+    page.get_by_role("link", name="Tilbage i forløbet").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(f"{name} er tilbage i forløbet")
+    assert axe_violations(page) == []
+    page.get_by_role("button", name="Registrér at deltageren er tilbage").click()
+    expect(
+        page.get_by_text("Det er registreret, at deltageren er tilbage i forløbet.")
+    ).to_be_visible()
+    expect(page.locator(".participant-status")).not_to_have_text("Udmeldt")
+    expect(page.get_by_role("link", name="Meld ud af forløbet")).to_be_visible()
