@@ -32,11 +32,10 @@ from tests.factories import (
 )
 
 Status = Participant.Status
-TODAY = timezone.localdate()
 # Handovers sent and answered long enough ago that their follow-ups can be answered.
 SENT = timezone.now() - datetime.timedelta(days=200)
 ANSWERED = SENT + datetime.timedelta(days=1)
-STARTED = TODAY - datetime.timedelta(days=190)
+STARTED = timezone.localdate() - datetime.timedelta(days=190)
 
 
 def disagreements(participants, seen=None):
@@ -78,7 +77,7 @@ class World:
             consents = participant_services.consents_record(
                 participant=participant, membership=self.coordinator,
                 purposes=["registration"], organisations=[self.offer.organisation],
-                given_on=TODAY - datetime.timedelta(days=300), method="paper",
+                given_on=timezone.localdate() - datetime.timedelta(days=300), method="paper",
             )  # fmt: skip
             self.participants.append(participant)
             self.consents.append(consents)
@@ -185,12 +184,12 @@ class World:
 
     def withdraw_sharing(self, person, course):
         participant_services.consent_withdraw(
-            consent=self.consents[person][1], membership=self.coordinator, on=TODAY
+            consent=self.consents[person][1], membership=self.coordinator, on=timezone.localdate()
         )
 
     def withdraw_registration(self, person, course):
         participant_services.consent_withdraw(
-            consent=self.consents[person][0], membership=self.coordinator, on=TODAY
+            consent=self.consents[person][0], membership=self.coordinator, on=timezone.localdate()
         )
 
     def advance(self, person, course):
@@ -212,8 +211,8 @@ class World:
 
     def leave_programme(self, person, course):
         participant_services.participant_withdraw(
-            participant=self.participants[person], membership=self.coordinator, on=TODAY,
-            reason="Flyttet",
+            participant=self.participants[person], membership=self.coordinator,
+            on=timezone.localdate(), reason="Flyttet",
         )  # fmt: skip
 
 

@@ -26,7 +26,6 @@ from tests.factories import (
 )
 
 Status = Participant.Status
-TODAY = timezone.localdate()
 
 
 def status_of(participant):
@@ -67,15 +66,17 @@ def journey(cast):
     for enrolment in enrolments.values():
         enrolment.refresh_from_db()
         ConsentFactory(participant=enrolment.participant, purpose="share_contact",
-                       organisation=offer.organisation, given_on=TODAY)  # fmt: skip
+                       organisation=offer.organisation, given_on=timezone.localdate())  # fmt: skip
     user = cast.coordinator_a
     # Carla started at the offer; Dorte was declined; Ellen only completed; Sif was proposed
     # (a draft, not sent): she too has ended, for now, without continuing.
     started = handovers.handover_propose(course=finished, mode="individual", offer=offer,
                                          enrolments=[enrolments["carla"]], user=user,
                                          send_now=True).members.get()  # fmt: skip
-    handovers.handover_accept(member=started, first_session_on=TODAY, buddy="", user=user)
-    handovers.handover_start(member=started, started_on=TODAY)
+    handovers.handover_accept(
+        member=started, first_session_on=timezone.localdate(), buddy="", user=user
+    )
+    handovers.handover_start(member=started, started_on=timezone.localdate())
     declined = handovers.handover_propose(course=finished, mode="individual", offer=offer,
                                           enrolments=[enrolments["dorte"]], user=user,
                                           send_now=True).members.get()  # fmt: skip
@@ -90,15 +91,17 @@ def journey(cast):
     leaving = person("Lene")
     enrolment_create(course=running, participant=leaving)
     participant_services.participant_withdraw(
-        participant=leaving, membership=coordinator(cast), on=TODAY, reason="Flyttet"
+        participant=leaving, membership=coordinator(cast), on=timezone.localdate(), reason="Flyttet"
     )
     people["lene"] = (leaving, Status.WITHDRAWN)
     unregistered = person("Ulla")
     (consent,) = participant_services.consents_record(
         participant=unregistered, membership=coordinator(cast), purposes=["registration"],
-        organisations=[], given_on=TODAY, method="paper",
+        organisations=[], given_on=timezone.localdate(), method="paper",
     )  # fmt: skip
-    participant_services.consent_withdraw(consent=consent, membership=coordinator(cast), on=TODAY)
+    participant_services.consent_withdraw(
+        consent=consent, membership=coordinator(cast), on=timezone.localdate()
+    )
     people["ulla"] = (unregistered, Status.WITHDRAWN)
     return people
 
@@ -162,13 +165,13 @@ def test_the_registration_form_asks_for_neither_status_nor_end_date(client, cast
 
 def test_completing_a_course_ends_the_programme_on_its_last_day_and_undo_clears_it(cast):
     course = CourseFactory(
-        programme=cast.programme_a, start_date=TODAY - datetime.timedelta(weeks=14)
+        programme=cast.programme_a, start_date=timezone.localdate() - datetime.timedelta(weeks=14)
     )
     participant = ParticipantFactory(organisation=cast.project_a)
     enrolment_create(course=course, participant=participant)
     course_complete(course=course)
     participant.refresh_from_db()
-    assert participant.ended_on == min(course.scheduled_dates()[-1], TODAY)
+    assert participant.ended_on == min(course.scheduled_dates()[-1], timezone.localdate())
     assert status_of(participant) == Status.ENDED
     course_complete_undo(course=course)
     participant.refresh_from_db()
@@ -189,11 +192,13 @@ def test_coordinator_records_that_a_participant_left_and_the_waitlist_moves_up(c
     url = reverse("participants:participant_withdraw", args=[leaving.pk])
     assert "Udmeldt" not in client.get(leaving.get_absolute_url()).content.decode()
     assert client.get(url).status_code == 200
-    response = client.post(url, {"withdrawn_on": TODAY.isoformat(), "reason": "Flyttet"})
+    response = client.post(
+        url, {"withdrawn_on": timezone.localdate().isoformat(), "reason": "Flyttet"}
+    )
     assert response.status_code == 302
     leaving.refresh_from_db()
     assert (leaving.withdrawn_on, leaving.withdrawn_reason, leaving.ended_on) == (
-        TODAY, "Flyttet", TODAY,
+        timezone.localdate(), "Flyttet", timezone.localdate(),
     )  # fmt: skip
     assert status_of(leaving) == Status.WITHDRAWN
     assert leaving.enrolments.get().status == "withdrawn"
@@ -208,10 +213,16 @@ def test_coordinator_records_that_a_participant_left_and_the_waitlist_moves_up(c
     ("data", "message"),
     [
         (
-            {"withdrawn_on": (TODAY + datetime.timedelta(days=1)).isoformat(), "reason": "Flyttet"},
+            {
+                "withdrawn_on": (timezone.localdate() + datetime.timedelta(days=1)).isoformat(),
+                "reason": "Flyttet",
+            },
             "Datoen kan ikke ligge i fremtiden.",
         ),
-        ({"withdrawn_on": TODAY.isoformat(), "reason": ""}, "Dette felt er påkrævet."),
+        (
+            {"withdrawn_on": timezone.localdate().isoformat(), "reason": ""},
+            "Dette felt er påkrævet.",
+        ),
         ({"withdrawn_on": "i går", "reason": "Flyttet"}, "Indtast en gyldig dato."),
     ],
 )
@@ -235,7 +246,10 @@ def test_leaving_with_bad_input_says_why_keeps_the_text_and_saves_nothing(
 def test_a_participant_who_left_cannot_be_enrolled_again(cast):
     participant = ParticipantFactory(organisation=cast.project_a)
     participant_services.participant_withdraw(
-        participant=participant, membership=coordinator(cast), on=TODAY, reason="Flyttet"
+        participant=participant,
+        membership=coordinator(cast),
+        on=timezone.localdate(),
+        reason="Flyttet",
     )
     with pytest.raises(JourneyError, match="udmeldt af forløbet"):
         enrolment_create(course=cast.course_a, participant=participant)
@@ -246,7 +260,12 @@ def test_a_participant_who_left_cannot_be_enrolled_again(cast):
 def test_instructor_cannot_record_that_a_participant_left(client, cast):
     client.force_login(cast.instructor_a)
     url = reverse("participants:participant_withdraw", args=[cast.participant_a.pk])
-    assert client.post(url, {"withdrawn_on": TODAY.isoformat(), "reason": "X"}).status_code == 403
+    assert (
+        client.post(
+            url, {"withdrawn_on": timezone.localdate().isoformat(), "reason": "X"}
+        ).status_code
+        == 403
+    )
     cast.participant_a.refresh_from_db()
     assert cast.participant_a.withdrawn_on is None
 
