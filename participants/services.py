@@ -353,17 +353,9 @@ def participant_withdraw(
         raise ParticipantError(_("The date cannot be in the future."))
     if on < timezone.localdate(participant.created_at):
         raise ParticipantError(_("The date cannot be before the participant was registered."))
-    participant.withdrawn_on, participant.withdrawn_reason = on, reason.strip()
-    participant.save(update_fields=["withdrawn_on", "withdrawn_reason", "updated_at"])
+    _record_leaving(participant, membership, on, reason.strip())
     for handler in hooks.withdrawal_handlers:
         handler(participant)
-    programme_end_refresh([participant.pk])
-    log_access(
-        participant=participant,
-        membership=membership,
-        action=Action.UPDATE,
-        fields=["withdrawn_on", "withdrawn_reason"],
-    )
     return participant
 
 
@@ -378,7 +370,13 @@ def participant_return(*, participant: Participant, membership: Membership) -> P
         raise ParticipantError(_("The participant is anonymised."))
     if participant.withdrawn_on is None:
         raise ParticipantError(_("The participant has not left the programme."))
-    participant.withdrawn_on, participant.withdrawn_reason = None, ""
+    return _record_leaving(participant, membership, None, "")
+
+
+def _record_leaving(participant, membership, on, reason) -> Participant:
+    """Save the day and reason the participant left (None and "" when it is undone), work the
+    programme's end out again, and log the change."""
+    participant.withdrawn_on, participant.withdrawn_reason = on, reason
     participant.save(update_fields=["withdrawn_on", "withdrawn_reason", "updated_at"])
     programme_end_refresh([participant.pk])
     log_access(
