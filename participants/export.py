@@ -3,7 +3,14 @@
 from django.utils import timezone
 
 from . import hooks
-from .models import Consent, ListAccess, Participant, ParticipantAccess, access_history
+from .models import (
+    Consent,
+    ListAccess,
+    Participant,
+    ParticipantAccess,
+    ProgrammeReturn,
+    access_history,
+)
 
 PARTICIPANT_FIELDS = [
     "id",
@@ -68,6 +75,18 @@ def participant_export(participant: Participant) -> dict:
         }
         for consent in Consent.objects.filter(participant=participant).select_related(
             "organisation", "recorded_by", "withdrawal_recorded_by"
+        )
+    ]
+    data["returns_to_the_programme"] = [
+        {
+            "left_on": _value(came_back.left_on),
+            "left_reason": came_back.left_reason,
+            "returned_on": _value(came_back.returned_on),
+            "recorded_by": _user(came_back.recorded_by),
+            "recorded_at": _value(came_back.recorded_at),
+        }
+        for came_back in ProgrammeReturn.objects.filter(participant=participant).select_related(
+            "recorded_by"
         )
     ]
     data["access_log"] = [

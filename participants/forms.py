@@ -260,6 +260,28 @@ class WithdrawParticipantForm(forms.Form):
         return day
 
 
+class ReturnParticipantForm(forms.Form):
+    returned_on = forms.DateField(
+        label=_("Back in the programme on"),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+
+    def __init__(self, *args, left_on, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.left_on = left_on
+        self.initial.setdefault("returned_on", timezone.localdate())
+
+    def clean_returned_on(self):
+        day = self.cleaned_data["returned_on"]
+        if day > timezone.localdate():
+            raise forms.ValidationError(_("The date cannot be in the future."))
+        if day < self.left_on:
+            raise forms.ValidationError(
+                _("The date cannot be before the participant left the programme.")
+            )
+        return day
+
+
 class AnonymiseForm(forms.Form):
     understood = forms.BooleanField(
         label=_("I understand that this cannot be undone."),

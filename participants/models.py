@@ -341,6 +341,45 @@ class Participant(KeptFieldsMixin, models.Model):
         return [TimeOfDay(time).label for time in self.preferred_times]
 
 
+class ProgrammeReturn(models.Model):
+    """A leaving of the programme that was undone ("Tilbage i forløbet"): the day the
+    participant left and why, and the day they were back. History only: whether someone has
+    left now is `Participant.withdrawn_on` (the status reads that and nothing here), which
+    `participant_return` clears after writing this row."""
+
+    participant = models.ForeignKey(
+        Participant,
+        verbose_name=_("participant"),
+        on_delete=models.CASCADE,
+        related_name="returns",
+    )
+    left_on = models.DateField(_("left the programme on"))
+    left_reason = models.CharField(_("reason for leaving"), max_length=200, blank=True)
+    returned_on = models.DateField(_("back in the programme on"))
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recorded by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+    )
+    recorded_at = models.DateTimeField(_("recorded"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("return to the programme")
+        verbose_name_plural = _("returns to the programme")
+        ordering = ["returned_on", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(returned_on__gte=models.F("left_on")),
+                name="programme_return_after_leaving",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.left_on} - {self.returned_on}"
+
+
 class ConsentQuerySet(models.QuerySet):
     def visible_to(self, user):
         return self.filter(participant__in=Participant.objects.visible_to(user))

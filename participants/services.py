@@ -23,6 +23,7 @@ from .models import (
     ListSetParticipant,
     Participant,
     ParticipantAccess,
+    ProgrammeReturn,
 )
 
 Action = ParticipantAccess.Action
@@ -360,16 +361,32 @@ def participant_withdraw(
 
 
 @transaction.atomic
-def participant_return(*, participant: Participant, membership: Membership) -> Participant:
-    """The participant is back in the programme after leaving it (or the leaving was recorded
-    by mistake): the leaving is undone, and the programme's end is worked out again from what
-    else ended it. The courses they were taken off are not given back (their places may have
-    gone to the waitlist): they are enrolled again like anyone."""
+def participant_return(
+    *, participant: Participant, membership: Membership, on: datetime.date | None = None
+) -> Participant:
+    """The participant is back in the programme on `on` (today by default) after leaving it
+    (or the leaving was recorded by mistake): the leaving is undone, and the programme's end is
+    worked out again from what else ended it. The leaving and the return are kept as history
+    (`ProgrammeReturn`, on the timeline); the status reads only `withdrawn_on`. The courses
+    they were taken off are not given back (their places may have gone to the waitlist): they
+    are enrolled again like anyone."""
     participant = Participant.objects.select_for_update().get(pk=participant.pk)
+    on = on or timezone.localdate()
     if participant.is_anonymised:
         raise ParticipantError(_("The participant is anonymised."))
     if participant.withdrawn_on is None:
         raise ParticipantError(_("The participant has not left the programme."))
+    if on > timezone.localdate():
+        raise ParticipantError(_("The date cannot be in the future."))
+    if on < participant.withdrawn_on:
+        raise ParticipantError(_("The date cannot be before the participant left the programme."))
+    ProgrammeReturn.objects.create(
+        participant=participant,
+        left_on=participant.withdrawn_on,
+        left_reason=participant.withdrawn_reason,
+        returned_on=on,
+        recorded_by=membership.user,
+    )
     return _record_leaving(participant, membership, None, "")
 
 

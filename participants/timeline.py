@@ -1,10 +1,11 @@
 """The participant app's own entries on the participant's timeline."""
 
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from .hooks import TimelineEvent, timeline_provider
-from .models import Consent
+from .models import Consent, ProgrammeReturn
 
 
 @timeline_provider
@@ -23,6 +24,11 @@ def registration_and_consents(participant):
             yield TimelineEvent(
                 on=consent.withdrawn_on, title=_("Consent withdrawn"), detail=purpose
             )
+    for came_back in _returns(participant):
+        yield TimelineEvent(
+            on=came_back.left_on, title=_("Left the programme"), detail=came_back.left_reason
+        )
+        yield TimelineEvent(on=came_back.returned_on, title=_("Back in the programme"))
     if participant.withdrawn_on:
         yield TimelineEvent(
             on=participant.withdrawn_on,
@@ -35,6 +41,26 @@ def registration_and_consents(participant):
             title=_("Programme ended"),
             detail=participant.get_status_display(),
         )
+
+
+HAS_RETURNED = "has_returned"
+"""The annotation (`returned()`) that says whether the participant ever came back after
+leaving: the participant page reads it with the participant, so the timeline asks for the
+returns only of those who have any."""
+
+
+def returned():
+    return Exists(ProgrammeReturn.objects.filter(participant=OuterRef("pk")))
+
+
+def _returns(participant):
+    """The participant's leavings that were undone, oldest first: none without a query when the
+    participant was read with HAS_RETURNED false."""
+    if participant.__dict__.get(HAS_RETURNED, True) is False:
+        return []
+    return ProgrammeReturn.objects.filter(participant=participant).only(
+        "left_on", "left_reason", "returned_on"
+    )
 
 
 CONSENTS_READ = "_consents_read"

@@ -8,7 +8,6 @@ import itertools
 import json
 import operator
 
-from django import forms
 from django.contrib import messages
 from django.core.exceptions import FieldDoesNotExist, PermissionDenied
 from django.core.paginator import Paginator
@@ -41,6 +40,7 @@ from .forms import (
     ConsentForm,
     ParticipantForm,
     ParticipantSearchForm,
+    ReturnParticipantForm,
     WithdrawConsentForm,
     WithdrawParticipantForm,
 )
@@ -90,7 +90,10 @@ def _get_participant_for_user(request, pk):
             raise Http404
         return participant
     return get_object_or_404(
-        Participant.objects.visible_to(user).with_kept_status().select_related("organisation"),
+        Participant.objects.visible_to(user)
+        .with_kept_status()
+        .select_related("organisation")
+        .annotate(**{timeline.HAS_RETURNED: timeline.returned()}),
         pk=pk,
     )
 
@@ -102,6 +105,7 @@ def _participant_lookup(user, pk, seeing_all, teaching, today):
         participants.filter(participants.scope_condition(user, seeing_all, teaching))
         .with_kept_status(today)
         .select_related("organisation")
+        .annotate(**{timeline.HAS_RETURNED: timeline.returned()})  # in the same query
         .filter(pk=pk)
     )
 
@@ -505,31 +509,36 @@ def participant_withdraw(request, pk):
 
 @project_roles_only
 def participant_return(request, pk):
-    """The participant is back in the programme after leaving it: a coordinator's action,
-    confirmed on its own page. Someone who has not left is sent back to their page."""
+    """The participant is back in the programme after leaving it: a coordinator's action with
+    the day they were back, confirmed on its own page. Someone who has not left is sent back
+    to their page."""
     participant = _get_rw_participant_for_user(request, pk)
     if participant.is_anonymised or not participant.withdrawn_on:
         return redirect(participant)
-    # No fields: bound on every post, even an empty one.
-    form = forms.Form(request.POST if request.method == "POST" else None)
-    if form.is_valid():
+    form = ReturnParticipantForm(request.POST or None, left_on=participant.withdrawn_on)
+    if request.method == "POST" and form.is_valid():
         try:
-            services.participant_return(participant=participant, membership=request.membership)
-        except services.ParticipantError as error:  # another coordinator was first
-            messages.error(request, error.args[0])
+            services.participant_return(
+                participant=participant,
+                membership=request.membership,
+                on=form.cleaned_data["returned_on"],
+            )
+        except services.ParticipantError as error:  # e.g. another coordinator was first
+            form.add_error(None, error.args[0])
         else:
             messages.success(
                 request, _("It is recorded that the participant is back in the programme.")
             )
-        return redirect(participant)
+            return redirect(participant)
     return render(
         request,
         "confirm_action.html",
         {
             "title": _("%(name)s is back in the programme") % {"name": participant},
             "warning": _(
-                "Leaving the programme on %(day)s is undone. The courses they were taken off "
-                "are not given back: enrol them again (a place may have gone to the waitlist)."
+                "Leaving the programme on %(day)s is undone; the timeline keeps both. The "
+                "courses they were taken off are not given back: enrol them again (a place may "
+                "have gone to the waitlist)."
             )
             % {"day": date_format(participant.withdrawn_on, "SHORT_DATE_FORMAT")},
             "form": form,

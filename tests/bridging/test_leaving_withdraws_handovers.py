@@ -374,7 +374,7 @@ def test_a_participant_who_left_is_recorded_back_and_can_be_enrolled_again(clien
     assert "Alma Andersen er tilbage i forløbet" in confirm
     assert "Registrér at deltageren er tilbage" in confirm
 
-    response = client.post(url, follow=True)
+    response = client.post(url, {"returned_on": timezone.localdate().isoformat()}, follow=True)
     assert "Det er registreret, at deltageren er tilbage i forløbet." in response.content.decode()
     participant = Participant.objects.get(pk=cast.participant_a.pk)
     assert participant.withdrawn_on is None and participant.withdrawn_reason == ""
@@ -396,3 +396,63 @@ def test_a_participant_who_left_is_recorded_back_and_can_be_enrolled_again(clien
     assert participant.access_log.count() == logged
     client.force_login(cast.instructor_a)
     assert client.post(url).status_code == 403
+
+
+def _timeline(client, participant):
+    page = client.get(participant.get_absolute_url()).content.decode()
+    return page.split('id="timeline-heading"')[1].split("</details>")[0]
+
+
+def test_the_timeline_keeps_the_leaving_and_the_return_and_leaving_again(client, cast):
+    """Back in the programme: the timeline still says when and why they left, and when they
+    were back (the status reads only the current leaving); they can leave again, and each
+    leaving stays on the timeline. The day back is typed, checked, and kept when refused."""
+    participant = cast.participant_a
+    Participant.objects.filter(pk=participant.pk).update(
+        created_at=timezone.now() - datetime.timedelta(days=400)
+    )
+    client.force_login(cast.coordinator_a)
+    left = timezone.localdate() - datetime.timedelta(days=60)
+    client.post(
+        reverse("participants:participant_withdraw", args=[participant.pk]),
+        {"withdrawn_on": left.isoformat(), "reason": "Flyttet midlertidigt"},
+    )
+    url = reverse("participants:participant_return", args=[participant.pk])
+    confirm = client.get(url).content.decode()
+    assert 'name="returned_on"' in confirm and timezone.localdate().isoformat() in confirm
+
+    # Refused: before the leaving, or in the future; what was typed is kept, nothing saved.
+    too_early = (left - datetime.timedelta(days=1)).isoformat()
+    page = client.post(url, {"returned_on": too_early}).content.decode()
+    assert "Datoen kan ikke ligge før, deltageren meldte sig ud af forløbet." in page
+    assert f'value="{too_early}"' in page
+    future = (timezone.localdate() + datetime.timedelta(days=1)).isoformat()
+    page = client.post(url, {"returned_on": future}).content.decode()
+    assert "Datoen kan ikke ligge i fremtiden." in page
+    assert Participant.objects.get(pk=participant.pk).withdrawn_on == left
+
+    back = left + datetime.timedelta(days=20)
+    assert client.post(url, {"returned_on": back.isoformat()}).status_code == 302
+    timeline = _timeline(client, participant)
+    assert "Flyttet midlertidigt" in timeline
+    assert f"{left:%d.%m.%Y}" in timeline and f"{back:%d.%m.%Y}" in timeline
+    assert "Udmeldt af forløbet" in timeline and "Tilbage i forløbet" in timeline
+    status = client.get(participant.get_absolute_url()).content.decode()
+    assert "udmeldt af forløbet den" not in status.split('id="timeline-heading"')[0]
+
+    # Leaving again: the new leaving is the status, and both leavings are on the timeline.
+    client.post(
+        reverse("participants:participant_withdraw", args=[participant.pk]),
+        {"withdrawn_on": timezone.localdate().isoformat(), "reason": "Flyttet igen"},
+    )
+    timeline = _timeline(client, participant)
+    assert "Flyttet midlertidigt" in timeline and "Flyttet igen" in timeline
+    assert timeline.count("· Udmeldt af forløbet<br>") == 2 and "Tilbage i forløbet" in timeline
+    assert Participant.objects.with_kept_status().get(pk=participant.pk).status == "withdrawn"
+
+    # The participant's data export has the history too.
+    export = client.get(reverse("participants:participant_export_json", args=[participant.pk]))
+    returns = export.json()["returns_to_the_programme"]
+    assert [(r["left_on"], r["left_reason"], r["returned_on"]) for r in returns] == [
+        (left.isoformat(), "Flyttet midlertidigt", back.isoformat())
+    ]

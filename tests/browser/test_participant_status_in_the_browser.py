@@ -5,6 +5,7 @@ participant page."""
 import re
 
 import pytest
+from django.utils import timezone
 from playwright.sync_api import Page, expect
 
 from participants.models import Participant
@@ -55,9 +56,17 @@ def test_coordinator_follows_a_count_and_records_that_a_participant_left(
     page.get_by_role("link", name="Tilbage i forløbet").click()
     expect(page.get_by_role("heading", level=1)).to_have_text(f"{name} er tilbage i forløbet")
     assert axe_violations(page) == []
+    expect(page.get_by_label("Tilbage i forløbet den")).to_have_value(
+        timezone.localdate().isoformat()
+    )
     page.get_by_role("button", name="Registrér at deltageren er tilbage").click()
     expect(
         page.get_by_text("Det er registreret, at deltageren er tilbage i forløbet.")
     ).to_be_visible()
     expect(page.locator(".participant-status")).not_to_have_text("Udmeldt")
+    # The timeline still tells that they left, and why, and that they came back.
+    page.get_by_role("heading", name="Tidslinje").click()
+    timeline = page.locator("details", has=page.get_by_role("heading", name="Tidslinje"))
+    expect(timeline).to_contain_text("Flyttet til Jylland")
+    expect(timeline).to_contain_text("Tilbage i forløbet")
     expect(page.get_by_role("link", name="Meld ud af forløbet")).to_be_visible()
