@@ -87,6 +87,8 @@ MOTIVATIONS = [
 STORY_CYCLE = ["course", "course", "course", "recruited", "last_year", "ended"]
 # Who left the programme again (the coordinator's "Meld ud af forløbet"), and why.
 LEAVING = {5: "Flyttet til Jylland", 33: "Har fået et job med skiftende arbejdstider"}
+# Who left and came back before their course began ("Tilbage i forløbet"): the timeline keeps both.
+CAME_BACK = {7: "Indlagt på hospitalet"}
 # (project, how many participants, municipality)
 
 PARTICIPANT_GROUPS = [
@@ -161,6 +163,16 @@ def seed_participants(organisations, users, activity_types):
                         membership=membership,
                         on=timezone.localdate(participant.created_at),
                         reason=LEAVING[n],
+                    )
+                if n in CAME_BACK:
+                    participant_services.participant_withdraw(
+                        participant=participant,
+                        membership=membership,
+                        on=timezone.localdate(participant.created_at),
+                        reason=CAME_BACK[n],
+                    )
+                    participant_services.participant_return(
+                        participant=participant, membership=membership
                     )
             n += 1
 

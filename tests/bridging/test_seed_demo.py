@@ -80,7 +80,7 @@ def test_the_demo_holds_only_what_the_services_can_produce(seeded):
     from django.utils import timezone
 
     from bridging.models import Course, Enrolment, FollowUp, HandoverParticipant, Session
-    from participants.models import Consent, Participant, ParticipantAccess
+    from participants.models import Consent, Participant, ParticipantAccess, ProgrammeReturn
     from participants.services import programme_end_refresh
     from partnerships.models import PartnershipAgreement
 
@@ -103,6 +103,10 @@ def test_the_demo_holds_only_what_the_services_can_produce(seeded):
         assert {"create", "consent"} <= actions, participant
         assert (participant.withdrawn_on is not None) == bool(participant.withdrawn_reason)
     assert not Consent.objects.filter(recorded_by__isnull=True).exists()
+    # One left and came back: no longer withdrawn, the leaving kept as history.
+    came_back = ProgrammeReturn.objects.get()
+    assert came_back.participant.withdrawn_on is None and came_back.left_reason
+    assert came_back.recorded_by is not None
     assert not Consent.objects.filter(
         withdrawn_on__isnull=False, withdrawal_recorded_by__isnull=True
     ).exists()
