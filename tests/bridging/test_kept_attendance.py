@@ -24,9 +24,10 @@ from bridging.models import Attendance, Enrolment, Session
 from partnerships.models import Membership
 from tests.factories import CourseFactory, MembershipFactory, ParticipantFactory, ProgrammeFactory
 
-NOW = timezone.localtime().replace(microsecond=0)
-# Where a session can lie, as offsets from now: weeks ago, earlier today, in half an hour
-# (attendance is open, the session has not begun), in three hours (not open yet), next week.
+# Where a session can lie, as offsets from the world's now (World.now, read when the world is
+# made, not when the module is imported: a run can cross midnight): weeks ago, earlier today,
+# in half an hour (attendance is open, the session has not begun), in three hours (not open
+# yet), next week.
 PLACES = {
     "weeks_ago": datetime.timedelta(days=-15),
     "last_week": datetime.timedelta(days=-7),
@@ -37,12 +38,13 @@ PLACES = {
 }
 # The clocks at which the warnings are compared: now, once the session in half an hour has
 # begun, and once next week's has.
-CLOCKS = [NOW, NOW + datetime.timedelta(minutes=45), NOW + datetime.timedelta(days=8)]
+LATER = [datetime.timedelta(0), datetime.timedelta(minutes=45), datetime.timedelta(days=8)]
 
 
-def times(place):
-    """(date, start, end) of a session at `place`: an hour long, ending by midnight."""
-    start = NOW + PLACES[place]
+def times(place, now):
+    """(date, start, end) of a session at `place` from `now`: an hour long, ending by
+    midnight."""
+    start = now + PLACES[place]
     end = start + datetime.timedelta(hours=1)
     end_time = end.time() if end.date() == start.date() else datetime.time(23, 59, 59)
     return start.date(), start.time(), end_time
@@ -107,10 +109,11 @@ class World:
     coordinator who sees the warnings."""
 
     def __init__(self):
+        self.now = timezone.localtime().replace(microsecond=0)
         self.coordinator = MembershipFactory(role=Membership.Role.COORDINATOR)
         programme = ProgrammeFactory(organisation=self.coordinator.organisation)
         self.course = CourseFactory(
-            programme=programme, capacity=3, start_date=NOW.date() - datetime.timedelta(28)
+            programme=programme, capacity=3, start_date=self.now.date() - datetime.timedelta(28)
         )
         self.user = self.coordinator.user
         self.sessions = [self._add(place) for place in PLACES]
@@ -118,7 +121,7 @@ class World:
 
     def _add(self, place):
         """A session added as the course page adds one (the session form)."""
-        day, start, end = times(place)
+        day, start, end = times(place, self.now)
         form = SessionForm({"date": day, "start_time": start, "end_time": end},
                            instance=Session(course=self.course))  # fmt: skip
         assert form.is_valid(), form.errors
@@ -152,7 +155,7 @@ class World:
     def move_to(self, number, place):
         """Move a session as the session page does (the session form)."""
         session = self.session(number)
-        day, start, end = times(place)
+        day, start, end = times(place, self.now)
         form = SessionForm({"date": day, "start_time": start, "end_time": end}, instance=session)
         assert form.is_valid(), form.errors
         form.save()
@@ -193,11 +196,12 @@ def assert_kept(world):
     enrolments = list(Enrolment.objects.filter(course=world.course).order_by("pk"))
     assert kept_disagreements(enrolments) == []
     scope = figures._dropout_scope(world.user)  # built once for the three clocks
-    for now in CLOCKS:
+    for later in LATER:
+        now = world.now + later
         problem, count = warnings_disagreements(world.user, now, scope)
         assert problem is None, now
-        if now == NOW:  # the count alone, as the start page reads it, is the page's count
-            assert figures.dropout_count(world.user, NOW) == count
+        if not later:  # the count alone, as the start page reads it, is the page's count
+            assert figures.dropout_count(world.user, now) == count
 
 
 class KeptAttendanceOverRandomJourneys(TestCase):
@@ -224,8 +228,8 @@ def _absent_twice(world, person=0):
     return enrolment
 
 
-def _warned(world, now=NOW):
-    return [row.pk for row in figures.dropout_page(world.user, now=now)[1]]
+def _warned(world, later=datetime.timedelta(0)):
+    return [row.pk for row in figures.dropout_page(world.user, now=world.now + later)[1]]
 
 
 def test_a_run_is_kept_and_broken_by_marks_and_corrections(db):
@@ -249,7 +253,7 @@ def test_a_mark_taken_before_the_session_begins_counts_once_it_has_begun(db):
     enrolment = world.enrolment(0)
     assert enrolment.kept_absences == 0  # as if every session had begun
     assert _warned(world) == [enrolment.pk]  # now: the run stands until it begins
-    assert _warned(world, NOW + datetime.timedelta(minutes=45)) == []
+    assert _warned(world, datetime.timedelta(minutes=45)) == []
     assert_kept(world)
 
 
@@ -261,9 +265,9 @@ def test_cancelling_moving_and_deleting_a_marked_session_keeps_the_figures(db):
     world.cancel(0, 2, None)
     assert Enrolment.objects.get(pk=enrolment.pk).kept_absences == 2
     world.move_to(1, "next_week")  # last week's session, marked absent
-    assert Enrolment.objects.get(pk=enrolment.pk).kept_marked_on > NOW.date()
+    assert Enrolment.objects.get(pk=enrolment.pk).kept_marked_on > world.now.date()
     assert _warned(world) == []
-    assert _warned(world, NOW + datetime.timedelta(days=8)) == [enrolment.pk]
+    assert _warned(world, datetime.timedelta(days=8)) == [enrolment.pk]
     assert_kept(world)
     world.session(0).delete()
     assert Enrolment.objects.get(pk=enrolment.pk).kept_absences == 1

@@ -32,10 +32,6 @@ from tests.factories import (
 )
 
 Status = Participant.Status
-# Handovers sent and answered long enough ago that their follow-ups can be answered.
-SENT = timezone.now() - datetime.timedelta(days=200)
-ANSWERED = SENT + datetime.timedelta(days=1)
-STARTED = timezone.localdate() - datetime.timedelta(days=190)
 
 
 def disagreements(participants, seen=None):
@@ -82,6 +78,12 @@ class World:
             self.participants.append(participant)
             self.consents.append(consents)
         self.ours = Participant.objects.filter(organisation=project)
+        # Handovers sent and answered long enough ago that their follow-ups can be answered
+        # (read when the world is made, not when the module is imported: a run can cross
+        # Copenhagen's midnight).
+        self.sent = timezone.now() - datetime.timedelta(days=200)
+        self.answered = self.sent + datetime.timedelta(days=1)
+        self.started = timezone.localdate() - datetime.timedelta(days=190)
 
     def enrolment(self, person, course):
         return Enrolment.objects.filter(
@@ -141,19 +143,21 @@ class World:
 
     def send(self, person, course):
         if member := self.member(person, "proposed"):
-            handovers.handover_send(member=member, at=SENT)
+            handovers.handover_send(member=member, at=self.sent)
 
     def accept(self, person, course):
         if member := self.member(person, "sent"):
             handovers.handover_accept(
-                member=member, first_session_on=STARTED, buddy="", user=self.coordinator.user,
-                at=ANSWERED,
+                member=member, first_session_on=self.started, buddy="",
+                user=self.coordinator.user, at=self.answered,
             )  # fmt: skip
 
     def accept_group(self, person, course):
         if member := self.member(person, "sent"):
-            handovers.handover_accept_group(handover=member.handover, first_session_on=STARTED,
-                                            buddy="", user=self.coordinator.user)  # fmt: skip
+            handovers.handover_accept_group(
+                handover=member.handover, first_session_on=self.started, buddy="",
+                user=self.coordinator.user,
+            )  # fmt: skip
 
     def decline(self, person, course):
         if member := self.member(person, "proposed", "sent"):
@@ -163,7 +167,9 @@ class World:
     def start(self, person, course):
         if member := self.member(person, "accepted"):
             handovers.handover_start(
-                member=member, started_on=max(STARTED, member.answered_at.date())
+                member=member,
+                # The day it was answered in Copenhagen, as the service reads it (not UTC's).
+                started_on=max(self.started, timezone.localdate(member.answered_at)),
             )
 
     def answer_stopped(self, person, course):

@@ -16,18 +16,18 @@ from tests.factories import SessionFactory
 
 pytestmark = pytest.mark.django_db
 
-TODAY = timezone.localdate()
-NOON = timezone.make_aware(datetime.datetime.combine(TODAY, datetime.time(12, 0)))
-
 
 @pytest.fixture
 def sessions(cast, monkeypatch):
-    monkeypatch.setattr(figures, "now_local", lambda: NOON)
+    # Today as the test runs (not as the module was imported: a run can cross midnight).
+    today = timezone.localdate()
+    noon = timezone.make_aware(datetime.datetime.combine(today, datetime.time(12, 0)))
+    monkeypatch.setattr(figures, "now_local", lambda: noon)
     course = cast.course_a
     course.sessions.all().delete()
 
     def session(days, hour, **extra):
-        return SessionFactory(course=course, date=TODAY + datetime.timedelta(days=days),
+        return SessionFactory(course=course, date=today + datetime.timedelta(days=days),
                               start_time=datetime.time(hour), end_time=datetime.time(hour, 50),
                               **extra)  # fmt: skip
 
