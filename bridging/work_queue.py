@@ -12,7 +12,16 @@ import functools
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import connection
-from django.db.models import BooleanField, Count, DateField, IntegerField, Max, Q, Window
+from django.db.models import (
+    BooleanField,
+    Count,
+    DateField,
+    IntegerField,
+    Max,
+    OuterRef,
+    Q,
+    Window,
+)
 from django.db.models.expressions import RawSQL
 from django.db.models.query import ModelIterable
 from django.utils import timezone
@@ -22,6 +31,7 @@ from participants.models import Participant
 from partnerships.models import Membership, Organisation
 from partnerships.models.organisations import LOADED_MEMBERSHIPS
 
+from . import handovers
 from .models import (
     Assessment,
     Attendance,
@@ -199,6 +209,10 @@ def overdue_since():
 
 
 def follow_ups_due(user, organisation, today=None):
+    """The follow-ups due and not answered, the longest due first; each with `stopped_at`, the
+    months of the follow-up at which the participant stopped (handovers.stopped_at, the one
+    definition), said beside the question as on the handover page and in the inbox: a
+    subquery read for the rows shown, in the same query."""
     today = today or timezone.localdate()
     return _names_read_late(
         FollowUp.objects.alias(open_due_on=FollowUp.open_due_on())
@@ -209,6 +223,7 @@ def follow_ups_due(user, organisation, today=None):
         )
         .select_related("member__handover")
         .only("months", "due_on", "member__participant", "member__handover__receiver")
+        .annotate(stopped_at=handovers.stopped_at(OuterRef("member")))
         .order_by("due_on", "pk")
     )
 

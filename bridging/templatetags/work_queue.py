@@ -89,6 +89,15 @@ def _follow_ups(rows, overdue_since):
         lambda n: ngettext("%(months)s month", "%(months)s months", n) % {"months": n}
     )
     due, self_organised = _("due %(date)s"), _("self-organised")
+    # As beside the question on the handover page and in the inbox: they stopped at an earlier
+    # follow-up (the question is still asked: people come back).
+    stopped = _counted(
+        lambda n: (
+            ' <span class="badge text-bg-warning">'
+            + escape(_("Stopped at %(months)s months") % {"months": n})
+            + "</span>"
+        )
+    )
     action = _("Answer the follow-up")
     for row in rows:
         member = row.member
@@ -97,6 +106,8 @@ def _follow_ups(rows, overdue_since):
         text = f"{escape(str(member.participant))} · {name} · {months(row.months)} · " + due % {
             "date": short(row.due_on)
         }
+        if row.stopped_at:
+            text += stopped(row.stopped_at)
         url = f"{handover_url(member.handover_id)}#member-{member.pk}"
         yield text, url, action
 

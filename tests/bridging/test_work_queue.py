@@ -80,6 +80,31 @@ def test_follow_up_due_leads_to_the_handover(client, cast):
     assert f"#member-{cast.member_a.pk}" in response.content.decode()
 
 
+def test_a_follow_up_after_a_stop_says_when_they_stopped_as_the_handover_page_does(client, cast):
+    """Stopped at 3 months, due at 6: the row says "Stoppede ved 3 måneder" on the start page
+    and on the queue's own page; a later "active" counts them back, and the row says nothing."""
+    member = cast.member_a
+    FollowUp.objects.filter(pk=cast.follow_up_a.pk).update(
+        answer="stopped", answered_at=timezone.now(), due_on=days(-90)
+    )
+    six = FollowUp.objects.create(member=member, months=6, due_on=days(-1))
+    queues, response = overview(client, cast.coordinator_a)
+    assert [f.pk for f in queues["follow_ups"]["rows"]] == [six.pk]
+    badge = '<span class="badge text-bg-warning">Stoppede ved 3 måneder</span>'
+    assert badge in response.content.decode()
+    full = client.get(reverse("bridging:work_queue", args=["follow_ups"])).content.decode()
+    assert badge in full
+    handover = client.get(member.handover.get_absolute_url()).content.decode()
+    assert "Stoppede ved 3 måneder" in handover  # the same words as where it is answered
+
+    six.answer, six.answered_at = "active", timezone.now()
+    six.save()
+    twelve = FollowUp.objects.create(member=member, months=12, due_on=days(-1))
+    queues, response = overview(client, cast.coordinator_a)
+    assert [f.pk for f in queues["follow_ups"]["rows"]] == [twelve.pk]
+    assert "Stoppede ved" not in response.content.decode()
+
+
 def test_near_the_end_without_an_end_assessment_links_to_the_end_assessment(client, cast):
     SessionFactory(course=cast.course_a, date=days(60))  # course A runs on
     ending = _course_ending_in(cast, 10)
@@ -311,7 +336,9 @@ def _busy_project(cast, extra):
         handover = handover_propose(course=ending, mode="individual", enrolments=[enrolment],
                                     offer=cast.offer_a, user=cast.coordinator_a)  # fmt: skip
         member = handover_send(member=handover.members.get())
-        FollowUp.objects.create(member=member, months=3, due_on=days(-1))
+        # Stopped at 3 months, the 6 months' due: each row says so, read in the same query.
+        FollowUp.objects.create(member=member, months=3, due_on=days(-90), answer="stopped")
+        FollowUp.objects.create(member=member, months=6, due_on=days(-1))
         _course_ending_in(cast, 4)
 
 
@@ -323,7 +350,9 @@ def test_coordinator_overview_query_budget(client, cast, django_assert_num_queri
     # size; those drifting away with their absences in a row), 10 participant counts per
     # status, 11 programmes
     with django_assert_num_queries(11):
-        assert client.get(reverse("bridging:coordinator_overview")).status_code == 200
+        response = client.get(reverse("bridging:coordinator_overview"))
+    # The cast's own follow-up, due longest, first: the four others shown say it.
+    assert response.content.decode().count("Stoppede ved 3 måneder") == min(extra + 1, 4)
 
 
 @pytest.mark.parametrize("extra", [0, 8])
@@ -334,7 +363,9 @@ def test_work_queue_page_query_budget(client, cast, django_assert_num_queries, e
         # 1 session, 2 user, 3 own memberships, 4 count, 5 the page of rows (for those
         # drifting away, 4 the page of rows with their absences in a row and the count)
         with django_assert_num_queries(4 if key == "drifting" else 5):
-            assert client.get(reverse("bridging:work_queue", args=[key])).status_code == 200
+            response = client.get(reverse("bridging:work_queue", args=[key]))
+        if key == "follow_ups":
+            assert response.content.decode().count("Stoppede ved 3 måneder") == extra + 1
 
 
 # --- The instructor's week ---------------------------------------------------------------------
