@@ -272,6 +272,7 @@ class FollowUp(models.Model):
         verbose_name=_("handed-over participant"),
         on_delete=models.CASCADE,
         related_name="follow_ups",
+        db_index=False,  # follow_up_of_member_in_order starts with it
     )
     months = models.PositiveSmallIntegerField(_("months after the start"))
     due_on = models.DateField(_("due on"))
@@ -295,8 +296,12 @@ class FollowUp(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["member", "months"], name="follow_up_once_per_month"),
         ]
-        # The follow-ups due and not answered: few, whatever the history.
         indexes = [
+            # A member's follow-ups in their order (`ordering`), read from the index in that
+            # order: the handover export reads 2,500 members' at national scale, each without
+            # a sort of its own. It also serves the foreign key.
+            models.Index(fields=["member", "due_on", "id"], name="follow_up_of_member_in_order"),
+            # The follow-ups due and not answered: few, whatever the history.
             models.Index(fields=["due_on"], condition=models.Q(answer=""), name="follow_up_open"),
             # The same by `open_due_on()`, for the work queue: PostgreSQL keeps statistics of
             # an index's expression, so it knows how few open follow-ups are due and starts
