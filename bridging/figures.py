@@ -462,6 +462,31 @@ def _refresh_sql_for(count: int) -> tuple[str, tuple]:
     return sql, tuple(params[count:])
 
 
+@functools.lru_cache(maxsize=1)
+def refresh_on_roster_sql() -> tuple[str, dict]:
+    """The refresh (`attendance_refresh`) of the enrolment `%(enrolment)s` if it is on the
+    roster of the course `%(course)s`, with named parameters, built once per process: its SQL,
+    and the values of its other parameters. A mark sends it after its own statement, in the same
+    round trip and transaction (services._attendance_mark_in_one_statement), so it reads the
+    marks once the mark has locked the enrolment."""
+    enrolment, course = -(10**15), -(10**15) - 1
+    sql, params = _refresh_sql(Enrolment.objects.on_roster().filter(pk=enrolment, course_id=course))
+    names = {enrolment: "enrolment", course: "course"}
+    pieces, constants, values = [], {}, iter(params)
+    for number, piece in enumerate(sql.split("%s")):
+        if number:
+            value = next(values)
+            name = names.get(value) if isinstance(value, int) else None
+            if name is None:
+                name = f"refresh_{len(constants)}"
+                constants[name] = value
+            pieces.append(f"%({name})s")
+        pieces.append(piece)
+    if next(values, None) is not None or "%%" in sql or str(-enrolment) in sql:
+        raise ValueError("The refresh's parameters are not where they were expected.")
+    return "".join(pieces), constants
+
+
 def _refresh_sql(scope) -> tuple[str, list]:
     """The UPDATE of `attendance_refresh` for the enrolments `scope`, and its parameters."""
     ctes, params = attendance_ctes(scope, EVERY_SESSION_BEGUN)

@@ -5,6 +5,7 @@ attendance row for corrections) before it counts or changes anything.
 """
 
 import datetime
+import functools
 
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
@@ -14,7 +15,7 @@ from participants.hooks import refresh_status, withdrawn_condition
 from participants.models import Participant
 from participants.services import programme_end_refresh
 
-from .figures import attendance_refresh, lock_enrolments
+from .figures import attendance_refresh, lock_enrolments, refresh_on_roster_sql
 from .models import Attendance, AttendanceChange, Course, Enrolment, Session
 from .status import status_refresh_for_courses
 
@@ -283,9 +284,10 @@ def attendance_mark(*, session: Session, enrolment, status: str, user) -> Attend
     returned has `previous_status` (the mark it had before, None for a first mark) and its
     `enrolment` with the participant's name (`Participant.NAME_FIELDS`), for the answer.
 
-    A tap in the sports hall, so it is one statement on PostgreSQL: the enrolment is checked
+    A tap in the sports hall, so it is one round trip on PostgreSQL: the enrolment is checked
     and named, the row locked, changed and its correction logged (or the first mark inserted)
-    in a single atomic statement; other databases take the same steps in a transaction."""
+    in a single statement, and the enrolment's kept figures re-derived by a second one in the
+    same query string and transaction; other databases take the same steps in a transaction."""
     _check_session_open(session)
     if status not in Attendance.Status.values:
         raise JourneyError(_("Choose present, absent or excused."))
@@ -326,7 +328,8 @@ def _attendance_mark_in_steps(session, enrolment_id, status, user) -> Attendance
 # `enrolment` is the posted enrolment if it is on the session's roster (Enrolment.on_roster),
 # with what the answer shows of the person; without it nothing below writes a row. It locks
 # the session against a change (cancelled, moved) and then the enrolment, in that order, for
-# the kept figures that the next statement re-derives (figures.attendance_refresh).
+# the kept figures that the next statement re-derives (figures.attendance_refresh), in the same
+# transaction (`_mark_and_refresh_sql`).
 _MARK_SQL = """
 WITH session AS (
     SELECT id FROM {session} WHERE id = %(session)s FOR SHARE
@@ -361,15 +364,31 @@ FROM enrolment
 """
 
 
-def _attendance_mark_in_one_statement(session, enrolment_id, status, user) -> Attendance:
-    sql = _MARK_SQL.format(
+@functools.lru_cache(maxsize=1)
+def _mark_and_refresh_sql() -> tuple[str, dict]:
+    """The mark's statement and, after it, the refresh of the enrolment's kept figures
+    (figures.refresh_on_roster_sql): sent together, in one round trip. PostgreSQL runs the
+    statements of one query string in one transaction (one commit, one wait for the log to
+    reach disk, instead of one each), and each statement reads the database as it is when that
+    statement begins: the refresh reads the marks after the mark has locked the enrolment, with
+    the lock still held, so a mark of the same person committed meanwhile is counted. The
+    refresh re-derives the figures of an enrolment on the roster only (one the mark locked), and
+    writes what it finds also when the mark changed nothing."""
+    mark = _MARK_SQL.format(
         attendance=connection.ops.quote_name(Attendance._meta.db_table),
         change=connection.ops.quote_name(AttendanceChange._meta.db_table),
         enrolment=connection.ops.quote_name(Enrolment._meta.db_table),
         participant=connection.ops.quote_name(Participant._meta.db_table),
         session=connection.ops.quote_name(Session._meta.db_table),
     )
+    refresh, constants = refresh_on_roster_sql()
+    return f"{mark.rstrip()};\n{refresh}", constants
+
+
+def _attendance_mark_in_one_statement(session, enrolment_id, status, user) -> Attendance:
+    sql, constants = _mark_and_refresh_sql()
     params = {
+        **constants,
         "session": session.pk,
         "course": session.course_id,
         "enrolment": enrolment_id,
@@ -379,7 +398,7 @@ def _attendance_mark_in_one_statement(session, enrolment_id, status, user) -> At
         "now": timezone.now(),
     }
     with connection.cursor() as cursor:
-        cursor.execute(sql, params)
+        cursor.execute(sql, params)  # the mark's row is the first result
         row = cursor.fetchone()
         if row is not None and row[0] is None and row[1] is None:
             # Someone else marked this person in the same instant: now it is a correction.
@@ -388,9 +407,6 @@ def _attendance_mark_in_one_statement(session, enrolment_id, status, user) -> At
     if row is None:
         raise JourneyError(NOT_ON_ROSTER)
     old_id, created_id, previous_status, enrolment_status, participant_id, *name = row
-    if previous_status != status:
-        # The statement locked the enrolment: this one reads the marks as they now stand.
-        attendance_refresh([enrolment_id], locked=True)
     # Made as the ORM makes loaded rows (`from_db`: only the fields read), with their relations
     # set: the answer to a tap reads them and nothing else.
     participant = _loaded(

@@ -314,12 +314,12 @@ def test_marking_one_attendance_is_a_small_request(
                                  status="present", user=cast.instructor_a)  # fmt: skip
     client.force_login(cast.instructor_a)
     # 1 session, 2 user, 3 own memberships, 4 the training session with the marks counted for
-    # the bar, 5 the mark: one statement on PostgreSQL (check the enrolment is on the roster and
-    # name the person, lock, change, log the correction, say what it replaced), 6 the
-    # enrolment's kept attendance figures re-derived (figures.attendance_refresh); other
-    # databases use a transaction.
+    # the bar, 5 the mark: one round trip on PostgreSQL, its statement (check the enrolment is
+    # on the roster and name the person, lock, change, log the correction, say what it
+    # replaced) and, in the same transaction, the enrolment's kept attendance figures
+    # re-derived (figures.attendance_refresh); other databases use a transaction.
     if connection.vendor == "postgresql":
-        with django_assert_num_queries(6):
+        with django_assert_num_queries(5):
             response = mark(
                 client, cast.session_a, cast.enrolment_a, status, HTTP_HX_REQUEST="true"
             )

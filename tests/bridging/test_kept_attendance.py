@@ -333,6 +333,32 @@ def test_a_mark_taken_while_another_of_the_same_person_is_being_taken_is_not_los
     assert_kept(world)
 
 
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's round trip")
+@pytest.mark.parametrize("second", ["absent", "present", "excused"])  # a correction, or the same
+def test_a_tap_writes_its_mark_and_the_kept_figures_in_one_transaction(second):
+    """Outside any transaction (as a request runs), a mark and the re-derived figures are written
+    by one transaction: the enrolment stays locked until its figures are written, and one commit
+    makes both durable (or neither). The figures are right also after a tap that changed
+    nothing."""
+    world = World()
+    world.enrol(0, 0, None)
+    enrolment = world.enrolment(0)
+    world.mark(0, 0, "present")
+    world.mark(0, 0, second)
+
+    def writer(model, pk):
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT xmin::text FROM {model._meta.db_table} WHERE id = %s", [pk])
+            return cursor.fetchone()[0]
+
+    attendance = Attendance.objects.get(session=world.session(0), enrolment=enrolment)
+    if second != "present":  # a tap that changed nothing writes no mark
+        assert writer(Attendance, attendance.pk) == writer(Enrolment, enrolment.pk)
+    assert Enrolment.objects.get(pk=enrolment.pk).kept_present == (second == "present")
+    assert_kept(world)
+
+
 # --- The migration that added the kept figures fills them as attendance_refresh does -----------
 
 KEPT = ["kept_absences", "kept_present", "kept_last_attended", "kept_marked_on", "kept_marked_at"]
