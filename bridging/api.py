@@ -70,6 +70,14 @@ class ProgrammeSerializer(serializers.ModelSerializer):
 
 
 class CourseSerializer(serializers.ModelSerializer):
+    # As the course's page shows it (Course.shown_status_expression): a planned course whose
+    # sessions have begun is running.
+    status = serializers.ChoiceField(
+        choices=Course.Status.choices,
+        source="shown_status",
+        help_text="As the course's page shows it: a planned course whose sessions have begun "
+        "(one not cancelled, on or before today) is running.",
+    )
     enrolments = EnrolmentCounts(source="*")
     sessions_planned = serializers.IntegerField(source="sessions_planned_count")
     sessions_held = serializers.IntegerField(source="sessions_held_count")
@@ -111,6 +119,8 @@ class ProgrammeFilter(filters.FilterSet):
 
 class CourseFilter(filters.FilterSet):
     name = filters.CharFilter(lookup_expr="icontains")
+    # The status given (shown_status), not the one stored.
+    status = filters.ChoiceFilter(field_name="shown_status", choices=Course.Status.choices)
     start_from = filters.DateFilter(field_name="start_date", lookup_expr="gte")
     start_until = filters.DateFilter(field_name="start_date", lookup_expr="lte")
 
@@ -169,6 +179,7 @@ class CourseList(JourneyView, generics.ListAPIView):
         )
         return (
             _courses(self.request)
+            .with_shown_status()
             .annotate(
                 **_enrolment_counts("course"),
                 sessions_planned_count=_count(sessions),

@@ -160,8 +160,9 @@ class _EnrolmentFields(forms.Form):
         if participant is None or course is None or self.cleaned_data.get("confirm_second"):
             return
         others = list(
-            Course.objects.filter(
-                status=Course.Status.RUNNING,
+            Course.objects.alias(shown_status=Course.shown_status_expression())
+            .filter(
+                shown_status=Course.Status.RUNNING,
                 enrolments__participant=participant,
                 enrolments__status=Enrolment.Status.ENROLLED,
             )

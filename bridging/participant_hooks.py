@@ -195,6 +195,7 @@ def _journey(request, participant) -> dict:
         # the user: their id and the projects where they coordinate or teach.
         every = _JOURNEY.all(
             participant=participant.pk,
+            today=timezone.localdate(),
             user=user.pk,
             coordinated=Membership.objects.organisation_ids_of(user, Membership.Role.COORDINATOR),
             teaching=Membership.objects.organisation_ids_of(user, Membership.Role.INSTRUCTOR),
@@ -204,7 +205,7 @@ def _journey(request, participant) -> dict:
         visible = Exists(
             Enrolment.objects.visible_to(user).filter(participant=participant, pk=OuterRef("pk"))
         )
-        every = list(_journey_enrolments(participant, visible))
+        every = list(_journey_enrolments(participant, visible, timezone.localdate()))
     participant.__dict__["_enrolments_with_marks"] = every
     enrolments = [enrolment for enrolment in every if enrolment.visible]
     on_roster = [
@@ -229,17 +230,21 @@ def _journey(request, participant) -> dict:
     return cache[participant.pk]
 
 
-def _journey_enrolments(participant, visible):
+def _journey_enrolments(participant, visible, today):
     return (
         _enrolments(participant)
         .select_related("course__programme")
         .only(*_JOURNEY_SHOWN)
-        .annotate(visible=visible)
+        .annotate(
+            visible=visible,
+            # The course's status as its page shows it (Course.shown_status_expression).
+            course_shown_status=Course.shown_status_expression(today, course="course"),
+        )
         .order_by("-course__start_date", "-pk")
     )
 
 
-def _journey_build(participant, user, coordinated, teaching):
+def _journey_build(participant, today, user, coordinated, teaching):
     # A user with these memberships, by id: `course_scope` reads nothing else of them.
     stand_in = get_user_model()(pk=user, is_active=True, is_superuser=False)
     role = Membership.Role
@@ -248,7 +253,7 @@ def _journey_build(participant, user, coordinated, teaching):
     setattr(stand_in, LOADED_MEMBERSHIPS, memberships)
     # The rule of Enrolment.visible_to on the course and programme read anyway.
     visible = ExpressionWrapper(course_scope(stand_in, "course"), output_field=BooleanField())
-    return _journey_enrolments(participant, visible)
+    return _journey_enrolments(participant, visible, today)
 
 
 _JOURNEY = Prepared(_journey_build)
@@ -514,7 +519,7 @@ def courses_section(request, participant):
                     course_url(e.course_id),
                     e.course.name,
                     status.get(e.status, e.status),
-                    course_status.get(e.course.status, e.course.status),
+                    course_status.get(e.course_shown_status, e.course_shown_status),
                 )
                 for e in enrolments
             ],

@@ -288,11 +288,14 @@ def end_assessments_missing(user, organisation, today=None):
 
 
 def courses_ending_soon(user, organisation, today=None):
-    """Running courses whose last session is within COURSE_ENDING_DAYS: time to hand over."""
+    """Running courses (as shown: Course.shown_status_expression, so also one still "planned"
+    whose sessions have begun) whose last session is within COURSE_ENDING_DAYS: time to hand
+    over."""
     today = today or timezone.localdate()
     return (
         Course.objects.visible_to(user)
-        .filter(programme__organisation=organisation, status=Course.Status.RUNNING)
+        .alias(shown_status=Course.shown_status_expression(today))
+        .filter(programme__organisation=organisation, shown_status=Course.Status.RUNNING)
         .annotate(
             ends_on=Max("sessions__date", filter=~Q(sessions__status=Session.Status.CANCELLED))
         )

@@ -181,6 +181,10 @@ class CourseQuerySet(ScopedQuerySet):
             | models.Q(pk__in=Course.objects.filter(instructors=user).values("pk"))
         )
 
+    def with_shown_status(self, today=None):
+        """Each course with `shown_status` (Course.shown_status_expression)."""
+        return self.annotate(shown_status=Course.shown_status_expression(today))
+
 
 class Course(models.Model):
     class Status(models.TextChoices):
@@ -189,8 +193,8 @@ class Course(models.Model):
         COMPLETED = "completed", _("Completed")
         CANCELLED = "cancelled", _("Cancelled")
 
-    # Not over: its sessions are being held or are to come (a course stays "planned" until the
-    # coordinator says it runs, so the figures of a course being held read both).
+    # Not over: its sessions are being held or are to come (the stored status stays "planned"
+    # until the coordinator says it runs, so the figures of a course being held read both).
     NOT_OVER = (Status.PLANNED.value, Status.RUNNING.value)
 
     programme = models.ForeignKey(
@@ -255,6 +259,34 @@ class Course(models.Model):
 
     def get_absolute_url(self):
         return reverse("bridging:course_detail", args=[self.pk])
+
+    @staticmethod
+    def shown_status_expression(today=None, course: str = "pk"):
+        """The one definition of the status pages show, the API gives and the work queue's
+        "courses ending soon" reads, as SQL: a planned course runs from the day of its first
+        session that is not cancelled (held or being held today: it follows its sessions, as
+        a session's shown status does); otherwise the status the coordinator set (running set
+        early, completed, cancelled). `course` names the course on the rows annotated: "pk" on
+        courses, e.g. "course" on enrolments."""
+        import django.utils.timezone
+
+        today = today or django.utils.timezone.localdate()
+        prefix = "" if course == "pk" else f"{course}__"
+        begun = Session.objects.filter(course=models.OuterRef(course), date__lte=today).exclude(
+            status=Session.Status.CANCELLED
+        )
+        return models.Case(
+            models.When(
+                models.Q(**{f"{prefix}status": Course.Status.PLANNED}) & models.Exists(begun),
+                then=models.Value(Course.Status.RUNNING.value),
+            ),
+            default=models.F(f"{prefix}status"),
+            output_field=models.CharField(),
+        )
+
+    def get_shown_status_display(self):
+        """The label of `shown_status`, read with the course (`with_shown_status`)."""
+        return Course.Status(self.__dict__["shown_status"]).label
 
     def scheduled_dates(self) -> list[datetime.date]:
         """The weekly dates of the schedule: the first `weekday` on or after start_date, and

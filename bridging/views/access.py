@@ -31,10 +31,12 @@ def get_rw_programme_for_user(request, pk):
     return programme
 
 
-def get_course_for_user(request, pk):
-    return get_object_or_404(
-        Course.objects.visible_to(request.user).select_related("programme__organisation"), pk=pk
-    )
+def get_course_for_user(request, pk, shown_status=False):
+    """The course, with its `shown_status` (Course.shown_status_expression) when asked."""
+    courses = Course.objects.visible_to(request.user).select_related("programme__organisation")
+    if shown_status:
+        courses = courses.with_shown_status()
+    return get_object_or_404(courses, pk=pk)
 
 
 def get_rw_course_for_user(request, pk):

@@ -82,8 +82,9 @@ def programme_detail(request, pk):
     courses = list(
         Course.objects.visible_to(request.user)
         .filter(programme=programme)
+        .with_shown_status()
         .order_by("start_date", "name", "pk")
-        .values("pk", "name", "status", "weekday", "start_time", "end_time", "capacity")
+        .values("pk", "name", "shown_status", "weekday", "start_time", "end_time", "capacity")
     )
     counted = figures.course_figures(
         Enrolment.objects.visible_to(request.user).filter(course__programme=programme)
@@ -107,7 +108,7 @@ def programme_detail(request, pk):
         (
             detail(course["pk"]),
             course["name"],
-            statuses.get(course["status"], course["status"]),
+            statuses.get(course["shown_status"], course["shown_status"]),
             f"{weekdays.get(course['weekday'], course['weekday'])} "
             f"{course['start_time']:%H:%M}–{course['end_time']:%H:%M}",
             course["enrolled"],
@@ -178,7 +179,7 @@ def course_update(request, pk):
 
 @project_roles
 def course_detail(request, pk):
-    course = get_course_for_user(request, pk)
+    course = get_course_for_user(request, pk, shown_status=True)
     # The course is one the user sees, so its enrolments and sessions are what their
     # visible_to allows of it: read by the course's index, the visibility rule planned once.
     enrolments = list(Enrolment.objects.filter(course=course).select_related("participant"))

@@ -249,7 +249,7 @@ def instructor_home(request):
     today = timezone.localdate()
     week_end = today + datetime.timedelta(days=6 - today.weekday())
     status_order = Case(
-        *(When(status=status, then=index) for index, status in enumerate(COURSE_ORDER)),
+        *(When(shown_status=status, then=index) for index, status in enumerate(COURSE_ORDER)),
         default=len(COURSE_ORDER),
     )
     # The courses they teach, read once: listed below, and by their ids the scope of the
@@ -258,6 +258,7 @@ def instructor_home(request):
     taught = list(
         Course.objects.visible_to(request.user)
         .filter(instructors=request.user)
+        .with_shown_status(today)  # as the course page shows it
         .annotate(status_order=status_order)
         .order_by("status_order", "start_date", "name")
     )

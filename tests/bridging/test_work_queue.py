@@ -279,9 +279,13 @@ def test_missing_attendance_is_someone_on_the_roster_without_a_mark(client, cast
 
 def test_course_ending_soon_leads_to_planning_the_handover(client, cast):
     soon = _course_ending_in(cast, 5)
-    _course_ending_in(cast, 5, status=Course.Status.PLANNED)  # not running
+    to_come = CourseFactory(programme=cast.programme_a, status=Course.Status.PLANNED)
+    for n in (1, 5):
+        SessionFactory(course=to_come, date=days(n))  # not begun: not running
+    # Held while still "planned" (its first session was two days ago): running, as shown.
+    held = _course_ending_in(cast, 6, status=Course.Status.PLANNED)
     queues, response = overview(client, cast.coordinator_a)
-    assert [c.pk for c in queues["ending"]["rows"]] == [soon.pk]
+    assert [c.pk for c in queues["ending"]["rows"]] == [soon.pk, held.pk]
     assert reverse("bridging:handover_create", args=[soon.pk]) in response.content.decode()
 
 
