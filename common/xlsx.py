@@ -196,16 +196,13 @@ def _plain_rows(first: int, rows, starts) -> list[str]:
     its text (an empty cell is not written at all). One list of pieces for all the rows, joined
     once, costs the least Python per cell."""
     pieces = []
-    add = pieces.append
+    add, add_cell = pieces.append, pieces.extend
     for number, row in enumerate(rows, start=first):
         at = f'{number}" t="inlineStr"><is><t>'
         add(f'<row r="{number}">')
         for start, value in zip(starts, row, strict=False):
             if value:
-                add(start)
-                add(at)
-                add(value)
-                add(_CELL_END)
+                add_cell((start, at, value, _CELL_END))
         add("</row>")
     return pieces
 
