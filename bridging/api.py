@@ -234,8 +234,14 @@ class Funnel(serializers.Serializer):
     aside = FunnelAside(
         many=True, help_text="Handed over without completing, or without being exit-ready."
     )
-    by_bridging_model = FunnelBreakdown(many=True)
-    by_receiving_organisation = FunnelBreakdown(many=True)
+    by_bridging_model = FunnelBreakdown(
+        many=True,
+        help_text="Counted in handovers, not people: someone handed over twice counts in each row.",
+    )
+    by_receiving_organisation = FunnelBreakdown(
+        many=True,
+        help_text="Counted in handovers, not people: someone handed over twice counts in each row.",
+    )
 
 
 def _breakdown(rows, label_of):

@@ -747,6 +747,31 @@ class TestFunnel:
         }
         assert sum(row["declined"] for row in by_receiver) == 2
 
+    def test_the_breakdowns_say_they_count_handovers_and_count_someone_twice_in_each(
+        self, client, cast
+    ):
+        """Declined at the association, then on to a self-organised group: one person, two
+        handovers, a row each (what each receiver did with those sent to it); the page says
+        so beside both tables."""
+        handovers.handover_decline(member=cast.member_a, reason="full", note="", user=cast.staff_a)
+        again = handovers.handover_propose(
+            course=cast.course_a,
+            mode="self_organised",
+            offer=None,
+            meeting_place="Parken",
+            enrolments=[cast.enrolment_a],
+            user=cast.coordinator_a,
+        ).members.get()
+        handovers.handover_send(member=again)
+        client.force_login(cast.coordinator_a)
+        response = client.get(reverse("bridging:programme_funnel", args=[cast.programme_a.pk]))
+        rows = {row["label"]: row["handed_over"] for row in response.context["by_receiver"]}
+        assert rows == {cast.association_a.name: 1, "Selvorganiseret": 1}  # one person
+        page = response.content.decode()
+        note = "Tæller udslusninger, ikke personer"
+        assert page.count(note) == 2
+        assert 'id="by-mode-counts"' in page and 'aria-describedby="by-receiver-counts"' in page
+
     def test_the_receiving_organisations_are_shown_a_page_at_a_time(
         self, client, cast, monkeypatch
     ):
