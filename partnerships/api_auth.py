@@ -9,6 +9,7 @@ coordinator, and `request.auth` is the token: views scope every queryset by
 
 import datetime
 
+from django.db import connection
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
@@ -45,12 +46,32 @@ class ApiTokenAuthentication(authentication.BaseAuthentication):
             raise exceptions.AuthenticationFailed(_("The token is not valid or has been revoked."))
         now = timezone.now()
         if token.last_used_at is None or now - token.last_used_at > LAST_USED_RESOLUTION:
-            ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
+            _record_use(token, now)
             token.last_used_at = now
         return token.created_by, token
 
     def authenticate_header(self, request):
         return 'Bearer realm="api"'
+
+
+def _record_use(token, now):
+    """Write the token's last-used time. It is bookkeeping: on PostgreSQL, outside a
+    transaction (as a request runs), its commit does not wait for the log to reach disk
+    (`SET LOCAL synchronous_commit TO OFF`, for this one write; both statements go in one round
+    trip and run in one transaction). A crash in the next fraction of a second can lose the
+    time; nothing else is written with it. Waiting would add one flush to the log, several
+    milliseconds on a busy disk, to one API request per token a minute. Inside a caller's
+    transaction it is an ordinary write, so the caller's commit stays durable."""
+    if connection.vendor == "postgresql" and connection.get_autocommit():
+        table = connection.ops.quote_name(ApiToken._meta.db_table)
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SET LOCAL synchronous_commit TO OFF;\n"
+                f"UPDATE {table} SET last_used_at = %s WHERE id = %s",
+                [now, token.pk],
+            )
+    else:
+        ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
 
 
 class ApiTokenThrottle(SimpleRateThrottle):

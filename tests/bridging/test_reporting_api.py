@@ -7,6 +7,8 @@ import hashlib
 
 import pytest
 from django.core.cache import cache
+from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from bridging import funnel as funnel_module
@@ -168,6 +170,30 @@ def test_only_the_hash_is_stored_and_the_last_use_is_recorded(client, cast):
     api(client, cast.api_secret_a, "programme_list")
     token.refresh_from_db()
     assert token.last_used_at is not None
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's commit setting")
+def test_the_last_use_is_written_without_waiting_for_the_disk_and_only_that_write(client, cast):
+    """Outside a transaction (as a request runs) the last-used time is committed without waiting
+    for the log to reach disk (bookkeeping); the setting ends with that write's transaction.
+    Inside a transaction it is an ordinary write, which leaves the caller's commit durable."""
+    with CaptureQueriesContext(connection) as queries:
+        api(client, cast.api_secret_a, "programme_list")
+    writes = [q["sql"] for q in queries if "last_used_at" in q["sql"] and "UPDATE" in q["sql"]]
+    assert len(writes) == 1
+    assert writes[0].startswith("SET LOCAL synchronous_commit TO OFF;")
+    assert ApiToken.objects.get(pk=cast.api_token_a.pk).last_used_at is not None
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW synchronous_commit")
+        assert cursor.fetchone()[0] == "on"
+
+    ApiToken.objects.update(last_used_at=None)
+    with transaction.atomic(), CaptureQueriesContext(connection) as queries:
+        api(client, cast.api_secret_a, "programme_list")
+    writes = [q["sql"] for q in queries if "last_used_at" in q["sql"] and "UPDATE" in q["sql"]]
+    assert len(writes) == 1
+    assert "synchronous_commit" not in writes[0]
 
 
 def test_answers_are_not_cached(client, cast):
