@@ -43,7 +43,9 @@ class Registrations(serializers.Serializer):
         source="registration_count", help_text="Occurrences with a registration."
     )
     participants = serializers.IntegerField(
-        source="participant_total", help_text="Participants, summed over the registrations."
+        source="participant_total",
+        help_text="Attendances: each occasion's count of participants, summed (someone who came "
+        "to four occasions counts four times; registrations hold counts, never names).",
     )
     new = serializers.IntegerField(source="new_total", help_text="Of whom new, summed.")
 

@@ -71,7 +71,7 @@ def _latest(model, field):
 @coordinators
 def local_overview(request):
     """Across the partnerships the user is in: levels, stages, activities, dogmas and the
-    participants registered over time. A fixed number of queries."""
+    attendances registered over time. A fixed number of queries."""
     partnerships = list(
         LocalPartnership.objects.visible_to(request.user)
         .select_related("housing_plan", "municipality")
@@ -144,7 +144,7 @@ def local_overview(request):
             "monthly": monthly,
             "monthly_chart": bars(
                 [(m["month"].strftime("%m.%Y"), m["participants"]) for m in monthly],
-                title=_("Participants registered per month"),
+                title=_("Attendances registered per month"),
                 chart_id="monthly-chart",
             ),
             "can_create": request.membership.organisation.kind
@@ -175,7 +175,7 @@ def local_overview_export(request):
             _("Collaboration level"),
             _("Development stage"),
             _("Activities"),
-            _("Participants registered"),
+            _("Attendances registered"),
         ],
         rows=[
             (
@@ -245,8 +245,8 @@ def _render_partnership(request, partnership, **bound):
     for activity in activities:
         activity.url = activity_url(activity.pk)
         activity.registered_text = ngettext(
-            "%(count)s participant registered",
-            "%(count)s participants registered",
+            "%(count)s attendance registered",
+            "%(count)s attendances registered",
             activity.registered,
         ) % {"count": activity.registered}
     assessments = list(partnership.assessments.select_related("assessed_by")[:10])

@@ -228,6 +228,12 @@ def test_overview_counts_against_a_hand_built_scenario(client, cast):
     ]
     csv = client.get(reverse("partnerships:local_overview_export")).content.decode("utf-8-sig")
     assert "Kommune M;Helhedsplan H;Partnerskab HM;2;3;2;23" in csv
+    # Each occasion's count added up: attendances, not people, on the page and in the export.
+    assert csv.splitlines()[0].endswith(";Registrerede deltagelser")
+    page = client.get(reverse("partnerships:local_overview")).content.decode()
+    assert "Registrerede deltagelser over tid" in page and "Registrerede deltagere" not in page
+    assert "en, der kom fire gange, tælles fire gange" in page
+    assert 'aria-describedby="months-note"' in page
 
 
 def test_the_rows_per_housing_area_say_an_activity_counts_in_each_and_show_the_total(client, cast):
@@ -254,7 +260,7 @@ def test_the_rows_per_housing_area_say_an_activity_counts_in_each_and_show_the_t
     total = page[page.index("<tfoot>") : page.index("</tfoot>")]
     assert "I alt, hver aktivitet én gang" in total
     assert 'data-label="Aktiviteter">2</td>' in total
-    assert 'data-label="Registrerede deltagere">23</td>' in total
+    assert 'data-label="Registrerede deltagelser">23</td>' in total
 
 
 @pytest.mark.parametrize("extra", [0, 8])
@@ -315,11 +321,12 @@ def test_encounter_suggestions_query_budget(client, cast, django_assert_num_quer
     assert page.count('type="checkbox"') == min(extra, 20)
 
 
-def test_the_partnership_page_counts_each_activitys_registered_participants(client, cast):
+def test_the_partnership_page_counts_each_activitys_registered_attendances(client, cast):
     single = LocalActivity.objects.create(partnership=cast.local_partnership, title="Yoga")
     Registration.objects.create(activity=single, date="2025-05-03", participants=1, new=1)
     _scenario(cast)
     client.force_login(cast.plan_coordinator)
     page = client.get(cast.local_partnership.get_absolute_url()).content.decode()
-    assert "Yoga</a> · 1 deltager registreret" in page
-    assert "Dans</a> · 13 deltagere registreret" in page
+    assert "Yoga</a> · 1 deltagelse registreret" in page
+    assert "Dans</a> · 13 deltagelser registreret" in page
+    assert "Registrerede deltagelser" in page  # the key figure
