@@ -249,13 +249,16 @@ def _end_assessment_sql() -> dict:
         "course_ends": f"SELECT MAX(s.date) FROM {session} s "
         f"WHERE s.course_id = {enrolment}.course_id AND {held}",
         # Its course is the organisation's, not cancelled, and its last session in the window:
-        # the courses first (their last session once per course, not once per enrolment).
+        # the courses first (their last session once per course, not once per enrolment),
+        # each course's last session read from the end of its date index. Grouping every
+        # session of the organisation's courses (a project's 4,800 for 400 courses) took
+        # about twice the backend's time; `MAX(...) BETWEEN` would read it twice.
         "ending": f"{enrolment}.course_id "
         + in_ending.format(
-            f"SELECT s.course_id FROM {session} s "
-            f"JOIN {course} c ON c.id = s.course_id JOIN {programme} p ON p.id = c.programme_id "
+            f"SELECT c.id FROM {course} c JOIN {programme} p ON p.id = c.programme_id "
             f"WHERE p.organisation_id = %s AND c.status <> '{Course.Status.CANCELLED.value}' "
-            f"AND {held} GROUP BY s.course_id HAVING MAX(s.date) BETWEEN %s AND %s"
+            f"AND EXISTS (SELECT MAX(s.date) FROM {session} s WHERE s.course_id = c.id AND {held} "
+            "HAVING MAX(s.date) BETWEEN %s AND %s)"
         ),
         "assessed": f"EXISTS (SELECT 1 FROM {assessment} a WHERE a.enrolment_id = {enrolment}.id "
         f"AND a.kind = '{Assessment.Kind.END.value}' "
