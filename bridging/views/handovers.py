@@ -32,6 +32,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
 
 from common.params import id_param, page_param
+from common.prepared import Prepared
 from common.search import clean_query, suggestions_response
 from common.urls import url_for_each
 from participants.models import Consent, Participant, ParticipantAccess
@@ -492,6 +493,49 @@ def _waiting_groups(request, organisation):
     return page, counts["people"]
 
 
+def inbox_people(handovers, organisation, today):
+    """The people waiting in `handovers` (ids), each with their participant (what the inbox
+    shows of them) and `may_contact`: whether they agreed to share their contact details with
+    `organisation` (an id), asked of each row (a few dozen), not in a query of its own."""
+    may_contact = Consent.objects.active(today).filter(
+        purpose="share_contact", organisation=organisation, participant=OuterRef("participant")
+    )
+    return (
+        HandoverParticipant.objects.filter(handover__in=handovers, status=Status.SENT)
+        .select_related("participant")
+        .only(*INBOX_PERSON_FIELDS)
+        .annotate(may_contact=Exists(may_contact))
+        .order_by("-sent_at", "pk")
+    )
+
+
+def inbox_handovers(handovers):
+    """The handovers (ids) with what the inbox shows of them."""
+    return (
+        Handover.objects.select_related("offer", "course__programme__organisation", "proposed_by")
+        .only(*INBOX_HANDOVER_FIELDS)
+        .filter(pk__in=handovers)
+    )
+
+
+def inbox_wished(participants):
+    """(participant id, activity name) of the activities `participants` (ids) wish for, by
+    name (a prefetch would build a related manager and a queryset for each person only to
+    list a few names)."""
+    return (
+        Participant.preferred_activities.through.objects.filter(participant__in=participants)
+        .order_by("activitytype__name", "pk")
+        .values_list("participant_id", "activitytype__name")
+    )
+
+
+# Building and compiling these three took more Python than running them (the page shows the
+# same few handovers): built once per process and number of ids (common.prepared).
+_INBOX_PEOPLE = Prepared(inbox_people)
+_INBOX_HANDOVERS = Prepared(inbox_handovers)
+_INBOX_WISHED = Prepared(inbox_wished)
+
+
 @parties
 def inbox(request):
     """The receiving organisation's inbox: who is coming, what they need to know, and the
@@ -512,37 +556,18 @@ def inbox(request):
         # The people waiting in the page's handovers, and the handovers with what they show,
         # in two small queries rather than one of eight tables, which took longer to plan than
         # to run. The handovers come from the visible ones counted above, so the visibility
-        # rule is not planned again. Whether each person agreed to share their contact details
-        # with the organisation is asked of each row (a few dozen), not in a query of its own.
-        may_contact = Consent.objects.active(today).filter(
-            purpose="share_contact", organisation=organisation, participant=OuterRef("participant")
+        # rule is not planned again.
+        waiting = _INBOX_PEOPLE.all(
+            handovers=handover_ids, organisation=organisation.pk, today=today
         )
-        waiting = list(
-            HandoverParticipant.objects.filter(handover__in=handover_ids, status=Status.SENT)
-            .select_related("participant")
-            .only(*INBOX_PERSON_FIELDS)
-            .annotate(may_contact=Exists(may_contact))
-            .order_by("-sent_at", "pk")
-        )
-        sent = (
-            Handover.objects.select_related(
-                "offer", "course__programme__organisation", "proposed_by"
-            )
-            .only(*INBOX_HANDOVER_FIELDS)
-            .in_bulk(handover_ids)
-        )
+        sent = {handover.pk: handover for handover in _INBOX_HANDOVERS.all(handovers=handover_ids)}
         for member in waiting:
             member.handover = sent[member.handover_id]
-    # Their wished activities by name, in one query (a prefetch would build a related manager
-    # and a queryset for each person only to list a few names).
+    # Their wished activities by name, in one query.
     wished = defaultdict(list)
     if waiting:
-        rows = Participant.preferred_activities.through.objects.filter(
-            participant__in=[member.participant_id for member in waiting]
-        )
-        for participant_id, name in rows.order_by("activitytype__name", "pk").values_list(
-            "participant_id", "activitytype__name"
-        ):
+        participants = sorted({member.participant_id for member in waiting})
+        for participant_id, name in _INBOX_WISHED.rows(participants=participants):
             wished[participant_id].append(name)
     for member in waiting:
         member.wished_activities = wished[member.participant_id]
