@@ -373,7 +373,9 @@ def _mark_and_refresh_sql() -> tuple[str, dict]:
     statement begins: the refresh reads the marks after the mark has locked the enrolment, with
     the lock still held, so a mark of the same person committed meanwhile is counted. The
     refresh re-derives the figures of an enrolment on the roster only (one the mark locked), and
-    writes what it finds also when the mark changed nothing."""
+    writes what it finds also when the mark changed nothing. (One execute can carry two
+    statements because Django's psycopg connections bind parameters on the client; the
+    `server_side_binding` option would refuse it.)"""
     mark = _MARK_SQL.format(
         attendance=connection.ops.quote_name(Attendance._meta.db_table),
         change=connection.ops.quote_name(AttendanceChange._meta.db_table),
