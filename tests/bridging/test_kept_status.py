@@ -344,3 +344,78 @@ def test_the_command_puts_right_what_was_changed_behind_the_services_back(db):
     assert disagreements(world.ours) == []
     assert "2 status(es) corrected" in out.getvalue()
     assert _kept(world, 1) == Status.IN_COURSE
+
+
+# --- The migration that filled the kept status holds its own copy of the definition ------------
+
+
+def test_migrating_from_0015_fills_the_kept_status_as_refresh_status_does(live_cast, monkeypatch):
+    """bridging 0016 runs a frozen copy of the definition, not the live code (which it must not
+    depend on: the live hook is made to fail here); on a database of 0015 it fills every
+    participant's journey part as participants.hooks.refresh_status() of today's code does."""
+    from django.db import connection
+
+    from participants import hooks
+
+    cast = live_cast
+    member = cast.member_a  # sent: handed over
+    ours = {"member": member.participant_id}
+
+    def person(key, enrolment="enrolled", course="running", member_status=None, answers=()):
+        course = CourseFactory(programme=cast.programme_a, status=course)
+        participant = ParticipantFactory(organisation=cast.project_a)
+        reason = "Flyttet" if enrolment == "withdrawn" else ""
+        enrolled = Enrolment.objects.create(
+            course=course, participant=participant, status=enrolment, withdrawn_reason=reason
+        )
+        if member_status:
+            extra = {"withdrawn_at": timezone.now()} if member_status == "withdrawn" else {}
+            if member_status == "declined":
+                extra["decline_reason"] = "full"
+            started_on = (
+                datetime.date(2026, 1, 5) if member_status in ("started", "withdrawn") else None
+            )
+            in_handover = HandoverParticipant.objects.create(
+                handover=member.handover, participant=participant, enrolment=enrolled,
+                status=member_status, started_on=started_on, **extra,
+            )  # fmt: skip
+            for months, answer in answers:
+                FollowUp.objects.create(
+                    member=in_handover, months=months, due_on="2026-04-05", answer=answer
+                )
+        ours[key] = participant.pk
+
+    person("started", "completed", "completed", "started")
+    person("stopped", "completed", "completed", "started", [(3, "stopped")])
+    person("came back", "completed", "completed", "started", [(3, "stopped"), (6, "active")])
+    person("withdrawn after starting", "completed", "completed", "withdrawn")
+    person("declined", "completed", "completed", "declined")
+    person("on a planned course", course="planned")
+    person("waitlisted", enrolment="waitlisted")
+    person("left a course", enrolment="withdrawn")
+    hooks.refresh_status()
+    expected = dict(Participant.objects.values_list("pk", "journey_status"))
+    assert {key: expected[pk] for key, pk in ours.items()} == {
+        "member": "handed_over",
+        "started": "continued",
+        "stopped": "ended",
+        "came back": "continued",
+        "withdrawn after starting": "continued",
+        "declined": "ended",
+        "on a planned course": "in_course",
+        "waitlisted": "recruited",
+        "left a course": "ended",
+    }
+
+    call_command("migrate", "bridging", "0015", verbosity=0)
+    with connection.cursor() as cursor:  # nothing kept: the fill must work it all out
+        cursor.execute("UPDATE participants_participant SET journey_status = 'withdrawn'")
+
+    def live_code(*args, **kwargs):
+        raise AssertionError("migration 0016 called the live refresh_status")
+
+    monkeypatch.setattr(hooks, "refresh_status", live_code)
+    call_command("migrate", "bridging", "0016", verbosity=0)
+    assert dict(Participant.objects.values_list("pk", "journey_status")) == expected
+    monkeypatch.undo()
+    call_command("migrate", verbosity=0)
