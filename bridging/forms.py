@@ -129,7 +129,10 @@ class CourseForm(_TimesMixin, forms.ModelForm):
         else:
             # Completing goes through the course page, which completes the enrolments too.
             status.choices = [c for c in status.choices if c[0] != Course.Status.COMPLETED]
-            status.help_text = _("Complete the course with the button on the course page.")
+            status.help_text = _(
+                "A planned course is shown as running from its first session. Complete the "
+                "course with the button on the course page."
+            )
         if self.instance.pk:
             # The schedule made the sessions; move or add sessions one by one instead.
             for name in ["weekday", "start_date", "weeks"]:

@@ -59,6 +59,9 @@ def test_a_planned_course_whose_sessions_have_begun_is_running_on_every_page(cli
         page
     )
     assert "Planlagt ·" in client.get(called_off.get_absolute_url()).content.decode()
+    # Where the status is set, the coordinator is told it follows the sessions.
+    form = client.get(reverse("bridging:course_update", args=[held.pk])).content.decode()
+    assert "Et planlagt hold vises som i gang fra første gang." in form
 
     programme = client.get(cast.programme_a.get_absolute_url()).content.decode()
     assert "I gang" in _status_line(programme, held.name)
