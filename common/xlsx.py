@@ -114,7 +114,8 @@ def _column_letters(count: int) -> list[str]:
 _SPECIAL_BYTES = bytes([*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20)]) + b"&<>\r"
 _PLAIN_BYTES = bytes(sorted(set(range(256)) - set(_SPECIAL_BYTES)))
 _ESCAPE_LIKE_BYTES = re.compile(rb"_x[0-9A-Fa-f]{4}_")
-_SPACE_BYTES = (b" ", b"\t", b"\n")
+_SPACE_BYTES = (b" ", b"\n")
+_TAB_AS_SPACE = bytes.maketrans(b"\t", b" ")
 
 
 def _copied_as_is(texts) -> bool:
@@ -124,19 +125,21 @@ def _copied_as_is(texts) -> bool:
         joined = "\n".join(filter(None, texts)).encode()
     except UnicodeEncodeError:  # a surrogate, which XML cannot hold
         return False
+    if joined.translate(None, _PLAIN_BYTES):  # what is left: the special bytes
+        return False
+    if b"\xef\xbf" in joined and (b"\xef\xbf\xbe" in joined or b"\xef\xbf\xbf" in joined):
+        return False
+    if b"_x" in joined and _ESCAPE_LIKE_BYTES.search(joined):
+        return False
+    # A text that starts or ends with white space, among texts joined by line feeds (with each
+    # tab read as a space: three looks instead of five).
+    spaced = joined.translate(_TAB_AS_SPACE)
     return not (
-        joined.translate(None, _PLAIN_BYTES)  # what is left: the special bytes
-        or b"\xef\xbf\xbe" in joined
-        or b"\xef\xbf\xbf" in joined
-        or (b"_x" in joined and _ESCAPE_LIKE_BYTES.search(joined))
-        or joined.startswith(_SPACE_BYTES)
-        or joined.endswith(_SPACE_BYTES)
-        # (a text that starts or ends with it, among texts joined by line feeds)
-        or b"\n " in joined
-        or b" \n" in joined
-        or b"\n\t" in joined
-        or b"\t\n" in joined
-        or b"\n\n" in joined
+        spaced.startswith(_SPACE_BYTES)
+        or spaced.endswith(_SPACE_BYTES)
+        or b"\n " in spaced
+        or b" \n" in spaced
+        or b"\n\n" in spaced
     )
 
 
@@ -175,36 +178,33 @@ def _row(number: int, row, starts) -> str:
     return f'<row r="{number}">{"".join(cells)}</row>'
 
 
-_NOT_WRITTEN = (str, type(None))  # the types of a row that `_plain_rows` writes (None: no cell)
+# The rows of text that are copied as they are (nearly every row of a long export) are written
+# without cell references: ECMA-376 Part 1 makes `r` optional on a row (§18.3.1.73) and on a
+# cell (§18.3.1.4), and a row or cell without it is the one after the one before it. So every
+# cell of such a row is written, an empty one as an empty cell (`<c/>`, no value, as blank as a
+# cell left out), and each cell keeps its place; the rows written by `_row` keep their
+# references, which continue the count. A chunk of such rows is then a few joins of its texts
+# with the markup between them, without a step per cell, and a fifth less XML to compress.
+_ROW_START = '<row><c t="inlineStr"><is><t>'
+_BETWEEN_CELLS = '</t></is></c><c t="inlineStr"><is><t>'
+_BETWEEN_ROWS = '</t></is></c></row><row><c t="inlineStr"><is><t>'
+_ROW_END = "</t></is></c></row>"
+# An empty text between the markup; nothing else has `<t></t>`, as a plain text has no `<`.
+_EMPTY_TEXT_CELL = b'<c t="inlineStr"><is><t></t></is></c>'
 
 
-def _plain_chunk(rows) -> bool:
-    """Whether every row of `rows` holds only text (or None) that is copied as it is: one look
-    at all the texts of a few hundred rows at once, as `_row` looks at one row's."""
-    cells = list(itertools.chain.from_iterable(rows))
-    if not set(map(type, cells)).issubset(_NOT_WRITTEN):
-        return False
-    return _copied_as_is(cells)
-
-
-_CELL_END = "</t></is></c>"
-
-
-def _plain_rows(first: int, rows, starts) -> list[str]:
-    """The XML of rows of plain text (`_plain_chunk`), numbered from `first`, in pieces: the
-    markup `_row` writes for such rows, each cell from its column's start, the row's number and
-    its text (an empty cell is not written at all). One list of pieces for all the rows, joined
-    once, costs the least Python per cell."""
-    pieces = []
-    add, add_cell = pieces.append, pieces.extend
-    for number, row in enumerate(rows, start=first):
-        at = f'{number}" t="inlineStr"><is><t>'
-        add(f'<row r="{number}">')
-        for start, value in zip(starts, row, strict=False):
-            if value:
-                add_cell((start, at, value, _CELL_END))
-        add("</row>")
-    return pieces
+def _plain_rows(rows) -> bytes | None:
+    """The XML of `rows`, or None unless every row holds only text that is copied as it is
+    (the rows then go through `_row`)."""
+    if min(map(len, rows)) == 0:
+        return None
+    try:
+        xml = _ROW_START + _BETWEEN_ROWS.join(map(_BETWEEN_CELLS.join, rows)) + _ROW_END
+    except TypeError:  # a number, None or a lazy text among them
+        return None
+    if not _copied_as_is(itertools.chain.from_iterable(rows)):
+        return None
+    return xml.encode().replace(_EMPTY_TEXT_CELL, b"<c/>")
 
 
 def write_workbook(target, rows) -> None:
@@ -219,13 +219,12 @@ def write_workbook(target, rows) -> None:
             while chunk := list(itertools.islice(rows, ROWS_PER_WRITE)):
                 if (longest := max(map(len, chunk))) > len(starts):
                     starts = [f'<c r="{letter}' for letter in _column_letters(longest)]
-                if _plain_chunk(chunk):  # nearly every chunk
-                    lines = _plain_rows(number + 1, chunk, starts)
-                else:
+                if (xml := _plain_rows(chunk)) is None:
                     lines = [
                         _row(row_number, row, starts)
                         for row_number, row in enumerate(chunk, start=number + 1)
                     ]
+                    xml = "".join(lines).encode()
                 number += len(chunk)
-                sheet.write("".join(lines).encode())
+                sheet.write(xml)
             sheet.write(b"</sheetData></worksheet>")
