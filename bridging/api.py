@@ -20,7 +20,7 @@ from partnerships.api_auth import TokenScoped
 
 from . import figures
 from . import funnel as funnel_module
-from .models import Course, Enrolment, Handover, HandoverParticipant, Programme, Session
+from .models import Course, Enrolment, Handover, Programme, Session
 
 Status = Enrolment.Status
 
@@ -266,15 +266,11 @@ def _funnel(request, programme, course=None) -> dict:
     """The funnel's one definition (bridging/funnel.py) over the programme's or course's
     enrolments, as the funnel page shows it."""
     enrolments = Enrolment.objects.visible_to(request.user).filter(course__programme=programme)
-    members = HandoverParticipant.objects.visible_to(request.user).filter(
-        handover__course__programme=programme
-    )
     if course is not None:
         enrolments = enrolments.filter(course=course)
-        members = members.filter(handover__course=course)
     modes = dict(Handover.Mode.choices)
     result = funnel_module.funnel(enrolments)
-    by_mode, by_receiver = funnel_module.breakdowns(members)
+    by_mode, by_receiver = funnel_module.programme_breakdowns(request.user, programme, course)
     return {
         "programme": programme.pk,
         "course": course.pk if course else None,

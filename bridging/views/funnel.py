@@ -32,22 +32,17 @@ Role = Membership.Role
 
 
 def _scope(request, pk):
-    """The programme, the course chosen (or None for all), their enrolments and handed-over
-    members, and the course search form. A course that is not one of the programme's courses
-    the user sees is a 404."""
+    """The programme, the course chosen (or None for all), their enrolments, and the course
+    search form. A course that is not one of the programme's courses the user sees is a 404."""
     programme = get_rw_programme_for_user(request, pk)
     form = FunnelCourseForm(request.GET, programme=programme, user=request.user)
     course = form.cleaned_data["course"] if form.is_valid() else None
     if request.GET.get("course") and course is None:
         raise Http404
     enrolments = Enrolment.objects.visible_to(request.user).filter(course__programme=programme)
-    members = HandoverParticipant.objects.visible_to(request.user).filter(
-        handover__course__programme=programme
-    )
     if course:
         enrolments = enrolments.filter(course=course)
-        members = members.filter(handover__course=course)
-    return programme, course, enrolments, members, form
+    return programme, course, enrolments, form
 
 
 RECEIVERS_PAGE_SIZE = 25
@@ -55,11 +50,11 @@ RECEIVERS_PAGE_SIZE = 25
 
 @coordinators
 def programme_funnel(request, pk):
-    programme, course, enrolments, members, form = _scope(request, pk)
+    programme, course, enrolments, form = _scope(request, pk)
     result = funnel_module.funnel(enrolments)
     stages = result["stages"]
     modes = dict(Handover.Mode.choices)
-    by_mode, by_receiver = funnel_module.breakdowns(members)
+    by_mode, by_receiver = funnel_module.programme_breakdowns(request.user, programme, course)
     for row in by_mode:
         row["label"] = modes.get(row["handover__mode"], "")
     # A programme hands over to hundreds of organisations: they are shown a page at a time.
@@ -100,7 +95,7 @@ def funnel_course_suggestions(request, pk):
 @coordinators
 def funnel_export(request, pk, fmt):
     """The funnel's numbers: no personal data."""
-    programme, course, enrolments, _members, _form = _scope(request, pk)
+    programme, course, enrolments, _form = _scope(request, pk)
     result = funnel_module.funnel(enrolments)
     return table_response(
         fmt=fmt,
