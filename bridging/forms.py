@@ -3,6 +3,7 @@ import re
 
 from django.urls import reverse, reverse_lazy
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from common import forms  # Django's forms, held to common limits (common/forms.py)
@@ -240,7 +241,8 @@ class ParticipantEnrolmentForm(_EnrolmentFields):
             .order_by("start_date", "name")
         )
         self.fields["course"].label_from_instance = lambda c: (
-            f"{c.name} ({c.get_status_display().lower()}, {c.start_date:%d.%m.%Y})"
+            f"{c.name} ({c.get_status_display().lower()}, "
+            f"{date_format(c.start_date, 'SHORT_DATE_FORMAT')})"
         )
         self.initial.setdefault("recruitment", participant.recruitment)
 
@@ -299,7 +301,10 @@ class SessionForm(_TimesMixin, forms.ModelForm):
         if not first <= day <= last:
             raise forms.ValidationError(
                 _("A session lies near its course: between %(first)s and %(last)s.")
-                % {"first": first.strftime("%d.%m.%Y"), "last": last.strftime("%d.%m.%Y")}
+                % {
+                    "first": date_format(first, "SHORT_DATE_FORMAT"),
+                    "last": date_format(last, "SHORT_DATE_FORMAT"),
+                }
             )
         return day
 

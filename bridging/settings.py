@@ -265,6 +265,8 @@ USE_TZ = True
 # No thousand separators: with them every {{ number }} in a template, object ids in form values
 # and links included, would render as "1.234" once the tables grow past 999 rows.
 USE_THOUSAND_SEPARATOR = False
+# Named formats of our own (DAY_FORMAT...) and English dates day first: common/formats/.
+FORMAT_MODULE_PATH = ["common.formats"]
 
 # --- Static files ---------------------------------------------------------------------------
 # Bootstrap and Bootstrap Icons come from npm (package-lock.json) into node_modules/ and are

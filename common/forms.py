@@ -18,6 +18,7 @@ from django.db import IntegrityError, transaction
 from django.forms import *  # noqa: F403 (this module stands in for django.forms)
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -95,7 +96,10 @@ def _in_date_window(day):
     if not first <= day <= last:
         raise django_forms.ValidationError(
             gettext_lazy("Enter a date between %(first)s and %(last)s.")
-            % {"first": first.strftime("%d.%m.%Y"), "last": last.strftime("%d.%m.%Y")},
+            % {
+                "first": date_format(first, "SHORT_DATE_FORMAT"),
+                "last": date_format(last, "SHORT_DATE_FORMAT"),
+            },
             code="date_window",
         )
 

@@ -127,7 +127,7 @@ def _explain(participant, offer, activities) -> Match:
         reasons.append(_("%(activity)s, as wished") % {"activity": offer.activity_type})
     days = set(offer.weekdays) & set(participant.preferred_weekdays)
     if days:
-        labels = ", ".join(str(Weekday(d).label).lower() for d in sorted(days))
+        labels = ", ".join(Weekday(d).in_sentence for d in sorted(days))
         reasons.append(_("on a day that suits: %(days)s") % {"days": labels})
     if offer.time_of_day in participant.preferred_times:
         reasons.append(

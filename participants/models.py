@@ -337,6 +337,9 @@ class Participant(KeptFieldsMixin, models.Model):
     def get_preferred_weekdays_display(self):
         return [Weekday(day).label for day in self.preferred_weekdays]
 
+    def preferred_weekdays_in_sentence(self):
+        return [Weekday(day).in_sentence for day in self.preferred_weekdays]
+
     def get_preferred_times_display(self):
         return [TimeOfDay(time).label for time in self.preferred_times]
 

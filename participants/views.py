@@ -3,6 +3,7 @@
 Association staff and users without a project role get a 404 on every page here.
 """
 
+import datetime
 import heapq
 import itertools
 import json
@@ -16,6 +17,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import dateformat, timezone
+from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.formats import date_format, get_format
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
@@ -34,7 +36,7 @@ from partnerships.models.organisations import LOADED_MEMBERSHIPS
 
 from . import hooks, matching, services, timeline
 from .consent_texts import consent_text, current_version
-from .export import participant_export
+from .export import PARTICIPANT_FIELDS, participant_export
 from .forms import (
     AnonymiseForm,
     ConsentForm,
@@ -444,10 +446,37 @@ def participant_export_json(request, pk):
 def _field_label(name: str) -> str:
     if name == "registered_by":
         return _("Registered by")
+    if name == "status":  # derived, not a field
+        return _("Status")
     try:
         return capfirst(Participant._meta.get_field(name).verbose_name)
     except FieldDoesNotExist:
         return name
+
+
+def _readable(participant, name: str, value):
+    """A value of the export as a person reads it on the printable page (the JSON file keeps
+    the codes): a choice by its label, days and times of day by name, lists joined, dates and
+    moments in the language's own format."""
+    display = getattr(participant, f"get_{name}_display", None)
+    if display is not None:
+        value = display()
+    elif name in PARTICIPANT_FIELDS:
+        value = getattr(participant, name)
+    if isinstance(value, list | tuple):
+        return ", ".join(str(item) for item in value)
+    if isinstance(value, datetime.datetime):
+        return date_format(timezone.localtime(value), "SHORT_DATETIME_FORMAT")
+    if isinstance(value, datetime.date):
+        return date_format(value, "SHORT_DATE_FORMAT")
+    return value
+
+
+def _moment(iso: str | None):
+    """An ISO date or moment of the export, to be formatted in the page's language."""
+    if not iso:
+        return iso
+    return parse_datetime(iso) or parse_date(iso)
 
 
 @project_roles_only
@@ -463,8 +492,21 @@ def participant_export_page(request, pk):
         {
             "participant": participant,
             "data": data,
-            # The printable page names each field as the forms do, not by its code.
-            "fields": [(_field_label(name), value) for name, value in data["participant"].items()],
+            # The printable page names each field and value as the forms do, not by its code.
+            "fields": [
+                (_field_label(name), _readable(participant, name, value))
+                for name, value in data["participant"].items()
+            ],
+            "exported_at": _moment(data["exported_at"]),
+            "consents": [
+                {
+                    **c,
+                    "given_on": _moment(c["given_on"]),
+                    "withdrawn_on": _moment(c["withdrawn_on"]),
+                }
+                for c in data["consents"]
+            ],
+            "access_log": [{**entry, "at": _moment(entry["at"])} for entry in data["access_log"]],
         },
     )
 

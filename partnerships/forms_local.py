@@ -2,6 +2,7 @@
 
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from common import forms  # Django's forms, held to common limits (common/forms.py)
@@ -39,7 +40,7 @@ class _NotBeforeStart:
             self.add_error(
                 self.date_field,
                 _("The date is before the partnership began (%(date)s).")
-                % {"date": self.partnership.started_on.strftime("%d.%m.%Y")},
+                % {"date": date_format(self.partnership.started_on, "SHORT_DATE_FORMAT")},
             )
         if day and day > timezone.localdate():
             self.add_error(self.date_field, _("The date cannot be in the future."))

@@ -140,7 +140,7 @@ def _drifting(rows, overdue_since):
 
 def _attendance(rows, overdue_since):
     session_url = url_for_each("bridging:session_detail")
-    day = _dates("l j. F")
+    day = _dates("DAY_FORMAT")
     marked, action = _("%(marked)s of %(roster)s marked"), _("Take attendance")
     for row in rows:
         counts = marked % {"marked": row.marked, "roster": row.roster}
@@ -150,7 +150,7 @@ def _attendance(rows, overdue_since):
 
 def _ending(rows, overdue_since):
     handover_create_url = url_for_each("bridging:handover_create")
-    day = _dates("l j. F")
+    day = _dates("DAY_FORMAT")
     last, action = _("last session %(date)s"), _("Plan the handover")
     for row in rows:
         text = f"{escape(row.name)} · " + last % {"date": day(row.ends_on)}

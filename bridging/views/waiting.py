@@ -59,7 +59,7 @@ def _person(member, typed, alone):
     wished = " · ".join(
         (
             _words(member.wished_activities),
-            _words(person.get_preferred_weekdays_display(), lower=True),
+            _words(person.preferred_weekdays_in_sentence()),
             _words(person.get_preferred_times_display(), lower=True),
         )
     )
