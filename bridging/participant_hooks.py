@@ -589,8 +589,8 @@ def readiness_section(request, participant):
                 ],
                 "chart": chart,
                 "columns": [label for _key, label, _a in labelled],
-                "table": [
-                    (d_label, [a.dimension_scores[d] for _key, _label, a in labelled])
+                "table": [  # each value with its column's name (data-label on a phone)
+                    (d_label, [(label, a.dimension_scores[d]) for _key, label, a in labelled])
                     for d, d_label in Dimension.choices
                 ],
                 "disagreements": readiness.disagreements(

@@ -13,9 +13,8 @@ CENTRE_X = WIDTH / 2
 CENTRE_Y = SIZE / 2
 RADIUS = 100
 SCALE_MAX = 4
-# Text is sized so that a chart shrunk to a 360 px phone still draws it at 12 px or more.
-FONT = 17
-LEGEND_ROW = 24
+# Text is sized so that a chart shrunk to a 320 px phone still draws it at 12 px or more.
+FONT = 20
 
 
 def _point(index: int, count: int, value: float) -> tuple[float, float]:
@@ -74,30 +73,28 @@ def radar(*, axes: list[str], series: list[dict], title: str, chart_id: str) -> 
             for s in series
         ),
     )
+    # The legend is text beside the chart, not in it: it wraps on a narrow phone instead of
+    # shrinking with the drawing.
     legend = format_html_join(
         "",
-        '<line x1="10" y1="{}" x2="34" y2="{}" stroke="{}" stroke-width="2.5"{}/>'
-        '<text x="40" y="{}" dominant-baseline="middle" font-size="{}" fill="#212529">{}</text>',
+        '<li><svg width="34" height="10" aria-hidden="true" focusable="false">'
+        '<line x1="0" y1="5" x2="34" y2="5" stroke="{}" stroke-width="2.5"{}/></svg> {}</li>',
         (
             (
-                SIZE + 14 + LEGEND_ROW * n,
-                SIZE + 14 + LEGEND_ROW * n,
                 s["colour"],
                 SafeString(' stroke-dasharray="6 4"') if s.get("dashed") else "",
-                SIZE + 14 + LEGEND_ROW * n,
-                FONT,
                 s["label"],
             )
-            for n, s in enumerate(series)
+            for s in series
         ),
     )
-    height = SIZE + 20 + LEGEND_ROW * len(series)
     return format_html(
         '<svg viewBox="0 0 {} {}" width="100%" class="radar-chart" role="img" '
         'aria-labelledby="{}" xmlns="http://www.w3.org/2000/svg">'
-        '<title id="{}">{}</title>{}{}{}</svg>',
+        '<title id="{}">{}</title>{}{}</svg>'
+        '<ul class="list-unstyled small mb-0 chart-legend">{}</ul>',
         WIDTH,
-        height,
+        SIZE,
         chart_id,
         chart_id,
         title,

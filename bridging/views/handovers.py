@@ -158,21 +158,27 @@ id="enrolment-{pk}"{state}>
           {blocked}
           {on_their_way}
         </td>
-        <td>{ready}</td>
-        <td>{attendance}</td>
-        <td class="small">{wishes}</td>
+        <td data-label="{ready_label}">{ready}</td>
+        <td data-label="{attendance_label}">{attendance}</td>
+        <td class="small" data-label="{wishes_label}">{wishes}</td>
       </tr>
       """
 
 
 def _rows_html(rows) -> str:
-    """The team's rows, written once in Python as the template's loop wrote them (byte for
-    byte): thirty rows of variable lookups were most of the template's time. Every text is
-    escaped; the ids are whole numbers, written as they are (no thousands separator)."""
+    """The team's rows, written once in Python as a template's loop would write them: thirty
+    rows of variable lookups were most of the template's time. Every text is escaped; the ids
+    are whole numbers, written as they are (no thousands separator)."""
     cannot, on_their_way, yes, not_assessed, not_yet, warning = map(conditional_escape, (
         _("Cannot be included"), _("On their way"), _("Yes"), _("Not assessed"), _("Not yet"),
         _("Warning: not exit-ready"),
     ))  # fmt: skip
+    # The column names, on each value too: on a phone the rows stack (.stack-on-phone).
+    labels = {
+        "ready_label": conditional_escape(_("Exit-ready")),
+        "attendance_label": conditional_escape(_("Attendance")),
+        "wishes_label": conditional_escape(_("Wishes and the offer")),
+    }
     html = ["\n      "]  # the template's line before the loop
     for row in rows:
         pk = int(row["pk"])
@@ -203,7 +209,7 @@ def _rows_html(rows) -> str:
             CANDIDATE_ROW.format(
                 pk=pk, state=state, name=conditional_escape(row["name"]), blocked=blocked,
                 on_their_way=handover, ready=ready, wishes=wishes,
-                attendance=conditional_escape(row["attendance"]),
+                attendance=conditional_escape(row["attendance"]), **labels,
             )
         )  # fmt: skip
     return mark_safe("".join(html))

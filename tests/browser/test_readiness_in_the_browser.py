@@ -94,8 +94,8 @@ def test_participant_answers_a_questionnaire_through_the_link(page: Page, live_s
     link = page.get_by_label("Deltagerens link").input_value()
     assert "/q/" in link
 
-    # The participant's own phone: a fresh browser context, not logged in.
-    phone = new_context(page.context.browser, viewport=PHONE)
+    # The participant's own phone, the narrowest in use: a fresh browser context, not logged in.
+    phone = new_context(page.context.browser, viewport={"width": 320, "height": 568})
     participant_page = phone.new_page()
     participant_page.goto(link)
     expect(participant_page.get_by_role("heading", level=1)).to_have_text("Hvor langt er du nået?")
@@ -103,12 +103,23 @@ def test_participant_answers_a_questionnaire_through_the_link(page: Page, live_s
         participant_page.get_by_text("Jeg ved hvilke tilbud der er i nærområdet")
     ).to_be_visible()
     assert axe_violations(participant_page) == []
-    for group in participant_page.locator("fieldset").all()[:8]:
-        group.get_by_label("For det meste", exact=True).check()
+    # Each answer is a button for a thumb, 44 x 44 CSS px at least, the steps side by side in
+    # sight: the eight indicators' four steps and the three answers about the team.
+    groups = participant_page.locator("fieldset")
+    expect(groups).to_have_count(9)
+    for group in groups.all():
+        answers = [answer.bounding_box() for answer in group.locator("label").all()]
+        assert len(answers) in (3, 4)
+        assert all(box["width"] >= 44 and box["height"] >= 44 for box in answers), answers
+        assert len({round(box["y"]) for box in answers}) == 1  # one row
+        assert max(box["x"] + box["width"] for box in answers) <= 320
+    for group in groups.all()[:8]:
+        group.get_by_text("For det meste", exact=True).click()  # a tap on the button
+        expect(group.get_by_label("For det meste", exact=True)).to_be_checked()
     participant_page.get_by_label("Hvad kunne du tænke dig at lave efter holdet?").fill(
         "Gå til gymnastik med de andre"
     )
-    participant_page.get_by_label("Ja").check()
+    groups.last.get_by_text("Ja", exact=True).click()
     participant_page.get_by_role("button", name="Send mine svar").click()
     expect(participant_page.get_by_role("heading", level=1)).to_have_text("Tak for dine svar")
     assert axe_violations(participant_page) == []
@@ -118,6 +129,7 @@ def test_participant_answers_a_questionnaire_through_the_link(page: Page, live_s
     phone.close()
     own = Assessment.objects.filter(enrolment=enrolment, source="self", kind="end").get()
     assert own.wishes_after == "Gå til gymnastik med de andre"
+    assert (own.knows_offers, own.continue_with_team) == (3, "yes")
 
     # On the instructor's own device: told first, signed out, the login page after the answer.
     page.goto(f"{live_server.url}{enrolment.participant.get_absolute_url()}")
@@ -127,8 +139,8 @@ def test_participant_answers_a_questionnaire_through_the_link(page: Page, live_s
     page.get_by_role("button", name="Log ud og åbn det på denne enhed").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Hvor langt er du nået?")
     for group in page.locator("fieldset").all()[:8]:
-        group.get_by_label("Helt", exact=True).check()
-    page.get_by_label("Ja").check()
+        group.get_by_text("Helt", exact=True).click()
+    page.locator("fieldset").last.get_by_text("Ja", exact=True).click()
     page.get_by_role("button", name="Send mine svar").click()
     expect(page.get_by_text("Tak for dine svar. Giv enheden tilbage")).to_be_visible()
     expect(page.get_by_label("Brugernavn")).to_be_visible()
