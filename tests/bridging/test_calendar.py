@@ -1,7 +1,10 @@
 """The instructor's calendar feed at a secret, revocable address."""
 
+import datetime
+
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 from icalendar import Calendar
 
 from bridging.models import CalendarFeed
@@ -15,13 +18,19 @@ def feed_url(token):
 
 
 def test_feed_is_valid_icalendar_with_the_instructors_sessions_only(client, cast):
+    # The session today (the feed leaves out sessions more than FEED_PAST_DAYS ago): its start
+    # in Copenhagen's time, with the offset of the day (+01:00 in winter, +02:00 in summer).
+    today = timezone.localdate()
+    cast.session_a.date = today
+    cast.session_a.save(update_fields=["date"])
     response = client.get(feed_url(cast.feed_token_a))
     assert response["Content-Type"].startswith("text/calendar")
     calendar = Calendar.from_ical(response.content)
     events = calendar.walk("VEVENT")
     assert [str(e["summary"]) for e in events] == ["Hold A"]
     start = events[0].decoded("dtstart")
-    assert start.isoformat() == "2026-11-25T10:00:00+01:00"
+    copenhagen = timezone.make_aware(datetime.datetime.combine(today, datetime.time(10)))
+    assert start.isoformat() == copenhagen.isoformat()  # e.g. 2026-11-28T10:00:00+01:00
     assert "Alma" not in response.content.decode()  # no participant data in the feed
 
 
