@@ -178,15 +178,23 @@ def test_the_last_use_is_written_without_waiting_for_the_disk_and_only_that_writ
     """Outside a transaction (as a request runs) the last-used time is committed without waiting
     for the log to reach disk (bookkeeping); the setting ends with that write's transaction.
     Inside a transaction it is an ordinary write, which leaves the caller's commit durable."""
-    with CaptureQueriesContext(connection) as queries:
-        api(client, cast.api_secret_a, "programme_list")
+    # The connection's own setting on, whatever the server's (CI's throwaway server runs with
+    # synchronous_commit=off), so that the setting after the request shows whether it leaked.
+    with connection.cursor() as cursor:
+        cursor.execute("SET synchronous_commit TO on")
+    try:
+        with CaptureQueriesContext(connection) as queries:
+            api(client, cast.api_secret_a, "programme_list")
+        with connection.cursor() as cursor:
+            cursor.execute("SHOW synchronous_commit")
+            assert cursor.fetchone()[0] == "on"
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute("RESET synchronous_commit")
     writes = [q["sql"] for q in queries if "last_used_at" in q["sql"] and "UPDATE" in q["sql"]]
     assert len(writes) == 1
     assert writes[0].startswith("SET LOCAL synchronous_commit TO OFF;")
     assert ApiToken.objects.get(pk=cast.api_token_a.pk).last_used_at is not None
-    with connection.cursor() as cursor:
-        cursor.execute("SHOW synchronous_commit")
-        assert cursor.fetchone()[0] == "on"
 
     ApiToken.objects.update(last_used_at=None)
     with transaction.atomic(), CaptureQueriesContext(connection) as queries:
