@@ -9,6 +9,7 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models, transaction
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from partnerships.models import Membership, Organisation
@@ -268,9 +269,7 @@ class Course(models.Model):
         a session's shown status does); otherwise the status the coordinator set (running set
         early, completed, cancelled). `course` names the course on the rows annotated: "pk" on
         courses, e.g. "course" on enrolments."""
-        import django.utils.timezone
-
-        today = today or django.utils.timezone.localdate()
+        today = today or timezone.localdate()
         prefix = "" if course == "pk" else f"{course}__"
         begun = Session.objects.filter(course=models.OuterRef(course), date__lte=today).exclude(
             status=Session.Status.CANCELLED
@@ -299,8 +298,6 @@ class Course(models.Model):
     def last_day(self) -> datetime.date:
         """The course's last day: its last scheduled or added session, or, completed early,
         the last one held; never after today."""
-        from django.utils import timezone
-
         sessions = self.sessions.exclude(status=Session.Status.CANCELLED)
         if self.status == Course.Status.COMPLETED:
             sessions = sessions.filter(date__lte=timezone.localdate())
