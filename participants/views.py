@@ -557,8 +557,10 @@ def participant_return(request, pk):
     participant = _get_rw_participant_for_user(request, pk)
     if participant.is_anonymised or not participant.withdrawn_on:
         return redirect(participant)
-    form = ReturnParticipantForm(request.POST or None, left_on=participant.withdrawn_on)
-    if request.method == "POST" and form.is_valid():
+    form = ReturnParticipantForm(
+        request.POST if request.method == "POST" else None, left_on=participant.withdrawn_on
+    )
+    if form.is_valid():
         try:
             services.participant_return(
                 participant=participant,

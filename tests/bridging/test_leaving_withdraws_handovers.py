@@ -429,6 +429,9 @@ def test_the_timeline_keeps_the_leaving_and_the_return_and_leaving_again(client,
     future = (timezone.localdate() + datetime.timedelta(days=1)).isoformat()
     page = client.post(url, {"returned_on": future}).content.decode()
     assert "Datoen kan ikke ligge i fremtiden." in page
+    # An empty post (the day cleared) is answered with the field's message, not a silent page.
+    page = client.post(url, {}).content.decode()
+    assert "Dette felt er påkrævet." in page
     assert Participant.objects.get(pk=participant.pk).withdrawn_on == left
 
     back = left + datetime.timedelta(days=20)
