@@ -6,6 +6,7 @@ import functools
 from django.contrib.auth import get_user_model
 from django.db.models import (
     BooleanField,
+    Case,
     Count,
     Exists,
     ExpressionWrapper,
@@ -13,6 +14,8 @@ from django.db.models import (
     OuterRef,
     Prefetch,
     Subquery,
+    Value,
+    When,
     prefetch_related_objects,
 )
 from django.db.models.functions import Coalesce
@@ -36,6 +39,7 @@ from participants.hooks import (
     TimelineEvent,
     export_provider,
     offer_action_provider,
+    on_anonymise,
     on_consent_withdrawn,
     page_section,
     summary_provider,
@@ -59,6 +63,7 @@ from .models import (
     Enrolment,
     Fair,
     FairInterest,
+    FollowUp,
     Handover,
     HandoverParticipant,
 )
@@ -848,3 +853,26 @@ def propose_handover_to_offer(request, participant):
             + urlencode({"mode": "individual", "offer": offer.pk, "enrolment": enrolment_pk}),
         )
     ]
+
+
+@on_anonymise
+def blank_free_text(participant):
+    """Anonymising a participant blanks the free text written about them on their journey
+    (reasons and notes can hold health details), one UPDATE per model; the statuses, choices
+    (the decline reason), dates and scores stay for the statistics. The texts of a session or
+    a handover, about a group, are not theirs. Migration 0020 did the same for those
+    anonymised before."""
+    # A withdrawal must give a reason (enrolment_withdrawal_has_reason): a neutral one then.
+    Enrolment.objects.filter(participant=participant).update(
+        withdrawn_reason=Case(
+            When(status=Enrolment.Status.WITHDRAWN, then=Value(_("(removed on anonymisation)"))),
+            default=Value(""),
+        )
+    )
+    HandoverParticipant.objects.filter(participant=participant).update(
+        decline_note="", overlap_reason="", withdrawn_reason=""
+    )
+    FollowUp.objects.filter(member__participant=participant).update(stop_reason="")
+    Assessment.objects.filter(enrolment__participant=participant).update(
+        indicator_notes={}, note="", wishes_after="", known_offers=""
+    )

@@ -65,6 +65,19 @@ def withdrawal_handler(function: WithdrawalHandler) -> WithdrawalHandler:
     return function
 
 
+# Called inside the transaction that anonymises a participant (participants.services.
+# participant_anonymise, also run by the retention command for thousands), with the participant:
+# an app above this one blanks the free text it holds about them (reasons, notes), keeping what
+# statistics read (statuses, choices, dates, scores). One UPDATE per model, no row by row.
+AnonymiseHandler = Callable[[object], None]
+anonymise_handlers: list[AnonymiseHandler] = []
+
+
+def on_anonymise(function: AnonymiseHandler) -> AnonymiseHandler:
+    anonymise_handlers.append(function)
+    return function
+
+
 # --- The participant's status ------------------------------------------------------------------
 # Derived, never typed. This app knows only what it holds itself (the coordinator's "left the
 # programme" and the registration consent: `withdrawn_condition`, which depends on the day); the

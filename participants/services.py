@@ -462,8 +462,9 @@ def participant_anonymise(
     """Irreversibly blank every personal field; keep the row for statistics.
 
     The birth year is coarsened to its decade; gender, municipality, status, dates, wishes and
-    consents (which hold no personal data themselves) are kept. `membership` is None when the
-    retention command does it.
+    consents (which hold no personal data themselves) are kept. Free text about them (the
+    reason for leaving, here and in the apps above: hooks.anonymise_handlers) is
+    blanked. `membership` is None when the retention command does it.
     """
     participant = Participant.objects.select_for_update().get(pk=participant.pk)
     if participant.is_anonymised:
@@ -472,9 +473,20 @@ def participant_anonymise(
         setattr(participant, field, "")
     participant.birth_year = participant.birth_year // 10 * 10
     participant.anonymised_at = timezone.now()
+    participant.withdrawn_reason = ""
     participant.save(
-        update_fields=[*Participant.PERSONAL_FIELDS, "birth_year", "anonymised_at", "updated_at"]
+        update_fields=[
+            *Participant.PERSONAL_FIELDS,
+            "withdrawn_reason",
+            "birth_year",
+            "anonymised_at",
+            "updated_at",
+        ]
     )
+    # Free text written about them elsewhere (it can hold health details): blanked too.
+    ProgrammeReturn.objects.filter(participant=participant).update(left_reason="")
+    for handler in hooks.anonymise_handlers:
+        handler(participant)
     log_access(participant=participant, membership=membership, action=Action.ANONYMISE)
     return participant
 
