@@ -31,7 +31,7 @@ from .models import (
 )
 from .models.readiness import INDICATOR_FIELDS
 
-DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+DATE = forms.DATE
 TIME = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
 PARTICIPANT_NAME = [f"participant__{field}" for field in Participant.NAME_FIELDS]
 

@@ -91,6 +91,10 @@ def _ids_only(field):
 INTEGER_KEYS = {"AutoField", "BigAutoField", "SmallAutoField", "IntegerField", "BigIntegerField"}
 
 
+# A date field as a browser's date picker, its value written as the picker reads it.
+DATE = DateInput(attrs={"type": "date"}, format="%Y-%m-%d")  # noqa: F405
+
+
 def _in_date_window(day):
     first, last = date_window()
     if not first <= day <= last:

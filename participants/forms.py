@@ -179,7 +179,7 @@ class ConsentForm(forms.Form):
     )
     given_on = forms.DateField(
         label=capfirst(_("given on")),
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        widget=forms.DATE,
     )
     method = forms.ChoiceField(label=capfirst(_("how")), choices=Consent.Method.choices)
     # The text version is not on the form: the server records each purpose's newest wording.
@@ -245,7 +245,7 @@ class WithdrawConsentForm(forms.Form):
 class WithdrawParticipantForm(forms.Form):
     withdrawn_on = forms.DateField(
         label=_("Left the programme on"),
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        widget=forms.DATE,
     )
     reason = forms.CharField(label=_("Reason for leaving"), max_length=200)
 
@@ -263,7 +263,7 @@ class WithdrawParticipantForm(forms.Form):
 class ReturnParticipantForm(forms.Form):
     returned_on = forms.DateField(
         label=_("Back in the programme on"),
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        widget=forms.DATE,
     )
 
     def __init__(self, *args, left_on, **kwargs):

@@ -188,8 +188,8 @@ class AgreementForm(forms.ModelForm):
             "terms",
         ]
         widgets = {
-            "starts_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-            "ends_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "starts_on": forms.DATE,
+            "ends_on": forms.DATE,
             "programmes": forms.CheckboxSelectMultiple,
             "offers": forms.CheckboxSelectMultiple,
             "facilitation": forms.Textarea(attrs={"rows": 3}),

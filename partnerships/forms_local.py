@@ -21,7 +21,7 @@ from .models import (
     TrackStep,
 )
 
-DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+DATE = forms.DATE
 
 
 class _NotBeforeStart:
