@@ -10,7 +10,8 @@ not count. Each stage is a subset of the stage it builds on, so no share can pas
         └ accepted
           └ started
             └ active after 3 / 6 / 12 months, of those whose follow-up is due (or answered);
-              the rest are "not yet due"
+              those whose follow-up at that month is still ahead are "not yet due" (a month
+              the programme does not ask has neither)
 
 Participants handed over without completing the course, and those handed over without being
 exit-ready, are counted on lines of their own beside the funnel. One query, built on the
@@ -56,9 +57,11 @@ def _counts(enrolments, now) -> dict[str, int]:
             f"MAX(CASE WHEN {STARTED} AND f.months = {months} "
             f"AND (f.answer <> '' OR f.due_on <= %s) THEN 1 ELSE 0 END) AS due_{months}, "
             f"MAX(CASE WHEN {STARTED} AND f.months = {months} AND f.answer = 'active' "
-            f"THEN 1 ELSE 0 END) AS active_{months}"
+            f"THEN 1 ELSE 0 END) AS active_{months}, "
+            f"MAX(CASE WHEN {STARTED} AND f.months = {months} "
+            f"AND f.answer = '' AND f.due_on > %s THEN 1 ELSE 0 END) AS ahead_{months}"
         )
-        follow_params.append(today)
+        follow_params.extend([today, today])
     done = "r.status = 'completed'"
     sums = {
         "enrolled": "1 = 1",
@@ -71,6 +74,14 @@ def _counts(enrolments, now) -> dict[str, int]:
             key: f"{done} AND m.started = 1 AND m.{key} = 1"
             for months in FOLLOW_UP_MONTHS
             for key in (f"due_{months}", f"active_{months}")
+        },
+        # Not yet due: a follow-up at that month is asked and still ahead (someone started
+        # at two offers counts where one is due already). A month the programme does not ask
+        # has no follow-up, so no one waits for it.
+        **{
+            f"not_due_{months}": f"{done} AND m.started = 1 AND m.due_{months} = 0 "
+            f"AND m.ahead_{months} = 1"
+            for months in FOLLOW_UP_MONTHS
         },
         "handed_over_not_completed": "r.status <> 'completed' AND m.handed_over = 1",
         "handed_over_not_ready": f"{done} AND m.handed_over = 1 AND r.ready = 0",
@@ -156,7 +167,7 @@ def funnel(enrolments, now=None) -> dict:
                 "of_enrolled": _share(active, enrolled),
                 "of_previous": _share(active, due),
                 "due": due,
-                "not_due": counts["started"] - due,
+                "not_due": counts[f"not_due_{months}"],
             }
         )
     aside = [
