@@ -586,7 +586,9 @@ def inbox(request):
         handover__receiver=organisation, answered_at__isnull=False, sent_at__isnull=False
     ).aggregate(
         answered=Count("handover"),
-        accepted=Count("handover", filter=Q(status__in=[Status.ACCEPTED, Status.STARTED])),
+        # Answered and not declined: accepted, started, or withdrawn by the participant after
+        # the acceptance (only a declined answer is a no; the funnel counts them accepted too).
+        accepted=Count("handover", filter=~Q(status=Status.DECLINED)),
         not_started=Count("handover", filter=Q(status=Status.ACCEPTED)),
         reply_time=Avg(F("answered_at") - F("sent_at")),
     )

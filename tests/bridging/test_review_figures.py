@@ -59,3 +59,23 @@ def test_not_yet_due_is_the_started_whose_follow_up_is_still_ahead(cast):
     assert _not_due(result) == {"active_3": 0, "active_6": 1, "active_12": 1}
     stages = {s["key"]: s for s in result["stages"]}
     assert (stages["active_3"]["count"], stages["active_3"]["due"]) == (1, 1)
+
+
+def test_the_inbox_share_accepted_keeps_those_accepted_who_later_withdrew(client, cast):
+    """The association accepted Alma; she then withdrew her consent to share with it. The
+    association still accepted everyone it answered (the funnel counts her as accepted too);
+    the share fell to 0 %."""
+    _accept(cast)
+    client.force_login(cast.coordinator_a)
+    consent = cast.participant_a.consents.get(purpose="share_contact")
+    response = client.post(
+        reverse("participants:consent_withdraw", args=[cast.participant_a.pk, consent.pk]),
+        {"withdrawn_on": timezone.localdate().isoformat()},
+    )
+    assert response.status_code == 302
+    cast.member_a.refresh_from_db()
+    assert cast.member_a.status == "withdrawn"
+    client.force_login(cast.staff_a)
+    response = client.get(reverse("bridging:inbox"))
+    assert response.context["accept_share"] == 100
+    assert "accepterer 100 %" in response.content.decode()
