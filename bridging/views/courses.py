@@ -3,6 +3,7 @@
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db.models import Count
+from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -184,22 +185,13 @@ def course_detail(request, pk):
     # visible_to allows of it: read by the course's index, the visibility rule planned once.
     enrolments = list(Enrolment.objects.filter(course=course).select_related("participant"))
     figures.attach_attendance(enrolments)
-    participant_url = url_for_each("participants:participant_detail")
-    withdraw_url = url_for_each("bridging:enrolment_withdraw", course.pk)
-    # The withdraw form's sentences name the participant: translated once, not once a row.
-    leaves = _("%(name)s leaves the team; the first on the waitlist moves up.")
-    reason = _("Reason %(name)s withdraws")
-    for enrolment in enrolments:  # the links of each row, reversed once for all
-        enrolment.participant_url = participant_url(enrolment.participant_id)
-        enrolment.withdraw_url = withdraw_url(enrolment.pk)
-        name = {"name": str(enrolment.participant)}
-        enrolment.withdraw_note, enrolment.withdraw_reason_label = leaves % name, reason % name
     roster = [e for e in enrolments if e.status in (e.Status.ENROLLED, e.Status.COMPLETED)]
     waitlist = sorted(
         (e for e in enrolments if e.status == e.Status.WAITLISTED), key=lambda e: e.created_at
     )
     withdrawn = [e for e in enrolments if e.status == e.Status.WITHDRAWN]
     is_coordinator = request.membership.role == "coordinator"
+    roster_rows, waitlist_items = _team_html(request, course, roster, waitlist, is_coordinator)
     sessions = list(Session.objects.filter(course=course))
     session_url = url_for_each("bridging:session_detail")
     session_status = choice_labels(Session, "status")
@@ -234,7 +226,9 @@ def course_detail(request, pk):
             "exit_ready": exit_ready,
             "at_risk": at_risk,
             "roster": roster,
+            "roster_rows": roster_rows,
             "waitlist": waitlist,
+            "waitlist_items": waitlist_items,
             "withdrawn": withdrawn,
             "is_coordinator": is_coordinator,
             "completion_locked": is_coordinator
@@ -245,6 +239,50 @@ def course_detail(request, pk):
             "enrolment_form": enrolment_form(request, course) if is_coordinator else None,
         },
     )
+
+
+def _team_html(request, course, roster, waitlist, is_coordinator):
+    """The course page's roster rows and waitlist items (jinja2/bridging/course_roster_rows.html
+    and course_waitlist.html), each person's link reversed once for all and, for a coordinator,
+    their withdraw form (its sentences name them: translated once, not once a row). Thirty rows
+    of lookups and an included form each were most of the page's Python."""
+    participant_url = url_for_each("participants:participant_detail")
+    withdraw_url = url_for_each("bridging:enrolment_withdraw", course.pk)
+    leaves = _("%(name)s leaves the team; the first on the waitlist moves up.")
+    reason = _("Reason %(name)s withdraws")
+
+    def person(enrolment):
+        pk, name = int(enrolment.pk), str(enrolment.participant)
+        withdraw = None
+        if is_coordinator:
+            names = {"name": name}
+            withdraw = (withdraw_url(pk), leaves % names, reason % names)
+        return pk, participant_url(enrolment.participant_id), name, withdraw
+
+    rows = []
+    for enrolment in roster:
+        pk, url, name, withdraw = person(enrolment)
+        found = enrolment.figures
+        rows.append(
+            (pk, url, name, enrolment.status == Enrolment.Status.COMPLETED, found.rate,
+             found.present_count, found.held_sessions, found.consecutive_absences,
+             found.last_attended, withdraw)
+        )  # fmt: skip
+    labels = {
+        "withdraw_label": _("Withdraw"),
+        "withdraw_button": _("Withdraw from the team"),
+        "token": get_token(request) if is_coordinator else "",
+    }
+    roster_rows = fragments.render(
+        "bridging/course_roster_rows.html",
+        rows=rows,
+        dropout_threshold=figures.DROPOUT_THRESHOLD,
+        **labels,
+    )
+    waitlist_items = fragments.render(
+        "bridging/course_waitlist.html", rows=[person(e) for e in waitlist], **labels
+    )
+    return roster_rows, waitlist_items
 
 
 @require_POST

@@ -254,6 +254,38 @@ def test_course_page_shows_roster_figures_and_waitlist(client, cast):
     assert "Vera" in page
 
 
+def test_course_page_team_and_waitlist_rows_with_their_withdraw_forms(client, cast):
+    # A name with a quote and an ampersand: escaped as the Django templates escape it.
+    waiting = EnrolmentFactory(
+        course=cast.course_a,
+        status="waitlisted",
+        participant__organisation=cast.project_a,
+        participant__first_name="Vera O'Hara & Co",
+    )
+    client.force_login(cast.coordinator_a)
+    page = client.get(cast.course_a.get_absolute_url()).content.decode()
+    team = page.split("<tbody>", 1)[1].split("</tbody>", 1)[0]
+    token = team.split('name="csrfmiddlewaretoken" value="', 1)[1].split('"', 1)[0]
+    assert len(token) == 64
+    waitlist = page.split('id="waitlist-heading"', 1)[1].split("</ol>", 1)[0]
+    enrolment = cast.enrolment_a
+    row = team.split(f'href="/participants/{enrolment.participant_id}/"', 1)[1].split("</tr>")[0]
+    assert f'action="/courses/{cast.course_a.pk}/enrolments/{enrolment.pk}/withdraw/"' in row
+    assert f'for="reason-{enrolment.pk}"' in row and f'id="reason-{enrolment.pk}"' in row
+    assert "Alma Andersen forlader holdet" in row and ">Meld ud af holdet</button>" in row
+    assert 'data-label="Fremmøde"' in row
+    name = "Vera O&#x27;Hara &amp; Co"
+    assert f'<li><a href="/participants/{waiting.participant_id}/">{name}' in waitlist
+    assert f'<span class="visually-hidden"> {name}' in waitlist
+    assert f'action="/courses/{cast.course_a.pk}/enrolments/{waiting.pk}/withdraw/"' in waitlist
+    assert f'name="csrfmiddlewaretoken" value="{token}"' in waitlist
+    # The instructor sees the team and the waitlist, without the forms.
+    client.force_login(cast.instructor_a)
+    page = client.get(cast.course_a.get_absolute_url()).content.decode()
+    assert "Alma Andersen" in page and name in page
+    assert "/withdraw/" not in page and "risky-action" not in page.split("<tbody>", 1)[1]
+
+
 def test_course_page_has_the_summary_on_top_and_the_rest_in_sections(client, cast):
     client.force_login(cast.coordinator_a)
     page = client.get(cast.course_a.get_absolute_url()).content.decode()
