@@ -105,14 +105,23 @@ def funnel_export(request, pk, fmt):
             _("Count"),
             _("Per cent of enrolled"),
             _("Per cent of the stage before"),
+            # The base of a follow-up stage's share, as the page says "of 1 due" beside it.
+            _("With follow-up due"),
             _("Not yet due"),
         ],
         rows=[
             *(
-                (str(s["label"]), s["count"], s["of_enrolled"], s["of_previous"], s.get("not_due"))
+                (
+                    str(s["label"]),
+                    s["count"],
+                    s["of_enrolled"],
+                    s["of_previous"],
+                    s.get("due"),
+                    s.get("not_due"),
+                )
                 for s in result["stages"]
             ),
-            *((str(a["label"]), a["count"], None, None, None) for a in result["aside"]),
+            *((str(a["label"]), a["count"], None, None, None, None) for a in result["aside"]),
         ],
     )
 

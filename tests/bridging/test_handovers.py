@@ -885,7 +885,7 @@ class TestExports:
         response = client.get(reverse("bridging:funnel_export", args=[cast.programme_a.pk, "csv"]))
         text = response.content.decode("utf-8-sig")
         assert text.splitlines()[0] == (
-            "Trin;Antal;Procent af tilmeldte;Procent af trinnet før;Endnu ikke tid"
+            "Trin;Antal;Procent af tilmeldte;Procent af trinnet før;Med opfølgning;Endnu ikke tid"
         )
         assert "Alma" not in text
 

@@ -79,3 +79,22 @@ def test_the_inbox_share_accepted_keeps_those_accepted_who_later_withdrew(client
     response = client.get(reverse("bridging:inbox"))
     assert response.context["accept_share"] == 100
     assert "accepterer 100 %" in response.content.decode()
+
+
+def test_the_funnel_download_says_what_the_follow_up_shares_are_of(client, cast):
+    """The page says "of 1 due" beside the share active; the download gave the share without
+    its base, which "not yet due" no longer gives either (a month not asked has neither)."""
+    member = _start_completed(cast)
+    FollowUp.objects.filter(member=member, months=3).update(
+        answer="active", answered_at=timezone.now()
+    )
+    client.force_login(cast.coordinator_a)
+    response = client.get(reverse("bridging:funnel_export", args=[cast.programme_a.pk, "csv"]))
+    lines = response.content.decode("utf-8-sig").splitlines()
+    assert lines[0] == (
+        "Trin;Antal;Procent af tilmeldte;Procent af trinnet før;Med opfølgning;Endnu ikke tid"
+    )
+    rows = {line.split(";")[0]: line.split(";")[1:] for line in lines[1:]}
+    assert rows["Aktiv efter 3 måneder"] == ["1", "100", "100", "1", "0"]
+    assert rows["Aktiv efter 6 måneder"] == ["0", "0", "", "0", "1"]
+    assert rows["Startet"] == ["1", "100", "100", "", ""]
