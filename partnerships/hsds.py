@@ -216,16 +216,27 @@ def parse_uuid(value: str, name: str) -> uuid.UUID:
 
 def parse_moment(value: str) -> datetime.datetime:
     """An ISO 8601 date-time (a time zone offset is advised; without one, Danish time) or a
-    date (its start, Danish time)."""
-    moment = parse_datetime(value)
+    date (its start, Danish time). Given to the database in UTC, as PostgreSQL refuses offsets
+    beyond 15:59 that Python reads; a moment before or after the years UTC can write is the
+    first or last it can. A value in the form of one that names no day (2026-13-01) is refused
+    like any other."""
+    try:
+        moment = parse_datetime(value)
+        if moment is None and (day := parse_date(value)) is not None:
+            moment = datetime.datetime.combine(day, datetime.time())
+    except ValueError:
+        moment = None
     if moment is None:
-        day = parse_date(value)
-        if day is None:
-            raise ParameterError(
-                _("modified_after must be an ISO 8601 date-time, e.g. 2026-01-31T12:00:00+01:00.")
-            )
-        moment = datetime.datetime.combine(day, datetime.time())
-    return make_aware(moment) if is_naive(moment) else moment
+        raise ParameterError(
+            _("modified_after must be an ISO 8601 date-time, e.g. 2026-01-31T12:00:00+01:00.")
+        )
+    if is_naive(moment):
+        moment = make_aware(moment)
+    try:
+        return moment.astimezone(datetime.UTC)
+    except OverflowError:
+        edge = datetime.datetime.min if moment.year == 1 else datetime.datetime.max
+        return edge.replace(tzinfo=datetime.UTC)
 
 
 def search_condition(words: str, fields) -> Q:

@@ -342,6 +342,9 @@ def test_organization_and_modified_after_filters(client, directory, cast):
         {"taxonomy_term_id": "gymnastik"},
         {"organization_id": "42"},
         {"modified_after": "i går"},
+        # Written as ISO 8601 writes them, but no day or moment: a 500 before.
+        {"modified_after": "2026-13-01"},
+        {"modified_after": "2026-02-30T10:00:00"},
         {"full": "måske"},
         {"format": "xml"},
     ],
@@ -350,6 +353,19 @@ def test_bad_parameters_are_a_400_with_a_reason(client, directory, query):
     response = get(client, "service_list", query)
     assert response.status_code == 400
     assert response.json()["detail"]
+
+
+def test_modified_after_with_any_offset_python_reads(client, directory):
+    """An offset beyond PostgreSQL's (+16:05) is read as the moment it names: the database
+    is given it in UTC (it answered 500, "time zone displacement out of range")."""
+    response = get(client, "service_list", {"modified_after": "2026-01-01T00:00:00+16:05"})
+    assert response.status_code == 200
+    assert response.json()["total_items"] > 0
+    # Before year 1 or after 9999 in UTC: the first or last moment there is.
+    for value, found in [("0001-01-01T00:00:00+16:05", True), ("9999-12-31T23:59:59-05:00", False)]:
+        response = get(client, "service_list", {"modified_after": value})
+        assert response.status_code == 200
+        assert (response.json()["total_items"] > 0) is found
 
 
 def test_unknown_or_malformed_ids_are_404(client, directory):
