@@ -134,7 +134,8 @@ def _log_list(source: str, params, *, membership: Membership, action: str) -> in
     participant_id, with its `params`) in one statement; returns how many participants."""
     with connection.cursor() as cursor:
         cursor.execute(
-            f"WITH {_log_list_sql(source)} SELECT count(*) FROM ids",
+            f"WITH {_log_list_sql(source)} "
+            "SELECT coalesce((SELECT cardinality(ids) FROM digest), 0)",
             [*params, *_log_list_params(membership, action)],
         )
         return cursor.fetchone()[0]
@@ -146,27 +147,32 @@ def _log_list_sql(source: str) -> str:
     `ListSet` by its digest (as `set_digest`), the set's participants written only if the
     set is new. A list of no one writes nothing. Its parameters: `_log_list_params`.
 
-    A set is new when `new_set` inserts it. Otherwise `old_set` finds it by its digest: an
-    upsert, not a SELECT, because a set that another export wrote a moment ago (it waited for
-    that one to commit) is not in this statement's snapshot, while an upsert takes the row as
-    it is now. Either way the set's participants are all written when the entry is."""
+    `digest` holds the distinct ids in order (one sort of the list's ids) and their digest.
+    A set logged before this statement began is `found` by its digest, a plain read: nothing
+    is written for it but the entry. A new set is inserted by `new_set`, and its participants
+    with it. Only when neither holds (another statement wrote the same set a moment ago, and
+    this one waited for it to commit: the set is not in this statement's snapshot) does
+    `old_set` take the set as it is now, by an upsert, which writes a new version of its row.
+    Either way the set's participants are all written when the entry is."""
     qn = connection.ops.quote_name
     sets = qn(ListSet._meta.db_table)
     return (
-        f"ids AS MATERIALIZED (SELECT DISTINCT participant_id FROM {source} listed), "
-        "digest AS (SELECT encode(sha256(convert_to(string_agg(participant_id::text, ',' "
-        "ORDER BY participant_id), 'UTF8')), 'hex') AS digest FROM ids HAVING count(*) > 0), "
+        "digest AS (SELECT ids, encode(sha256(convert_to(array_to_string(ids, ','), 'UTF8')), "
+        "'hex') AS digest FROM (SELECT array_agg(DISTINCT participant_id ORDER BY "
+        f"participant_id) AS ids FROM {source} listed HAVING count(*) > 0) listed_ids), "
+        f"found AS (SELECT {sets}.id FROM {sets}, digest WHERE {sets}.digest = digest.digest), "
         f"new_set AS (INSERT INTO {sets} (digest) SELECT digest FROM digest "
-        "ON CONFLICT (digest) DO NOTHING RETURNING id), "
+        "WHERE NOT EXISTS (SELECT FROM found) ON CONFLICT (digest) DO NOTHING RETURNING id), "
         f"old_set AS (INSERT INTO {sets} (digest) SELECT digest FROM digest "
-        "WHERE NOT EXISTS (SELECT FROM new_set) "
+        "WHERE NOT EXISTS (SELECT FROM found) AND NOT EXISTS (SELECT FROM new_set) "
         "ON CONFLICT (digest) DO UPDATE SET digest = EXCLUDED.digest RETURNING id), "
         f"access AS (INSERT INTO {qn(ListAccess._meta.db_table)} "
-        "(user_id, role, action, fields, at, set_id) SELECT %s, %s, %s, '', %s, id "
-        "FROM (SELECT id FROM new_set UNION ALL SELECT id FROM old_set) found RETURNING id), "
+        "(user_id, role, action, fields, at, set_id) SELECT %s, %s, %s, '', %s, id FROM "
+        "(SELECT id FROM found UNION ALL SELECT id FROM new_set UNION ALL SELECT id FROM old_set)"
+        " logged_set RETURNING id), "
         # In the order of the participants' ids: the primary key is filled page after page.
         f"logged AS (INSERT INTO {qn(ListSetParticipant._meta.db_table)} "
-        "(participant_id, set_id) SELECT ids.participant_id, new_set.id FROM ids, new_set "
+        "(participant_id, set_id) SELECT unnest(digest.ids), new_set.id FROM digest, new_set "
         "ORDER BY 1)"
     )
 

@@ -118,3 +118,50 @@ def test_two_lists_of_the_same_new_people_logged_at_once_are_both_logged():
     assert sorted(people_set.entries.values_list("participant_id", flat=True)) == sorted(ids)
     for person in people:
         assert sorted(entry.action for entry in _history(person)) == ["export_list", "inbox"]
+
+
+def _set_version(people_set):
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT xmin::text FROM {ListSet._meta.db_table} WHERE id = %s", [people_set.pk]
+        )
+        return cursor.fetchone()[0]
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="row versions are PostgreSQL's")
+def test_a_list_of_people_logged_before_neither_rewrites_nor_waits_for_their_set():
+    """A set logged before is found by a plain read: logging it again writes only the entry
+    (no new version of the set's row, which an upsert wrote) and takes no lock that another
+    open transaction logging the same people would hold against it."""
+    membership, people = _world(size=3)
+    ids = [person.pk for person in people]
+    log_list_access(ids, membership=membership, action="inbox")
+    (people_set,) = ListSet.objects.all()
+    version = _set_version(people_set)
+    done = threading.Event()
+    errors = []
+
+    def second():
+        try:
+            log_list_access(ids, membership=membership, action="export_list")
+        except Exception as error:  # noqa: BLE001 (collected and asserted below)
+            errors.append(error)
+        finally:
+            done.set()
+            connections.close_all()
+
+    with transaction.atomic():
+        log_list_access(list(reversed(ids)), membership=membership, action="inbox")
+        thread = threading.Thread(target=second)
+        thread.start()
+        assert done.wait(10)  # not held up by this open transaction
+    thread.join()
+    assert errors == []
+    assert _set_version(people_set) == version
+    assert ListSet.objects.count() == 1 and ListSetParticipant.objects.count() == 3
+    assert sorted(ListAccess.objects.values_list("action", "set")) == [
+        ("export_list", people_set.pk),
+        ("inbox", people_set.pk),
+        ("inbox", people_set.pk),
+    ]
