@@ -20,8 +20,9 @@ import functools
 from dataclasses import dataclass
 
 from django.db import connection
-from django.db.models import Q
+from django.db.models import OuterRef, Q, Subquery
 from django.db.models.expressions import RawSQL
+from django.db.models.functions import Least
 from django.utils import timezone
 
 from common.params import page_param
@@ -154,15 +155,19 @@ def attendance_ctes(enrolments, now: datetime.datetime) -> tuple[str, list]:
 
 
 # The columns of the scope beyond (id, course_id) for the exit-ready rule: the enrolment's
-# status and its programme's minimums, read with the scope rather than per enrolment later.
+# status, the lowest score of its latest staff assessment as kept (readiness_refresh) and its
+# programme's minimums, read with the scope rather than per enrolment later.
 RULE_COLUMNS = {
     "status": "status",
+    "lowest": "kept_lowest_score",
     "minimum": "course__programme__readiness_threshold",
     "minimum_attendance": "course__programme__minimum_attendance",
 }
 
 
-LATEST_FIRST = "a.assessed_on DESC, a.created_at DESC, a.id DESC"
+# The latest staff assessment of an enrolment: the newest day, then the newest written, then the
+# highest id (the order of the covering index assessment_latest_staff).
+LATEST_FIRST = ("-assessed_on", "-created_at", "-id")
 
 # The exit-ready rule over `_READY_FROM`: the scores meet the minimum, and the attendance does
 # (no held session yet: it does not hold anyone back).
@@ -172,27 +177,6 @@ _READY = (
 _READY_FROM = """FROM assessed c
         LEFT JOIN held h ON h.course_id = c.course_id
         LEFT JOIN candidates_present cp ON cp.enrolment_id = c.enrolment_id"""
-
-
-def _latest_staff_assessment_join(columns: str, only: str) -> str:
-    """LEFT JOIN l: the latest staff assessment of each scope row `sc` (for which `only` holds).
-    On PostgreSQL one entry of the covering index per enrolment; elsewhere (SQLite) the same
-    order with a window."""
-    table = _table(Assessment)
-    if connection.vendor == "postgresql":
-        return f"""LEFT JOIN LATERAL (
-            SELECT a.enrolment_id, {columns} FROM {table} a
-            WHERE a.source = 'staff' AND a.enrolment_id = sc.id AND {only}
-            ORDER BY {LATEST_FIRST} LIMIT 1
-        ) l ON TRUE"""
-    return f"""LEFT JOIN (
-            SELECT * FROM (
-                SELECT a.enrolment_id, {columns},
-                    ROW_NUMBER() OVER (PARTITION BY a.enrolment_id ORDER BY {LATEST_FIRST}) AS rn
-                FROM {table} a
-                WHERE a.source = 'staff' AND a.enrolment_id IN (SELECT id FROM scope)
-            ) ranked WHERE rn = 1
-        ) l ON l.enrolment_id = sc.id AND {only}"""
 
 
 def exit_ready_ctes(enrolments, now: datetime.datetime, of_status=None) -> tuple[str, list]:
@@ -207,13 +191,17 @@ def exit_ready_ctes(enrolments, now: datetime.datetime, of_status=None) -> tuple
     not ready (the funnel asks it only of those who completed the course, the programme page
     of those on the roster, beside the waitlist it counts).
 
-    The latest staff assessment is read per enrolment from its covering index
-    (assessment_latest_staff), newest first, one entry. Attendance can only hold back those
-    whose scores meet the minimum, so their present marks alone are counted (through the
-    attendance's enrolment index, matched to the held sessions already read): the same rule,
-    without reading every mark of the scope. (Joined to the session table instead, PostgreSQL
-    guessed half the scope for those candidates and hashed every held session of the
-    installation, 60,000 rows, for the 37 candidates of a programme of 6,000.)"""
+    Every score of the latest staff assessment is at or above the minimum when the lowest of
+    them is: the enrolment keeps that lowest score (Enrolment.kept_lowest_score, null before
+    its first staff assessment; `readiness_refresh`), read with the scope. Looking the latest
+    assessment up per enrolment (one entry of its covering index each) was more than half of
+    the programme page's query at national scale: 6,000 lookups for a programme of 6,000.
+    Attendance can only hold back those whose scores meet the minimum, so their present marks
+    alone are counted (through the attendance's enrolment index, matched to the held sessions
+    already read): the same rule, without reading every mark of the scope. (Joined to the
+    session table instead, PostgreSQL guessed half the scope for those candidates and hashed
+    every held session of the installation, 60,000 rows, for the 37 candidates of a programme
+    of 6,000.)"""
     base, params = _held_ctes(enrolments, now, RULE_COLUMNS)
     only = "TRUE"
     if of_status is not None:
@@ -222,16 +210,12 @@ def exit_ready_ctes(enrolments, now: datetime.datetime, of_status=None) -> tuple
         only = "sc.status IN ({})".format(
             ", ".join(f"'{Enrolment.Status(status).value}'" for status in statuses)
         )
-    fields = [indicator.field for indicator in INDICATORS]
-    columns = ", ".join(f"a.{field}" for field in fields)
-    meets = " AND ".join(f"l.{field} >= sc.minimum" for field in fields)
     sql = f"""{base},
     assessed AS (
         SELECT sc.id AS enrolment_id, sc.course_id, sc.status, sc.minimum_attendance,
-            l.enrolment_id IS NOT NULL AS assessed,
-            COALESCE(l.enrolment_id IS NOT NULL AND {meets}, FALSE) AS meets
+            {only} AND sc.lowest IS NOT NULL AS assessed,
+            COALESCE({only} AND sc.lowest >= sc.minimum, FALSE) AS meets
         FROM scope sc
-        {_latest_staff_assessment_join(columns, only)}
     ),
     candidates_present AS (
         SELECT c.enrolment_id, COUNT(*) AS n
@@ -252,6 +236,32 @@ def exit_ready_ctes(enrolments, now: datetime.datetime, of_status=None) -> tuple
         WHERE {_READY}
     )"""
     return sql, params
+
+
+def latest_lowest_score(enrolment="pk") -> Subquery:
+    """The lowest of the eight scores of the latest staff assessment (LATEST_FIRST) of the
+    enrolment `enrolment` (an outer field), null when staff have not assessed it."""
+    return Subquery(
+        Assessment.objects.filter(enrolment=OuterRef(enrolment), source=Assessment.Source.STAFF)
+        .order_by(*LATEST_FIRST)
+        .values(lowest=Least(*(indicator.field for indicator in INDICATORS)))[:1]
+    )
+
+
+def readiness_refresh(enrolment_ids=None, *, locked=False) -> int:
+    """Re-derive the lowest score kept on the enrolments `enrolment_ids` (ids; every enrolment
+    when None) from their staff assessments, in one UPDATE; how many rows it wrote. Called in
+    the transaction of every write of an assessment (Assessment.save and delete). The
+    enrolments are locked first, in a statement of their own (unless the caller has,
+    `locked`), so two assessments saved at once for the same enrolment are each read by the
+    later UPDATE (as `attendance_refresh`)."""
+    enrolments = Enrolment.objects.all()
+    if enrolment_ids is not None:
+        ids = list(dict.fromkeys(enrolment_ids)) if locked else lock_enrolments(enrolment_ids)
+        if not ids:
+            return 0
+        enrolments = enrolments.filter(pk__in=ids)
+    return enrolments.update(kept_lowest_score=latest_lowest_score())
 
 
 def _fetch(sql: str, params: list) -> list[tuple]:

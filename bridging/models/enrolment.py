@@ -67,6 +67,12 @@ class Enrolment(KeptFieldsMixin, models.Model):
     kept_last_attended = models.DateField(_("last attended"), null=True, editable=False)
     kept_marked_on = models.DateField(_("latest marked session"), null=True, editable=False)
     kept_marked_at = models.TimeField(_("latest marked session starts"), null=True, editable=False)
+    # The lowest of the eight scores of the latest staff assessment (null: none yet), kept by
+    # figures.readiness_refresh as assessments are written: the exit-ready rule compares it with
+    # the programme's minimum, without looking the latest assessment up per enrolment.
+    kept_lowest_score = models.PositiveSmallIntegerField(
+        _("lowest score of the latest staff assessment"), null=True, editable=False
+    )
 
     objects = EnrolmentQuerySet.as_manager()
 
@@ -119,11 +125,13 @@ class Enrolment(KeptFieldsMixin, models.Model):
     def __str__(self):
         return f"{self.participant} · {self.course}"
 
-    # Written only by figures.attendance_refresh (KeptFieldsMixin).
+    # Written only by figures.attendance_refresh and figures.readiness_refresh
+    # (KeptFieldsMixin).
     KEPT_FIELDS = (
         "kept_absences",
         "kept_present",
         "kept_last_attended",
         "kept_marked_on",
         "kept_marked_at",
+        "kept_lowest_score",
     )

@@ -10,7 +10,7 @@ import secrets
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db import models
+from django.db import models, transaction
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
@@ -169,8 +169,9 @@ class Assessment(models.Model):
         verbose_name_plural = _("readiness assessments")
         ordering = ["assessed_on", "created_at"]
         indexes = [
-            # The exit-ready rule's "latest staff assessment" of an enrolment, read from the
-            # index alone (figures.exit_ready_ctes): newest first, with the eight scores.
+            # The "latest staff assessment" of an enrolment, read from the index alone: newest
+            # first, with the eight scores (figures.readiness_refresh keeps its lowest score on
+            # the enrolment for the exit-ready rule).
             models.Index(
                 fields=["enrolment", "-assessed_on", "-created_at", "-id"],
                 include=INDICATOR_FIELDS,
@@ -190,6 +191,26 @@ class Assessment(models.Model):
 
     def __str__(self):
         return f"{self.enrolment} {self.get_kind_display()} {self.assessed_on}"
+
+    # An assessment written through the ORM keeps its enrolment's lowest score of the latest
+    # staff assessment (Enrolment.kept_lowest_score) in the same transaction.
+    def save(self, *args, **kwargs):
+        from ..figures import lock_enrolments, readiness_refresh
+
+        with transaction.atomic(savepoint=False):
+            lock_enrolments([self.enrolment_id])
+            super().save(*args, **kwargs)
+            readiness_refresh([self.enrolment_id], locked=True)
+
+    def delete(self, *args, **kwargs):
+        from ..figures import lock_enrolments, readiness_refresh
+
+        with transaction.atomic(savepoint=False):
+            enrolment_id = self.enrolment_id
+            lock_enrolments([enrolment_id])
+            deleted = super().delete(*args, **kwargs)
+            readiness_refresh([enrolment_id], locked=True)
+        return deleted
 
     @cached_property
     def dimension_scores(self) -> dict[str, float]:

@@ -298,7 +298,7 @@ def test_the_command_puts_right_what_was_changed_behind_the_services_back(db):
     out = io.StringIO()
     call_command("refresh_statuses", stdout=out)
     assert kept_disagreements(list(Enrolment.objects.filter(course=world.course))) == []
-    assert "2 enrolment(s)' attendance figures corrected" in out.getvalue()
+    assert "2 enrolment(s)' attendance figures or readiness score corrected" in out.getvalue()
 
 
 @pytest.mark.django_db(transaction=True)

@@ -26,7 +26,7 @@ from django.core.management.color import no_style
 from django.db import connection, models, transaction
 from django.utils import timezone
 
-from bridging.figures import attendance_refresh
+from bridging.figures import attendance_refresh, readiness_refresh
 from bridging.models import (
     Assessment,
     Attendance,
@@ -250,6 +250,8 @@ class Command(BaseCommand):
             self._step("participant statuses", refresh_status)
             # And every enrolment's attendance figures (figures.attendance_refresh).
             self._step("attendance figures", attendance_refresh)
+            # And the lowest score of each one's latest staff assessment (readiness_refresh).
+            self._step("readiness scores", readiness_refresh)
         self._step("vacuum and analyze", lambda: connection.cursor().execute("VACUUM ANALYZE"))
         for label, count in sorted(self.copier.counts.items()):
             self.stdout.write(f"  {label}: {count:,}")
