@@ -4,6 +4,7 @@ its inbox. Staff see only what a handover needs: never health notes or assessmen
 from collections import defaultdict
 
 from django.contrib import messages
+from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Page, Paginator
 from django.db.models import (
@@ -39,6 +40,7 @@ from participants.models import Consent, Participant, ParticipantAccess
 from participants.services import log_list_access
 from partnerships.access import role_required
 from partnerships.models import Membership, Offer, PartnershipAgreement
+from partnerships.models.organisations import LOADED_MEMBERSHIPS
 
 from .. import figures, handovers
 from ..forms import (
@@ -247,11 +249,7 @@ def _candidate_rows(request, course, offer):
     ids = [participant.pk for participant in participants]
     flags = figures.readiness_flags(Enrolment.objects.filter(pk__in=[e.pk for e in enrolments]))
     on_their_way = {}
-    for member in (
-        handovers.open_handovers(ids)
-        .filter(HandoverParticipant.objects.visible_condition(request.user, ""))
-        .only(*handovers.STATE_SHOWN)  # what state_label reads: not the offer's forty columns
-    ):
+    for member in on_their_way_members(request.user, ids):
         on_their_way.setdefault(member.participant_id, member)
     consenting = set()
     if offer is not None:
@@ -292,6 +290,44 @@ def _candidate_rows(request, course, offer):
              "open_handover": handovers.state_label(current) if current else ""}
         )  # fmt: skip
     return result
+
+
+def on_their_way_query(user, participants):
+    """The open handovers (handovers.open_handovers) of `participants` (ids) that `user` sees,
+    with what state_label reads of them (not the offer's forty columns)."""
+    return (
+        handovers.open_handovers(participants)
+        .filter(HandoverParticipant.objects.visible_condition(user, ""))
+        .only(*handovers.STATE_SHOWN)
+    )
+
+
+def on_their_way_members(user, participants):
+    """`on_their_way_query` run. Building and compiling it (the open condition's subqueries,
+    the visibility's sides) took more Python than the rest of the proposal's rows: it is built
+    once per process and shape of the user's memberships (common.prepared) when this request
+    has read them, and run with the request's ids."""
+    loaded = getattr(user, LOADED_MEMBERSHIPS, None)
+    if loaded is None or not user.is_active or user.is_superuser:
+        return list(on_their_way_query(user, participants))
+    return _ON_THEIR_WAY.all(
+        participants=list(participants),
+        coordinated=Membership.objects.organisation_ids_of(user, Role.COORDINATOR),
+        staff_of=Membership.objects.organisation_ids_of(user, Role.STAFF),
+    )
+
+
+def _on_their_way_build(participants, coordinated, staff_of):
+    # A user with memberships of the same roles, by id: the visibility of handed-over
+    # participants reads nothing else of them (HandoverParticipant.objects.scope).
+    stand_in = get_user_model()(is_active=True, is_superuser=False)
+    memberships = [Membership(organisation_id=id_, role=Role.COORDINATOR) for id_ in coordinated]
+    memberships += [Membership(organisation_id=id_, role=Role.STAFF) for id_ in staff_of]
+    setattr(stand_in, LOADED_MEMBERSHIPS, memberships)
+    return on_their_way_query(stand_in, participants)
+
+
+_ON_THEIR_WAY = Prepared(_on_their_way_build)
 
 
 CONTINUING_FIELDS = ("organisation", "organisation_q", "activity_type")
