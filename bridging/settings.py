@@ -251,6 +251,11 @@ SPECTACULAR_SETTINGS = {
     "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
     "SERVE_AUTHENTICATION": [],
     "COMPONENT_SPLIT_REQUEST": True,
+    # The enums' hook (drf-spectacular's default), then the answers other than 200.
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "bridging.api_schema.add_error_answers",
+    ],
 }
 # The licence and publisher stated with the open offer directory (the API and `export_hsds`).
 HSDS_PUBLISHER = os.environ.get("HSDS_PUBLISHER", "Brobygning")
