@@ -690,8 +690,11 @@ def fairs_taken_part_in(request, organisation):
     )
     if not fairs:
         return ""
+    # "Our offers" to the organisation's own people; to anyone else, the organisation's.
+    membership = active_membership(request)
+    own = membership is not None and membership.organisation_id == organisation.pk
     return render_to_string(
-        "bridging/includes/organisation_fairs.html", {"fairs": fairs}, request=request
+        "bridging/includes/organisation_fairs.html", {"fairs": fairs, "own": own}, request=request
     )
 
 

@@ -95,6 +95,11 @@ def test_the_timeline_and_the_organisation_page_show_the_fair(client, cast):
     page = client.get(cast.association_a.get_absolute_url()).content.decode()
     assert "1 interesse for vores tilbud" in page
     assert "Alma" not in page  # the association sees counts, not names
+    # To the project's coordinator they are the association's offers, not "ours".
+    client.force_login(cast.coordinator_a)
+    page = client.get(cast.association_a.get_absolute_url()).content.decode()
+    assert "1 interesse for organisationens tilbud" in page
+    assert "vores tilbud" not in page
 
 
 @pytest.mark.parametrize("extra", [0, 30])
