@@ -175,8 +175,10 @@ def participant_create(request):
     organisation = request.membership.organisation
     if repeat := repeated_post(request):
         return repeat
-    form = ParticipantForm(request.POST or None, organisation=organisation)
-    if request.method == "POST" and form.is_valid():
+    form = ParticipantForm(
+        request.POST if request.method == "POST" else None, organisation=organisation
+    )
+    if form.is_valid():
         try:
             made = create_once(
                 request,
@@ -201,9 +203,11 @@ def participant_update(request, pk):
     if participant.is_anonymised:
         raise PermissionDenied
     form = ParticipantForm(
-        request.POST or None, instance=participant, organisation=participant.organisation
+        request.POST if request.method == "POST" else None,
+        instance=participant,
+        organisation=participant.organisation,
     )
-    if request.method == "POST" and form.is_valid():
+    if form.is_valid():
         services.participant_update(form=form, membership=request.membership)
         messages.success(request, _("The changes are saved."))
         return redirect(participant)
@@ -352,8 +356,8 @@ def matching_offers(request, pk):
 def consent_create(request, pk):
     """The paper consent form: every purpose and receiving organisation ticked at once."""
     participant = _get_rw_participant_for_user(request, pk)
-    form = ConsentForm(request.POST or None, participant=participant)
-    if request.method == "POST" and form.is_valid():
+    form = ConsentForm(request.POST if request.method == "POST" else None, participant=participant)
+    if form.is_valid():
         try:
             consents = services.consents_record(
                 participant=participant, membership=request.membership, **form.cleaned_data
@@ -518,8 +522,8 @@ def participant_withdraw(request, pk):
     participant = _get_rw_participant_for_user(request, pk)
     if participant.is_anonymised or participant.withdrawn_on:
         raise PermissionDenied
-    form = WithdrawParticipantForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
+    form = WithdrawParticipantForm(request.POST if request.method == "POST" else None)
+    if form.is_valid():
         try:
             services.participant_withdraw(
                 participant=participant,
@@ -599,8 +603,10 @@ def participant_anonymise(request, pk):
     if participant.is_anonymised:
         messages.error(request, _("The participant is already anonymised."))
         return redirect(participant)
-    form = AnonymiseForm(request.POST or None, participant=participant)
-    if request.method == "POST" and form.is_valid():
+    form = AnonymiseForm(
+        request.POST if request.method == "POST" else None, participant=participant
+    )
+    if form.is_valid():
         try:
             services.participant_anonymise(participant=participant, membership=request.membership)
         except services.ParticipantError as error:

@@ -2,9 +2,15 @@
 not what a view expects (issue 12, item 14)."""
 
 import pytest
+from django.db import transaction
+from django.utils.html import escape
 
+from bridging.models import Enrolment
 from participants.models import Participant
 from partnerships.models import PartnershipAgreement, ReadinessAnswer
+from tests.factories import CourseFactory
+from tests.test_forms_keep_what_was_typed import ENGLISH, _refused_forms
+from tests.test_fuzz_forms import _fields_and_user, _form_urls, fingerprint
 
 pytestmark = pytest.mark.django_db
 
@@ -76,3 +82,67 @@ def test_a_readiness_note_over_500_characters_is_refused_not_cut(client, cast):
     assert not ReadinessAnswer.objects.exists()
     client.post(url, {"p_pace-answer": "yes", "p_pace-note": "x" * 500})
     assert ReadinessAnswer.objects.get().note == "x" * 500
+
+
+def test_an_empty_post_to_every_form_is_answered_in_danish_and_saves_nothing(client, cast):
+    """A POST with no fields at all (a crafted request, or a form left wholly empty or
+    unticked) to each form of the project, found as the odd-posts test finds them
+    (tests/test_fuzz_forms.py), as the first role that may use it. A page shown again must carry
+    its form, bound, with its errors in Danish, and no row changed; a redirect must say what
+    happened (a message of this request); a refusal (400, 403, 404, 405) changes nothing. Forms
+    without fields (such as "Gennemfør holdet") may do their work: each post is rolled back, so
+    it takes no later form away (a sent agreement can no longer be edited)."""
+    client.raise_request_exception = False
+    problems, answered_with_errors = [], 0
+    for name in _form_urls():
+        with transaction.atomic():
+            url, user, _fields = _fields_and_user(client, cast, name)
+            if user is None:
+                continue
+            client.force_login(user)
+            before = fingerprint()
+            response = client.post(url, {})
+            problem = _empty_post_problem(response, before)
+            answered_with_errors += problem is None and response.status_code == 200
+            if problem:
+                problems.append((name, problem))
+            transaction.set_rollback(True)
+    assert not problems, "\n".join(f"{name}: {problem}" for name, problem in problems)
+    assert answered_with_errors >= 30  # the sweep reached the forms
+
+
+def test_an_empty_post_to_enrol_a_participant_is_answered_with_the_course_fields_message(
+    client, cast
+):
+    """The sweep above meets this form with no course to choose (the cast's participant is on
+    the only one), where the page says so; here there is one."""
+    CourseFactory(programme=cast.programme_a, status="planned")
+    client.force_login(cast.coordinator_a)
+    before = Enrolment.objects.count()
+    response = client.post(f"/participants/{cast.participant_a.pk}/enrol/", {})
+    assert response.status_code == 200
+    assert "Dette felt er påkrævet." in response.content.decode()
+    assert Enrolment.objects.count() == before
+
+
+def _empty_post_problem(response, before):
+    """What is wrong with the answer to an empty post, or None."""
+    if response.status_code >= 500:
+        return response.status_code
+    if response.status_code in (400, 403, 404, 405):
+        return None if fingerprint() == before else f"{response.status_code} but changed rows"
+    if response.status_code == 302:
+        # The messages this request added (a redirect shows them on the next page).
+        said = response.wsgi_request._messages._queued_messages
+        return None if said else "redirected without a word"
+    if not (forms := _refused_forms(response)):
+        return f"{response.status_code} without a form's errors"
+    page = response.content.decode()
+    errors = [escape(m) for form in forms for field in form.errors.values() for m in field]
+    if fingerprint() != before:
+        return "refused but changed rows"
+    if not any(error in page for error in errors):
+        return "the errors are not shown"
+    if english := [text for text in ENGLISH if text in page]:
+        return f"errors in English: {english}"
+    return None

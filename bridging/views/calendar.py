@@ -39,16 +39,18 @@ def calendar_settings(request):
     feed = CalendarFeed.objects.filter(user=request.user).first()
     if request.method == "POST":
         action = request.POST.get("action")
-        if action == "revoke" and feed:
-            form = ConfirmForm(request.POST, label=_("Yes, turn the address off"))
-            if not form.is_valid():
-                return form.page(
-                    request,
-                    title=_("Turn the address off"),
-                    warning=REVOKE_WARNING,
-                    back=request.path,
-                )
-            feed.delete()
+        if action == "revoke":
+            if feed:
+                form = ConfirmForm(request.POST, label=_("Yes, turn the address off"))
+                if not form.is_valid():
+                    return form.page(
+                        request,
+                        title=_("Turn the address off"),
+                        warning=REVOKE_WARNING,
+                        back=request.path,
+                    )
+                feed.delete()
+            # Already off (turned off in another tab): the same answer, nothing to do.
             messages.success(request, _("The calendar address no longer works."))
         elif action == "renew":
             if feed:
@@ -67,6 +69,8 @@ def calendar_settings(request):
             messages.success(
                 request, _("A new calendar address is made; any old one no longer works.")
             )
+        else:  # no button named (a crafted post): said, not passed over in silence
+            messages.info(request, _("Nothing was changed."))
         return redirect("bridging:calendar_settings")
     token = request.session.pop(FEED_TOKEN_SESSION_KEY, None)
     feed_url = None

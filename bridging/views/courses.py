@@ -42,8 +42,8 @@ def programme_list(request):
 def programme_create(request):
     if repeat := repeated_post(request):
         return repeat
-    form = ProgrammeForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
+    form = ProgrammeForm(request.POST if request.method == "POST" else None)
+    if form.is_valid():
 
         def create():
             programme = form.save(commit=False)
@@ -62,8 +62,8 @@ def programme_create(request):
 @coordinators
 def programme_update(request, pk):
     programme = get_rw_programme_for_user(request, pk)
-    form = ProgrammeForm(request.POST or None, instance=programme)
-    if request.method == "POST" and form.is_valid():
+    form = ProgrammeForm(request.POST if request.method == "POST" else None, instance=programme)
+    if form.is_valid():
         form.save()
         messages.success(request, _("The changes are saved."))
         return redirect(programme)
@@ -141,8 +141,10 @@ def programme_detail(request, pk):
 @coordinators
 def course_create(request, pk):
     programme = get_rw_programme_for_user(request, pk)
-    form = CourseForm(request.POST or None, organisation=programme.organisation)
-    if request.method == "POST" and form.is_valid():
+    form = CourseForm(
+        request.POST if request.method == "POST" else None, organisation=programme.organisation
+    )
+    if form.is_valid():
         course = services.course_create(form=form, programme=programme)
         messages.success(
             request,
@@ -161,9 +163,11 @@ def course_create(request, pk):
 def course_update(request, pk):
     course = get_rw_course_for_user(request, pk)
     form = CourseForm(
-        request.POST or None, instance=course, organisation=course.programme.organisation
+        request.POST if request.method == "POST" else None,
+        instance=course,
+        organisation=course.programme.organisation,
     )
-    if request.method == "POST" and form.is_valid():
+    if form.is_valid():
         try:
             services.course_update(form=form)
         except services.JourneyError as error:

@@ -48,8 +48,8 @@ def _enrol(request, form, course, participant):
 @coordinators
 def enrolment_create(request, pk):
     course = get_rw_course_for_user(request, pk)
-    form = enrolment_form(request, course, request.POST or None)
-    valid = request.method == "POST" and form.is_valid()
+    form = enrolment_form(request, course, request.POST if request.method == "POST" else None)
+    valid = form.is_valid()
     if valid and _enrol(request, form, course, form.cleaned_data["participant"]):
         return redirect(course)
     return render(
@@ -76,11 +76,11 @@ def participant_enrol(request, pk):
         pk=pk,
     )
     form = ParticipantEnrolmentForm(
-        request.POST or None,
+        request.POST if request.method == "POST" else None,
         participant=participant,
         courses=Course.objects.visible_to(request.user),
     )
-    valid = request.method == "POST" and form.is_valid()
+    valid = form.is_valid()
     if valid and _enrol(request, form, form.cleaned_data["course"], participant):
         return redirect(participant)
     return render(

@@ -86,8 +86,8 @@ def _participants(request, fair):
 @coordinators
 def fair_create(request, pk):
     programme = get_rw_programme_for_user(request, pk)
-    form = FairForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
+    form = FairForm(request.POST if request.method == "POST" else None)
+    if form.is_valid():
         fair = fairs.fair_create(form=form, programme=programme)
         messages.success(request, _("The fair is created."))
         return redirect(fair)
@@ -98,8 +98,8 @@ def fair_create(request, pk):
 def fair_update(request, pk):
     fair = _get_fair_for_user(request, pk)
     get_rw_programme_for_user(request, fair.programme_id)
-    form = FairForm(request.POST or None, instance=fair)
-    if request.method == "POST" and form.is_valid():
+    form = FairForm(request.POST if request.method == "POST" else None, instance=fair)
+    if form.is_valid():
         form.save()
         messages.success(request, _("The changes are saved."))
         return redirect(fair)

@@ -93,7 +93,7 @@ def handover_create(request, pk):
     course = get_rw_course_for_user(request, pk)
     offers = _active_offers(request)
     roster = _roster(course)
-    data = request.POST or None
+    data = request.POST if request.method == "POST" else None
     initial = {"mode": request.GET.get("mode") or course.programme.default_bridging_model,
                "offer": request.GET.get("offer"), "send_now": True}  # fmt: skip
     if enrolment_pk := id_param(request.GET.get("enrolment")):
@@ -103,7 +103,7 @@ def handover_create(request, pk):
     # Without JavaScript, the text typed in the offer search comes back as its matches.
     form.fields["offer"].widget.query = clean_query(request.GET.get("offer_q", ""))
     chosen = _chosen_offer(form, offers)
-    if request.method == "POST" and form.is_valid():
+    if form.is_valid():
         try:
             handover = handovers.handover_propose(
                 course=course,

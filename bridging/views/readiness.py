@@ -40,8 +40,12 @@ def assessment_create(request, pk):
     enrolment = _get_enrolment_for_user(request, pk)
     kind = request.GET.get("kind")  # the work queue links to the end assessment
     initial = {"kind": kind} if kind in Assessment.Kind.values else None
-    form = AssessmentForm(request.POST or None, initial=initial, participant=enrolment.participant)
-    if request.method == "POST" and form.is_valid():
+    form = AssessmentForm(
+        request.POST if request.method == "POST" else None,
+        initial=initial,
+        participant=enrolment.participant,
+    )
+    if form.is_valid():
         try:
             readiness.assessment_create(form=form, enrolment=enrolment, user=request.user)
         except JourneyError as error:
@@ -129,8 +133,8 @@ def questionnaire_answer(request, token):
         return render(
             request, "bridging/questionnaire_closed.html", {"message": error.args[0]}, status=410
         )
-    form = QuestionnaireForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
+    form = QuestionnaireForm(request.POST if request.method == "POST" else None)
+    if form.is_valid():
         try:
             readiness.questionnaire_answer(questionnaire=questionnaire, form=form)
         except JourneyError as error:

@@ -237,8 +237,8 @@ def session_cancel(request, pk):
 def session_update(request, pk):
     """Move a session to another date or time."""
     session = get_session_for_user(request, pk)
-    form = SessionForm(request.POST or None, instance=session)
-    if request.method == "POST" and form.is_valid():
+    form = SessionForm(request.POST if request.method == "POST" else None, instance=session)
+    if form.is_valid():
         form.save()
         messages.success(request, _("The session is moved."))
         return redirect(session)
@@ -254,11 +254,11 @@ def session_create(request, pk):
     """Add an extra session to a course."""
     course = get_course_for_user(request, pk)
     form = SessionForm(
-        request.POST or None,
+        request.POST if request.method == "POST" else None,
         instance=Session(course=course),
         initial={"start_time": course.start_time, "end_time": course.end_time},
     )
-    if request.method == "POST" and form.is_valid():
+    if form.is_valid():
         session = form.save()  # the form's instance belongs to the course
         messages.success(request, _("The session is added."))
         return redirect(session)

@@ -56,8 +56,10 @@ def agreement_create(request):
     project = request.membership.organisation
     initial = {"receiver": request.GET.get("receiver"),
                "project_contact": request.user.get_full_name()}  # fmt: skip
-    form = AgreementForm(request.POST or None, project=project, initial=initial)
-    if request.method == "POST" and form.is_valid():
+    form = AgreementForm(
+        request.POST if request.method == "POST" else None, project=project, initial=initial
+    )
+    if form.is_valid():
         agreement = services.agreement_create(form=form, project=project)
         messages.success(request, _("The draft agreement is saved."))
         return redirect(agreement)
@@ -73,8 +75,12 @@ def agreement_update(request, pk):
             _("A sent or signed agreement cannot be changed. Make a new version to change it."),
         )
         return redirect(agreement)
-    form = AgreementForm(request.POST or None, instance=agreement, project=agreement.project)
-    if request.method == "POST" and form.is_valid():
+    form = AgreementForm(
+        request.POST if request.method == "POST" else None,
+        instance=agreement,
+        project=agreement.project,
+    )
+    if form.is_valid():
         form.save()
         messages.success(request, _("The draft agreement is saved."))
         return redirect(agreement)

@@ -27,8 +27,9 @@ def _tokens(request):
 @coordinators
 def api_token_list(request):
     organisation = request.membership.organisation
-    form, secret, new_token = ApiTokenForm(request.POST or None), None, None
-    if request.method == "POST" and form.is_valid():
+    form = ApiTokenForm(request.POST if request.method == "POST" else None)
+    secret = new_token = None
+    if form.is_valid():
         new_token, secret = api_token_create(
             organisation=organisation, name=form.cleaned_data["name"], user=request.user
         )

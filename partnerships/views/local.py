@@ -197,8 +197,10 @@ def local_partnership_create(request):
     organisation = request.membership.organisation
     if organisation.kind not in (Organisation.Kind.HOUSING_PLAN, Organisation.Kind.MUNICIPALITY):
         return redirect("partnerships:local_overview")
-    form = LocalPartnershipForm(request.POST or None, organisation=organisation)
-    if request.method == "POST" and form.is_valid():
+    form = LocalPartnershipForm(
+        request.POST if request.method == "POST" else None, organisation=organisation
+    )
+    if form.is_valid():
         partnership = services_local.partnership_create(form=form)
         messages.success(request, _("The local partnership is created."))
         return redirect(partnership)
@@ -337,8 +339,10 @@ def action_plan_save(request, pk):
 @coordinators
 def local_activity_create(request, pk):
     partnership = _get_partnership_for_user(request, pk)
-    form = LocalActivityForm(request.POST or None, partnership=partnership)
-    if request.method == "POST" and form.is_valid():
+    form = LocalActivityForm(
+        request.POST if request.method == "POST" else None, partnership=partnership
+    )
+    if form.is_valid():
         activity = services_local.activity_create(form=form, partnership=partnership)
         messages.success(request, _("The activity is created."))
         return redirect(activity)
@@ -353,9 +357,11 @@ def local_activity_create(request, pk):
 def local_activity_update(request, pk):
     activity = _get_activity_for_user(request, pk)
     form = LocalActivityForm(
-        request.POST or None, instance=activity, partnership=activity.partnership
+        request.POST if request.method == "POST" else None,
+        instance=activity,
+        partnership=activity.partnership,
     )
-    if request.method == "POST" and form.is_valid():
+    if form.is_valid():
         form.save()
         messages.success(request, _("The changes are saved."))
         return redirect(activity)

@@ -57,14 +57,14 @@ def offer_detail(request, pk):
 def offer_create(request, pk):
     organisation = get_object_or_404(Organisation.objects.offers_kept_by(request.user), pk=pk)
     form = OfferForm(
-        request.POST or None,
+        request.POST if request.method == "POST" else None,
         initial={
             "municipality": organisation.municipality,
             "contact_name": organisation.contact_name,
             "contact_email": organisation.contact_email,
         },
     )
-    if request.method == "POST" and form.is_valid():
+    if form.is_valid():
         offer = services.offer_create(form=form, organisation=organisation)
         messages.success(request, _("The offer is saved."))
         return redirect(offer)
@@ -79,8 +79,8 @@ def offer_update(request, pk):
     offer = get_object_or_404(
         Offer.objects.editable_by(request.user).select_related("organisation"), pk=pk
     )
-    form = OfferForm(request.POST or None, instance=offer)
-    if request.method == "POST" and form.is_valid():
+    form = OfferForm(request.POST if request.method == "POST" else None, instance=offer)
+    if form.is_valid():
         try:
             offer_save_places(form=form)
         except StalePlacesError as error:
