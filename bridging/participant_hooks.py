@@ -863,7 +863,9 @@ def blank_free_text(participant):
     """Anonymising a participant blanks the free text written about them on their journey
     (reasons and notes can hold health details), one UPDATE per model; the statuses, choices
     (the decline reason), dates and scores stay for the statistics. The texts of a session or
-    a handover, about a group, are not theirs. Migration 0020 did the same for those
+    a handover, about a group, are not theirs. The contact or buddy named for their start is
+    blanked too: a named person tied to their handover (with the club and the day) leads back
+    to them, and no statistic reads it. Migrations 0020 and 0021 did the same for those
     anonymised before."""
     # A withdrawal must give a reason (enrolment_withdrawal_has_reason): a neutral one then.
     Enrolment.objects.filter(participant=participant).update(
@@ -873,7 +875,7 @@ def blank_free_text(participant):
         )
     )
     HandoverParticipant.objects.filter(participant=participant).update(
-        decline_note="", overlap_reason="", withdrawn_reason=""
+        decline_note="", overlap_reason="", withdrawn_reason="", buddy=""
     )
     FollowUp.objects.filter(member__participant=participant).update(stop_reason="")
     Assessment.objects.filter(enrolment__participant=participant).update(

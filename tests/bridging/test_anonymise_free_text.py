@@ -45,6 +45,8 @@ def _with_every_text(course, handover, n):
         overlap_reason=TEXT,
         withdrawn_reason=TEXT,
         started_on=DAY,
+        first_session_on=DAY,
+        buddy=f"Frida Forening {n}",
     )
     FollowUp.objects.create(member=member, months=3, due_on=DAY, answer="stopped", stop_reason=TEXT)
     Assessment.objects.create(
@@ -75,6 +77,7 @@ def _texts(participant):
             "decline_note": member.decline_note,
             "overlap_reason": member.overlap_reason,
             "withdrawn_reason": member.withdrawn_reason,
+            "buddy": member.buddy,
             "stop_reason": FollowUp.objects.get(member=member).stop_reason,
             "indicator_notes": assessment.indicator_notes,
             "note": assessment.note,
@@ -85,7 +88,12 @@ def _texts(participant):
             "withdrawn_on": participant.withdrawn_on,
             "left_on": ProgrammeReturn.objects.get(participant=participant).left_on,
             "enrolment": Enrolment.objects.get(participant=participant).status,
-            "member": (member.status, member.decline_reason, member.started_on),
+            "member": (
+                member.status,
+                member.decline_reason,
+                member.started_on,
+                member.first_session_on,
+            ),
             "follow_up": FollowUp.objects.get(member=member).answer,
             "assessment": (
                 assessment.assessed_on,
@@ -104,6 +112,7 @@ BLANK = {
     "decline_note": "",
     "overlap_reason": "",
     "withdrawn_reason": "",
+    "buddy": "",
     "stop_reason": "",
     "indicator_notes": {},
     "note": "",
@@ -147,6 +156,14 @@ def test_the_retention_command_path_blanks_them_too(two):
     assert _texts(other) == other_before
 
 
+# What each migration blanks (0020 came before the buddy was blanked).
+OWN = {
+    "0018_blank_free_text_of_anonymised": {"participant", "return"},
+    "0020_blank_free_text_of_anonymised": set(BLANK) - {"participant", "return", "buddy"},
+    "0021_blank_buddy_of_anonymised": {"buddy"},
+}
+
+
 def _migration(app, name):
     return importlib.import_module(f"{app}.migrations.{name}")
 
@@ -156,6 +173,7 @@ def _migration(app, name):
     [
         ("participants", "0018_blank_free_text_of_anonymised"),
         ("bridging", "0020_blank_free_text_of_anonymised"),
+        ("bridging", "0021_blank_buddy_of_anonymised"),
     ],
 )
 def test_the_data_migrations_blank_those_anonymised_before(two, app, name):
@@ -169,11 +187,7 @@ def test_the_data_migrations_blank_those_anonymised_before(two, app, name):
     _migration(app, name).blank_free_text(apps, None)
 
     after = _texts(alma)
-    own = (
-        {"participant", "return"}
-        if app == "participants"
-        else set(BLANK) - {"participant", "return"}
-    )
+    own = OWN[name]
     assert after["texts"] == {
         key: BLANK[key] if key in own else value for key, value in before["texts"].items()
     }
