@@ -13,6 +13,13 @@ def fair_create(*, form, programme) -> Fair:
     return form.save()
 
 
+@transaction.atomic
+def fair_update(*, form) -> Fair:
+    """The fair and its organisations and offers from the fair page's valid form, at once (a
+    form saves its row and then each list)."""
+    return form.save()
+
+
 def fair_visit_register(*, fair: Fair, participant, user) -> FairInterest:
     """The participant came to the fair (registered once; a second visit changes nothing)."""
     interest, _created = FairInterest.objects.get_or_create(

@@ -70,6 +70,13 @@ def agreement_create(*, form, project) -> PartnershipAgreement:
     return form.save()
 
 
+@transaction.atomic
+def agreement_update(*, form) -> PartnershipAgreement:
+    """Save a validated AgreementForm of a draft: the agreement and its programmes and offers at
+    once (a form saves its row and then each list)."""
+    return form.save()
+
+
 def _locked(agreement) -> PartnershipAgreement:
     return PartnershipAgreement.objects.select_for_update().get(pk=agreement.pk)
 

@@ -2,7 +2,9 @@
 not what a view expects (issue 12, item 14)."""
 
 import pytest
-from django.db import transaction
+from django.db import DatabaseError, transaction
+from django.forms.models import BaseModelForm
+from django.urls import reverse
 from django.utils.html import escape
 
 from bridging.models import Enrolment
@@ -146,3 +148,40 @@ def _empty_post_problem(response, before):
     if english := [text for text in ENGLISH if text in page]:
         return f"errors in English: {english}"
     return None
+
+
+@pytest.mark.parametrize(
+    ("url_name", "data", "field"),
+    [
+        ("bridging:fair_update",
+         lambda cast: {"name": "Omdøbt", "date": "2026-12-01", "place": "Hal",
+                       "organisations": [cast.association_a.pk]}, "name"),
+        ("partnerships:agreement_update",
+         lambda cast: {"starts_on": "2026-01-01", "ends_on": "2026-12-31",
+                       "project_contact": "Omdøbt", "receiver_contact": "Frida"},
+         "project_contact"),
+    ],
+)  # fmt: skip
+def test_an_update_whose_lists_fail_to_save_leaves_the_row_as_it_was(
+    client, cast, monkeypatch, url_name, data, field
+):
+    """A form saves its row and then each many-to-many list: if a list fails (the database
+    refuses it), the row's change is undone with it, not left half-saved."""
+    obj = cast.fair_a if url_name == "bridging:fair_update" else cast.agreement_a
+    before = getattr(obj, field)
+    client.force_login(cast.coordinator_a)
+    client.raise_request_exception = False
+    posted = data(cast)
+    # The same post saves when nothing fails (so the failure below is the lists').
+    with transaction.atomic():
+        assert client.post(reverse(url_name, args=[obj.pk]), posted).status_code == 302
+        transaction.set_rollback(True)
+
+    def fail(form):
+        raise DatabaseError("the list could not be saved")
+
+    monkeypatch.setattr(BaseModelForm, "_save_m2m", fail)
+    response = client.post(reverse(url_name, args=[obj.pk]), posted)
+    assert response.status_code == 500
+    obj.refresh_from_db()
+    assert getattr(obj, field) == before != "Omdøbt"

@@ -100,7 +100,7 @@ def fair_update(request, pk):
     get_rw_programme_for_user(request, fair.programme_id)
     form = FairForm(request.POST if request.method == "POST" else None, instance=fair)
     if form.is_valid():
-        form.save()
+        fairs.fair_update(form=form)
         messages.success(request, _("The changes are saved."))
         return redirect(fair)
     return render(request, "bridging/fair_form.html", {"form": form, "programme": fair.programme})

@@ -81,7 +81,7 @@ def agreement_update(request, pk):
         project=agreement.project,
     )
     if form.is_valid():
-        form.save()
+        services.agreement_update(form=form)
         messages.success(request, _("The draft agreement is saved."))
         return redirect(agreement)
     return render(
