@@ -865,7 +865,7 @@ def blank_free_text(participant):
     (the decline reason), dates and scores stay for the statistics. The texts of a session or
     a handover, about a group, are not theirs. The contact or buddy named for their start is
     blanked too: a named person tied to their handover (with the club and the day) leads back
-    to them, and no statistic reads it. Migrations 0020 and 0021 did the same for those
+    to them, and no statistic reads it. Migrations 0020 and 0022 did the same for those
     anonymised before."""
     # A withdrawal must give a reason (enrolment_withdrawal_has_reason): a neutral one then.
     Enrolment.objects.filter(participant=participant).update(

@@ -160,7 +160,7 @@ def test_the_retention_command_path_blanks_them_too(two):
 OWN = {
     "0018_blank_free_text_of_anonymised": {"participant", "return"},
     "0020_blank_free_text_of_anonymised": set(BLANK) - {"participant", "return", "buddy"},
-    "0021_blank_buddy_of_anonymised": {"buddy"},
+    "0022_blank_buddy_of_anonymised": {"buddy"},
 }
 
 
@@ -173,7 +173,7 @@ def _migration(app, name):
     [
         ("participants", "0018_blank_free_text_of_anonymised"),
         ("bridging", "0020_blank_free_text_of_anonymised"),
-        ("bridging", "0021_blank_buddy_of_anonymised"),
+        ("bridging", "0022_blank_buddy_of_anonymised"),
     ],
 )
 def test_the_data_migrations_blank_those_anonymised_before(two, app, name):

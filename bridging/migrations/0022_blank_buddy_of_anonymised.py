@@ -15,6 +15,6 @@ def blank_free_text(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("bridging", "0020_blank_free_text_of_anonymised")]
+    dependencies = [("bridging", "0021_kept_lowest_score")]
 
     operations = [migrations.RunPython(blank_free_text, migrations.RunPython.noop)]
