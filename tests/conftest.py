@@ -14,13 +14,16 @@ API token for project A (`api_secret_a` is its secret).
 Names end in _a / _b so a test reads as a sentence: `coordinator_b` must get a 404 on A's pages.
 """
 
+import copy
 import datetime
 import os
 import shutil
 from dataclasses import dataclass
 
+import django.test
 import pytest
-from django.db import transaction
+from django.core import mail
+from django.db import connection, transaction
 from django.test import override_settings
 
 from bridging.handovers import handover_propose, handover_send
@@ -62,6 +65,7 @@ from tests.factories import (
 )
 
 PASSWORD = "correct horse battery staple"
+FAST_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 Role = Membership.Role
 
@@ -214,12 +218,112 @@ def _build_cast():
 @pytest.fixture(autouse=True)
 def fast_password_hashing(settings):
     """Real hashing costs ~0.3 s a user; the cast has seven in every test."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.PASSWORD_HASHERS = FAST_HASHERS
 
 
 @pytest.fixture
-def cast(db):
+def cast(request, db):
+    """The cast, in the test's own transaction. Built once and shared by a module's
+    consecutive tests that ask for it (see `_SharedCast`): each such test gets its own copy of
+    the objects, and the rows are the same as built afresh, as what a test writes is rolled
+    back after it."""
+    if _SharedCast.atomic is not None and not _is_transactional(request):
+        mail.outbox.extend(copy.deepcopy(_SharedCast.mails))
+        return copy.deepcopy(_SharedCast.cast)
     return _build_cast()
+
+
+class _SharedCast:
+    """One cast built inside an outer transaction that stays open while a module's tests that
+    ask for `cast` follow each other (what Django's `setUpTestData` does for a class). Each
+    test's own transaction (pytest-django's `db`) is a savepoint inside it, rolled back after the
+    test, and each test gets a deep copy of the objects, so nothing one test changes, in the
+    database or in memory, reaches the next. The outer transaction is rolled back, before any
+    other fixture is set up, when the next test that uses the database does not ask for the cast
+    (it must see an empty database), commits (transactional tests, live servers), or belongs to
+    another module; and it is never opened inside another open transaction (the matrices'
+    `module_cast`): such a test builds its own cast as before."""
+
+    atomic = None  # the outer transaction, while it is open
+    cast = None
+    mails = []  # mail sent while building (replayed into each test's outbox)
+    module = None
+    blocker = None
+
+    @classmethod
+    def open(cls, module, blocker):
+        with blocker.unblock():
+            if connection.in_atomic_block:
+                return
+            atomic = transaction.atomic()
+            atomic.__enter__()
+            try:
+                sent = len(mail.outbox)
+                with override_settings(PASSWORD_HASHERS=FAST_HASHERS):
+                    cls.cast = _build_cast()
+                cls.mails = mail.outbox[sent:]
+            except BaseException:
+                transaction.set_rollback(True)
+                atomic.__exit__(None, None, None)
+                raise
+        cls.atomic, cls.module, cls.blocker = atomic, module, blocker
+
+    @classmethod
+    def close(cls):
+        if cls.atomic is None:
+            return
+        atomic, cls.atomic, cls.cast, cls.mails, cls.module = cls.atomic, None, None, [], None
+        with cls.blocker.unblock():
+            if connection.atomic_blocks[-1:] != [atomic]:
+                raise RuntimeError("The shared cast's transaction is not the innermost one.")
+            transaction.set_rollback(True)
+            atomic.__exit__(None, None, None)
+
+
+def _is_transactional(request):
+    """Whether the test's database is committed to, as pytest-django decides it."""
+    marker = request.node.get_closest_marker("django_db")
+    if marker and (marker.kwargs.get("transaction") or marker.kwargs.get("reset_sequences")):
+        return True
+    names = {"transactional_db", "live_server", "django_db_reset_sequences"}
+    return bool(names & set(request.fixturenames))
+
+
+@pytest.fixture
+def _django_db_helper(_shared_cast_in_place, _django_db_helper):
+    """pytest-django's own (which begins the test's transaction), once the shared cast is
+    open or closed as this test needs it."""
+
+
+@pytest.fixture
+def _shared_cast_in_place(request, django_db_setup, django_db_blocker):
+    if "cast" not in request.fixturenames or _is_transactional(request):
+        _SharedCast.close()
+    elif _SharedCast.module is not request.module:
+        _SharedCast.close()
+        _SharedCast.open(request.module, django_db_blocker)
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _shared_cast_closed_after_module():
+    yield
+    _SharedCast.close()
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_setup(item):
+    """Close the shared cast before a test that uses the database without it sets up any
+    fixture (a module-scoped one may open a transaction of its own)."""
+    if _SharedCast.atomic is None:
+        return
+    cls = getattr(item, "cls", None)
+    if cls is not None and issubclass(cls, django.test.TransactionTestCase):
+        _SharedCast.close()
+        return
+    names = set(getattr(item, "fixturenames", ()))
+    uses_db = "_django_db_helper" in names or item.get_closest_marker("django_db") is not None
+    if uses_db and ("cast" not in names or _is_transactional(item._request)):
+        _SharedCast.close()
 
 
 @pytest.fixture(scope="module")
@@ -228,7 +332,7 @@ def module_cast(django_db_setup, django_db_blocker):
     (pytest-django's `db`, which the test must request) nests inside it, so what a test writes
     is undone after it: for modules of hundreds of small cases, such as the matrices."""
     with django_db_blocker.unblock(), transaction.atomic():
-        with override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]):
+        with override_settings(PASSWORD_HASHERS=FAST_HASHERS):
             cast = _build_cast()
         yield cast
         transaction.set_rollback(True)
