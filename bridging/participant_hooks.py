@@ -683,16 +683,17 @@ def fairs_taken_part_in(request, organisation):
         .annotate(n=Count("pk"))
         .values("n")[:1]
     )
-    fairs = (
-        Fair.objects.filter(organisations=organisation)
-        .annotate(interested=Coalesce(Subquery(interested, output_field=IntegerField()), 0))
-        .order_by("-date")[:10]
-    )
+    membership = active_membership(request)
+    own = membership is not None and membership.organisation_id == organisation.pk
+    fairs = Fair.objects.filter(organisations=organisation)
+    if not own:  # the organisation's people see every fair it took part in; others, their own
+        fairs = fairs.visible_to(request.user)
+    fairs = fairs.annotate(
+        interested=Coalesce(Subquery(interested, output_field=IntegerField()), 0)
+    ).order_by("-date")[:10]
     if not fairs:
         return ""
     # "Our offers" to the organisation's own people; to anyone else, the organisation's.
-    membership = active_membership(request)
-    own = membership is not None and membership.organisation_id == organisation.pk
     return render_to_string(
         "bridging/includes/organisation_fairs.html", {"fairs": fairs, "own": own}, request=request
     )

@@ -102,6 +102,22 @@ def test_the_timeline_and_the_organisation_page_show_the_fair(client, cast):
     assert "vores tilbud" not in page
 
 
+def test_another_projects_people_do_not_see_the_fairs_on_an_organisation_page(client, cast):
+    """The fairs on an organisation's page are its own people's and those who may see the
+    fair's programme: another project's coordinator reads the association's page without the
+    first project's fairs (their names, dates and counts)."""
+    client.force_login(cast.coordinator_a)
+    interest(client, cast, cast.offer_a, "trial")
+    client.force_login(cast.coordinator_b)
+    response = client.get(cast.association_a.get_absolute_url())
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "Foreningsmesser" not in page and "Messe A" not in page
+    cast.fair_a.organisations.add(cast.association_b)  # B's own people see it on B's page
+    client.force_login(cast.staff_b)
+    assert "Messe A" in client.get(cast.association_b.get_absolute_url()).content.decode()
+
+
 @pytest.mark.parametrize("extra", [0, 30])
 def test_fair_page_query_budget(client, cast, django_assert_num_queries, extra):
     FairInterest.objects.create(fair=cast.fair_a, participant=cast.participant_a)
