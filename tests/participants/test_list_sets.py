@@ -32,6 +32,24 @@ def _history(person):
     )
 
 
+def _export_in_another_thread(ids, membership):
+    """A thread (not started) that logs an export of `ids` on a connection of its own, an
+    event set when it is done, and the errors it raised."""
+    done = threading.Event()
+    errors = []
+
+    def export():
+        try:
+            log_list_access(ids, membership=membership, action="export_list")
+        except Exception as error:  # noqa: BLE001 (collected for the test to assert)
+            errors.append(error)
+        finally:
+            done.set()
+            connections.close_all()
+
+    return threading.Thread(target=export), done, errors
+
+
 @pytest.mark.django_db
 def test_a_list_logged_again_with_the_same_people_refers_to_the_set_written_the_first_time():
     membership, (alma, bodil, carl) = _world()
@@ -91,24 +109,12 @@ def test_two_lists_of_the_same_new_people_logged_at_once_are_both_logged():
     that set: both entries are written, the set once, with all its people."""
     membership, people = _world(size=4)
     ids = [person.pk for person in people]
-    done = threading.Event()
-    errors = []
-
-    def second():
-        try:
-            log_list_access(ids, membership=membership, action="export_list")
-        except Exception as error:  # noqa: BLE001 (collected and asserted below)
-            errors.append(error)
-        finally:
-            done.set()
-            connections.close_all()
-
+    second, done, errors = _export_in_another_thread(ids, membership)
     with transaction.atomic():
         log_list_access(ids, membership=membership, action="inbox")
-        thread = threading.Thread(target=second)
-        thread.start()
+        second.start()
         assert not done.wait(0.5)  # it waits for this transaction's set
-    thread.join()
+    second.join()
     assert errors == []
     (people_set,) = ListSet.objects.all()
     assert sorted(ListAccess.objects.values_list("action", "set")) == [
@@ -139,24 +145,12 @@ def test_a_list_of_people_logged_before_neither_rewrites_nor_waits_for_their_set
     log_list_access(ids, membership=membership, action="inbox")
     (people_set,) = ListSet.objects.all()
     version = _set_version(people_set)
-    done = threading.Event()
-    errors = []
-
-    def second():
-        try:
-            log_list_access(ids, membership=membership, action="export_list")
-        except Exception as error:  # noqa: BLE001 (collected and asserted below)
-            errors.append(error)
-        finally:
-            done.set()
-            connections.close_all()
-
+    second, done, errors = _export_in_another_thread(ids, membership)
     with transaction.atomic():
         log_list_access(list(reversed(ids)), membership=membership, action="inbox")
-        thread = threading.Thread(target=second)
-        thread.start()
+        second.start()
         assert done.wait(10)  # not held up by this open transaction
-    thread.join()
+    second.join()
     assert errors == []
     assert _set_version(people_set) == version
     assert ListSet.objects.count() == 1 and ListSetParticipant.objects.count() == 3
