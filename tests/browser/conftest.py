@@ -1,7 +1,10 @@
 import pytest
+from playwright.sync_api import expect
 
 from tests.browser.demo_snapshot import fresh_demo
-from tests.browser.helpers import STILL
+from tests.browser.helpers import STILL, TIMEOUT
+
+expect.set_options(timeout=TIMEOUT)
 
 
 @pytest.fixture(scope="session")
@@ -12,11 +15,10 @@ def browser_context_args(browser_context_args):
 
 @pytest.fixture(autouse=True)
 def short_timeouts(request):
-    """Fail in seconds, not half a minute: every page here is served from this machine."""
-    if "page" in request.fixturenames:  # tests that open their own pages from `browser` set theirs
-        page = request.getfixturevalue("page")
-        page.set_default_timeout(5_000)
-        page.set_default_navigation_timeout(10_000)
+    """Wait `helpers.TIMEOUT`, not Playwright's half a minute (contexts made with
+    `helpers.new_context` wait as long)."""
+    if "page" in request.fixturenames:
+        request.getfixturevalue("page").set_default_timeout(TIMEOUT)
 
 
 @pytest.fixture

@@ -10,12 +10,18 @@ WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 # fades at once. With its smooth scrolling an element Playwright scrolled to kept moving on a
 # loaded machine ("element is not stable"), and axe judged buttons halfway through a fade.
 STILL = {"reduced_motion": "reduce"}
+# How long a step waits for the page (ms) before the test fails: every page is served from this
+# machine, so a second is plenty when it is quiet; under heavy load (other test runs beside CI)
+# a page took over 5 s, and a test that failed then was the machine's fault, not the page's.
+TIMEOUT = 15_000
 
 
 def new_context(browser, **options):
     """A new browser context (another user, a phone, no JavaScript) that asks for reduced
-    motion like the `page` fixture's (conftest.browser_context_args)."""
-    return browser.new_context(**STILL, **options)
+    motion like the `page` fixture's (conftest.browser_context_args) and waits as long."""
+    context = browser.new_context(**STILL, **options)
+    context.set_default_timeout(TIMEOUT)
+    return context
 
 
 def axe_violations(page: Page) -> list[dict]:

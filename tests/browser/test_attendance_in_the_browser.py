@@ -78,7 +78,6 @@ def test_instructor_marks_attendance_by_tapping_on_a_phone(page: Page, live_serv
 def test_instructor_marks_attendance_without_javascript(browser: Browser, live_server, demo):
     context = new_context(browser, java_script_enabled=False, viewport=PHONE)
     page = context.new_page()
-    page.set_default_timeout(5_000)
     log_in(page, live_server.url, "instruktor", "demo")
     _take_attendance(page, live_server.url)
     context.close()

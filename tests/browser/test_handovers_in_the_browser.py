@@ -69,7 +69,6 @@ def test_whole_team_handover_accepted_followed_up_and_counted(page: Page, live_s
 
     association = new_context(page.context.browser)
     staff = association.new_page()
-    staff.set_default_timeout(5_000)
     log_in(staff, live_server.url, "forening", "demo")
     staff.get_by_role("link", name="Indbakke").click()
     expect(staff.get_by_role("heading", level=1)).to_have_text(

@@ -133,7 +133,6 @@ MUST_REACH = {
 def test_no_page_of_a_role_scrolls_sideways_on_a_phone(browser, live_server, demo, username):
     context = new_context(browser, viewport=PHONE, locale="da-DK")
     page = context.new_page()
-    page.set_default_timeout(5_000)
     page.goto(f"{live_server.url}/accounts/login/")
     page.get_by_label("Brugernavn").fill(username)
     page.get_by_label("Adgangskode").fill("demo")
