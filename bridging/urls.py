@@ -6,7 +6,7 @@ from django.urls import include, path
 from django.views.i18n import set_language
 from drf_spectacular.views import SpectacularJSONAPIView
 
-from .views import login, start
+from .views import errors, login, start
 from .views.api_docs import ApiDocsView
 
 urlpatterns = [
@@ -25,3 +25,6 @@ urlpatterns = [
     path("api/docs/", login_not_required(ApiDocsView.as_view()), name="api_docs"),
     path("api/", include("bridging.api_urls")),
 ]
+
+# An unknown address under /api/ or /hsds/ is answered in JSON, like the interfaces' own 404s.
+handler404 = errors.page_not_found

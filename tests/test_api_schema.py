@@ -3,6 +3,7 @@ OpenAPI 3, served at /api/schema/, and the documentation page works under our CS
 
 import html
 
+import pytest
 from django.core.management import call_command
 from django.urls import reverse
 from openapi_spec_validator import validate
@@ -87,3 +88,20 @@ def test_every_operation_describes_its_answers_other_than_200(client, db):
         ("/hsds/services?page=0", 400),
     ]:
         assert client.get(path).status_code == code
+
+
+@pytest.mark.parametrize(
+    "address", ["/api/courses/x/funnel/", "/api/no-such-endpoint/", "/hsds/services/x/y"]
+)
+def test_an_unknown_address_of_a_machine_interface_is_answered_in_json(client, db, address):
+    """As the interfaces answer an id they don't have: schemathesis found an HTML page here."""
+    response = client.get(address)
+    assert response.status_code == 404
+    assert response["Content-Type"] == "application/json"
+    assert response.json() == {"detail": "Ikke fundet."}
+
+
+def test_an_unknown_page_is_still_the_404_page(client, db):
+    response = client.get("/no-such-page/")
+    assert response.status_code == 404
+    assert response["Content-Type"].startswith("text/html")
